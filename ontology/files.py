@@ -8,6 +8,7 @@ HERE = Path(__file__).resolve().parent
 OWL_FILE = HERE / "actorgraph.ttl"
 VOCABULARIES_FILE = HERE / "vocabularies.ttl"
 SHAPES_FILE = HERE / "shapes.ttl"
+OPERATIONS_FILE = HERE / "operations.ttl"
 
 # The files that together make up the ontology graph in the store.
-MODEL_FILES: tuple[Path, ...] = (OWL_FILE, VOCABULARIES_FILE)
+MODEL_FILES: tuple[Path, ...] = (OWL_FILE, VOCABULARIES_FILE, OPERATIONS_FILE)
