@@ -31,11 +31,13 @@ class GraphStore(Protocol):
         default_graph: Sequence[ox.NamedNode] | None = None,
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool = False,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query. `substitutions` binds variables (by name, without '?') to terms, so
         user values never enter the query text; a substituted variable must be projected by a
         SELECT. `default_graph` / `named_graphs` restrict the dataset the query sees and override
-        FROM, FROM NAMED and GRAPH in the query text."""
+        FROM, FROM NAMED and GRAPH in the query text. `prefixes` declares prefixes the text may
+        use without PREFIX lines."""
         ...
 
     def update(self, sparql: str) -> None:

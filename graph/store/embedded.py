@@ -45,6 +45,7 @@ class EmbeddedStore:
         default_graph: Sequence[ox.NamedNode] | None = None,
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool = False,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         bound = (
             {name if isinstance(name, ox.Variable) else ox.Variable(name): term for name, term in substitutions.items()}
@@ -57,6 +58,7 @@ class EmbeddedStore:
             default_graph=list(default_graph) if default_graph is not None else None,
             named_graphs=list(named_graphs) if named_graphs is not None else None,
             use_default_graph_as_union=use_default_graph_as_union,
+            prefixes=dict(prefixes) if prefixes else None,
         )
 
     def update(self, sparql: str) -> None:
