@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import routers
 from api.routers import home, sparql
 from api.settings import Settings
 from api.templating import STATIC_DIR, templates
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(home.router)
     app.include_router(sparql.router)
+    for router in routers.discovered():
+        app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
     async def readable_errors(request: Request, error: StarletteHTTPException) -> HTMLResponse:

@@ -18,6 +18,7 @@ import typer
 from tqdm import tqdm
 
 from api import results
+from api.commands import register_all
 from api.settings import DEFAULT_STORE, Settings
 from graph import dumps, loader, registry, setup, sparql, stats
 from graph.dumps import RestoreError
@@ -332,6 +333,9 @@ def synth(
         f"wrote {figures.triples:,} triples to {out}: {figures.actors:,} actors, {figures.programs:,} programs, "
         f"{figures.relations:,} relation nodes, {figures.incidents:,} incidents"
     )
+
+
+register_all(app)
 
 
 def main() -> None:

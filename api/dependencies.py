@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from api.security import Caller
 from api.settings import Settings
+from graph import sparql
+from graph.sparql import Dataset
 from graph.store import GraphStore
 
 
@@ -14,3 +17,8 @@ def store_of(request: Request) -> GraphStore:
 
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def dataset_for_caller(request: Request, caller: Caller) -> Dataset:
+    """The graphs this caller may read: restricted graphs only for analysts and above."""
+    return sparql.dataset_for(store_of(request), include_restricted=caller.can_read_restricted)

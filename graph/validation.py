@@ -26,8 +26,10 @@ time rather than being skipped.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -127,10 +129,18 @@ class CompiledCheck:
 class ShapeValidator:
     """Validates graphs of a pyoxigraph store against the shapes file, with compiled SPARQL."""
 
-    def __init__(self, shapes_path: Path = SHAPES_FILE, max_rows_per_check: int = MAX_ROWS_PER_CHECK) -> None:
+    def __init__(
+        self,
+        shapes_path: Path = SHAPES_FILE,
+        max_rows_per_check: int = MAX_ROWS_PER_CHECK,
+        workers: int | None = None,
+    ) -> None:
+        """Compile the shapes (cached per file version). `workers` threads run the checks:
+        pyoxigraph releases the GIL while it evaluates, so checks run in parallel on several cores."""
         path = Path(shapes_path).resolve()
         self.shapes_path = path
         self.checks: tuple[CompiledCheck, ...] = _compile_file(path, path.stat().st_mtime_ns, max_rows_per_check)
+        self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
         self._names = _names_for(path, path.stat().st_mtime_ns)
 
     def validate(
@@ -149,15 +159,20 @@ class ShapeValidator:
         if limit <= 0 or not data:
             return []
         default = _unique([*data, *context_graphs])
-        found: list[Violation] = []
-        for check in self.checks:
-            solutions = store.query(
-                check.query, default_graph=default, named_graphs=data, prefixes=dict(check.prefixes)
-            )
+
+        def run(check: CompiledCheck) -> list[Violation]:
+            solutions = store.query(check.query, default_graph=default, named_graphs=data, prefixes=dict(check.prefixes))
             assert isinstance(solutions, ox.QuerySolutions)
-            found.extend(islice(check.violations(solutions, self._names), limit - len(found)))
-            if len(found) >= limit:
-                break
+            return list(islice(check.violations(solutions, self._names), limit))
+
+        found: list[Violation] = []
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="shacl") as pool:
+            # Results are gathered in check order, so the report does not depend on timing.
+            for result in pool.map(run, self.checks):
+                found.extend(result[: limit - len(found)])
+                if len(found) >= limit:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    break
         return found
 
 

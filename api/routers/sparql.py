@@ -15,8 +15,8 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import negotiation, results
-from api.dependencies import store_of
-from graph import sparql
+from api.dependencies import dataset_for_caller, store_of
+from api.security import current_caller
 from graph.sparql import Dataset, SparqlSyntaxError
 
 router = APIRouter(tags=["SPARQL"])
@@ -76,7 +76,8 @@ async def _answer(request: Request) -> Response:
     except ProtocolError as error:
         return PlainTextResponse(error.message, status_code=error.status)
     store = store_of(request)
-    dataset = await run_in_threadpool(sparql.dataset_for, store)
+    caller = current_caller(request)
+    dataset = await run_in_threadpool(dataset_for_caller, request, caller)
     default, named = _narrow(dataset, default_uris, named_uris)
 
     def execute() -> tuple[bytes, str] | ProtocolError:
