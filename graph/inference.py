@@ -13,15 +13,21 @@ How, and why this way (measured on a synthetic 1M-triple store, on disk):
   graphs through the store's global indexes. Listing the asserted graphs as `default_graph=`
   instead was twice as slow with five graphs and grows with every import (each lookup probes each
   graph). In-store `INSERT ... WHERE { GRAPH ?g ... }` cannot follow a path across graphs, and
-  running all rules in one atomic update took 16 s against 4 s for the CONSTRUCTs.
+  running all rules as one atomic update was 4x slower than the same bodies as CONSTRUCTs (16 s
+  against 4 s). The chain rules join their two sides as sub-selects, which makes Oxigraph
+  hash-join them: 3-4x faster on disk than node-by-node lookups.
 - The union includes the inferred graph itself. That is harmless because of two checks here:
   a rule may not mention, in its WHERE clause, any property that a rule derives, and a rule may
-  only produce triples of the property it declares. So the inferred graph never holds anything a
-  rule reads, every rule sees asserted data only, and rule order does not matter.
+  only produce triples of the property it declares. Only materialize writes the inferred graph
+  (a system graph that loads may not touch), so it never holds anything a rule reads: every rule
+  sees asserted data only, and rule order does not matter.
 - All rules run before anything is written, so a failing rule leaves the previous inferred graph
   in place. The new graph is then written as a difference: new links are added in one
   transaction, then stale ones removed. A crash in between leaves a superset (stale links, never
   missing ones) that the next run repairs; a rerun on unchanged data writes nothing.
+
+On 1M synthetic triples (about 200,000 derived links) a full run takes about 2 s in memory and
+5-8 s on a disk store, most of it in the first write of the links.
 """
 
 from __future__ import annotations
@@ -121,7 +127,8 @@ def parse_rule(path: Path) -> Rule:
 
 
 def materialize(store: ox.Store | GraphStore, rules_dir: Path = RULES_DIR) -> InferenceReport:
-    """Recompute the inferred graph from scratch, atomically enough that a failure leaves the previous inferred graph in place."""
+    """Recompute the inferred graph from scratch, atomically enough that a failure leaves the
+    previous inferred graph in place."""
     started = time.perf_counter()
     backend = _backend(store)
     rules = load_rules(rules_dir)

@@ -87,25 +87,17 @@ def check_consistency(extra: Sequence[DataSource] | None = None) -> ConsistencyR
     ntriples = _ntriples([*MODEL_FILES, *(extra or ())])
     world = _load_world(ntriples)
     try:
-        try:
-            _run_hermit(world, infer_property_values=False)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return ConsistencyReport(
-                consistent=False,
-                explanation=_explain_inconsistency(ntriples),
-                seconds=time.perf_counter() - started,
-            )
-        unsatisfiable = sorted(
-            cls.iri for cls in world.inconsistent_classes() if getattr(cls, "iri", OWL_NOTHING) != OWL_NOTHING
-        )
+        consistent = _is_consistent(world)
+        unsatisfiable = _unsatisfiable_classes(world) if consistent else []
     finally:
         world.close()
-    explanation = (
-        "HermiT: these classes are unsatisfiable (no individual can belong to them): " + ", ".join(unsatisfiable)
-        if unsatisfiable
-        else ""
-    )
-    return ConsistencyReport(True, unsatisfiable, explanation, time.perf_counter() - started)
+    if not consistent:
+        explanation = _explain_inconsistency(ntriples)
+    elif unsatisfiable:
+        explanation = "HermiT: these classes are unsatisfiable (no individual can belong to them): " + ", ".join(unsatisfiable)
+    else:
+        explanation = ""
+    return ConsistencyReport(consistent, unsatisfiable, explanation, time.perf_counter() - started)
 
 
 def derive_links(data_paths: Sequence[DataSource], properties: Sequence[str]) -> set[tuple[str, str, str]]:
@@ -231,6 +223,20 @@ def _run_hermit(world: owlready2.World, *, infer_property_values: bool) -> None:
         raise ReasonerError(f"HermiT failed: {error}") from error
 
 
+def _is_consistent(world: owlready2.World) -> bool:
+    """Classify with HermiT; False when it finds the world inconsistent."""
+    try:
+        _run_hermit(world, infer_property_values=False)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return False
+    return True
+
+
+def _unsatisfiable_classes(world: owlready2.World) -> list[str]:
+    """IRIs of the named classes HermiT found equivalent to owl:Nothing (owl:Nothing excluded)."""
+    return sorted(cls.iri for cls in world.inconsistent_classes() if getattr(cls, "iri", OWL_NOTHING) != OWL_NOTHING)
+
+
 def _property_values(world: owlready2.World, iri: str) -> Iterator[tuple[str, str, str]]:
     """Every (subject, iri, object) the world now holds for one object property."""
     prop = world[iri]
@@ -272,15 +278,18 @@ def _explain_inconsistency(ntriples: bytes) -> str:
         return f"{headline} Pellet found no explanation within {EXPLAIN_TIMEOUT_SECONDS} s."
     finally:
         os.unlink(path)
-    text = result.stdout.decode("utf-8", "replace").strip()
-    if result.returncode != 0 or "Explanation" not in text:
-        detail = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
-        return f"{headline} Pellet could not explain it: {detail}"
-    return f"{headline} Pellet's explanation (axioms that clash):\n{_tidy_explanation(text)}"
+    axioms = _tidy_explanation(result.stdout.decode("utf-8", "replace")) if result.returncode == 0 else ""
+    if not axioms:
+        # Pellet failed, or (its reasoning differing from HermiT's) found nothing to explain.
+        output = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+        return f"{headline} Pellet could not explain it: {output[-1] if output else 'no output'}"
+    return f"{headline} Pellet's explanation (axioms that clash):\n{axioms}"
 
 
 def _tidy_explanation(text: str) -> str:
-    """Drop Pellet's 'Axiom: Thing subClassOf Nothing' preamble, keep the numbered axiom sets."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    kept = [line for line in lines if line and not line.startswith("Axiom:") and not line.startswith("Explanation")]
-    return "\n".join(kept)
+    """The numbered axiom sets of Pellet's output, without its 'Axiom: Thing subClassOf Nothing'
+    preamble; empty when Pellet printed no explanation ('AXIOM IS NOT ENTAILED!')."""
+    if "NOT ENTAILED" in text:
+        return ""
+    lines = (line.rstrip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line.strip() and not line.startswith(("Axiom:", "Explanation")))
