@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -126,16 +126,28 @@ def parse_rule(path: Path) -> Rule:
     )
 
 
-def materialize(store: ox.Store | GraphStore, rules_dir: Path = RULES_DIR) -> InferenceReport:
+def materialize(
+    store: ox.Store | GraphStore,
+    rules_dir: Path = RULES_DIR,
+    *,
+    source_graphs: Sequence[ox.NamedNode] | None = None,
+    target: ox.NamedNode | None = None,
+) -> InferenceReport:
     """Recompute the inferred graph from scratch, atomically enough that a failure leaves the
-    previous inferred graph in place."""
+    previous inferred graph in place.
+
+    `source_graphs` limits what the rules read. Links derived from restricted graphs must not
+    land in a graph that readers see, so the caller derives public links from the public graphs
+    only, and writes links from everything into a separate restricted `target`. Without
+    `source_graphs` the rules read the union of all graphs (fastest, for stores with no
+    restricted data)."""
     started = time.perf_counter()
     backend = _backend(store)
     rules = load_rules(rules_dir)
-    graph = ox.NamedNode(INFERRED_GRAPH)
+    graph = target if target is not None else ox.NamedNode(INFERRED_GRAPH)
     by_property: dict[str, set[ox.Quad]] = {rule.derives: set() for rule in rules}
     for rule in rules:
-        by_property[rule.derives].update(_run(backend, rule, graph))
+        by_property[rule.derives].update(_run(backend, rule, graph, source_graphs))
     _replace_graph(backend, graph, set().union(*by_property.values()))
     counts = {prop: len(links) for prop, links in by_property.items()}
     return InferenceReport(counts=counts, seconds=time.perf_counter() - started)
@@ -150,7 +162,13 @@ class _Backend(Protocol):
     """The four store calls materialize needs: GraphStore has them, a bare pyoxigraph.Store gets
     them through _Oxigraph."""
 
-    def query(self, sparql: str, *, use_default_graph_as_union: bool = False) -> object: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+    ) -> object: ...
     def add(self, quads: Iterable[ox.Quad]) -> None: ...
     def remove(self, quads: Iterable[ox.Quad]) -> None: ...
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]: ...
@@ -162,8 +180,18 @@ class _Oxigraph:
     def __init__(self, store: ox.Store) -> None:
         self._store = store
 
-    def query(self, sparql: str, *, use_default_graph_as_union: bool = False) -> object:
-        return self._store.query(sparql, use_default_graph_as_union=use_default_graph_as_union)
+    def query(
+        self,
+        sparql: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+    ) -> object:
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=use_default_graph_as_union,
+            default_graph=list(default_graph) if default_graph is not None else None,
+        )
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self._store.extend(quads)  # one transaction
@@ -180,12 +208,17 @@ def _backend(store: ox.Store | GraphStore) -> _Backend:
     return _Oxigraph(store) if isinstance(store, ox.Store) else store  # type: ignore[return-value]
 
 
-def _run(backend: _Backend, rule: Rule, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+def _run(
+    backend: _Backend, rule: Rule, graph: ox.NamedNode, source_graphs: Sequence[ox.NamedNode] | None
+) -> Iterator[ox.Quad]:
     """The rule's triples as quads of the inferred graph. A triple of another property would break
     the guarantee that rules never read the inferred graph, so it stops the whole run."""
     derives = ox.NamedNode(rule.derives)
     try:
-        triples = backend.query(rule.text, use_default_graph_as_union=True)
+        if source_graphs is None:
+            triples = backend.query(rule.text, use_default_graph_as_union=True)
+        else:
+            triples = backend.query(rule.text, default_graph=list(source_graphs))
     except SyntaxError as error:
         raise RuleError(f"{rule.path}: {error}") from error
     for triple in triples:  # type: ignore[attr-defined]

@@ -13,7 +13,14 @@ from graph import dumps, inference, loader, registry
 from graph.loader import LoadResult, RdfSource
 from graph.store import GraphStore
 from ontology.files import MODEL_FILES
-from ontology.namespaces import DEMO_GRAPH, FICTIONAL_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
+from ontology.namespaces import (
+    DEMO_GRAPH,
+    FICTIONAL_GRAPH,
+    INFERRED_GRAPH,
+    INFERRED_RESTRICTED_GRAPH,
+    ONTOLOGY_GRAPH,
+    SYSTEM_GRAPHS,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_DIR = DATA_DIR / "demo"
@@ -58,23 +65,38 @@ def load_ontology(store: GraphStore) -> LoadResult:
     )
 
 
-def reason(store: GraphStore) -> dict[str, int]:
-    """Materialize the derived links and register the inferred graph so queries can read it."""
-    report = inference.materialize(store)
-    started = registry.now()
-    triples = store.graph_size(ox.NamedNode(INFERRED_GRAPH))
-    registry.register(
-        store,
-        registry.ImportRecord(
-            graph=ox.NamedNode(INFERRED_GRAPH),
-            files=(),
-            triples=triples,
-            validated=False,
-            started=started,
-            ended=registry.now(),
-            importer="rules",
-        ),
+def _register_inferred(store: GraphStore, graph: ox.NamedNode, *, restricted: bool) -> None:
+    now = registry.now()
+    record = registry.ImportRecord(
+        graph=graph,
+        files=(),
+        triples=store.graph_size(graph),
+        validated=False,
+        started=now,
+        ended=now,
+        importer="rules",
+        restricted=restricted,
     )
+    registry.register(store, record)
+
+
+def reason(store: GraphStore) -> dict[str, int]:
+    """Materialize the derived links and register the inferred graphs so queries can read them.
+
+    Links that follow from public data go to the public `inferred` graph. When restricted graphs
+    exist, links from all data go to `inferred-restricted`, itself restricted, so a reader never
+    sees a link whose evidence they may not see."""
+    infos = [i for i in registry.registered_graphs(store) if i.graph.value not in SYSTEM_GRAPHS and i.importer != "rules"]
+    public = [i.graph for i in infos if not i.restricted]
+    report = inference.materialize(store, source_graphs=public)
+    _register_inferred(store, ox.NamedNode(INFERRED_GRAPH), restricted=False)
+    restricted_target = ox.NamedNode(INFERRED_RESTRICTED_GRAPH)
+    if any(i.restricted for i in infos):
+        inference.materialize(store, source_graphs=[i.graph for i in infos], target=restricted_target)
+        _register_inferred(store, restricted_target, restricted=True)
+    elif registry.is_registered(store, restricted_target):
+        registry.unregister(store, restricted_target)
+        store.drop_graph(restricted_target)
     return dict(report.counts)
 
 

@@ -457,13 +457,12 @@ _MAX_NESTING = 8
 
 def _check_vocabulary(shapes: Graph) -> None:
     """Refuse any SHACL term the compiler does not implement, instead of silently ignoring it."""
-    for subject, predicate, obj in shapes:
+    for subject, predicate, _ in sorted(shapes, key=str):
         if str(predicate).startswith(str(SH)) and predicate not in _SUPPORTED_PREDICATES:
-            raise UnsupportedShapeError(
-                "unsupported SHACL property " + _qname(predicate) + " on " + _qname(subject)
-            )
-        if predicate == RDF.type and str(obj).startswith(str(SH)) and obj not in _SUPPORTED_TYPES:
-            raise UnsupportedShapeError("unsupported SHACL type " + _qname(obj) + " on " + _qname(subject))
+            raise UnsupportedShapeError("unsupported SHACL property " + _qname(predicate) + " on " + _qname(subject))
+    for subject, kind in sorted(shapes.subject_objects(RDF.type), key=str):
+        if str(kind).startswith(str(SH)) and kind not in _SUPPORTED_TYPES:
+            raise UnsupportedShapeError("unsupported SHACL type " + _qname(kind) + " on " + _qname(subject))
 
 
 def _qname(node: Node) -> str:

@@ -58,10 +58,12 @@ def data_iri(kind: str, slug: str) -> str:
 
 ONTOLOGY_GRAPH = graph_iri("ontology")
 INFERRED_GRAPH = graph_iri("inferred")
+# Links derived with restricted data among their evidence; restricted like that data.
+INFERRED_RESTRICTED_GRAPH = graph_iri("inferred-restricted")
 META_GRAPH = graph_iri("meta")
 DEMO_GRAPH = graph_iri("demo")
 FICTIONAL_GRAPH = graph_iri("fictional")
 SYNTHETIC_GRAPH = graph_iri("synthetic")
 
 # Graphs the system manages itself; user loads may not overwrite them.
-SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, META_GRAPH})
+SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, META_GRAPH})
