@@ -36,6 +36,7 @@ from importlib import resources
 from itertools import count, islice
 from pathlib import Path
 from string import Template
+from typing import Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -59,6 +60,8 @@ MAX_ROWS_PER_CHECK = 10_000
 
 # Prefixes every compiled query may use (the templates write rdf:type, rdfs:subClassOf, xsd:...).
 QUERY_PREFIXES: Mapping[str, str] = {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
 _VIOLATION = "sh:Violation"
 
@@ -93,7 +96,11 @@ class Violation:
 
 @dataclass(frozen=True)
 class CompiledCheck:
-    """One (shape, constraint) pair compiled to a SELECT that returns the offending focus nodes."""
+    """One (shape, constraint) pair compiled to a SELECT whose rows are the violations.
+
+    Rows bind ?this (the focus node) and, where the constraint has one, ?value; a SHACL-SPARQL
+    query may also bind ?path.
+    """
 
     shape: str
     path: str | None
@@ -104,16 +111,20 @@ class CompiledCheck:
     prefixes: tuple[tuple[str, str], ...]
 
     def violations(self, solutions: ox.QuerySolutions, names: _Names) -> Iterator[Violation]:
-        """Turn result rows into Violations; ?this is the focus, ?value and ?path are optional."""
-        projected = {variable.value for variable in solutions.variables}
+        """Turn result rows into Violations."""
+        projected = [variable.value for variable in solutions.variables]
         for solution in solutions:
-            row = {name: solution[name] for name in projected if solution[name] is not None}
+            row: dict[str, Term] = {}
+            for name in projected:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
             focus = row.get("this")
-            if focus is None:  # a SHACL-SPARQL query may leave $this unbound; nothing to report
+            if focus is None:  # a SHACL-SPARQL query may leave $this unbound: nothing to report
                 continue
             path = self.path
-            if "path" in row and isinstance(row["path"], ox.NamedNode):
-                path = names.compact(row["path"].value)
+            if isinstance(row.get("path"), ox.NamedNode):
+                path = names.compact(row["path"].value)  # type: ignore[union-attr]
             value = row.get("value")
             yield Violation(
                 focus_node=_node_id(focus),
@@ -135,13 +146,17 @@ class ShapeValidator:
         max_rows_per_check: int = MAX_ROWS_PER_CHECK,
         workers: int | None = None,
     ) -> None:
-        """Compile the shapes (cached per file version). `workers` threads run the checks:
-        pyoxigraph releases the GIL while it evaluates, so checks run in parallel on several cores."""
+        """Compile the shapes (cached per file version).
+
+        `workers` threads run the checks: pyoxigraph releases the GIL while it evaluates a query,
+        so independent checks run in parallel on several cores.
+        """
         path = Path(shapes_path).resolve()
+        version = path.stat().st_mtime_ns
         self.shapes_path = path
-        self.checks: tuple[CompiledCheck, ...] = _compile_file(path, path.stat().st_mtime_ns, max_rows_per_check)
+        self.checks: tuple[CompiledCheck, ...] = _compile_file(path, version, max_rows_per_check)
         self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
-        self._names = _names_for(path, path.stat().st_mtime_ns)
+        self._names = _names_for(path, version)
 
     def validate(
         self,
@@ -154,6 +169,7 @@ class ShapeValidator:
         data_graphs + context_graphs (pass the ontology graph and other loaded graphs as context).
 
         Stops after `limit` violations, so a badly broken import costs no more than a clean one.
+        The report lists violations in check order, whatever order the threads finish in.
         """
         data = _unique(data_graphs)
         if limit <= 0 or not data:
@@ -161,19 +177,24 @@ class ShapeValidator:
         default = _unique([*data, *context_graphs])
 
         def run(check: CompiledCheck) -> list[Violation]:
-            solutions = store.query(check.query, default_graph=default, named_graphs=data, prefixes=dict(check.prefixes))
+            solutions = store.query(
+                check.query, default_graph=default, named_graphs=data, prefixes=dict(check.prefixes)
+            )
             assert isinstance(solutions, ox.QuerySolutions)
             return list(islice(check.violations(solutions, self._names), limit))
 
         found: list[Violation] = []
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="shacl") as pool:
-            # Results are gathered in check order, so the report does not depend on timing.
             for result in pool.map(run, self.checks):
                 found.extend(result[: limit - len(found)])
                 if len(found) >= limit:
                     pool.shutdown(wait=False, cancel_futures=True)
                     break
         return found
+
+    def compact(self, iri: str) -> str:
+        """An IRI as violations show it: ag:confidence, or <iri> outside the known namespaces."""
+        return self._names.compact(iri)
 
 
 def default_validator() -> ShapeValidator:
@@ -186,7 +207,7 @@ def default_validator() -> ShapeValidator:
 # --------------------------------------------------------------------------------------------
 
 
-def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+def _node_id(term: Term) -> str:
     """A focus node as the Violation reports it: the IRI itself, or _:id for a blank node."""
     if isinstance(term, ox.NamedNode):
         return term.value
@@ -196,7 +217,7 @@ def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
 
 
 def _unique(graphs: Sequence[ox.NamedNode]) -> list[ox.NamedNode]:
-    """Graphs in order, each once; pyoxigraph would otherwise read a repeated graph twice."""
+    """Graphs in order, each once, so that no graph is read twice."""
     seen: dict[str, ox.NamedNode] = {}
     for graph in graphs:
         seen.setdefault(graph.value, graph)
@@ -206,7 +227,7 @@ def _unique(graphs: Sequence[ox.NamedNode]) -> list[ox.NamedNode]:
 _MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
 
-def _render_message(template: str, row: Mapping[str, object], path: str | None, names: _Names) -> str:
+def _render_message(template: str, row: Mapping[str, Term], path: str | None, names: _Names) -> str:
     """Fill SHACL message placeholders such as {?value} and {$this} from the result row."""
 
     def replace(match: re.Match[str]) -> str:
@@ -214,7 +235,7 @@ def _render_message(template: str, row: Mapping[str, object], path: str | None, 
         if name == "path" and path is not None and "path" not in row:
             return path
         term = row.get(name)
-        return match.group(0) if term is None else names.readable(term)  # type: ignore[arg-type]
+        return match.group(0) if term is None else names.readable(term)
 
     return _MESSAGE_VARIABLE.sub(replace, template)
 
@@ -231,42 +252,41 @@ class _Names:
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         # Longest namespace first, so that code: wins over a shorter namespace it extends.
-        self._by_namespace = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda item: -len(item[0]))
+        pairs = ((namespace, prefix) for prefix, namespace in prefixes.items())
+        self._by_namespace = sorted(pairs, key=lambda pair: -len(pair[0]))
 
     def compact(self, iri: str) -> str:
         """ag:confidence for an IRI in a known namespace, else <iri>."""
         for namespace, prefix in self._by_namespace:
-            if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
-                return prefix + ":" + iri[len(namespace) :]
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and _LOCAL_NAME.match(local):
+                return prefix + ":" + local
         return "<" + iri + ">"
 
-    def readable(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    def readable(self, term: Term) -> str:
         """A result term in Turtle-like form: ag:x, _:b0, "2013-13-45"^^xsd:date, "x"@en."""
         if isinstance(term, ox.NamedNode):
             return self.compact(term.value)
         if isinstance(term, ox.BlankNode):
             return "_:" + term.value
         if isinstance(term, ox.Literal):
-            text = _sparql_string(term.value)
-            if term.language:
-                return text + "@" + term.language
-            if term.datatype.value == str(XSD.string):
-                return text
-            return text + "^^" + self.compact(term.datatype.value)
+            return self._literal(term.value, term.language, term.datatype.value)
         return str(term)
 
     def node(self, node: Node) -> str:
-        """A shapes-graph term in readable form (for default messages and path labels)."""
+        """A shapes-graph term in the same form (for default messages)."""
         if isinstance(node, URIRef):
             return self.compact(str(node))
         if isinstance(node, Literal):
-            text = _sparql_string(str(node))
-            if node.language:
-                return text + "@" + node.language
-            if node.datatype is None or node.datatype == XSD.string:
-                return text
-            return text + "^^" + self.compact(str(node.datatype))
+            return self._literal(str(node), node.language, str(node.datatype or XSD.string))
         return "_:" + str(node)
+
+    def _literal(self, text: str, language: str | None, datatype: str) -> str:
+        if language:
+            return _sparql_string(text) + "@" + language
+        if datatype == str(XSD.string):
+            return _sparql_string(text)
+        return _sparql_string(text) + "^^" + self.compact(datatype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,7 +299,7 @@ _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 
 
 def _sparql_string(text: str) -> str:
-    """A SPARQL/Turtle string literal body with every character that could end it escaped."""
+    """A quoted SPARQL/Turtle string with every character that could end it escaped."""
     return '"' + "".join(_STRING_ESCAPES.get(char, char) for char in text) + '"'
 
 
@@ -291,7 +311,7 @@ def _sparql_iri(iri: str) -> str:
 
 
 def _sparql_term(node: Node, where: str) -> str:
-    """A shapes-graph IRI or literal as a SPARQL term. Blank nodes never match data, so refuse them."""
+    """A shapes-graph IRI or literal as a SPARQL term. Blank nodes never match data: refused."""
     if isinstance(node, URIRef):
         return _sparql_iri(str(node))
     if isinstance(node, Literal):
@@ -304,6 +324,11 @@ def _sparql_term(node: Node, where: str) -> str:
             return text + "^^" + _sparql_iri(str(node.datatype))
         return text
     raise UnsupportedShapeError(where + ": a blank node cannot be used as a value here")
+
+
+def _sparql_string_term(node: Node, where: str) -> str:
+    """The lexical form of a parameter (a regex, flags, a language range) as a plain string."""
+    return _sparql_term(Literal(str(node)), where)
 
 
 def _sparql_integer(node: Node, where: str) -> str:
@@ -355,7 +380,7 @@ class _Path:
 
     sparql: str
     label: str
-    # False when the path has *, + or ?: it cannot be scanned with both ends unbound.
+    # False when the path has *, + or ?: scanning it with both ends unbound would walk every node.
     bounded: bool
     atomic: bool = True
 
@@ -367,16 +392,10 @@ def _compile_path(shapes: Graph, node: Node, names: _Names, where: str) -> _Path
     if not isinstance(node, BNode):
         raise UnsupportedShapeError(where + ": sh:path must be an IRI or a path node")
     if (node, RDF.first, None) in shapes:
-        members = [_compile_path(shapes, item, names, where) for item in Collection(shapes, node)]
-        if len(members) < 2:
-            raise UnsupportedShapeError(where + ": a sequence path needs at least two members")
-        return _combine(members, "/", bounded=all(m.bounded for m in members))
+        return _combine(_path_list(shapes, node, names, where), "/")
     alternatives = shapes.value(node, SH.alternativePath)
     if alternatives is not None:
-        members = [_compile_path(shapes, item, names, where) for item in Collection(shapes, alternatives)]
-        if len(members) < 2:
-            raise UnsupportedShapeError(where + ": an alternative path needs at least two members")
-        return _combine(members, "|", bounded=all(m.bounded for m in members))
+        return _combine(_path_list(shapes, alternatives, names, where), "|")
     inverse = shapes.value(node, SH.inversePath)
     if inverse is not None:
         inner = _compile_path(shapes, inverse, names, where)
@@ -389,16 +408,24 @@ def _compile_path(shapes: Graph, node: Node, names: _Names, where: str) -> _Path
     raise UnsupportedShapeError(where + ": unknown kind of property path")
 
 
+def _path_list(shapes: Graph, node: Node, names: _Names, where: str) -> list[_Path]:
+    """The members of a sequence or alternative path; SHACL requires at least two."""
+    members = [_compile_path(shapes, item, names, where) for item in Collection(shapes, node)]
+    if len(members) < 2:
+        raise UnsupportedShapeError(where + ": a sequence or alternative path needs two members or more")
+    return members
+
+
 def _group(text: str, path: _Path) -> str:
     """Parenthesize a composite path before applying ^, *, + or ? to it."""
     return text if path.atomic else "(" + text + ")"
 
 
-def _combine(members: Sequence[_Path], operator: str, bounded: bool) -> _Path:
+def _combine(members: Sequence[_Path], operator: str) -> _Path:
     """A sequence (/) or alternative (|) of paths, each member grouped as needed."""
     sparql = "(" + operator.join(_group(m.sparql, m) for m in members) + ")"
     label = operator.join(_group(m.label, m) for m in members)
-    return _Path(sparql, label, bounded, atomic=False)
+    return _Path(sparql, label, all(m.bounded for m in members), atomic=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,6 +433,7 @@ def _combine(members: Sequence[_Path], operator: str, bounded: bool) -> _Path:
 # --------------------------------------------------------------------------------------------
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+# Constraints checked on each value node on its own (the value is the focus node in node shapes).
 _VALUE_PARAMETERS = (
     SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minInclusive, SH.maxInclusive,
     SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH.languageIn,
@@ -424,7 +452,7 @@ _SUPPORTED_PREDICATES = frozenset(
 _SUPPORTED_TYPES = frozenset(
     {SH.NodeShape, SH.PropertyShape, SH.Shape, SH.SPARQLConstraint, SH.PrefixDeclaration, SH.PropertyGroup}
 )
-_NODE_KINDS = {  # sh:nodeKind -> (IRI allowed, blank node allowed, literal allowed)
+_NODE_KINDS = {  # sh:nodeKind -> whether an IRI, a blank node, a literal is allowed
     SH.IRI: ("true", "false", "false"),
     SH.BlankNode: ("false", "true", "false"),
     SH.Literal: ("false", "false", "true"),
@@ -442,16 +470,25 @@ _CASTABLE = frozenset(
     ).split()
 )
 # Types derived from xsd:integer, which pyoxigraph cannot cast to: checked as integers in range.
+# pyoxigraph's integers are 64-bit, which also bounds the "unbounded" types here.
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
 _INTEGER_RANGES = {
-    XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None), XSD.nonPositiveInteger: (None, 0),
-    XSD.negativeInteger: (None, -1), XSD.long: (-(2**63), 2**63 - 1), XSD.int: (-(2**31), 2**31 - 1),
-    XSD.short: (-(2**15), 2**15 - 1), XSD.byte: (-128, 127), XSD.unsignedLong: (0, 2**64 - 1),
-    XSD.unsignedInt: (0, 2**32 - 1), XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
+    XSD.nonNegativeInteger: (0, _HIGHEST), XSD.positiveInteger: (1, _HIGHEST),
+    XSD.nonPositiveInteger: (_LOWEST, 0), XSD.negativeInteger: (_LOWEST, -1),
+    XSD.long: (_LOWEST, _HIGHEST), XSD.int: (-(2**31), 2**31 - 1), XSD.short: (-(2**15), 2**15 - 1),
+    XSD.byte: (-128, 127), XSD.unsignedLong: (0, _HIGHEST), XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
 }  # fmt: skip
 _RANGES = {
     SH.minInclusive: "cond-min-inclusive", SH.maxInclusive: "cond-max-inclusive",
     SH.minExclusive: "cond-min-exclusive", SH.maxExclusive: "cond-max-exclusive",
 }  # fmt: skip
+_PAIRS = (  # parameter, top-level template, nested template, default message
+    (SH.lessThan, "less-than", "exists-less-than", "Value is not less than the value of "),
+    (SH.lessThanOrEquals, "less-than-or-equals", "exists-less-than-or-equals", "Value is greater than the value of "),
+    (SH.equals, "equals", "exists-equals", "Values differ from those of "),
+    (SH.disjoint, "disjoint", "exists-disjoint", "Value is also a value of "),
+)
 _MAX_NESTING = 8
 
 
@@ -466,9 +503,11 @@ def _check_vocabulary(shapes: Graph) -> None:
 
 
 def _qname(node: Node) -> str:
-    """A term for an error message."""
+    """A SHACL term as sh:name, other IRIs in brackets: for constraint names and error messages."""
     text = str(node)
-    return "sh:" + text[len(str(SH)) :] if text.startswith(str(SH)) else ("<" + text + ">" if isinstance(node, URIRef) else text)
+    if text.startswith(str(SH)):
+        return "sh:" + text[len(str(SH)) :]
+    return "<" + text + ">" if isinstance(node, URIRef) else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,7 +527,7 @@ class _Scope:
 
 
 class _Compiler:
-    """Turns one shapes graph into CompiledChecks; lives only for one compile."""
+    """Turns one shapes graph into CompiledChecks; lives for one compile only."""
 
     def __init__(self, shapes: Graph, names: _Names, max_rows: int) -> None:
         self.shapes = shapes
@@ -503,10 +542,8 @@ class _Compiler:
         _check_vocabulary(self.shapes)
         checks: list[CompiledCheck] = []
         for shape in self._targeted_shapes():
-            if self._deactivated(shape):
-                continue
-            focus = self._focus(shape)
-            checks.extend(self._shape_checks(shape, focus))
+            if not self._deactivated(shape):
+                checks.extend(self._shape_checks(shape, self._focus(shape)))
         return checks
 
     def _targeted_shapes(self) -> list[Node]:
@@ -515,9 +552,7 @@ class _Compiler:
         for target in _TARGETS:
             shapes.update(self.shapes.subjects(target, None))
         for kind in (SH.NodeShape, SH.PropertyShape):
-            for shape in self.shapes.subjects(RDF.type, kind):
-                if self._is_class(shape):
-                    shapes.add(shape)
+            shapes.update(s for s in self.shapes.subjects(RDF.type, kind) if self._is_class(s))
         return sorted(shapes, key=str)
 
     def _is_class(self, node: Node) -> bool:
@@ -527,15 +562,19 @@ class _Compiler:
         """The focus pattern for all targets of a shape, binding ?this."""
         where = self._id(shape)
         patterns: list[str] = []
-        classes = list(self.shapes.objects(shape, SH.targetClass))
+        classes = set(self.shapes.objects(shape, SH.targetClass))
         if self._is_class(shape):
-            classes.append(shape)
-        for cls in sorted(set(classes), key=str):
+            classes.add(shape)
+        for cls in sorted(classes, key=str):
             patterns.append(_fill("target-class", **{"class": _sparql_term(cls, where + " sh:targetClass")}))
-        nodes = sorted(self.shapes.objects(shape, SH.targetNode), key=str)
+        targets = sorted(self.shapes.objects(shape, SH.targetNode), key=str)
+        nodes = [_sparql_term(node, where + " sh:targetNode") for node in targets]
         if nodes:
-            patterns.append(_fill("target-node", nodes=" ".join(_sparql_term(n, where + " sh:targetNode") for n in nodes)))
-        for predicate, template in ((SH.targetSubjectsOf, "target-subjects-of"), (SH.targetObjectsOf, "target-objects-of")):
+            patterns.append(_fill("target-node", nodes=" ".join(nodes)))
+        for predicate, template in (
+            (SH.targetSubjectsOf, "target-subjects-of"),
+            (SH.targetObjectsOf, "target-objects-of"),
+        ):
             for iri in sorted(self.shapes.objects(shape, predicate), key=str):
                 patterns.append(_fill(template, predicate=_sparql_term(iri, where)))
         focus = patterns[0]
@@ -545,8 +584,7 @@ class _Compiler:
 
     def _shape_checks(self, shape: Node, focus: str) -> list[CompiledCheck]:
         """Checks of a targeted shape: its own constraints and those of its property shapes."""
-        path_node = self._single(shape, SH.path)
-        if path_node is not None:  # a property shape with its own targets
+        if self._single(shape, SH.path) is not None:  # a property shape with its own targets
             return self._property_checks(shape, focus)
         checks = self._node_checks(shape, focus)
         for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
@@ -561,13 +599,11 @@ class _Compiler:
     def _node_checks(self, shape: Node, focus: str) -> list[CompiledCheck]:
         """Constraints of a node shape: the focus node is its own (only) value node."""
         where = self._id(shape)
-        for parameter in _PROPERTY_ONLY:
-            if (shape, parameter, None) in self.shapes:
-                raise UnsupportedShapeError(where + ": " + _qname(parameter) + " needs a property shape (sh:path)")
+        self._refuse_property_only(shape, where)
         scope = self._scope(shape, focus, None)
         checks = [
             self._value_check(scope, parameter, obj, condition)
-            for parameter, obj, condition in self._value_conditions(shape, "?value", where)
+            for parameter, obj, condition in self._value_conditions(shape, "?value", where, depth=0)
         ]
         for term in sorted(self.shapes.objects(shape, SH.hasValue), key=str):
             condition = _fill("cond-has-value", value="?value", term=_sparql_term(term, where))
@@ -578,16 +614,12 @@ class _Compiler:
 
     def _closed_check(self, shape: Node, scope: _Scope) -> CompiledCheck:
         """sh:closed: only the shape's own IRI paths and sh:ignoredProperties may appear."""
-        where = self._id(shape)
-        allowed: set[Node] = set()
-        for prop in self.shapes.objects(shape, SH.property):
-            path = self._single(prop, SH.path)
-            if isinstance(path, URIRef):
-                allowed.add(path)
+        paths = (self._single(prop, SH.path) for prop in self.shapes.objects(shape, SH.property))
+        allowed: set[Node] = {path for path in paths if isinstance(path, URIRef)}
         ignored = self._single(shape, SH.ignoredProperties)
         if ignored is not None:
-            allowed.update(Collection(self.shapes, ignored))
-        terms = " ".join(_sparql_term(p, where + " sh:ignoredProperties") for p in sorted(allowed, key=str))
+            allowed.update(self._list(ignored, scope.shape + " sh:ignoredProperties"))  # type: ignore[arg-type]
+        terms = " ".join(_sparql_term(p, scope.shape + " sh:ignoredProperties") for p in sorted(allowed, key=str))
         query = _fill("closed", focus=scope.focus, allowed=terms, limit=self.limit)
         return self._check(scope, SH.closed, "Predicate is not allowed by the closed shape", query)
 
@@ -596,88 +628,75 @@ class _Compiler:
     def _property_checks(self, prop: Node, focus: str) -> list[CompiledCheck]:
         """One check per constraint of a property shape."""
         where = self._id(prop)
-        path_node = self._single(prop, SH.path)
-        if path_node is None:
-            raise UnsupportedShapeError(where + ": a property shape needs exactly one sh:path")
-        for unsupported in (SH.property, SH.closed):
-            if (prop, unsupported, None) in self.shapes:
-                raise UnsupportedShapeError(where + ": " + _qname(unsupported) + " on a property shape is not supported")
-        path = _compile_path(self.shapes, path_node, self.names, where)
+        self._refuse(prop, (SH.property, SH.closed), where, "on a property shape is not supported")
+        path = self._path(prop, where)
         scope = self._scope(prop, focus, path)
         checks = self._count_checks(prop, scope)
-        for parameter, obj, condition in self._value_conditions(prop, "?value", where):
-            if parameter == SH["class"] and isinstance(obj, URIRef):
+        for parameter, obj, condition in self._value_conditions(prop, "?value", where, depth=0):
+            if parameter == SH["class"]:
                 checks.append(self._class_check(scope, obj))
             else:
                 checks.append(self._value_check(scope, parameter, obj, condition))
         for term in sorted(self.shapes.objects(prop, SH.hasValue), key=str):
             query = _fill("has-value", focus=focus, path=path.sparql, term=_sparql_term(term, where), limit=self.limit)
             checks.append(self._check(scope, SH.hasValue, "Missing the required value " + self.names.node(term), query))
-        checks.extend(self._pair_checks(prop, scope))
+        checks.extend(self._pair_checks(prop, scope, path))
         if self._flag(prop, SH.uniqueLang):
             generator, _, focus_filter = self._layout(scope)
-            query = _fill("unique-lang", generator=generator, path=path.sparql, focus_filter=focus_filter, limit=self.limit)
+            query = _fill(
+                "unique-lang", generator=generator, path=path.sparql, focus_filter=focus_filter, limit=self.limit
+            )
             checks.append(self._check(scope, SH.uniqueLang, "More than one value in the same language", query))
         for constraint in sorted(self.shapes.objects(prop, SH.sparql), key=str):
             checks.extend(self._sparql_checks(prop, constraint, focus, path))
         return checks
 
     def _count_checks(self, prop: Node, scope: _Scope) -> list[CompiledCheck]:
-        """sh:minCount walks focus nodes; sh:maxCount groups the path's triples."""
+        """sh:minCount walks the focus nodes; sh:maxCount groups the path's triples."""
         assert scope.path is not None
-        where = self._id(prop)
         checks: list[CompiledCheck] = []
-        for node in self.shapes.objects(prop, SH.minCount):
-            minimum = _sparql_integer(node, where + " sh:minCount")
+        for node in sorted(self.shapes.objects(prop, SH.minCount), key=str):
+            minimum = _sparql_integer(node, scope.shape + " sh:minCount")
             if minimum == "0":
                 continue  # always satisfied
-            if minimum == "1":
-                query = _fill("min-count-one", focus=scope.focus, path=scope.path.sparql, limit=self.limit)
-            else:
-                query = _fill("min-count", focus=scope.focus, path=scope.path.sparql, min=minimum, limit=self.limit)
+            template = "min-count-one" if minimum == "1" else "min-count"
+            query = _fill(template, focus=scope.focus, path=scope.path.sparql, min=minimum, limit=self.limit)
             checks.append(self._check(scope, SH.minCount, "Fewer than " + minimum + " value(s)", query))
-        for node in self.shapes.objects(prop, SH.maxCount):
-            maximum = _sparql_integer(node, where + " sh:maxCount")
+        for node in sorted(self.shapes.objects(prop, SH.maxCount), key=str):
+            maximum = _sparql_integer(node, scope.shape + " sh:maxCount")
             generator, values, focus_filter = self._layout(scope)
-            query = _fill("max-count", generator=generator, values=values, max=maximum, focus_filter=focus_filter, limit=self.limit)
+            query = _fill(
+                "max-count", generator=generator, values=values, max=maximum, focus_filter=focus_filter,
+                limit=self.limit,
+            )  # fmt: skip
             checks.append(self._check(scope, SH.maxCount, "More than " + maximum + " value(s)", query))
         return checks
 
-    def _pair_checks(self, prop: Node, scope: _Scope) -> list[CompiledCheck]:
+    def _pair_checks(self, prop: Node, scope: _Scope, path: _Path) -> list[CompiledCheck]:
         """sh:lessThan, sh:lessThanOrEquals, sh:equals and sh:disjoint against another property."""
-        assert scope.path is not None
-        where = self._id(prop)
         generator, values, focus_filter = self._layout(scope)
         checks: list[CompiledCheck] = []
-        pairs = (
-            (SH.lessThan, "less-than", "Value is not less than the value of "),
-            (SH.lessThanOrEquals, "less-than-or-equals", "Value is greater than the value of "),
-            (SH.equals, "equals", "Values differ from those of "),
-            (SH.disjoint, "disjoint", "Value is also a value of "),
-        )
-        for parameter, template, text in pairs:
+        for parameter, template, _, text in _PAIRS:
             for other in sorted(self.shapes.objects(prop, parameter), key=str):
-                if not isinstance(other, URIRef):
-                    raise UnsupportedShapeError(where + ": " + _qname(parameter) + " needs a property IRI")
                 query = _fill(
-                    template, generator=generator, values=values, path=scope.path.sparql,
-                    other=_sparql_term(other, where), focus_filter=focus_filter, limit=self.limit,
+                    template, generator=generator, values=values, path=path.sparql,
+                    other=self._property_iri(other, scope.shape, parameter), focus_filter=focus_filter,
+                    limit=self.limit,
                 )  # fmt: skip
                 checks.append(self._check(scope, parameter, text + self.names.node(other), query))
         return checks
 
     # ---- per-value constraints --------------------------------------------------------------
 
-    def _value_conditions(self, shape: Node, variable: str, where: str) -> list[tuple[Node, Node, str]]:
-        """(parameter, its value, SPARQL condition true when `variable` breaks it) per constraint."""
-        conditions: list[tuple[Node, Node, str]] = []
-        for parameter in _VALUE_PARAMETERS:
-            for obj in sorted(self.shapes.objects(shape, parameter), key=str):
-                condition = self._condition(shape, parameter, obj, variable, where, depth=0)
-                conditions.append((parameter, obj, condition))
+    def _value_conditions(self, shape: Node, variable: str, where: str, depth: int) -> list[tuple[Node, Node, str]]:
+        """(parameter, its value, SPARQL condition true when `variable` breaks it), per constraint."""
         if (shape, SH.flags, None) in self.shapes and (shape, SH.pattern, None) not in self.shapes:
             raise UnsupportedShapeError(where + ": sh:flags without sh:pattern")
-        return conditions
+        return [
+            (parameter, obj, self._condition(shape, parameter, obj, variable, where, depth))
+            for parameter in _VALUE_PARAMETERS
+            for obj in sorted(self.shapes.objects(shape, parameter), key=str)
+        ]
 
     def _condition(self, shape: Node, parameter: Node, obj: Node, variable: str, where: str, depth: int) -> str:
         """SPARQL boolean expression, true when the value in `variable` breaks one constraint."""
@@ -696,10 +715,9 @@ class _Compiler:
             return _fill("cond-in", value=variable, matches=_join(members, "||", "false"))
         if parameter == SH.pattern:
             flags = self._single(shape, SH.flags)
-            return _fill(
-                "cond-pattern", value=variable, pattern=_sparql_term(Literal(str(obj)), label),
-                flags=_sparql_term(Literal(str(flags) if flags is not None else ""), label),
-            )  # fmt: skip
+            pattern = _sparql_string_term(obj, label)
+            flags_term = _sparql_string_term(flags or Literal(""), label)
+            return _fill("cond-pattern", value=variable, pattern=pattern, flags=flags_term)
         if parameter in _RANGES:
             if not isinstance(obj, Literal):
                 raise UnsupportedShapeError(label + " needs a literal")
@@ -708,7 +726,10 @@ class _Compiler:
             template = "cond-min-length" if parameter == SH.minLength else "cond-max-length"
             return _fill(template, value=variable, length=_sparql_integer(obj, label))
         if parameter == SH.languageIn:
-            ranges = [_fill("lang-matches", value=variable, range=_sparql_term(Literal(str(r)), label)) for r in self._list(obj, label)]
+            ranges = [
+                _fill("lang-matches", value=variable, range=_sparql_string_term(language, label))
+                for language in self._list(obj, label)
+            ]
             return _fill("cond-language-in", value=variable, matches=_join(ranges, "||", "false"))
         return self._logical_condition(parameter, obj, variable, label, depth)
 
@@ -719,10 +740,7 @@ class _Compiler:
             return _fill("cond-datatype-lexical", value=variable, datatype=term)
         if datatype in _INTEGER_RANGES:
             low, high = _INTEGER_RANGES[datatype]  # type: ignore[index]
-            return _fill(
-                "cond-datatype-integer", value=variable, datatype=term,
-                lowest=str(low if low is not None else -(10**40)), highest=str(high if high is not None else 10**40),
-            )  # fmt: skip
+            return _fill("cond-datatype-integer", value=variable, datatype=term, lowest=str(low), highest=str(high))
         return _fill("cond-datatype", value=variable, datatype=term)
 
     def _logical_condition(self, parameter: Node, obj: Node, variable: str, label: str, depth: int) -> str:
@@ -731,13 +749,13 @@ class _Compiler:
             return self._conforms(obj, variable, depth + 1)
         if parameter == SH.node:
             return _fill("cond-negate", expression=self._conforms(obj, variable, depth + 1))
-        members = [self._conforms(m, variable, depth + 1) for m in self._list(obj, label)]
+        members = [self._conforms(member, variable, depth + 1) for member in self._list(obj, label)]
         if parameter == SH["or"]:
             return _fill("cond-negate", expression=_join(members, "||", "false"))
         if parameter == SH["and"]:
             return _fill("cond-negate", expression=_join(members, "&&", "true"))
         if parameter == SH.xone:
-            ones = [_fill("one-if", expression=m) for m in members]
+            ones = [_fill("one-if", expression=member) for member in members]
             return _fill("cond-xone", count=_join(ones, "+", "0"))
         raise UnsupportedShapeError(label + ": not a per-value constraint")
 
@@ -750,64 +768,52 @@ class _Compiler:
             raise UnsupportedShapeError(where + ": shapes nested too deeply (recursive shape?)")
         if self._deactivated(shape):
             return "true"
-        for unsupported in (SH.sparql, SH.closed, SH.uniqueLang):
-            if (shape, unsupported, None) in self.shapes:
-                raise UnsupportedShapeError(where + ": " + _qname(unsupported) + " inside sh:or/sh:and/sh:not/sh:xone/sh:node is not supported")
-        path_node = self._single(shape, SH.path)
-        if path_node is not None:
-            violations = self._nested_property(shape, path_node, variable, depth)
+        self._refuse(shape, (SH.sparql, SH.closed), where, "is not supported inside a logical constraint")
+        if self._single(shape, SH.path) is not None:
+            broken = self._nested_property(shape, variable, depth)
         else:
-            for parameter in _PROPERTY_ONLY:
-                if (shape, parameter, None) in self.shapes:
-                    raise UnsupportedShapeError(where + ": " + _qname(parameter) + " needs a property shape (sh:path)")
-            violations = [c for _, _, c in self._nested_values(shape, variable, where, depth)]
-            violations += [_fill("cond-has-value", value=variable, term=_sparql_term(t, where)) for t in self.shapes.objects(shape, SH.hasValue)]
+            self._refuse_property_only(shape, where)
+            broken = [condition for _, _, condition in self._value_conditions(shape, variable, where, depth)]
+            broken += [
+                _fill("cond-has-value", value=variable, term=_sparql_term(term, where))
+                for term in sorted(self.shapes.objects(shape, SH.hasValue), key=str)
+            ]
             for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
-                prop_path = self._single(prop, SH.path)
-                if prop_path is None:
-                    raise UnsupportedShapeError(self._id(prop) + ": a property shape needs exactly one sh:path")
                 if not self._deactivated(prop):
-                    violations += self._nested_property(prop, prop_path, variable, depth)
-        return _fill("cond-negate", expression=_join(violations, "||", "false"))
+                    broken += self._nested_property(prop, variable, depth)
+        return _fill("cond-negate", expression=_join(broken, "||", "false"))
 
-    def _nested_values(self, shape: Node, variable: str, where: str, depth: int) -> list[tuple[Node, Node, str]]:
-        """Per-value conditions of a nested shape, recursing into its logical constraints."""
-        conditions = []
-        for parameter in _VALUE_PARAMETERS:
-            for obj in sorted(self.shapes.objects(shape, parameter), key=str):
-                conditions.append((parameter, obj, self._condition(shape, parameter, obj, variable, where, depth)))
-        return conditions
-
-    def _nested_property(self, prop: Node, path_node: Node, node: str, depth: int) -> list[str]:
-        """'Some constraint of this property shape is broken at `node`' as expressions."""
+    def _nested_property(self, prop: Node, node: str, depth: int) -> list[str]:
+        """Expressions true when some constraint of this property shape is broken at `node`."""
         where = self._id(prop)
-        if (prop, SH.property, None) in self.shapes:
-            raise UnsupportedShapeError(where + ": sh:property on a property shape is not supported")
-        path = _compile_path(self.shapes, path_node, self.names, where)
+        self._refuse(prop, (SH.property, SH.uniqueLang), where, "is not supported inside a logical constraint")
+        path = self._path(prop, where).sparql
         value = self._fresh("shaclValue")
-        found: list[str] = []
-        for _, _, condition in self._nested_values(prop, value, where, depth):
-            found.append(_fill("exists-value", node=node, path=path.sparql, value=value, condition=condition))
-        for minimum in self.shapes.objects(prop, SH.minCount):
+        broken = [
+            _fill("exists-value", node=node, path=path, value=value, condition=condition)
+            for _, _, condition in self._value_conditions(prop, value, where, depth)
+        ]
+        for minimum in sorted(self.shapes.objects(prop, SH.minCount), key=str):
             n = _sparql_integer(minimum, where + " sh:minCount")
             if n == "1":
-                found.append(_fill("exists-min-count-one", node=node, path=path.sparql, value=value))
+                broken.append(_fill("exists-min-count-one", node=node, path=path, value=value))
             elif n != "0":
-                found.append(_fill("exists-min-count", node=node, path=path.sparql, value=value, count=self._fresh("shaclCount"), min=n))
-        for maximum in self.shapes.objects(prop, SH.maxCount):
+                count_variable = self._fresh("shaclCount")
+                broken.append(_fill("exists-min-count", node=node, path=path, value=value, count=count_variable, min=n))
+        for maximum in sorted(self.shapes.objects(prop, SH.maxCount), key=str):
             n = _sparql_integer(maximum, where + " sh:maxCount")
-            found.append(_fill("exists-max-count", node=node, path=path.sparql, value=value, count=self._fresh("shaclCount"), max=n))
-        for term in self.shapes.objects(prop, SH.hasValue):
-            found.append(_fill("exists-has-value", node=node, path=path.sparql, term=_sparql_term(term, where)))
-        for parameter, template in (
-            (SH.lessThan, "exists-less-than"), (SH.lessThanOrEquals, "exists-less-than-or-equals"),
-            (SH.equals, "exists-equals"), (SH.disjoint, "exists-disjoint"),
-        ):  # fmt: skip
-            for other in self.shapes.objects(prop, parameter):
-                found.append(
-                    _fill(template, node=node, path=path.sparql, value=value, other=_sparql_term(other, where), otherValue=self._fresh("shaclOther"))
+            count_variable = self._fresh("shaclCount")
+            broken.append(_fill("exists-max-count", node=node, path=path, value=value, count=count_variable, max=n))
+        for term in sorted(self.shapes.objects(prop, SH.hasValue), key=str):
+            broken.append(_fill("exists-has-value", node=node, path=path, term=_sparql_term(term, where)))
+        for parameter, _, template, _ in _PAIRS:
+            for other in sorted(self.shapes.objects(prop, parameter), key=str):
+                other_term = self._property_iri(other, where, parameter)
+                other_value = self._fresh("shaclOther")
+                broken.append(
+                    _fill(template, node=node, path=path, value=value, other=other_term, otherValue=other_value)
                 )
-        return found
+        return broken
 
     # ---- SHACL-SPARQL -------------------------------------------------------------------------
 
@@ -821,17 +827,19 @@ class _Compiler:
         select = self._single(constraint, SH.select)
         if not isinstance(select, Literal):
             raise UnsupportedShapeError(where + ": sh:sparql needs exactly one sh:select (sh:ask is not supported)")
-        text = _prepare_select(str(select), where, path)
-        prefixes = dict(self._declared_prefixes(constraint))
-        query = _fill("sparql", select=_inject_focus(text, focus, where), limit=self.limit)
+        text = _inject_focus(_prepare_select(str(select), where, path), focus, where)
         scope = self._scope(shape, focus, path)
-        message = self._message(constraint) or scope.message or "SPARQL constraint is violated"
+        prefixes = {**dict(self._declared_prefixes(constraint)), **QUERY_PREFIXES}
         return [
             CompiledCheck(
-                shape=scope.shape, path=path.label if path else None, constraint="sh:sparql",
-                message=message, severity=scope.severity, query=query,
-                prefixes=tuple(sorted({**prefixes, **QUERY_PREFIXES}.items())),
-            )  # fmt: skip
+                shape=scope.shape,
+                path=path.label if path else None,
+                constraint="sh:sparql",
+                message=self._message(constraint) or scope.message or "SPARQL constraint is violated",
+                severity=scope.severity,
+                query=_fill("sparql", select=text, limit=self.limit),
+                prefixes=tuple(sorted(prefixes.items())),
+            )
         ]
 
     def _declared_prefixes(self, constraint: Node) -> Iterator[tuple[str, str]]:
@@ -847,7 +855,7 @@ class _Compiler:
     # ---- building checks ----------------------------------------------------------------------
 
     def _layout(self, scope: _Scope) -> tuple[str, str, str]:
-        """(generator, values, focus filter) for a value query: value-first where the path allows."""
+        """(generator, values, focus filter) of a value query: value-first where the path allows."""
         if scope.path is None:
             return scope.focus, _fill("values-node"), ""
         values = _fill("values-path", path=scope.path.sparql)
@@ -858,23 +866,25 @@ class _Compiler:
     def _value_check(self, scope: _Scope, parameter: Node, obj: Node, condition: str) -> CompiledCheck:
         """A per-value constraint through value.rq."""
         generator, values, focus_filter = self._layout(scope)
-        query = _fill("value", generator=generator, values=values, condition=condition, focus_filter=focus_filter, limit=self.limit)
+        query = _fill(
+            "value", generator=generator, values=values, condition=condition, focus_filter=focus_filter,
+            limit=self.limit,
+        )  # fmt: skip
         return self._check(scope, parameter, self._default_value_message(parameter, obj), query)
 
-    def _class_check(self, scope: _Scope, cls: URIRef) -> CompiledCheck:
-        """sh:class through class.rq (a MINUS anti-join against all instances)."""
+    def _class_check(self, scope: _Scope, cls: Node) -> CompiledCheck:
+        """sh:class through class.rq: a MINUS anti-join against all instances, computed once."""
         generator, values, focus_filter = self._layout(scope)
         query = _fill(
             "class", generator=generator, values=values, focus_filter=focus_filter, limit=self.limit,
-            **{"class": _sparql_term(cls, scope.shape)},
+            **{"class": _sparql_term(cls, scope.shape + " sh:class")},
         )  # fmt: skip
         return self._check(scope, SH["class"], "Value is not an instance of " + self.names.node(cls), query)
 
     def _default_value_message(self, parameter: Node, obj: Node) -> str:
         """A message for shapes without sh:message."""
         if parameter in (SH["in"], SH.languageIn):
-            listed = ", ".join(self.names.node(m) for m in Collection(self.shapes, obj))  # type: ignore[arg-type]
-            return "Value is not one of " + listed
+            return "Value is not one of " + ", ".join(self.names.node(m) for m in self._list(obj, "sh:in"))
         if parameter in (SH["or"], SH["and"], SH["not"], SH.xone, SH.node):
             return "Value does not conform to " + _qname(parameter)
         return "Value does not satisfy " + _qname(parameter) + " " + self.names.node(obj)
@@ -899,8 +909,28 @@ class _Compiler:
         """How a shape is named in results: its IRI, else its sh:name, else its blank-node id."""
         if isinstance(node, URIRef):
             return str(node)
-        name = self._single(node, SH.name)
-        return str(name) if name is not None else "_:" + str(node)
+        names = sorted(self.shapes.objects(node, SH.name), key=str)
+        return str(names[0]) if names else "_:" + str(node)
+
+    def _path(self, prop: Node, where: str) -> _Path:
+        path = self._single(prop, SH.path)
+        if path is None:
+            raise UnsupportedShapeError(where + ": a property shape needs exactly one sh:path")
+        return _compile_path(self.shapes, path, self.names, where)
+
+    def _property_iri(self, node: Node, where: str, parameter: Node) -> str:
+        if not isinstance(node, URIRef):
+            raise UnsupportedShapeError(where + ": " + _qname(parameter) + " needs a property IRI")
+        return _sparql_term(node, where)
+
+    def _refuse_property_only(self, shape: Node, where: str) -> None:
+        self._refuse(shape, _PROPERTY_ONLY, where, "needs a property shape (sh:path)")
+
+    def _refuse(self, shape: Node, parameters: Sequence[URIRef], where: str, reason: str) -> None:
+        """Raise for the first of `parameters` that the shape uses: it cannot be honoured here."""
+        for parameter in parameters:
+            if (shape, parameter, None) in self.shapes:
+                raise UnsupportedShapeError(where + ": " + _qname(parameter) + " " + reason)
 
     def _single(self, node: Node, predicate: URIRef) -> Node | None:
         values = list(self.shapes.objects(node, predicate))
@@ -939,7 +969,7 @@ class _Compiler:
         return _SEVERITIES[severity]  # type: ignore[index]
 
     def _fresh(self, stem: str) -> str:
-        """A new variable for nested patterns, so inner EXISTS never captures an outer variable."""
+        """A new variable for nested patterns, so an inner EXISTS never captures an outer variable."""
         return _sparql_variable(stem + str(next(self._variables)))
 
 
@@ -966,7 +996,7 @@ def _prepare_select(text: str, where: str, path: _Path | None) -> str:
 
 
 def _inject_focus(select: str, focus: str, where: str) -> str:
-    """Put the focus pattern first in the WHERE group, so its FILTERs see $this bound."""
+    """Put the focus pattern first in the WHERE group, so that the group's FILTERs see $this bound."""
     match = _WHERE_OPEN.search(select) or re.search(r"\{", select)
     if match is None:
         raise UnsupportedShapeError(where + ": cannot find the WHERE clause of sh:select")
@@ -979,25 +1009,25 @@ def _inject_focus(select: str, focus: str, where: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _shapes_graph(path: Path, mtime_ns: int) -> Graph:
-    """The parsed shapes file; keyed by mtime so an edited file is read again."""
+def _shapes_graph(path: Path, version: int) -> Graph:
+    """The parsed shapes file; keyed by modification time, so an edited file is read again."""
     return Graph().parse(path, format="turtle")
 
 
 @lru_cache(maxsize=8)
-def _names_for(path: Path, mtime_ns: int) -> _Names:
+def _names_for(path: Path, version: int) -> _Names:
     """ActorGraph's prefixes, then any others the shapes file declares (agsh:, ...)."""
     prefixes = dict(PREFIXES)
     known = set(prefixes.values())
-    for prefix, namespace in _shapes_graph(path, mtime_ns).namespaces():
-        if str(namespace) not in known and prefix and prefix not in prefixes:
+    for prefix, namespace in _shapes_graph(path, version).namespaces():
+        if prefix and prefix not in prefixes and str(namespace) not in known:
             prefixes[prefix] = str(namespace)
             known.add(str(namespace))
     return _Names(prefixes)
 
 
 @lru_cache(maxsize=8)
-def _compile_file(path: Path, mtime_ns: int, max_rows: int) -> tuple[CompiledCheck, ...]:
+def _compile_file(path: Path, version: int, max_rows: int) -> tuple[CompiledCheck, ...]:
     """Compile a shapes file once per (file version, row cap); ShapeValidator instances share it."""
-    compiler = _Compiler(_shapes_graph(path, mtime_ns), _names_for(path, mtime_ns), max_rows)
+    compiler = _Compiler(_shapes_graph(path, version), _names_for(path, version), max_rows)
     return tuple(compiler.compile())
