@@ -27,6 +27,7 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SCHEMA = "https://schema.org/"
 DCTERMS = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
+SHAPES = "https://w3id.org/actorgraph/shapes#"
 
 PREFIXES: dict[str, str] = {
     "ag": AG,
@@ -43,6 +44,7 @@ PREFIXES: dict[str, str] = {
     "schema": SCHEMA,
     "dcterms": DCTERMS,
     "sh": SH,
+    "agsh": SHAPES,
 }
 
 
