@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import routers
+from api import auth, limits, routers
 from api.routers import home, sparql
 from api.settings import Settings
 from api.templating import STATIC_DIR, templates
@@ -43,6 +43,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     # Also set here so the app works without lifespan events (TestClient used without `with`).
     app.state.settings = settings
+    app.state.authenticate = auth.authenticate  # API keys (api.auth); see api.security
+    limits.install(app, settings)  # query timeout, result cap, worker slots and their errors
     if store is not None:
         app.state.store = store
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -116,6 +116,7 @@ def load(
     trusted: Annotated[bool, typer.Option("--trusted", help="Skip SHACL validation, for bulk data already checked.")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the graph if it exists.")] = False,
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
+    restricted: Annotated[bool, typer.Option("--restricted", help="Only analysts and above may read the graph (see `actorgraph graphs`).")] = False,
 ) -> None:
     """Load RDF files, each into its own named graph (or all into --graph), validated and atomic."""
     try:
@@ -129,7 +130,8 @@ def load(
             with _progress_bar(total, f"loading {Path(batch[0].name).name}") as bar:
                 try:
                     result = loader.load_sources(
-                        graph_store, batch, graph=graph, trusted=trusted, replace=replace, progress=bar.update
+                        graph_store, batch, graph=graph, trusted=trusted, replace=replace, progress=bar.update,
+                        restricted=restricted,
                     )
                 except LoadError as error:
                     lines = str(error).splitlines()

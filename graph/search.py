@@ -50,9 +50,26 @@ def normalize(text: str) -> str:
 
     NFKD splits an accented letter into the letter and a combining mark, which is then dropped;
     casefold handles ß and the like better than lower()."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).split())
+    if not text.isascii():  # most names are ASCII: skip the decomposition for them
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+# Short forms of data IRIs: "unit/bn-72" (kind/slug, in any of our namespaces) and
+# "fictional/unit/bn-72" or "synthetic/unit/b0-div" (namespace, kind and slug).
+NAMESPACE_PREFIXES = {"fictional/": FICTIONAL, "synthetic/": SYNTHETIC, "id/": ID}
+
+
+def candidate_iris(name: str) -> list[str]:
+    """The IRIs a short form may stand for, most specific first; an IRI stands for itself."""
+    name = name.strip()
+    if "://" in name or name.startswith("urn:"):
+        return [name]
+    if "/" not in name or " " in name:
+        return []
+    found = [base + name[len(prefix) :].strip("/") for prefix, base in NAMESPACE_PREFIXES.items() if name.startswith(prefix)]
+    return found + [base + name.strip("/") for base in (ID, FICTIONAL, SYNTHETIC)]
 
 
 def local_name(iri: str) -> str:
@@ -290,6 +307,9 @@ class SubjectIndex:
                 tokens[token].add(name_id)
         self._tokens = dict(tokens)
         self._vocabulary = sorted(tokens)
+        # Fuzzy passes only look at names (and words) of a compatible length; see _by_length.
+        self._names_by_length = _LengthBuckets(self._names)
+        self._words_by_length = _LengthBuckets(self._vocabulary)
         # Facets: value -> actor positions, so a filter is a set intersection.
         self._by_type: dict[str, set[int]] = defaultdict(set)
         self._by_facet: dict[str, dict[str, set[int]]] = {"country": defaultdict(set), "level": defaultdict(set), "sector": defaultdict(set)}
@@ -341,8 +361,7 @@ class SubjectIndex:
     def _country_filter(self, value: str) -> set[int]:
         countries = self._by_facet["country"]
         wanted = value.strip()
-        iris = [wanted] if "://" in wanted else [base + wanted.strip("/") for base in (ID, FICTIONAL, SYNTHETIC)]
-        for iri in iris:
+        for iri in candidate_iris(wanted):
             if iri in countries:
                 return countries[iri]
         key = normalize(wanted)
@@ -447,7 +466,7 @@ class SubjectIndex:
         token_hits = self._names_with_words(words)
         for name_id in token_hits:
             yield name_id, 2, fuzz.ratio(query, self._names[name_id])
-        for _, score, name_id in process.extract(query, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None):
+        for name_id, score in self._names_by_length.fuzzy(query):
             yield name_id, 1, score
         for name_id, score in self._fuzzy_words(words):
             yield name_id, 1, score
@@ -478,8 +497,8 @@ class SubjectIndex:
                 for name_id in self._tokens.get(word, ()):
                     scores[name_id] = 100.0
             else:
-                for token, score, _ in process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None):
-                    for name_id in self._tokens[token]:
+                for token_id, score in self._words_by_length.fuzzy(word):
+                    for name_id in self._tokens[self._vocabulary[token_id]]:
                         if score > scores.get(name_id, 0.0):
                             scores[name_id] = score
             if not scores:
@@ -488,6 +507,29 @@ class SubjectIndex:
         per_word.sort(key=len)
         for name_id in _intersect([set(s) for s in per_word]):
             yield name_id, sum(s[name_id] for s in per_word) / len(per_word)
+
+
+class _LengthBuckets:
+    """Strings sorted by length, so a fuzzy pass only scores those whose length allows a match.
+
+    rapidfuzz's ratio is 2*matches/(len(a)+len(b)), so a score of at least c (0-1) needs the
+    other string's length within [len*c/(2-c), len*(2-c)/c]: for c=0.8, two thirds to one and a
+    half times the query's. That leaves a third to a half of the names, and the pass is that much
+    faster (it is the largest cost of a search)."""
+
+    def __init__(self, strings: Sequence[str]) -> None:
+        order = sorted(range(len(strings)), key=lambda i: len(strings[i]))
+        self._ids = order
+        self._strings = [strings[i] for i in order]
+        self._lengths = [len(text) for text in self._strings]
+
+    def fuzzy(self, query: str, cutoff: float = FUZZY_CUTOFF) -> list[tuple[int, float]]:
+        """(original index, score) of every string scoring at least `cutoff` against `query`."""
+        c = cutoff / 100.0
+        low = bisect.bisect_left(self._lengths, int(len(query) * c / (2 - c)))
+        high = bisect.bisect_right(self._lengths, int(len(query) * (2 - c) / c) + 1)
+        found = process.extract(query, self._strings[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        return [(self._ids[low + position], score) for _, score, position in found]
 
 
 def _intersect(sets: list[set[int]]) -> set[int]:

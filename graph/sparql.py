@@ -2,6 +2,10 @@
 
 Visibility is enforced with pyoxigraph's `default_graph=` and `named_graphs=` arguments, which
 override FROM, FROM NAMED and GRAPH in the query text; the text itself is never rewritten.
+
+Queries that people and programs send pass `limits=` (a QueryLimits, one per app, on
+`app.state.query_limits`): they then run with a timeout and a result cap, isolated so that a
+runaway query can be stopped (see graph.limits for how, and for the limits of that).
 """
 
 from __future__ import annotations
@@ -12,7 +16,21 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph import registry
+from graph.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
 from graph.store import GraphStore, QueryResult, Term
+
+__all__ = [
+    "Dataset",
+    "QueryBusy",
+    "QueryFailed",
+    "QueryLimitExceeded",
+    "QueryLimits",
+    "QueryTimeout",
+    "ResultCapExceeded",
+    "SparqlSyntaxError",
+    "dataset_for",
+    "run_query",
+]
 
 
 class SparqlSyntaxError(ValueError):
@@ -37,10 +55,19 @@ def run_query(
     dataset: Dataset,
     *,
     substitutions: Mapping[str, Term] | None = None,
+    limits: QueryLimits | None = None,
 ) -> QueryResult:
-    """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message."""
+    """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message.
+
+    With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
+    ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
+    a query for a request should pass the app's limits."""
     graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
     try:
+        if limits is not None:
+            return run_limited(
+                store, text, limits=limits, default_graph=graphs, named_graphs=graphs, substitutions=substitutions
+            )
         return store.query(text, substitutions=substitutions, default_graph=graphs, named_graphs=graphs)
     except SyntaxError as error:
         raise SparqlSyntaxError(str(error.args[0]) if error.args else str(error)) from None

@@ -10,17 +10,33 @@ Each file starts with a comment header:
 
 `param` lines give a variable name (bound with substitutions, never formatted into the text), a
 type (iri, date, string, integer) and a description; a description that contains "(optional)"
-marks an optional parameter.
+marks an optional parameter. The `example` line holds `name=value` pairs, separated by spaces;
+quote a value that contains spaces (`sector="civil society"`).
+
+Writing a query for substitution (pyoxigraph 0.5):
+
+- A substituted variable must be projected by the SELECT (and be in its GROUP BY, if any).
+- An optional parameter that is not given stays unbound. Test it with an expression that errors
+  on an unbound value inside COALESCE, as in `FILTER(COALESCE(?start <= ?at, true))`.
+  `BOUND(?at)` does not work: the planner sees that no pattern binds ?at and folds it to false
+  before the substitution applies. For the same reason, `BIND(?x AS ?y)` in a group where no
+  pattern mentions ?x leaves ?y unbound.
+- A FILTER inside a nested OPTIONAL sees substituted variables, but not variables bound outside
+  its own OPTIONAL (SPARQL scoping): check those outside.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 QUERIES_DIR = Path(__file__).resolve().parent
 PARAM_TYPES = frozenset({"iri", "date", "string", "integer"})
+# A SPARQL variable name, restricted to ASCII so it reads the same in URLs and on the command line.
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class QueryNotFound(KeyError):
@@ -48,6 +64,31 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
     example: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """The name without its folder: 'chain_of_command' for 'library/chain_of_command'."""
+        return self.name.rsplit("/", 1)[-1]
+
+    def param(self, name: str) -> Param | None:
+        """The declared parameter called `name`, or None."""
+        return next((param for param in self.params if param.name == name), None)
+
+    def example_params(self) -> dict[str, str]:
+        """The `# example:` line as a mapping; empty for '(no parameters)' or no example."""
+        if "=" not in self.example:
+            return {}
+        try:
+            words = shlex.split(self.example)
+        except ValueError as error:
+            raise QueryHeaderError(f"{self.path}: the example line does not parse: {error}") from None
+        pairs = {}
+        for word in words:
+            key, equals, value = word.partition("=")
+            if not equals:
+                raise QueryHeaderError(f"{self.path}: the example line needs name=value pairs, got {word!r}")
+            pairs[key] = value
+        return pairs
 
     @property
     def form(self) -> str:
@@ -86,6 +127,10 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
                     f"{path}:{number}: a param line needs 'NAME TYPE description' with TYPE one of "
                     f"{', '.join(sorted(PARAM_TYPES))}"
                 )
+            if not _PARAM_NAME.fullmatch(parts[0]):
+                raise QueryHeaderError(f"{path}:{number}: {parts[0]!r} is not a valid parameter (variable) name")
+            if any(param.name == parts[0] for param in params):
+                raise QueryHeaderError(f"{path}:{number}: parameter {parts[0]!r} is declared twice")
             text_part = parts[2] if len(parts) > 2 else ""
             params.append(Param(parts[0], parts[1], text_part, "(optional)" in text_part))
     if not title:

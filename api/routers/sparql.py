@@ -16,7 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api import negotiation, results
 from api.dependencies import dataset_for_caller, store_of
+from api.auth import outbound_refusal
+from api.limits import limits_of, status_for
 from api.security import current_caller
+from graph.limits import QueryFailed, QueryLimitExceeded, run_limited
 from graph.sparql import Dataset, SparqlSyntaxError
 
 router = APIRouter(tags=["SPARQL"])
@@ -42,6 +45,20 @@ def _narrow(dataset: Dataset, default_uris: list[str], named_uris: list[str]) ->
     return default, named
 
 
+async def _bounded_body(request: Request) -> bytes:
+    """The request body, refused with 413 beyond Settings.max_upload_bytes."""
+    limit = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"the request body is {int(declared):,} bytes; the limit is {limit:,}")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ProtocolError(413, f"the request body is over the limit of {limit:,} bytes")
+    return body
+
+
 async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
     """The query text and dataset parameters from any of the three protocol forms."""
     params = request.query_params
@@ -51,7 +68,7 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
         text = params.get("query")
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
+        body = await _bounded_body(request)
         if content_type == "application/sparql-query":
             text = body.decode("utf-8", errors="replace")
         elif content_type == "application/x-www-form-urlencoded":
@@ -71,20 +88,28 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
 
 
 async def _answer(request: Request) -> Response:
+    caller = current_caller(request)  # first: a missing or bad key is a 401 whatever else is wrong
     try:
         text, default_uris, named_uris = await _read_query(request)
     except ProtocolError as error:
         return PlainTextResponse(error.message, status_code=error.status)
+    refusal = await run_in_threadpool(outbound_refusal, text, caller)
+    if refusal:
+        return PlainTextResponse(refusal, status_code=403)
     store = store_of(request)
-    caller = current_caller(request)
     dataset = await run_in_threadpool(dataset_for_caller, request, caller)
     default, named = _narrow(dataset, default_uris, named_uris)
+    limits = limits_of(request)
 
     def execute() -> tuple[bytes, str] | ProtocolError:
         try:
-            result = store.query(text, default_graph=default, named_graphs=named)
+            # A timeout, a result cap and a killable worker (graph.limits); the dataset lists are
+            # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
+            result = run_limited(store, text, limits=limits, default_graph=default, named_graphs=named)
         except SyntaxError as error:
             return ProtocolError(400, f"SPARQL syntax error: {error.args[0] if error.args else error}")
+        except (QueryLimitExceeded, QueryFailed) as error:
+            return ProtocolError(status_for(error)[0], str(error))
         table = negotiation.GRAPH_MEDIA_TYPES if results.is_graph_result(result) else negotiation.SOLUTION_MEDIA_TYPES
         chosen = negotiation.choose(request.headers.get("accept"), table)
         if chosen is None:

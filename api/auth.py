@@ -1,0 +1,64 @@
+"""Who is calling: API keys sent as `Authorization: Bearer KEY`, checked against graph.keys.
+
+create_app installs `authenticate` on `app.state.authenticate`; api.security.current_caller calls
+it for every request that asks who the caller is. A request without a key is an anonymous reader,
+unless the settings turn anonymous access off (ACTORGRAPH_ANONYMOUS=off); then it gets a 401.
+A key that is unknown, malformed or revoked always gets a 401, never a silent downgrade to
+anonymous: a client that sends a key expects its role, and should learn that the key is wrong.
+"""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from api.security import ANONYMOUS, Caller, Role
+from api.settings import Settings
+from graph import keys
+from graph.sparql_scan import outbound_operations
+
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="actorgraph"'}
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=message, headers=CHALLENGE)
+
+
+def _bearer_token(header: str) -> str:
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("send the API key as 'Authorization: Bearer KEY'")
+    return token.strip()
+
+
+def authenticate(request: Request) -> Caller:
+    """The caller of this request, from its API key; anonymous readers where allowed."""
+    header = request.headers.get("authorization")
+    settings: Settings = request.app.state.settings
+    if not header:
+        if settings.anonymous_access:
+            return ANONYMOUS
+        raise _unauthorized("this server needs an API key: send 'Authorization: Bearer KEY' (anonymous access is off)")
+    token = _bearer_token(header)
+    key = keys.verify(request.app.state.store, token)
+    if key is None:
+        raise _unauthorized("unknown API key: check that it was copied whole, or ask an admin for a new one")
+    if key.revoked:
+        raise _unauthorized(f"API key {key.key_id} ({key.label}) was revoked on {key.revoked_at}; ask an admin for a new one")
+    return Caller(Role.parse(key.role), key_name=key.label, key_id=key.key_id)
+
+
+def outbound_refusal(text: str, caller: Caller) -> str | None:
+    """Why this SPARQL text is refused for this caller, or None. SERVICE and LOAD make pyoxigraph
+    open outbound connections (SSRF: a caller could reach internal hosts through the server), so
+    only admins may use them. Found by graph.sparql_scan without rewriting or running the text."""
+    if caller.is_admin:
+        return None
+    uses = outbound_operations(text)
+    if not uses:
+        return None
+    keywords = " and ".join(sorted({use.keyword for use in uses}))
+    return (
+        f"{keywords} refused: it makes the server open outbound connections, which only admins may do "
+        f"(found {'; '.join(str(use) for use in uses[:5])}; you are {caller.display}). "
+        "If this is a prefix name that merely contains 'service' or 'load', rename the prefix."
+    )

@@ -1,0 +1,331 @@
+"""Writes that come through the web API: SPARQL Update and the Graph Store Protocol.
+
+The problem: pyoxigraph runs an update against the whole store. It has no `default_graph=` or
+`named_graphs=` for updates, so an update could read or overwrite any graph, including the
+registry (`meta`, whose restricted flags decide who reads what) and the API keys. Refusing by
+reading the text is fragile: the parser matches keywords without word boundaries, resolves BASE
+and prefixes, and lets `GRAPH ?g` or `BIND(IRI(...))` pick graphs at run time.
+
+So a non-admin update runs in a sandbox, and the policy is checked on what it *did*:
+1. The graphs the text names (graph.sparql_scan.mentioned_iris) that the caller may read are
+   copied into a scratch in-memory store. Only those: `GRAPH ?g` ranges over them, the default
+   graph is empty, and nothing else (restricted graphs the caller may not see, meta, keys) is
+   there to read. A name the scan misses only hides that graph from the update.
+2. The update runs there, under the query limits (timeout, killable worker; graph.limits).
+3. The result is compared with the originals. Refused: a change to a system graph or the keys
+   graph, to an existing graph the text did not name, or to the default graph.
+4. Every changed graph is written back through graph.loader: validated against the SHACL shapes,
+   swapped in atomically, and (re)registered with a PROV import record; new graphs become visible
+   that way, dropped graphs are unregistered. With several graphs, all are validated before any
+   is written. Then the derived links are recomputed.
+Admins' updates run directly on the store (LOAD, SERVICE, GRAPH ?g over everything) and only the
+registry is reconciled afterwards.
+
+All writes hold one lock, so a sandbox never works from a stale copy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import loader, registry, setup
+from graph.formats import format_named
+from graph.keys import KEYS_GRAPH
+from graph.limits import QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
+from graph.loader import LoadResult, RdfSource
+from graph.sparql_scan import mentioned_iris
+from graph.store import GraphStore
+from ontology.namespaces import META_GRAPH, SYSTEM_GRAPHS
+
+# Graphs no API write may touch, and those not even an admin may write through the API (they
+# are the bookkeeping: `actorgraph keys` and the registry manage them).
+PROTECTED = frozenset(SYSTEM_GRAPHS | {KEYS_GRAPH.value})
+BOOKKEEPING = frozenset({META_GRAPH, KEYS_GRAPH.value})
+WRITE_LOCK = threading.RLock()
+_NTRIPLES = format_named("ntriples")
+
+
+class WriteRefused(Exception):
+    """The caller may not make this change (HTTP 403)."""
+
+
+class BadWrite(ValueError):
+    """The request cannot be carried out as asked (HTTP 400)."""
+
+
+class GraphNotFound(LookupError):
+    """No such graph, or none the caller may see (HTTP 404)."""
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    graph: str
+    change: str  # created, modified, emptied, dropped
+    triples: int
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    changes: tuple[GraphChange, ...]
+    reasoned: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "changes": [
+                {"graph": c.graph, "name": registry.graph_name(ox.NamedNode(c.graph)), "change": c.change, "triples": c.triples}
+                for c in self.changes
+            ],
+            "reasoned": self.reasoned,
+        }
+
+
+def check_writable(graph: ox.NamedNode, *, admin: bool) -> None:
+    """Refuse writes to system graphs for non-admins, and to the bookkeeping graphs for all."""
+    if graph.value in BOOKKEEPING:
+        raise WriteRefused(f"graph {graph.value} is ActorGraph's own bookkeeping and cannot be written through the API")
+    if graph.value in PROTECTED and not admin:
+        raise WriteRefused(f"graph {graph.value} is a system graph; only admins may write it")
+
+
+def _restricted_flags(store: GraphStore) -> dict[str, bool]:
+    return {info.graph.value: info.restricted for info in registry.registered_graphs(store)}
+
+
+def _triples_bytes(quads: Sequence[ox.Quad]) -> bytes:
+    return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _reason(store: GraphStore, wanted: bool) -> bool:
+    if wanted and setup.is_initialized(store):
+        setup.reason(store)
+        return True
+    return False
+
+
+# --- the Graph Store Protocol ----------------------------------------------------------------
+
+
+def _load(
+    store: GraphStore, graph: ox.NamedNode, sources: Sequence[RdfSource], *, admin: bool, restricted: bool, importer: str, dry_run: bool = False
+) -> LoadResult:
+    system = graph.value in PROTECTED
+    return loader.load_sources(
+        store,
+        sources,
+        graph=graph.value,
+        replace=True,
+        restricted=restricted,
+        trusted=system,  # the ontology and derived links are not instance data for the shapes
+        allow_system_graph=system and admin,
+        importer=importer,
+        dry_run=dry_run,
+    )
+
+
+def replace_graph(
+    store: GraphStore, graph: ox.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
+) -> tuple[bool, WriteReport]:
+    """GSP PUT: the graph becomes exactly the upload, validated, atomically. Returns whether the
+    graph was created. An existing graph keeps its restricted flag; `restricted` is for new ones."""
+    check_writable(graph, admin=admin)
+    with WRITE_LOCK:
+        flags = _restricted_flags(store)
+        created = graph.value not in flags
+        result = _load(store, graph, [upload], admin=admin, restricted=flags.get(graph.value, restricted), importer="graph-store")
+        change = GraphChange(graph.value, "created" if created else "modified", result.triples)
+        return created, WriteReport((change,), _reason(store, reason))
+
+
+def merge_graph(
+    store: GraphStore, graph: ox.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
+) -> tuple[bool, WriteReport]:
+    """GSP POST: add the upload to the graph. The old content and the upload are staged together
+    as one import, validated as a whole and swapped in atomically, so a merge that breaks a shape
+    (say, a second confidence on a relation) is refused and leaves the graph as it was.
+    Blank nodes of the upload stay apart from those already in the graph (GSP merge semantics)."""
+    check_writable(graph, admin=admin)
+    with WRITE_LOCK:
+        flags = _restricted_flags(store)
+        created = graph.value not in flags
+        sources = [upload]
+        if not created:
+            existing = list(store.quads(graph))
+            name = f"{registry.graph_name(graph)} (content before the merge)"
+            sources = [RdfSource.from_bytes(name, _triples_bytes(existing), _NTRIPLES), upload]
+        result = _load(store, graph, sources, admin=admin, restricted=flags.get(graph.value, restricted), importer="graph-store")
+        change = GraphChange(graph.value, "created" if created else "modified", result.triples)
+        return created, WriteReport((change,), _reason(store, reason))
+
+
+def delete_graph(store: GraphStore, graph: ox.NamedNode, *, admin: bool, reason: bool = True) -> WriteReport:
+    """GSP DELETE: drop the graph and its registration."""
+    check_writable(graph, admin=admin)
+    with WRITE_LOCK:
+        if not registry.is_registered(store, graph):
+            raise GraphNotFound(f"no graph {graph.value}")
+        triples = store.graph_size(graph)
+        registry.unregister(store, graph)  # first: invisible before it is emptied
+        store.drop_graph(graph)
+        store.flush()
+        return WriteReport((GraphChange(graph.value, "dropped", triples),), _reason(store, reason))
+
+
+# --- SPARQL Update -----------------------------------------------------------------------------
+
+
+def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Callable[[bytes], None]], dict[str, Any]]]:
+    """Run the update in the sandbox, then send back the sandbox's quads and graph names (empty
+    graphs do not show in N-Quads, and CLEAR must not look like DROP)."""
+
+    def work_for(_abandoned: Any) -> Callable[[Callable[[bytes], None]], dict[str, Any]]:
+        def work(sink: Callable[[bytes], None]) -> dict[str, Any]:
+            sandbox.update(text)
+            sink(sandbox.dump(format=ox.RdfFormat.N_QUADS) or b"")
+            names = [g.value for g in sandbox.named_graphs() if isinstance(g, ox.NamedNode)]
+            return {"kind": "dataset", "graphs": names}
+
+        return work
+
+    return work_for
+
+
+def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits) -> ox.Store:
+    # An update returns no rows: the cap does not apply, the timeout and the worker slot do.
+    data, outcome = run_isolated(_sandbox_work(sandbox, text), limits)
+    error = outcome.get("error")
+    if error == "syntax":
+        raise SyntaxError(outcome.get("message", "invalid update"))
+    if error == "abandoned":
+        raise QueryTimeout(limits.timeout)
+    if error == "cap":  # pragma: no cover - updates write no result rows
+        raise ResultCapExceeded(limits.result_cap)
+    if error:
+        raise QueryFailed(outcome.get("message", "the update failed"))
+    after = ox.Store()
+    after.bulk_extend(ox.parse(data, ox.RdfFormat.N_QUADS))
+    for name in outcome["graphs"]:
+        after.add_graph(ox.NamedNode(name))
+    return after
+
+
+def _diff(store: GraphStore, copied: Sequence[ox.NamedNode], after: ox.Store) -> list[tuple[ox.NamedNode, str, list[ox.Quad]]]:
+    """(graph, change, new quads) for every graph the update changed."""
+    if any(True for _ in after.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        raise BadWrite(
+            "the update writes to the default graph, which ActorGraph does not store (the default graph of a "
+            "query is the union of the graphs you may read): put the triples in GRAPH <iri> { } or use WITH <iri>"
+        )
+    names = {g for g in after.named_graphs() if isinstance(g, ox.NamedNode)}
+    changes = []
+    for graph in sorted(set(copied) | names, key=lambda g: g.value):
+        new = list(after.quads_for_pattern(None, None, None, graph)) if graph in names else []
+        if graph not in names:
+            changes.append((graph, "dropped", new))
+            continue
+        if graph in copied:
+            old = set(store.quads(graph))
+            if old != set(new):
+                changes.append((graph, "modified" if new else "emptied", new))
+        else:
+            changes.append((graph, "created", new))
+    return changes
+
+
+def _check_changes(store: GraphStore, changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]]) -> None:
+    for graph, change, _ in changes:
+        if graph.value in PROTECTED:
+            raise WriteRefused(f"the update changes {graph.value}, a system graph; only admins may change it")
+        if change == "created" and (store.has_graph(graph) or registry.is_registered(store, graph)):
+            raise BadWrite(
+                f"the update writes to {graph.value}, which exists but is not named in the update text or not "
+                "visible to you: name the graphs you write (GRAPH <iri>, WITH <iri> or USING NAMED <iri>)"
+            )
+        try:
+            loader.resolve_graph(graph.value, graph.value)
+        except loader.LoadError as error:
+            raise BadWrite(str(error)) from None
+
+
+def sandboxed_update(
+    store: GraphStore,
+    text: str,
+    *,
+    readable: Sequence[ox.NamedNode],
+    limits: QueryLimits,
+    restricted_new: bool = False,
+    reason: bool = True,
+) -> WriteReport:
+    """Run a SPARQL Update for a non-admin caller (see the module docstring). `readable` are the
+    graphs the caller may read. Raises SyntaxError, WriteRefused, BadWrite, the query-limit
+    errors, or loader errors (ShapeViolations, LoadError) for content that fails validation."""
+    with WRITE_LOCK:
+        named = mentioned_iris(text)
+        copied = [graph for graph in readable if graph.value in named]
+        sandbox = ox.Store()
+        for graph in copied:
+            sandbox.add_graph(graph)
+        sandbox.bulk_extend(q for graph in copied for q in store.quads(graph))
+        after = _run_sandbox(sandbox, text, limits)
+        changes = _diff(store, copied, after)
+        _check_changes(store, changes)
+        flags = _restricted_flags(store)
+        writes = [(g, c, quads) for g, c, quads in changes if c in {"created", "modified"}]
+
+        def sources(graph: ox.NamedNode, quads: list[ox.Quad]) -> list[RdfSource]:
+            return [RdfSource.from_bytes(f"SPARQL update of {registry.graph_name(graph)}", _triples_bytes(quads), _NTRIPLES)]
+
+        if len(writes) > 1:  # validate them all before writing any
+            for graph, _, quads in writes:
+                _load(store, graph, sources(graph, quads), admin=False, restricted=False, importer="sparql-update", dry_run=True)
+        report = []
+        for graph, change, quads in changes:
+            restricted = flags.get(graph.value, restricted_new)
+            if change in {"created", "modified"}:
+                result = _load(store, graph, sources(graph, quads), admin=False, restricted=restricted, importer="sparql-update")
+                report.append(GraphChange(graph.value, change, result.triples))
+            elif change == "emptied":
+                store.drop_graph(graph)
+                now = registry.now()
+                registry.register(
+                    store,
+                    registry.ImportRecord(graph, (), 0, True, now, now, importer="sparql-update", restricted=restricted),
+                )
+                report.append(GraphChange(graph.value, change, 0))
+            else:
+                registry.unregister(store, graph)
+                store.drop_graph(graph)
+                report.append(GraphChange(graph.value, change, 0))
+        store.flush()
+        return WriteReport(tuple(report), _reason(store, reason and bool(report)))
+
+
+def direct_update(store: GraphStore, text: str, *, restricted_new: bool = False, reason: bool = True) -> WriteReport:
+    """Run an admin's update on the store itself, then reconcile the registry: new named graphs
+    are registered (not validated), dropped registered graphs are unregistered. No sandbox, no
+    timeout, no validation: admins may need LOAD, SERVICE, or GRAPH ?g over every graph."""
+    with WRITE_LOCK:
+        before = set(store.named_graphs())
+        registered = {info.graph for info in registry.registered_graphs(store)}
+        started = registry.now()
+        store.update(text)
+        after = set(store.named_graphs())
+        report = []
+        for graph in sorted(after - before, key=lambda g: g.value):
+            if graph.value in PROTECTED or "#staging-" in graph.value or graph in registered:
+                continue
+            triples = store.graph_size(graph)
+            registry.register(
+                store,
+                registry.ImportRecord(graph, (), triples, False, started, registry.now(), importer="sparql-update", restricted=restricted_new),
+            )
+            report.append(GraphChange(graph.value, "created", triples))
+        for graph in sorted((before - after) & registered, key=lambda g: g.value):
+            registry.unregister(store, graph)
+            report.append(GraphChange(graph.value, "dropped", 0))
+        store.flush()
+        return WriteReport(tuple(report), _reason(store, reason))
