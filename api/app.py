@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from api import auth, limits, routers
 from api.routers import home, sparql
 from api.settings import Settings
 from api.templating import STATIC_DIR, templates
+from graph import search
 from graph.store import GraphStore, open_store
 
 
@@ -26,6 +28,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.store = store if store is not None else open_store(settings.store)
+        # The name index takes seconds on a large graph: build it now, in the background, rather
+        # than on the first search.
+        threading.Thread(target=search.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
         try:
             yield
         finally:

@@ -34,6 +34,13 @@ def _candidates(name: str) -> list[ox.NamedNode]:
         except ValueError:
             return []
     if "/" in name and " " not in name:
+        # `fictional/unit/bn-72` and `synthetic/unit/u-1` name their namespace explicitly.
+        for prefix, base in (("fictional/", FICTIONAL), ("synthetic/", SYNTHETIC)):
+            if name.startswith(prefix):
+                try:
+                    return [ox.NamedNode(base + name[len(prefix):].strip("/"))]
+                except ValueError:
+                    return []
         nodes = []
         for base in (ID, FICTIONAL, SYNTHETIC):
             try:
