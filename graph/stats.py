@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -54,24 +55,28 @@ def _counts(store: GraphStore, query: str, graphs: list[ox.NamedNode], key: str)
     return result
 
 
-def statistics(store: GraphStore, data_graphs: list[ox.NamedNode] | None = None) -> Statistics:
-    """Counts over the given data graphs (default: every registered graph except the ontology)."""
+def statistics(store: GraphStore, visible: Sequence[ox.NamedNode] | None = None) -> Statistics:
+    """Counts over the graphs a caller may see (`visible`, e.g. a Dataset's graphs), or over every
+    registered graph for the command line. Graphs outside `visible` are neither counted nor
+    listed, so a reader learns nothing about restricted graphs, not even their names."""
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     infos = registry.registered_graphs(store)
-    if data_graphs is None:
-        data_graphs = [i.graph for i in infos if i.graph != ontology]
+    if visible is not None:
+        allowed = set(visible)
+        infos = [i for i in infos if i.graph in allowed]
+    data_graphs = [i.graph for i in infos if i.graph != ontology]
     scope = [*data_graphs, ontology]
-    totals = _counts(store, "stats/totals", scope, "kind")
     graphs = [
         GraphCount(i.name, i.graph.value, store.graph_size(i.graph), i.restricted, i.graph == ontology)
         for i in infos
     ]
-    for system in (INFERRED_GRAPH, META_GRAPH):
-        if not any(g.iri == system for g in graphs):
-            node = ox.NamedNode(system)
-            graphs.append(GraphCount(registry.graph_name(node), system, store.graph_size(node), False, True))
+    if visible is None:
+        for system in (INFERRED_GRAPH, META_GRAPH):
+            if not any(g.iri == system for g in graphs):
+                node = ox.NamedNode(system)
+                graphs.append(GraphCount(registry.graph_name(node), system, store.graph_size(node), False, True))
     return Statistics(
-        totals=totals,
+        totals=_counts(store, "stats/totals", scope, "kind"),
         classes=_counts(store, "stats/by_class", scope, "class"),
         relations=_counts(store, "stats/relations_by_type", scope, "class"),
         graphs=graphs,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.dependencies import store_of
+from api.dependencies import dataset_for_caller, store_of
+from api.security import Caller, current_caller
 from api.templating import templates
 from graph import stats
 from queries import catalog
@@ -33,8 +34,9 @@ def _example_links() -> list[dict[str, str]]:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Home page")
-async def home(request: Request) -> HTMLResponse:
-    figures = await run_in_threadpool(stats.statistics, store_of(request))
+async def home(request: Request, caller: Caller = Depends(current_caller)) -> HTMLResponse:
+    dataset = await run_in_threadpool(dataset_for_caller, request, caller)
+    figures = await run_in_threadpool(stats.statistics, store_of(request), list(dataset.graphs))
     return templates.TemplateResponse(
         request,
         "home.html",
