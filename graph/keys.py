@@ -33,9 +33,10 @@ import pyoxigraph as ox
 
 from graph.store import GraphStore
 from ontology.namespaces import AG, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, XSD
+from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
 from queries import catalog
 
-KEYS_GRAPH = ox.NamedNode(GRAPH + "keys")
+KEYS_GRAPH = ox.NamedNode(KEYS_GRAPH_IRI)
 ROLES = ("reader", "analyst", "editor", "admin")  # the labels of api.security.Role
 _TOKEN = re.compile(r"^ag_(?P<id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_\-]{43})$")
 _HASH_LABEL = b"actorgraph-api-key-v1"

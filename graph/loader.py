@@ -232,7 +232,7 @@ def load_sources(
     try:
         triples, files = _write_sources(store, sources, staging, progress)
         if not trusted:
-            violations = _validate(store, staging, validator)
+            violations = _validate(store, staging, validator, replacing=target if registered else None)
             if violations:
                 raise ShapeViolations(", ".join(s.name for s in sources), violations)
     except BaseException:
@@ -258,11 +258,14 @@ def load_sources(
     return LoadResult(target, triples, not trusted, tuple(files), registered)
 
 
-def _validate(store: GraphStore, graph: ox.NamedNode, validator: ShapeValidator | None) -> list[Violation]:
+def _validate(
+    store: GraphStore, graph: ox.NamedNode, validator: ShapeValidator | None, replacing: ox.NamedNode | None = None
+) -> list[Violation]:
     """Focus nodes come from the new graph only; class and vocabulary look-ups also see the
-    ontology and the graphs already loaded, so a file may point at actors loaded before it."""
+    ontology and the graphs already loaded, so a file may point at actors loaded before it. The
+    graph being replaced is left out: its old content must not make up for what the new lacks."""
     checker = validator if validator is not None else default_validator()
-    context = [ox.NamedNode(ONTOLOGY_GRAPH), *registry.visible_graphs(store)]
+    context = [ox.NamedNode(ONTOLOGY_GRAPH), *(g for g in registry.visible_graphs(store) if g != replacing)]
     return checker.validate(store, [graph], context)
 
 

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
 from graph import registry
-from graph.sparql import Dataset
+from graph.sparql import Dataset, dataset_for
 from graph.store import GraphStore
 from ontology.namespaces import AG, DCTERMS, FICTIONAL, ID, ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SYNTHETIC
 from queries import catalog
@@ -142,6 +142,10 @@ class Terms:
             found = cache[iri] = frozenset(seen)
         return found
 
+    def knows(self, iri: str) -> bool:
+        """True for terms of the ontology (labelled, or placed in the class hierarchy)."""
+        return iri in self._labels or iri in self._parents or iri in self._children
+
     def is_a(self, cls: str, top: str) -> bool:
         return top in self.ancestors(cls)
 
@@ -163,7 +167,7 @@ class Terms:
         if name.startswith("ag:"):
             name = AG + name[3:]
         if "://" in name:
-            return name if name in self._labels or name in self._parents or name in self._children else None
+            return name if self.knows(name) else None
         return self._by_name.get(name.casefold()) or self._by_name.get(normalize(name))
 
 
@@ -264,9 +268,13 @@ class SubjectIndex:
                 # Several values (two start dates, two countries) are rare; keep one deterministically.
                 if current is None or value < current:
                     setattr(subject, attr, value)
+        kinds: dict[tuple[str, ...], str] = {}  # most subjects share a handful of type sets
         for iri, subject in subjects.items():
             subject.types = tuple(sorted(set(types[iri])))
-            subject.kind = terms.kind(subject.types)
+            kind = kinds.get(subject.types)
+            if kind is None:
+                kind = kinds[subject.types] = terms.kind(subject.types)
+            subject.kind = kind
             subject.names.sort()
             subject.aliases = [alias for alias in subject.aliases if alias not in subject.names]
             if not subject.label:
@@ -277,10 +285,17 @@ class SubjectIndex:
     # -- construction -------------------------------------------------------------------------
 
     def _build_actor_indexes(self) -> None:
+        normalized: dict[str, str] = {}  # each distinct name normalized once (label == ag:name, mostly)
+
+        def norm(text: str) -> str:
+            found = normalized.get(text)
+            if found is None:
+                found = normalized[text] = normalize(text)
+            return found
+
         actors = [s for s in self._subjects.values() if s.kind == "actor"]
-        actors.sort(key=lambda s: (normalize(s.label), s.iri))
+        actors.sort(key=lambda s: (norm(s.label), s.iri))
         self._actors = actors
-        self._rank = {s.iri: position for position, s in enumerate(actors)}
         # Unique normalized names, each with the actors (and which field) that carry it.
         name_ids: dict[str, int] = {}
         postings: list[list[tuple[int, int, str]]] = []
@@ -288,7 +303,7 @@ class SubjectIndex:
             candidates = [(name, 0 if name == subject.label else 1) for name in subject.names]
             candidates += [(alias, 2) for alias in subject.aliases]
             for original, field_rank in candidates:
-                key = normalize(original)
+                key = norm(original)
                 if not key:
                     continue
                 name_id = name_ids.get(key)
@@ -312,14 +327,19 @@ class SubjectIndex:
         self._words_by_length = _LengthBuckets(self._vocabulary)
         # Facets: value -> actor positions, so a filter is a set intersection.
         self._by_type: dict[str, set[int]] = defaultdict(set)
-        self._by_facet: dict[str, dict[str, set[int]]] = {"country": defaultdict(set), "level": defaultdict(set), "sector": defaultdict(set)}
+        countries: dict[str, set[int]] = defaultdict(set)
+        levels: dict[str, set[int]] = defaultdict(set)
+        sectors: dict[str, set[int]] = defaultdict(set)
         for position, subject in enumerate(actors):
             for cls in subject.types:
                 self._by_type[cls].add(position)
-            for facet, values in self._by_facet.items():
-                value = getattr(subject, facet)
-                if value is not None:
-                    values[value].add(position)
+            if subject.country is not None:
+                countries[subject.country].add(position)
+            if subject.level is not None:
+                levels[subject.level].add(position)
+            if subject.sector is not None:
+                sectors[subject.sector].add(position)
+        self._by_facet = {"country": countries, "level": levels, "sector": sectors}
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -566,23 +586,42 @@ def graph_state(store: GraphStore, dataset: Dataset) -> GraphState:
 
 class _Cache:
     """Built objects per store (weakly held: a closed test store takes its indexes with it) and
-    per graph state, the few newest only."""
+    per graph state, the few newest only.
+
+    Concurrent first requests for one key build it once (the others wait on that key's lock);
+    requests for keys already built, or for other keys, never wait for a build."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_store: weakref.WeakKeyDictionary[object, OrderedDict[tuple[str, GraphState], object]] = weakref.WeakKeyDictionary()
+        self._building: dict[tuple[int, str, GraphState], threading.Lock] = {}
+
+    def _lookup(self, store: GraphStore, key: tuple[str, GraphState]) -> tuple[bool, object]:
+        entries = self._by_store.setdefault(store, OrderedDict())
+        if key in entries:
+            entries.move_to_end(key)
+            return True, entries[key]
+        return False, None
 
     def get(self, store: GraphStore, kind: str, state: GraphState, build: Callable[[], _T]) -> _T:
         key = (kind, state)
         with self._lock:
-            entries = self._by_store.setdefault(store, OrderedDict())
-            if key in entries:
-                entries.move_to_end(key)
-                return entries[key]  # type: ignore[return-value]
-            built = build()  # under the lock: concurrent first requests build once, not N times
-            entries[key] = built
-            while len(entries) > _MAX_STATES * 2:
-                entries.popitem(last=False)
+            found, value = self._lookup(store, key)
+            if found:
+                return value  # type: ignore[return-value]
+            building = self._building.setdefault((id(store), kind, state), threading.Lock())
+        with building:
+            with self._lock:
+                found, value = self._lookup(store, key)
+                if found:
+                    return value  # type: ignore[return-value]
+            built = build()
+            with self._lock:
+                entries = self._by_store.setdefault(store, OrderedDict())
+                entries[key] = built
+                while len(entries) > _MAX_STATES * 2:
+                    entries.popitem(last=False)
+                self._building.pop((id(store), kind, state), None)
             return built
 
 
@@ -635,3 +674,10 @@ def search_actors(
     """Find actors by name (see SubjectIndex.search); the index is built or reused as needed."""
     index = index_for(store, dataset)
     return index.search(q, type_=type_, country=country, level=level, sector=sector, limit=limit, offset=offset)
+
+
+def warm(store: GraphStore) -> None:
+    """Build the indexes of the reader and the analyst datasets now, so that the first search after
+    start-up (or after a load) does not pay for them. Meant for a background thread at start-up."""
+    for include_restricted in (False, True):
+        index_for(store, dataset_for(store, include_restricted=include_restricted))

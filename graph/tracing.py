@@ -12,16 +12,18 @@ Undated relations are valid at every date: absence of a date means unknown, not 
 
 Speed: the edge query binds the node first, so it reads the (role, node) index and never scans.
 It runs on the dataset's data graphs only (the ontology, inferred and meta graphs hold no relation
-nodes), which is a narrowing of what the caller may see, never a widening. Labels, types and
-kinds of the nodes come from the in-process subject index (graph/search.py), not from more
-queries.
+nodes), which is a narrowing of what the caller may see, never a widening. The nodes of one ring
+are read in parallel on a few shared threads (pyoxigraph releases the GIL while it evaluates).
+Labels, types and kinds of the nodes come from the in-process subject index (graph/search.py),
+not from more queries. On a 1M-triple disk store a 2-hop network at a date takes 2-4 ms at the
+median (bench/tracing.py).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -255,8 +257,9 @@ def resolve_kind(
     iri = resolve(store, dataset, name, what=what)
     subject = index.get(iri)
     if subject is None or subject.kind not in kinds:
-        found = f"a {subject.kind}" if subject is not None and subject.kind != "other" else "no actor, program or incident"
-        raise NotFound(f"{name!r} names {iri}, which is {found}, not {_article(what)} {what}")
+        if subject is not None and subject.kind != "other":
+            raise NotFound(f"{name!r} names {iri}, which is a {subject.kind}, not {_article(what)} {what}")
+        raise NotFound(f"{name!r} names {iri}, which is not {_article(what)} {what}")
     return iri
 
 
@@ -426,12 +429,11 @@ class Paths:
 Parents = dict[str, list[tuple[str, Edge]]]
 
 
-def _expand(ring: list[str], dist: dict[str, int], parents: Parents, neighbours: Callable[[str], list[Edge]]) -> list[str]:
+def _expand(ring: list[str], dist: dict[str, int], parents: Parents, neighbours: Neighbours) -> list[str]:
     """One BFS layer from `ring`: every node one step further, with all its parents on the layer."""
     layer = dist[ring[0]] + 1
     new: list[str] = []
-    if isinstance(neighbours, Neighbours):
-        neighbours.prefetch(ring)
+    neighbours.prefetch(ring)
     for node in ring:
         for edge in neighbours(node):
             other = edge.other(node)
@@ -732,7 +734,7 @@ def profile(store: GraphStore, dataset: Dataset, actor: str, *, index: SubjectIn
         raise NotFound(f"no actor {actor} in the graphs you can see")
     terms = index.terms
     edges = edges_of(store, dataset, actor, terms)
-    typed = [t for t in subject.types if terms.label(t) != local_name(t) or terms.ancestors(t) != {t}]
+    typed = [t for t in subject.types if terms.knows(t)]  # not owl:NamedIndividual and the like
     return Profile(
         id=actor,
         label=subject.label,

@@ -15,7 +15,7 @@ to but never renamed or removed. The contract:
 
 Fields added beyond the contract (also stable): at the top, `subject_label`, `subject_kind`,
 `policy` (the settings applied) and `counts`; on a finding, `summary` (one sentence), `confidence`
-(its weakest link), `time` (which reading of the dates applied: "start unknown", "ongoing", ...),
+(its weakest link), `severity_basis` (why it is not high), `time` (which reading of the dates applied: "start unknown", "ongoing", ...),
 `certain` (false when the link only *may* have held), `current_basis` and `mitigations`
 (structured); on an incident, `label`, `end`, `perpetrator`, `perpetrator_label` and
 `confidence`; on an evidence item, `label`, `from`, `to`, `from_label`, `to_label`, `ongoing`,
@@ -138,6 +138,7 @@ class Finding:
     evidence: list[Evidence] = field(default_factory=list)
     time: list[str] = field(default_factory=list)
     current_basis: str = ""
+    severity_basis: str = ""  # why the severity is not high, when it is not
     mitigations: list[Mitigation] = field(default_factory=list)
 
     @property
@@ -150,6 +151,7 @@ class Finding:
         return {
             "rule": self.rule,
             "severity": self.severity,
+            "severity_basis": self.severity_basis,
             "current": self.current,
             "current_basis": self.current_basis,
             "summary": self.summary,

@@ -97,9 +97,6 @@ class Policy:
         )
 
 
-DEFAULT_POLICY = Policy()
-
-
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -107,6 +104,9 @@ def _is_int(value: object) -> bool:
 def _check(ok: bool, key: str, expected: str) -> None:
     if not ok:
         raise PolicyError(f"policy key {key!r} must be {expected}")
+
+
+DEFAULT_POLICY = Policy()
 
 
 def policy_from_dict(values: dict[str, Any]) -> Policy:

@@ -21,12 +21,12 @@ So a non-admin update runs in a sandbox, and the policy is checked on what it *d
 Admins' updates run directly on the store (LOAD, SERVICE, GRAPH ?g over everything) and only the
 registry is reconciled afterwards.
 
-All writes hold one lock, so a sandbox never works from a stale copy.
+All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy
+and no query worker is forked in the middle of a write.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from graph import loader, registry, setup
 from graph.formats import format_named
 from graph.keys import KEYS_GRAPH
-from graph.limits import QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
+from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
 from graph.loader import LoadResult, RdfSource
 from graph.sparql_scan import mentioned_iris
 from graph.store import GraphStore
@@ -46,7 +46,6 @@ from ontology.namespaces import META_GRAPH, SYSTEM_GRAPHS
 # are the bookkeeping: `actorgraph keys` and the registry manage them).
 PROTECTED = frozenset(SYSTEM_GRAPHS | {KEYS_GRAPH.value})
 BOOKKEEPING = frozenset({META_GRAPH, KEYS_GRAPH.value})
-WRITE_LOCK = threading.RLock()
 _NTRIPLES = format_named("ntriples")
 
 
@@ -110,6 +109,22 @@ def _reason(store: GraphStore, wanted: bool) -> bool:
 # --- the Graph Store Protocol ----------------------------------------------------------------
 
 
+class _ReplacingValidator:
+    """The shared validator, minus the graph being replaced in the context graphs.
+
+    graph.loader validates a replacement against every visible graph, the old version of the
+    target included, so new content that drops a required triple (a relation's source) passes
+    because the old graph still holds it. Here the old version is left out; the loader itself
+    should do the same for `actorgraph load --replace`."""
+
+    def __init__(self, replaced: ox.NamedNode) -> None:
+        self._inner, self._replaced = loader.default_validator(), replaced
+
+    def validate(self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000) -> Any:
+        context = [graph for graph in context_graphs if graph != self._replaced]
+        return self._inner.validate(store, data_graphs, context, limit)
+
+
 def _load(
     store: GraphStore, graph: ox.NamedNode, sources: Sequence[RdfSource], *, admin: bool, restricted: bool, importer: str, dry_run: bool = False
 ) -> LoadResult:
@@ -124,6 +139,7 @@ def _load(
         allow_system_graph=system and admin,
         importer=importer,
         dry_run=dry_run,
+        validator=_ReplacingValidator(graph),  # type: ignore[arg-type]
     )
 
 
@@ -263,8 +279,10 @@ def sandboxed_update(
     """Run a SPARQL Update for a non-admin caller (see the module docstring). `readable` are the
     graphs the caller may read. Raises SyntaxError, WriteRefused, BadWrite, the query-limit
     errors, or loader errors (ShapeViolations, LoadError) for content that fails validation."""
+    named = mentioned_iris(text)
+    for iri in sorted(named & BOOKKEEPING):
+        raise WriteRefused(f"the update names {iri}, ActorGraph's own bookkeeping, which no update may read or write")
     with WRITE_LOCK:
-        named = mentioned_iris(text)
         copied = [graph for graph in readable if graph.value in named]
         sandbox = ox.Store()
         for graph in copied:

@@ -68,4 +68,10 @@ FICTIONAL_GRAPH = graph_iri("fictional")
 SYNTHETIC_GRAPH = graph_iri("synthetic")
 
 # Graphs the system manages itself; user loads may not overwrite them.
-SYSTEM_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, META_GRAPH})
+# Hashed API keys and the vetting audit trail: never part of a query dataset.
+KEYS_GRAPH = graph_iri("keys")
+AUDIT_GRAPH = graph_iri("audit")
+
+SYSTEM_GRAPHS = frozenset(
+    {ONTOLOGY_GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, META_GRAPH, KEYS_GRAPH, AUDIT_GRAPH}
+)

@@ -237,7 +237,7 @@ def _hit(index: search.SubjectIndex, hit: Hit) -> ActorHit:
 @router.get("", response_model=ActorSearch, summary="Find actors by name")
 def find_actors(
     request: Request,
-    q: Annotated[str | None, Query(description="name, alias or part of one; case and accents are ignored")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="name, alias or part of one; case and accents are ignored")] = None,
     type: Annotated[str | None, Query(description="actor class by short name or IRI, subclasses included (MilitaryUnit)")] = None,
     country: Annotated[str | None, Query(description="a state's IRI, kind/slug, country code or name")] = None,
     level: Annotated[str | None, Query(description="local, national, regional or international")] = None,

@@ -19,6 +19,13 @@
   var decode = AG.decode;
   var el = AG.el;
   var LARGE = 300;
+  var EDGE_LABELS_UP_TO = 30;
+  var EDGE_LABEL_SIZE = 11;
+
+  /* Performance marks for bench/views.py: start, data ready, network created, ready. */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
 
   function pathId(iri) {
     return encodeURIComponent(iri);
@@ -59,6 +66,7 @@
   GraphPage.prototype.start = function () {
     var self = this;
     var data = this.data;
+    mark("actorgraph-graph-start");
     this.merge(data, null);
     if (data.center) this.roots.set(data.center, data.depth || 1);
     var selected = data.types ? new Set(data.types) : null;
@@ -71,13 +79,23 @@
     this.computeVisibility();
     this.nodeSet.add(Array.from(this.nodes.values()).map(function (n) { return self.drawNode(n); }));
     this.edgeSet.add(Array.from(this.edges.values()).map(function (e) { return self.drawEdge(e); }));
+    mark("actorgraph-graph-data");
     this.network = new vis.Network(this.canvas, { nodes: this.nodeSet, edges: this.edgeSet }, this.options());
+    this._labelled = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
+    mark("actorgraph-graph-created");
+    this.network.on("startStabilizing", function () { mark("actorgraph-stabilizing"); });
     this.network.on("stabilizationIterationsDone", function () { self.settled(); });
     this.network.once("stabilized", function () { self.settled(); });
+    // A click opens the details panel a moment later, unless it was the first half of a
+    // double-click: the panel floats over the canvas and would catch the second click.
     this.network.on("click", function (params) {
-      if (params.nodes.length) self.showDetails(params.nodes[0]);
+      clearTimeout(self._clickTimer);
+      if (!params.nodes.length) return;
+      var id = params.nodes[0];
+      self._clickTimer = setTimeout(function () { self.showDetails(id); }, 320);
     });
     this.network.on("doubleClick", function (params) {
+      clearTimeout(self._clickTimer);
       if (params.nodes.length) self.expand(params.nodes[0]);
     });
     this.controls();
@@ -90,20 +108,21 @@
   GraphPage.prototype.options = function () {
     var large = this.large;
     var count = this.nodes.size;
-    // Edge labels (type and dates) are drawn when there are few edges; in denser views they show
-    // for the edges of the selected node, and every edge keeps its tooltip.
-    var labelled = this.edges.size <= 30;
-    var labelSize = 11;
+    // Edge labels (type and dates) are drawn while few edges are shown (see labelEdges); in
+    // denser views they show for the edges of the selected or hovered node, and every edge
+    // keeps its tooltip.
+    var labelled = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
+    var labelSize = EDGE_LABEL_SIZE;
     return {
       autoResize: true,
       layout: { improvedLayout: false, randomSeed: 7 },
       physics: {
         enabled: true,
         solver: large ? "barnesHut" : "forceAtlas2Based",
-        barnesHut: { gravitationalConstant: -4000, centralGravity: 0.3, springLength: 110, springConstant: 0.04, damping: 0.35, avoidOverlap: 0.05 },
-        forceAtlas2Based: { gravitationalConstant: -120, centralGravity: 0.008, springLength: count < 60 ? 200 : 140, springConstant: 0.05, damping: 0.4, avoidOverlap: 0.6 },
-        stabilization: { enabled: true, iterations: count > 1000 ? 120 : large ? 220 : 600, updateInterval: 50, fit: true },
-        minVelocity: 1.5,
+        barnesHut: { gravitationalConstant: -2500, centralGravity: 0.02, springLength: 60, springConstant: 0.02, damping: 0.5, avoidOverlap: 0.1 },
+        forceAtlas2Based: { gravitationalConstant: count < 30 ? -120 : -80, centralGravity: 0.01, springLength: count < 30 ? 200 : 130, springConstant: 0.05, damping: 0.4, avoidOverlap: 0 },
+        stabilization: { enabled: true, iterations: count > 1000 ? 40 : large ? 100 : 600, updateInterval: 20, fit: true },
+        minVelocity: large ? 1.5 : 0.4,
       },
       interaction: {
         hover: true,
@@ -112,9 +131,9 @@
         hideEdgesOnZoom: large,
         multiselect: false,
         navigationButtons: false,
-        keyboard: { enabled: true, bindToWindow: false },
+        keyboard: false,  // with it vis-network focuses the canvas on click, which scrolls a half-visible canvas under the pointer
       },
-      nodes: { size: large ? 10 : 16, borderWidth: 1, font: { size: large ? 10 : 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
+      nodes: { size: large ? 10 : 16, borderWidth: 1, font: { size: large ? 10 : 16, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
       edges: {
         width: 1.2,
         smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.3 },
@@ -161,19 +180,29 @@
     return adjacency;
   };
 
-  /* Start positions: the centre in the middle, each hop on a ring, children near their parent. */
+  /* Start positions of large views: a radial tree around the centre, so physics only has to
+   * relax it (a few dozen iterations instead of hundreds).
+   * Breadth first from the centre, each node gets a slice of its parent's angle in proportion to
+   * the nodes that hang below it, so branches stay together and edges rarely cross. Leaves (a
+   * brigade's battalions, a program's targets) are fanned around their parent instead of being
+   * pushed to an outer ring, which keeps a 2,000-node hierarchy compact and readable. Each ring is
+   * placed far enough out that every node's slice has room for its fan; rings are ellipses as
+   * wide as the canvas is. */
   GraphPage.prototype.initialPositions = function () {
-    if (!this.data.center) return;
+    if (!this.data.center || !this.nodes.has(this.data.center)) return;
+    if (this.large) this.treePositions(); else this.ringPositions();
+  };
+
+  /* Small views: rings around the centre, each node near its parent's angle; the force layout
+   * then has room to arrange them. */
+  GraphPage.prototype.ringPositions = function () {
     var rings = [];
     this.nodes.forEach(function (n) {
-      var hop = typeof n.hop === "number" ? n.hop : null;
-      if (hop === null) return;
-      (rings[hop] = rings[hop] || []).push(n);
+      if (typeof n.hop === "number") (rings[n.hop] = rings[n.hop] || []).push(n);
     });
     if (!rings[0]) return;
     var angle = new Map();
     var adjacency = this.around();
-    // Rings are drawn as ellipses as wide as the canvas is, so the layout fills a wide screen.
     var aspect = Math.min(2.2, Math.max(1, (this.canvas.clientWidth || 4) / (this.canvas.clientHeight || 3)));
     rings[0].forEach(function (n) { n.x = 0; n.y = 0; angle.set(n.id, 0); });
     for (var hop = 1; hop < rings.length; hop++) {
@@ -194,6 +223,93 @@
     }
   };
 
+  GraphPage.prototype.treePositions = function () {
+    var center = this.data.center;
+    var adjacency = this.around();
+    var parent = new Map([[center, null]]);
+    var children = new Map();
+    var order = [center];
+    var hop = new Map([[center, 0]]);
+    for (var i = 0; i < order.length; i++) {
+      var id = order[i];
+      (adjacency.get(id) || []).forEach(function (e) {
+        var other = e.from === id ? e.to : e.from;
+        if (parent.has(other)) return;
+        parent.set(other, id);
+        hop.set(other, hop.get(id) + 1);
+        if (!children.has(id)) children.set(id, []);
+        children.get(id).push(other);
+        order.push(other);
+      });
+    }
+    var spacing = this.large ? 22 : 60;
+    var isLeaf = function (id) { return id !== center && !children.has(id); };
+    var fanRadius = new Map();
+    var weight = new Map();
+    for (var j = order.length - 1; j >= 0; j--) {
+      var node = order[j];
+      var kids = children.get(node) || [];
+      var leaves = kids.filter(isLeaf).length;
+      fanRadius.set(node, leaves ? Math.max(spacing * 1.6, (leaves * spacing) / (2 * Math.PI * 0.8)) : 0);
+      var sum = 1;
+      kids.forEach(function (c) { if (!isLeaf(c)) sum += weight.get(c); });
+      weight.set(node, sum + leaves * 0.5);
+    }
+    // Slices of angle, from the centre outwards (leaves are placed with their parent).
+    var span = new Map([[center, [0, 2 * Math.PI]]]);
+    order.forEach(function (id) {
+      var range = span.get(id);
+      if (!range) return;
+      var branches = (children.get(id) || []).filter(function (c) { return !isLeaf(c); });
+      var total = branches.reduce(function (acc, c) { return acc + weight.get(c); }, 0);
+      var at = range[0];
+      branches.forEach(function (c) {
+        var width = ((range[1] - range[0]) * weight.get(c)) / total;
+        span.set(c, [at, at + width]);
+        at += width;
+      });
+    });
+    // Ring radii: each node's arc must hold its fan of leaves.
+    var radius = [0];
+    var step = this.large ? 120 : 200;
+    order.forEach(function (id) {
+      if (isLeaf(id)) return;
+      var h = hop.get(id);
+      var range = span.get(id);
+      var need = h === 0 ? 0 : (2 * fanRadius.get(id) + spacing) / Math.max(range[1] - range[0], 1e-3);
+      var before = h === 0 ? 0 : (radius[h - 1] || 0) + step + (fanRadius.get(order[0]) && h === 1 ? fanRadius.get(order[0]) : 0);
+      radius[h] = Math.max(radius[h] || 0, before, need);
+    });
+    for (var h = 1; h < radius.length; h++) radius[h] = Math.max(radius[h] || 0, radius[h - 1] + step);
+    var aspect = Math.min(2, Math.max(1, (this.canvas.clientWidth || 4) / (this.canvas.clientHeight || 3)));
+    var self = this;
+    var angle = new Map();
+    order.forEach(function (id) {
+      if (isLeaf(id)) return;
+      var range = span.get(id);
+      var a = (range[0] + range[1]) / 2;
+      var r = radius[hop.get(id)];
+      var n = self.nodes.get(id);
+      n.x = Math.round(r * aspect * Math.cos(a));
+      n.y = Math.round(r * Math.sin(a));
+      angle.set(id, a);
+    });
+    order.forEach(function (id) {
+      var leaves = (children.get(id) || []).filter(isLeaf);
+      if (!leaves.length) return;
+      var origin = self.nodes.get(id);
+      var out = id === center ? 0 : angle.get(id);
+      var arc = id === center ? 2 * Math.PI : 2 * Math.PI * 0.8;
+      var fan = id === center ? Math.max(fanRadius.get(id), step) : fanRadius.get(id);
+      leaves.forEach(function (leaf, k) {
+        var a = out - arc / 2 + (arc * (k + 0.5)) / leaves.length;
+        var n = self.nodes.get(leaf);
+        n.x = Math.round(origin.x + fan * Math.cos(a));
+        n.y = Math.round(origin.y + fan * Math.sin(a));
+      });
+    });
+  };
+
   GraphPage.prototype.drawNode = function (n) {
     var node = {
       id: n.id,
@@ -202,6 +318,9 @@
       shape: n.shape,
       color: n.color,
       hidden: !this.visibleNodes.has(n.id),
+      // Hidden nodes (another date, another type) stay out of the layout, so what is shown is
+      // laid out as if alone; revealed later, they appear where they started.
+      physics: this.visibleNodes.has(n.id),
     };
     if (n.font) node.font = n.font;
     if (n.id === this.data.center) { node.size = this.large ? 18 : 26; node.borderWidth = 3; node.font = Object.assign({}, n.font || {}, { size: this.large ? 14 : 17, bold: true }); }
@@ -221,6 +340,7 @@
       arrows: e.arrows ? { to: { enabled: true, scaleFactor: 0.5 } } : { to: { enabled: false } },
       color: { color: e.color, highlight: "#1d2430", hover: "#1d2430" },
       hidden: !this.visibleEdges.has(e.id),
+      physics: this.visibleEdges.has(e.id),
     };
   };
 
@@ -291,7 +411,17 @@
     });
     if (nodeUpdates.length) this.nodeSet.update(nodeUpdates);
     if (edgeUpdates.length) this.edgeSet.update(edgeUpdates);
+    this.labelEdges();
     this.report();
+  };
+
+  /* Draw edge labels only while few edges are shown: moving the date can thin a view out. */
+  GraphPage.prototype.labelEdges = function () {
+    if (this.large || !this.network) return;
+    var wanted = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
+    if (wanted === this._labelled) return;
+    this._labelled = wanted;
+    this.network.setOptions({ edges: { font: { size: wanted ? EDGE_LABEL_SIZE : 0 } } });
   };
 
   GraphPage.prototype.settled = function () {
@@ -303,7 +433,7 @@
     this.nodes.forEach(function (n, id) { n._hidden = !self.visibleNodes.has(id); });
     this.edges.forEach(function (e, id) { e._hidden = !self.visibleEdges.has(id); });
     this.root.setAttribute("data-state", "ready");
-    if (window.performance && performance.mark) performance.mark("actorgraph-graph-ready");
+    mark("actorgraph-graph-ready");
     this.report();
   };
 
@@ -460,6 +590,22 @@
     box.appendChild(dashed);
   };
 
+  /* The panel floats over the canvas's right side: slide the drawing left while it is open (and
+   * back when it closes), so what was in the middle stays in view. */
+  GraphPage.prototype.makeRoomForPanel = function (open) {
+    if (!this.network || !this.panel) return;
+    var width = open ? this.panel.offsetWidth : this._panelShift || 0;
+    if (!width || this.panel.style.position === "static" || getComputedStyle(this.panel).position !== "absolute") return;
+    this._panelShift = open ? width : 0;
+    var canvasWidth = this.canvas.clientWidth || 1;
+    var ratio = Math.max(0.4, (canvasWidth - width) / canvasWidth);
+    var before = this.network.getScale();
+    var scale = open ? before * ratio : before / ratio;
+    var at = this.network.getViewPosition();
+    var dx = open ? width / 2 / scale : -width / 2 / before;
+    this.network.moveTo({ position: { x: at.x + dx, y: at.y }, scale: scale, animation: false });
+  };
+
   /* Click: the details panel, from /view/data/node/..., written with textContent only. */
   GraphPage.prototype.showDetails = function (id) {
     var self = this;
@@ -469,8 +615,8 @@
     AG.clear(panel);
     panel.appendChild(el("h2", {}, decode(node ? node.label : id)));
     panel.appendChild(el("p", { class: "muted" }, "Loading…"));
-    panel.hidden = false;
-    AG.authFetch("/view/data/node/" + pathId(decode(node ? node.iri : id)), { headers: { Accept: "application/json" } })
+    if (panel.hidden) { panel.hidden = false; this.makeRoomForPanel(true); }
+    AG.authFetch("/view/data/node/" + pathId(decode(id)), { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) return response.json().then(function (body) { throw new Error(body.detail || response.statusText); });
         return response.json();
@@ -486,7 +632,8 @@
     var panel = this.panel;
     AG.clear(panel);
     var close = el("button", { type: "button", class: "close", "aria-label": "Close the details" }, "×");
-    close.addEventListener("click", function () { panel.hidden = true; });
+    var self = this;
+    close.addEventListener("click", function () { panel.hidden = true; self.makeRoomForPanel(false); });
     panel.appendChild(close);
     panel.appendChild(el("h2", { "data-role": "details-title" }, decode(d.label)));
     var facts = el("p", { class: "muted" }, [d.types.map(decode).join(", "), decode(d.country), decode(d.location), decode(d.period)].filter(Boolean).join(" · "));
@@ -527,7 +674,7 @@
     if (!node) return;
     var params = new URLSearchParams({ depth: "1" });
     if (this.data.filterMode === "server" && this.day) params.set("at", this.day);
-    AG.authFetch("/view/data/network/" + pathId(decode(node.iri)) + "?" + params.toString(), { headers: { Accept: "application/json" } })
+    AG.authFetch("/view/data/network/" + pathId(decode(id)) + "?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
       .then(function (data) {
         var added = self.merge(data, id);
@@ -575,9 +722,14 @@
         var colors = { clear: "#2e7d32", review: "#f9a825", flag: "#c62828" };
         var updates = [];
         var counted = { clear: 0, review: 0, flag: 0 };
+        var grey = { background: "#c9d0da", border: "#8a94a3", highlight: { background: "#c9d0da", border: "#1d2430" } };
         self.nodes.forEach(function (n, id) {
-          var outcome = outcomes.get(decode(n.iri));
-          if (!outcome || !colors[outcome]) return;
+          var outcome = outcomes.get(decode(id));
+          if (!outcome || !colors[outcome]) {
+            // Not vetted (the program itself keeps its colour): grey, so green only means clear.
+            if (id !== self.data.center) { n._outcomeColor = grey; updates.push({ id: id, color: grey }); }
+            return;
+          }
           counted[outcome] += 1;
           n._outcomeColor = { background: colors[outcome], border: "#1d2430", highlight: { background: colors[outcome], border: "#000" } };
           n.outcome = outcome;
@@ -585,11 +737,14 @@
         });
         if (updates.length) self.nodeSet.update(updates);
         self.root.setAttribute("data-vetting", "loaded");
-        if (note) note.textContent = "Partners coloured by vetting outcome: " + counted.clear + " clear, " + counted.review + " review, " + counted.flag + " flag.";
+        var legend = self.root.querySelector("[data-role=legend]");
+        if (legend) legend.classList.add("by-outcome");
+        if (note) note.textContent = "Partners coloured by vetting outcome: " + counted.clear + " clear, " + counted.review + " review, " + counted.flag + " flag. Shape still says what kind of actor each is.";
         self.legendMerge([
           { key: "outcome-clear", label: "Vetting: clear", color: colors.clear, shape: "dot" },
           { key: "outcome-review", label: "Vetting: review", color: colors.review, shape: "dot" },
           { key: "outcome-flag", label: "Vetting: flag", color: colors.flag, shape: "dot" },
+          { key: "outcome-none", label: "Not vetted", color: "#c9d0da", shape: "dot" },
         ]);
       })
       .catch(function (error) {

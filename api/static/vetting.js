@@ -54,19 +54,27 @@
           body.appendChild(el("p", {}, el("a", { href: reportHref(r.subject) }, "Read the full vetting report")));
           return;
         }
+        var participants = Array.isArray(data.participants) ? data.participants : null;
         var table = el("table", { class: "vetting-table" });
-        table.appendChild(el("thead", {}, el("tr", {}, el("th", {}, "Partner"), el("th", {}, "Outcome"), el("th", {}, "Why"), el("th", {}, "Report"))));
+        table.appendChild(el("thead", {}, el("tr", {}, el("th", {}, "Partner"), el("th", {}, participants ? "Role" : ""),
+          el("th", {}, "Outcome"), el("th", {}, "Why"), el("th", {}, "Report"))));
         var tbody = el("tbody");
         results.forEach(function (r) {
           var name = r.subject_label || r.label || r.subject;
+          var entry = participants ? participants.find(function (p) { return p.vetting === r; }) : null;
           var page = "/pages/actors/" + encodeURIComponent(r.subject).replace(/%2F/g, "/").replace(/%3A/g, ":");
-          tbody.appendChild(el("tr", { "data-outcome": r.outcome },
+          tbody.appendChild(el("tr", { "data-outcome": r.outcome, "data-subject": r.subject },
             el("td", {}, el("a", { href: page }, name)),
+            el("td", {}, entry ? entry.roles.join(", ") : ""),
             el("td", {}, badge(r.outcome)),
             el("td", {}, r.reason || ""),
             el("td", {}, el("a", { href: reportHref(r.subject) }, "report"))));
         });
         table.appendChild(tbody);
+        if (data.counts && participants) {
+          body.appendChild(el("p", { "data-role": "counts" }, badge("flag"), " " + (data.counts.flag || 0) + "  ", badge("review"), " " + (data.counts.review || 0) + "  ",
+            badge("clear"), " " + (data.counts.clear || 0) + (data.date ? "  · as of " + data.date : "")));
+        }
         body.appendChild(el("div", { class: "table-wrap" }, table));
       })
       .catch(function (error) {

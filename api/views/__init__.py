@@ -1,10 +1,13 @@
 """Graph views: turning what graph.tracing (and friends) return into the nodes, edges, legend and
 controls that the browser's vis-network draws.
 
-Split in three small modules so each concern has one home:
+Small modules, one concern each:
 
 - `safety`: escaping and URL checks, applied to every value before it reaches pyvis or a page;
-- `styling`: which class of actor gets which colour and shape, and how an edge is drawn;
-- `build`: assembling a view (through pyvis's Network) from ego networks, paths, programs and
-  query results.
+- `styling`: which kind of actor gets which colour and shape, and when an edge is dashed;
+- `build`: assembling a view (through pyvis's Network) from ego networks, paths and query results;
+- `details`: the details panel of a clicked node;
+- `program_views` and `query_views`: the program view, and library or posted queries as graphs.
+
+The routes live in api/routers/views.py (graph views) and api/routers/pages.py (HTML pages).
 """

@@ -138,15 +138,13 @@ class _Assembler:
         if self.outcomes:
             fill = styling.OUTCOME_COLORS.get(outcome or "", styling.NO_OUTCOME_COLOR)
             color = {"background": fill, "border": cat.color, "highlight": {"background": fill, "border": "#111"}}
+        # Kept small: a 2,000-node view embeds all of this in its page. Names, types and aliases
+        # are in the hover title; the rest comes with the details panel on a click.
         options: dict[str, Any] = {
             "title": safety.text("\n".join(hover), limit=1000),
             "kind": ref.kind,
             "category": cat.key,
-            "types": safety.texts(type_labels),
-            "aliases": safety.texts(aliases[:20]),
             "href": safety.page_href(ref.kind, ref.id),
-            "view": safety.view_href(ref.kind, ref.id),
-            "iri": node_id,
         }
         if hop is not None:
             options["hop"] = hop
@@ -180,7 +178,6 @@ class _Assembler:
             label=safety.text(name + ("\n" + when if when else "")),
             title=safety.text("\n".join(d for d in detail if d)),
             type=safety.text(view.type),
-            typeLabel=safety.text(view.label),
             start=start,
             end=end,
             confidence=safety.text(view.confidence) if view.confidence else None,
@@ -205,7 +202,6 @@ class _Assembler:
             label=safety.text(label),
             title=safety.text(label),
             type=safety.text(label),
-            typeLabel=safety.text(label),
             start=None,
             end=None,
             dashes=False,

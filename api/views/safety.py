@@ -53,8 +53,9 @@ def safe_url(url: str | None) -> str | None:
     return candidate
 
 
-# Page prefixes by the kind graph.search assigns to a subject.
-_PAGE_PREFIX = {"actor": "/pages/actors/", "program": "/pages/programs/"}
+# Page prefixes by the kind graph.search assigns to a subject (an incident's page is the actor
+# page's template: its perpetrators, dates and sources are relations like any other).
+_PAGE_PREFIX = {"actor": "/pages/actors/", "incident": "/pages/actors/", "program": "/pages/programs/"}
 
 
 def page_href(kind: str, iri: str) -> str | None:
@@ -65,8 +66,8 @@ def page_href(kind: str, iri: str) -> str | None:
 
 
 def view_href(kind: str, iri: str) -> str | None:
-    """The local graph view of an actor or program."""
-    if kind == "actor":
+    """The local graph view of an actor, incident or program."""
+    if kind in ("actor", "incident"):
         return "/view/actors/" + quote(iri, safe="/:")
     if kind == "program":
         return "/view/programs/" + quote(iri, safe="/:")

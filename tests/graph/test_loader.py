@@ -183,3 +183,17 @@ def test_missing_file_and_unknown_extension_give_clear_errors(ontology_store: Em
     odd.write_text("x")
     with pytest.raises(ValueError, match="--format"):
         loader.load_file(ontology_store, odd)
+
+
+def test_replacement_is_validated_without_the_old_content(ontology_store: EmbeddedStore, tmp_path: Path) -> None:
+    """The old version of a graph must not supply what the new version lacks (here, a source)."""
+    loader.load_file(ontology_store, VALID, graph="sample")
+    unsourced = tmp_path / "unsourced.ttl"
+    text = VALID.read_text()
+    cut = "ag:confidence ag:HighConfidence ;\n    prov:wasDerivedFrom f:source-gazette ."
+    assert cut in text
+    unsourced.write_text(text.replace(cut, "ag:confidence ag:HighConfidence ."))
+    before = snapshot(ontology_store)
+    with pytest.raises(ShapeViolations, match="relation-brigade-under-division"):
+        loader.load_file(ontology_store, unsourced, graph="sample", replace=True)
+    assert snapshot(ontology_store) == before

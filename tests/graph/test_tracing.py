@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph import loader, programs, registry, search, sparql, tracing
@@ -62,6 +63,24 @@ def test_perpetration_and_mitigation_edges(demo_store: EmbeddedStore, dataset: s
     assert (perpetration.source, perpetration.target, perpetration.status) == (BN_72, KARST_HOLLOW, AG + "Established")
     reform = edges[F + "relation/reform-bn-72"]
     assert (reform.cls, reform.source, reform.target) == (AG + "Reform", BN_72, VSSPP)
+
+
+def test_every_relation_node_of_the_scenario_becomes_an_edge(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
+    """The mapping table in edges.rq covers every relation class the scenario uses."""
+    terms = search.terms_for(demo_store, dataset)
+    index = search.index_for(demo_store, dataset)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    relations = {
+        quad.subject.value
+        for quad in demo_store.quads(ox.NamedNode(GRAPH + "fictional"))
+        if quad.predicate == rdf_type and terms.is_a(quad.object.value, AG + "Relation")
+    }
+    seen: set[str] = set()
+    for kind in ("actor", "program", "incident"):
+        for subject in index.of_kind(kind):
+            if subject.iri.startswith(F):
+                seen |= {edge.relation for edge in tracing.edges_of(demo_store, dataset, subject.iri, terms)}
+    assert len(relations) > 150 and relations <= seen
 
 
 # -- ego network at a date --------------------------------------------------------------------
@@ -343,6 +362,14 @@ rel:rival-hidden-watch-2 a ag:Rivalry ; ag:firstParty group:hidden-cell ; ag:riv
 """
 
 
+def test_warm_builds_the_indexes_once(demo_store: EmbeddedStore) -> None:
+    search.warm(demo_store)
+    readers = sparql.dataset_for(demo_store, include_restricted=False)
+    built = search.index_for(demo_store, readers)
+    search.warm(demo_store)
+    assert search.index_for(demo_store, readers) is built and built.actor_count > 100
+
+
 def test_indexes_follow_loads_and_restricted_graphs(ontology_store: EmbeddedStore, tmp_path: Path) -> None:
     public = sparql.dataset_for(ontology_store)
     assert search.search_actors(ontology_store, public, "Hidden Cell").total == 0
@@ -362,7 +389,7 @@ def test_indexes_follow_loads_and_restricted_graphs(ontology_store: EmbeddedStor
         (F + "relation/rival-hidden-watch", "2020-01-01"),
         (F + "relation/member-watch-hidden", None),
     ]
-    registry.set_restricted(ontology_store, registry.ox.NamedNode(GRAPH + "secret"), True)
+    registry.set_restricted(ontology_store, ox.NamedNode(GRAPH + "secret"), True)
     readers = sparql.dataset_for(ontology_store, include_restricted=False)
     assert search.search_actors(ontology_store, readers, "Hidden Cell").total == 0
     with pytest.raises(NotFound):

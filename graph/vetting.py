@@ -1,0 +1,488 @@
+"""Vetting: is a proposed partner (a unit, an organization or a person) a perpetrator, or linked to one,
+and if so how, when, on what evidence, and is the link current or former? Leahy vetting is the model.
+
+    vet(store, dataset, subject, on=date, policy=Policy) -> FindingSet
+
+Input: a subject IRI (surfaces resolve names with graph.identifiers), the vetting date (default
+today: everything is judged *as of* that day, so incidents and links that begin later do not
+exist yet), and a policy (graph.vetting_policy: lookback, minimum confidence, hierarchy depth and
+direction, which rules run and which may flag).
+
+Output: a FindingSet whose JSON form (FindingSet.as_dict) is a contract, documented in
+graph.vetting_model and in the README:
+
+    {"subject", "date", "outcome": "clear|review|flag", "reason",
+     "findings": [{"rule", "severity", "current", "incidents": [...], "evidence": [...],
+                   "mitigation": [...]}]}
+
+The rules live in graph.vetting_rules (one query each in queries/vetting/); time is decided in
+graph.vetting_time. This module turns their drafts into findings: a severity from the policy, the
+evidence path with every relation node's dates, confidence and sources, mitigation shown beside
+the finding (never used to hide it), and an outcome explained in one sentence:
+
+- a finding is **high** when its rule may flag (policy.flag_rules), its incident (or, for
+  sanctions and risk, its link) lies within the lookback window, its dates prove the link held,
+  the link is direct, and it is established or its weakest link reaches policy.min_confidence;
+- it is **medium** (review) when it falls short only because of low confidence, dates that only
+  allow the link (start unknown, year precision...), an indirect link, or a rule that may not flag;
+- it is **low** when it lies outside the lookback window: shown, not counted;
+- the outcome is flag if any finding is high, review if any is medium, clear otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyoxigraph as ox
+
+from graph.identifiers import UnknownSubject
+from graph.sparql import Dataset
+from graph.store import GraphStore
+from graph.vetting_facts import Facts, MitigationRow, local_name
+from graph.vetting_model import Evidence, Finding, FindingSet, IncidentRef, Mitigation
+from graph.vetting_policy import CONFIDENCES, DEFAULT_POLICY, Policy
+from graph.vetting_rules import RULE_FUNCTIONS, Context, Draft, Step
+from graph.vetting_time import Overlap, lookback_start
+from ontology.namespaces import INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+RULES_FOR = {
+    "Person": ("direct", "command", "membership", "sanctions", "risk"),
+    "Organization": ("direct", "hierarchy", "membership", "absorption", "sanctions", "risk"),
+}
+
+
+class NotVettable(ValueError):
+    """The subject is not an actor (a program, an incident, a source...)."""
+
+
+@dataclass
+class ProgramParticipant:
+    iri: str
+    label: str
+    roles: list[str]
+    periods: list[str]
+    result: FindingSet
+
+
+@dataclass
+class ProgramVetting:
+    program: str
+    label: str
+    date: str
+    policy: dict[str, object]
+    participants: list[ProgramParticipant] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"flag": 0, "review": 0, "clear": 0}
+        for participant in self.participants:
+            out[participant.result.outcome] += 1
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "program": self.program,
+            "label": self.label,
+            "date": self.date,
+            "policy": self.policy,
+            "counts": self.counts(),
+            "participants": [
+                {"iri": p.iri, "label": p.label, "roles": p.roles, "periods": p.periods, "vetting": p.result.as_dict()}
+                for p in self.participants
+            ],
+        }
+
+
+# -- entry points --------------------------------------------------------------------------
+
+
+def vet(
+    store: GraphStore,
+    dataset: Dataset,
+    subject: str | ox.NamedNode,
+    *,
+    on: date | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    facts: Facts | None = None,
+    show_restricted: bool = True,
+) -> FindingSet:
+    """Vet one subject as of `on` (default today) under `policy`. Raises UnknownSubject when the
+    dataset has nothing about it, NotVettable when it is not a person or organization."""
+    iri = subject.value if isinstance(subject, ox.NamedNode) else subject
+    day = on or date.today()
+    facts = facts or Facts(store, dataset, show_restricted=show_restricted)
+    label, kinds = _subject(facts, iri)
+    ctx = Context(facts, iri, day, policy, kinds)
+    applicable = [rule for rule in policy.rules if any(rule in RULES_FOR.get(k, ()) for k in kinds)]
+    drafts = [draft for rule in applicable for draft in RULE_FUNCTIONS[rule](ctx)]
+    findings = _dedupe([_finding(ctx, draft) for draft in drafts])
+    findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, -(int(f.current)), _sort_date(f)))
+    outcome = _outcome(findings)
+    result = FindingSet(
+        subject=iri,
+        subject_label=label,
+        subject_kind="person" if "Person" in kinds else "organization",
+        date=day.isoformat(),
+        outcome=outcome,
+        reason="",
+        policy=policy.as_dict(),
+        findings=findings,
+    )
+    result.reason = _reason(result, policy, _warnings(dataset))
+    return result
+
+
+def vet_program(
+    store: GraphStore,
+    dataset: Dataset,
+    program: str | ox.NamedNode,
+    *,
+    on: date | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    show_restricted: bool = True,
+    budget: float | None = None,
+) -> ProgramVetting:
+    """Vet every participant of a program (implementers, funders, partners, targets), sharing one
+    fact cache, so commanders, incidents and sources common to partners are read once."""
+    iri = program.value if isinstance(program, ox.NamedNode) else program
+    day = on or date.today()
+    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
+    rows = facts.rows("participants", program=ox.NamedNode(iri))
+    if not rows and not facts.rows("subject", subject=ox.NamedNode(iri)):
+        raise UnknownSubject(iri)
+    grouped: dict[str, ProgramParticipant] = {}
+    for row in rows:
+        participant = row["participant"]
+        if not participant:
+            continue
+        role = row.get("roleLabel") or local_name(row.get("class") or "participant")
+        start, end = row.get("start"), row.get("end")
+        period = f"{start or 'start unknown'} – {end or ('ongoing' if row.get('ongoing') == 'true' else 'end unknown')}"
+        entry = grouped.get(participant)
+        if entry is None:
+            try:
+                result = vet(store, dataset, participant, on=day, policy=policy, facts=facts)
+            except (UnknownSubject, NotVettable):
+                continue
+            entry = grouped[participant] = ProgramParticipant(participant, result.subject_label, [], [], result)
+        if role not in entry.roles:
+            entry.roles.append(role)
+            entry.periods.append(period)
+    order = {"flag": 0, "review": 1, "clear": 2}
+    participants = sorted(grouped.values(), key=lambda p: (order[p.result.outcome], p.label.lower()))
+    return ProgramVetting(iri, facts.label(iri), day.isoformat(), policy.as_dict(), participants)
+
+
+# -- subject -------------------------------------------------------------------------------
+
+
+def _subject(facts: Facts, iri: str) -> tuple[str, frozenset[str]]:
+    rows = facts.rows("subject", subject=ox.NamedNode(iri))
+    if not rows:
+        raise UnknownSubject(iri)
+    kinds = frozenset(local_name(r["kind"]) for r in rows if r.get("kind"))
+    label = next((r["label"] for r in rows if r.get("label")), None) or local_name(iri)
+    if "Person" not in kinds and "Organization" not in kinds:
+        what = ", ".join(sorted(kinds)) or ", ".join(sorted({local_name(r["class"] or "") for r in rows})) or "unknown"
+        hint = " (vet a program's partners with vet_program / GET /programs/{id}/vetting)" if "Program" in kinds else ""
+        raise NotVettable(f"{label} is not a person or organization but a {what}{hint}")
+    return label, kinds
+
+
+# -- drafts to findings ----------------------------------------------------------------------
+
+
+def _confidence_rank(value: str | None) -> int:
+    # A link without a recorded confidence counts as low: it must not carry a flag on its own.
+    return CONFIDENCES.index(value) if value in CONFIDENCES else 0
+
+
+def _evidence(ctx: Context, step: Step) -> Evidence:
+    facts = ctx.facts
+    details = facts.relation(step.node)
+    target_label = facts.incident(step.target).label if details.type == "Perpetration" else facts.label(step.target)
+    period = details.facts.period
+    note_parts = [step.check.note] if step.check else []
+    facets = details.facets
+    if facets.get("title") or facets.get("rank"):
+        note_parts.append(", ".join(v for v in (facets.get("rank"), facets.get("title")) if v))
+    if facets.get("sanctionsRegime"):
+        reference = facets.get("listingReference")
+        note_parts.append(f"regime: {facets['sanctionsRegime']}" + (f", reference {reference}" if reference else ""))
+    if facets.get("viaProgram"):
+        note_parts.append(f"via {facts.label(facets['viaProgram'])}")
+    if facets.get("integrationScope"):
+        note_parts.append(f"scope: {facts.label(facets['integrationScope'])}")
+    if facets.get("successionKind"):
+        note_parts.append(f"kind: {facts.label(facets['successionKind'])}")
+    if details.note:
+        note_parts.append(details.note)
+    return Evidence(
+        relation=step.node,
+        type=details.type,
+        label=step.verb,
+        source_actor=step.source,
+        source_label=facts.label(step.source),
+        target=step.target,
+        target_label=target_label,
+        start=period.start.isoformat() if period.start else None,
+        end=period.end.isoformat() if period.end else None,
+        start_precision=period.start_precision,
+        end_precision=period.end_precision,
+        ongoing=period.ongoing,
+        confidence=details.facts.confidence,
+        status=details.facts.status,
+        sources=details.sources,
+        note="; ".join(p for p in note_parts if p),
+    )
+
+
+def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
+    """Remedies on record by the vetting date: a court outcome about the incident or concerning the
+    perpetrator or subject, and a disbandment or reform of the perpetrator or the subject."""
+    actor = draft.perpetrator or (draft.steps[0].target if draft.rule == "risk" else draft.steps[-1].source)
+    out = []
+    for row in ctx.facts.mitigations(draft.incident, actor, ctx.subject):
+        if row.period.start is not None and row.period.start > ctx.day:
+            continue  # not on record yet as of the vetting date
+        if row.kind == "JudicialOutcome" and row.about and draft.incident and row.about != draft.incident:
+            continue  # a case about another incident is no remedy for this one
+        out.append(_mitigation(ctx, row))
+    return out
+
+
+def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
+    facts = ctx.facts
+    who = facts.label(row.concerned) if row.concerned else "?"
+    when = row.period.start.isoformat() if row.period.start else "date unknown"
+    if row.kind == "JudicialOutcome":
+        outcome = local_name(row.outcome or "Indicted").lower()
+        court = f" by {facts.label(row.court)}" if row.court else ""
+        about = f" ({facts.incident(row.about).label})" if row.about else ""
+        text = f"{who} {outcome}{court} on {when}{about}"
+        remedial = outcome == "convicted"
+    else:
+        verb = "disbanded" if row.kind == "Disbandment" else "reformed"
+        program = f" under {facts.label(row.program)}" if row.program else ""
+        text = f"{who} {verb}{program}, {row.period.describe() if row.period.end else 'from ' + when}"
+        remedial = True
+    return Mitigation(row.relation, row.kind, text, row.period.start.isoformat() if row.period.start else None, remedial)
+
+
+def _finding(ctx: Context, draft: Draft) -> Finding:
+    facts, policy = ctx.facts, ctx.policy
+    evidence = [_evidence(ctx, step) for step in draft.steps]
+    incidents = []
+    status = None
+    if draft.incident and draft.perpetration:
+        details = facts.incident(draft.incident)
+        perpetration = facts.relation(draft.perpetration)
+        status = perpetration.facts.status or "alleged"
+        period = details.facts.period
+        incidents.append(
+            IncidentRef(
+                iri=draft.incident,
+                label=details.label,
+                date=period.start.isoformat() if period.start else None,
+                end=period.end.isoformat() if period.end else None,
+                types=details.types,
+                status=status,
+                perpetrator=draft.perpetrator or "",
+                perpetrator_label=facts.label(draft.perpetrator),
+                confidence=perpetration.facts.confidence,
+            )
+        )
+    # For sanctions and risk the chain's own evidence is the listing or reliance (the network's own
+    # listing, when shown, only adds context).
+    counted = evidence if draft.rule != "risk" else evidence[:1]
+    confidence = min((e.confidence for e in counted), key=_confidence_rank, default=None)
+    links = [e for e in counted if e.type != "Perpetration"]
+    links_confidence = min((e.confidence for e in links), key=_confidence_rank, default="high")
+    mitigations = _mitigations(ctx, draft)
+    severity, basis = _severity(ctx, draft, status, confidence, links_confidence, mitigations)
+    time_notes = [step.check.note for step in draft.steps if step.check is not None]
+    finding = Finding(
+        rule=draft.rule,
+        severity=severity,
+        current=draft.current,
+        summary="",
+        confidence=confidence,
+        certain=draft.overlap is Overlap.YES,
+        incidents=incidents,
+        evidence=evidence,
+        time=time_notes,
+        current_basis=draft.current_basis,
+        mitigations=mitigations,
+    )
+    finding.severity_basis = basis
+    finding.summary = _summary(ctx, draft, finding)
+    return finding
+
+
+def _severity(ctx: Context, draft: Draft, status: str | None, confidence: str | None, links_confidence: str | None,
+              mitigations: list[Mitigation]) -> tuple[str, str]:
+    """The policy applied to one finding; the second value says why it is not high, when it is not."""
+    policy = ctx.policy
+    window = lookback_start(ctx.day, policy.lookback_years)
+    if draft.incident:
+        period = ctx.facts.node(draft.incident).period
+        last = period.end or period.start
+        if last is not None and last < window:
+            return "low", f"outside the {policy.lookback_years}-year lookback window (before {window.isoformat()})"
+    elif draft.relevant_end is not None and draft.relevant_end < window:
+        return "low", f"ended before the {policy.lookback_years}-year lookback window ({window.isoformat()})"
+    if draft.rule not in policy.flag_rules:
+        return "medium", f"the policy does not let the {draft.rule} rule flag: review"
+    if draft.overlap is Overlap.UNCERTAIN and policy.unknown_dates == "review":
+        return "medium", "the dates only allow the link (see time): review"
+    if draft.indirect:
+        return "medium", f"indirect: {draft.indirect}"
+    if not draft.current and policy.former_links == "review":
+        return "medium", "a former link, and the policy reviews former links"
+    minimum = policy.min_confidence_rank
+    if draft.incident:
+        qualifies = (status == "established" and _confidence_rank(links_confidence) >= minimum) or _confidence_rank(confidence) >= minimum
+    else:
+        qualifies = _confidence_rank(confidence) >= minimum
+    if not qualifies:
+        return "medium", f"{confidence or 'unrecorded'} confidence, below the policy's {policy.min_confidence}: review"
+    if policy.mitigation_downgrades and any(m.remedial for m in mitigations):
+        return "medium", "mitigation recorded, and the policy lets mitigation turn a flag into review"
+    return "high", ""
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per rule, subject link and incident: the strongest, then the shortest path."""
+    best: dict[tuple[str, str, str], Finding] = {}
+    for finding in findings:
+        anchor = finding.evidence[0].relation if finding.evidence else ""
+        if finding.rule == "absorption" and len(finding.evidence) > 2:
+            anchor += "|" + finding.evidence[1].relation
+        key = (finding.rule, anchor, finding.incidents[0].iri if finding.incidents else "")
+        current = best.get(key)
+        if current is None or _strength(finding) > _strength(current):
+            best[key] = finding
+    return list(best.values())
+
+
+def _strength(finding: Finding) -> tuple[int, int, int, int]:
+    return (SEVERITY_RANK[finding.severity], int(finding.certain), -len(finding.evidence), _confidence_rank(finding.confidence))
+
+
+def _sort_date(finding: Finding) -> str:
+    return finding.incidents[0].date or "" if finding.incidents else ""
+
+
+def _outcome(findings: list[Finding]) -> str:
+    if any(f.severity == "high" for f in findings):
+        return "flag"
+    if any(f.severity == "medium" for f in findings):
+        return "review"
+    return "clear"
+
+
+# -- words ---------------------------------------------------------------------------------
+
+
+def _incident_words(finding: Finding) -> str:
+    incident = finding.incidents[0]
+    when = incident.date or "date unknown"
+    if incident.end and incident.end != incident.date:
+        when += f" – {incident.end}"
+    confidence = f", {incident.confidence} confidence" if incident.confidence else ""
+    return f"{incident.label} ({when}; {incident.status}{confidence})"
+
+
+def _period_words(evidence: Evidence) -> str:
+    start = evidence.start or "start unknown"
+    end = evidence.end or ("ongoing" if evidence.ongoing else "end unknown")
+    return f"{start} – {end}"
+
+
+def _summary(ctx: Context, draft: Draft, finding: Finding) -> str:
+    """One sentence that says what links the subject to what, and when."""
+    subject = ctx.facts.label(ctx.subject)
+    ev = finding.evidence
+    if draft.rule == "direct":
+        return f"{subject} is recorded as perpetrator of {_incident_words(finding)}."
+    if draft.rule == "command":
+        post = ev[0]
+        levels = int(draft.summary_parts.get("levels", "0"))
+        below = f"; {finding.incidents[0].perpetrator_label}, {levels} level(s) below it then," if levels else ", which"
+        return (
+            f"{subject} {post.label} {post.target_label} ({_period_words(post)}){below} "
+            f"is recorded as perpetrator of {_incident_words(finding)}."
+        )
+    if draft.rule == "hierarchy":
+        levels = draft.summary_parts.get("levels", "1")
+        where = "below" if draft.summary_parts.get("branch") == "down" else "above"
+        return (
+            f"{finding.incidents[0].perpetrator_label} was {levels} level(s) {where} {subject} in the chain of command "
+            f"at the time of {_incident_words(finding)}, of which it is a recorded perpetrator."
+        )
+    if draft.rule == "membership":
+        return f"{subject} was a member of {ev[0].target_label} ({_period_words(ev[0])}) during {_incident_words(finding)}, recorded against it."
+    if draft.rule == "absorption":
+        kind = draft.summary_parts.get("kind")
+        if kind in ("integration", "succession"):
+            via = f" through {ev[0].note.split('via ', 1)[1].split(';')[0]}" if "via " in ev[0].note else ""
+            return (
+                f"{subject} {ev[0].label} {ev[0].target_label} on {draft.summary_parts.get('since')}{via}, "
+                f"a recorded perpetrator of {_incident_words(finding)} before then."
+            )
+        person = ev[0].source_label
+        if len(ev) == 2:
+            return f"{person}, who {ev[0].label} {subject}, is a recorded perpetrator of {_incident_words(finding)}."
+        return (
+            f"{person}, who {ev[0].label} {subject}, {ev[1].label} {ev[1].target_label} ({_period_words(ev[1])}) "
+            f"during {_incident_words(finding)}, recorded against that group."
+        )
+    if draft.rule == "sanctions":
+        listing = ev[-1]
+        listed = f"listed by {listing.target_label} since {listing.start or 'an unknown date'}"
+        if listing.end:
+            listed += f", delisted {listing.end}"
+        if len(ev) == 1:
+            return f"{subject} is {listed}."
+        return f"{ev[0].source_label}, who {ev[0].label} {subject} ({_period_words(ev[0])}), is {listed}."
+    # risk
+    extra = f"; the network is listed by {ev[1].target_label}" if len(ev) > 1 else ""
+    return f"{subject} {ev[0].label} {ev[0].target_label} ({_period_words(ev[0])}), an illicit network: a risk, not perpetration{extra}."
+
+
+def _warnings(dataset: Dataset) -> list[str]:
+    derived = {INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH}
+    if not any(g.value in derived for g in dataset.graphs):
+        return ["the derived links are missing, so hierarchy and command findings may be missed (run `actorgraph reason`)"]
+    return []
+
+
+def _reason(result: FindingSet, policy: Policy, warnings: list[str]) -> str:
+    """The outcome in one sentence."""
+    findings = result.findings
+    tail = f" (warning: {'; '.join(warnings)})" if warnings else ""
+    if not findings:
+        return (
+            f"Clear under policy {policy.name}: no perpetration, command, hierarchy, membership, absorption, sanctions or "
+            f"risk link of {result.subject_label} was found as of {result.date}{tail}."
+        )
+    top = findings[0]
+    others = len(findings) - 1
+    more = f", plus {others} other finding(s)" if others else ""
+    mitigated = any(f.mitigations for f in findings if f.severity == top.severity)
+    mitigation = "; mitigation is recorded and shown with the findings" if mitigated else ""
+    statement = top.summary.rstrip(".")
+    if result.outcome == "flag":
+        return f"Flag under policy {policy.name}: {statement}{more}{mitigation}{tail}."
+    if result.outcome == "review":
+        why = top.severity_basis or "review"
+        return f"Review under policy {policy.name}: no finding meets the flag criteria, but {statement} ({why}){more}{tail}."
+    return (
+        f"Clear under policy {policy.name}: the {len(findings)} finding(s) lie outside the {policy.lookback_years}-year "
+        f"lookback window (the most recent: {statement}){tail}."
+    )
+
+
+__all__ = ["vet", "vet_program", "NotVettable", "ProgramVetting", "ProgramParticipant"]
