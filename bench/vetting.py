@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 import unicodedata
@@ -30,7 +29,6 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,7 +38,7 @@ from graph.loader import RdfSource  # noqa: E402
 from graph.store import EmbeddedStore, open_store  # noqa: E402
 from graph.vetting import vet, vet_program  # noqa: E402
 from graph.vetting_facts import Facts  # noqa: E402
-from ontology.namespaces import GRAPH, SYNTHETIC  # noqa: E402
+from ontology.namespaces import SYNTHETIC  # noqa: E402
 
 DAY = date(2025, 6, 1)
 PROGRAM = SYNTHETIC + "program/bench-twenty-partners"
@@ -84,7 +82,7 @@ def prepare(workdir: Path, actors: int) -> EmbeddedStore:
 
 
 def sample_subjects(index: screening.NameIndex, count: int, rng: random.Random) -> list[str]:
-    """Actors of every kind, skipping states and the registry-only ones without relations."""
+    """Actors of every kind (registry-only ones with no relation included, as in real lists), not states."""
     iris = sorted(iri for iri, actor in index.actors.items() if iri.startswith(SYNTHETIC) and not actor.is_state)
     return rng.sample(iris, min(count, len(iris)))
 

@@ -26,6 +26,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from graph import identifiers
+from graph.limits import QueryLimits
 from graph.sparql import Dataset, run_query
 from graph.store import GraphStore, Term
 from ontology.namespaces import RDF, XSD
@@ -47,7 +48,9 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _XSD_STRING = XSD + "string"
 _RDF_LANG_STRING = RDF + "langString"
 
-RawValue = str | int
+# Text from a URL, a form or the command line; a whole number from JSON; or, from code that has
+# already resolved a subject, its IRI (still checked against what the caller may see).
+RawValue = str | int | ox.NamedNode
 
 
 class NamedQueryError(Exception):
@@ -151,7 +154,7 @@ def get(name: str) -> NamedQuery:
 
 def _text(param: Param, raw: RawValue, limit: int) -> str:
     if not isinstance(raw, str):
-        raise ParameterError(param.name, f"expected text for a {param.type} parameter, got {type(raw).__name__}")
+        raise ParameterError(param.name, f"expected text, got {type(raw).__name__}")
     if len(raw) > limit:
         raise ParameterError(param.name, f"the value is too long ({len(raw):,} characters; at most {limit:,})")
     return raw
@@ -170,7 +173,9 @@ def _date(param: Param, raw: RawValue) -> ox.Literal:
 
 def _integer(param: Param, raw: RawValue) -> ox.Literal:
     # bool is an int in Python, but true/false is not a number anyone meant.
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, bool):
+        raise ParameterError(param.name, f"expected a whole number, got {str(raw).lower()}")
+    if isinstance(raw, int):
         text = str(raw)
     else:
         text = _text(param, raw, 20).strip()
@@ -180,7 +185,7 @@ def _integer(param: Param, raw: RawValue) -> ox.Literal:
 
 
 def _iri(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) -> ox.NamedNode:
-    text = _text(param, raw, MAX_IRI).strip()
+    text = raw.value if isinstance(raw, ox.NamedNode) else _text(param, raw, MAX_IRI).strip()
     try:
         return identifiers.resolve(store, dataset, text)
     except (identifiers.UnknownSubject, identifiers.AmbiguousSubject) as error:
@@ -196,6 +201,10 @@ def convert(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) ->
     if param.type == "iri":
         return _iri(store, dataset, param, raw)
     return ox.Literal(_text(param, raw, MAX_STRING))
+
+
+def _as_text(raw: RawValue) -> str:
+    return raw.value if isinstance(raw, ox.NamedNode) else str(raw)
 
 
 def _given(raw: RawValue | None) -> bool:
@@ -238,14 +247,16 @@ def run(
     *,
     limit: int | None = None,
     offset: int = 0,
+    limits: QueryLimits | None = None,
 ) -> Page:
     """Run the library query `name` over `dataset` and return rows offset..offset+limit (all of
     them when `limit` is None). The query text is never changed: the window is cut from the
-    result stream, which every library query orders, so pages are stable."""
+    result stream, which every library query orders, so pages are stable. Pass the app's
+    `limits` for a query run for a request (a timeout and a result cap, see graph.limits)."""
     query = get(name)
     _check_window(limit, offset)
     substitutions = bind(store, dataset, query, params)
-    result = run_query(store, query.text, dataset, substitutions=substitutions)
+    result = run_query(store, query.text, dataset, substitutions=substitutions, limits=limits)
     variables = tuple(variable.value for variable in result.variables)
     solutions = iter(result)
     skipped = sum(1 for _ in islice(solutions, offset))
@@ -255,7 +266,7 @@ def run(
     total = skipped + len(rows) + after if after <= COUNT_CAP else None
     return Page(
         query=query,
-        params={key: str(value) for key, value in params.items() if _given(value)},
+        params={key: _as_text(value) for key, value in params.items() if _given(value)},
         bound=substitutions,
         variables=variables,
         rows=rows,

@@ -23,6 +23,12 @@ Writing a query for substitution (pyoxigraph 0.5):
   pattern mentions ?x leaves ?y unbound.
 - A FILTER inside a nested OPTIONAL sees substituted variables, but not variables bound outside
   its own OPTIONAL (SPARQL scoping): check those outside.
+- The planner orders joins before the substitution applies, so it takes a substituted variable
+  for unbound and may start from the largest pattern. Start from a pattern on the parameter and
+  reach the rest through OPTIONAL blocks of one or two patterns (nested where a step needs the
+  previous one), each anchored on a variable bound before it, checked with FILTER(BOUND(...))
+  where required: an OPTIONAL like that is evaluated once per row it extends. Measure on the
+  synthetic graph (`actorgraph synth`): the library/ queries are written that way.
 """
 
 from __future__ import annotations
