@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,6 +16,7 @@ import typer
 from tqdm import tqdm
 
 from api import results
+from api.cli_support import StoreOption, fail, opened
 from api.commands import register_all
 from api.settings import DEFAULT_STORE, Settings
 from graph import dumps, loader, registry, setup, sparql, stats
@@ -25,7 +24,6 @@ from graph.dumps import RestoreError
 from graph.formats import UnknownFormat
 from graph.loader import LoadError, RdfSource
 from graph.sparql import SparqlSyntaxError
-from graph.store import EmbeddedStore, StoreError, open_store
 from queries import catalog
 
 app = typer.Typer(
@@ -36,43 +34,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOption = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--store",
-        envvar="ACTORGRAPH_STORE",
-        help="Store directory, or ':memory:' for a throwaway in-memory store.",
-        show_default=str(DEFAULT_STORE),
-    ),
-]
-
-
 class TableFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def fail(message: str, details: str | None = None) -> typer.Exit:
-    """Print a one-line reason (and optional details) to stderr; the caller raises the result."""
-    typer.echo(f"error: {message}", err=True)
-    if details:
-        typer.echo(details, err=True)
-    return typer.Exit(code=1)
-
-
-@contextmanager
-def opened(store_path: Path | None, *, read_only: bool = False) -> Iterator[EmbeddedStore]:
-    """Open the store for one command and turn store errors into clean exits."""
-    path = store_path if store_path is not None else DEFAULT_STORE
-    try:
-        store = open_store(path, read_only=read_only and Path(str(path)).exists())
-    except StoreError as error:
-        raise fail(str(error)) from None
-    try:
-        yield store
-    finally:
-        store.flush()
 
 
 def _progress_bar(total_bytes: int, description: str) -> tqdm:

@@ -33,9 +33,7 @@ def timed(action: Callable[[], object]) -> float:
 
 def raw_bulk_load(data: Path, directory: Path) -> float:
     store = ox.Store(str(directory))
-    seconds = timed(lambda: (store.bulk_load(path=str(data)), store.flush()))
-    del store
-    return seconds
+    return timed(lambda: (store.bulk_load(path=str(data)), store.flush()))
 
 
 def actorgraph_load(data: Path, directory: Path, *, trusted: bool) -> tuple[float, int]:

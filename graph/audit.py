@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from graph.sparql import Dataset
 from graph.store import GraphStore
 from graph.vetting_model import FindingSet
-from ontology.namespaces import AG, AUDIT_GRAPH as AUDIT_GRAPH_IRI, ID, META_GRAPH, PROV, RDF, RDFS, XSD
+from ontology.namespaces import AG, ID, META_GRAPH, PROV, RDF, RDFS, XSD
 from ontology.namespaces import AUDIT_GRAPH as AUDIT_GRAPH_IRI
 from queries import catalog
 

@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 
 from graph.store import GraphStore
-from ontology.namespaces import AG, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, XSD
+from ontology.namespaces import AG, DCTERMS, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
 from queries import catalog
 

@@ -272,7 +272,7 @@ def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
 
 
 def _finding(ctx: Context, draft: Draft) -> Finding:
-    facts, policy = ctx.facts, ctx.policy
+    facts = ctx.facts
     evidence = [_evidence(ctx, step) for step in draft.steps]
     incidents = []
     status = None

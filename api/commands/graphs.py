@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from api.commands.keys import JsonOption, StoreOption, fail, opened
+from api.cli_support import JsonOption, StoreOption, fail, opened
 from graph import registry, setup
 from graph.loader import LoadError, resolve_graph
 

@@ -21,6 +21,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from api.cli_support import StoreOption, fail
 from api.settings import DEFAULT_STORE
 from graph import setup
 from graph.importers import sfm
@@ -35,15 +36,6 @@ import_app = typer.Typer(
     no_args_is_help=True,
 )
 
-StoreOption = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--store",
-        envvar="ACTORGRAPH_STORE",
-        help="Store directory, or ':memory:' for a throwaway in-memory store.",
-        show_default=str(DEFAULT_STORE),
-    ),
-]
 ExportDateOption = Annotated[
     Optional[str],
     typer.Option(
@@ -55,20 +47,13 @@ ReasonOption = Annotated[bool, typer.Option("--reason/--no-reason", help="Recomp
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 
 
-def _fail(message: str, details: str | None = None) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    if details:
-        typer.echo(details, err=True)
-    return typer.Exit(code=1)
-
-
 def _export_date(text: str | None) -> date | None:
     if text is None:
         return None
     try:
         return parse_iso_day(text)
     except DateError as error:
-        raise _fail(f"--date-of-export: {error}") from None
+        raise fail(f"--date-of-export: {error}") from None
 
 
 def _run(store_path: Path | None, action: Callable[[GraphStore], ImportReport], as_json: bool, reason: bool) -> None:
@@ -77,16 +62,16 @@ def _run(store_path: Path | None, action: Callable[[GraphStore], ImportReport], 
     try:
         store = open_store(store_path if store_path is not None else DEFAULT_STORE)
     except StoreError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     try:
         try:
             report: ImportReport = action(store)
         except sfm.SfmImportError as error:
             lines = str(error).splitlines()
-            raise _fail(lines[0], "\n".join(lines[1:])) from None
+            raise fail(lines[0], "\n".join(lines[1:])) from None
         except LoadError as error:
             lines = str(error).splitlines()
-            raise _fail(lines[0], "\n".join(lines[1:]) or None) from None
+            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
         if reason and report.changed:
             counts = setup.reason(store)
             derived = f"derived {sum(counts.values()):,} links into inferred"

@@ -12,48 +12,16 @@ command modules while it is being set up; the store option is restated here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from api.cli_support import JsonOption, StoreOption, fail, opened
 from api.security import Role
-from api.settings import DEFAULT_STORE
 from graph import keys
-from graph.store import GraphStore, StoreError, open_store
 
 keys_app = typer.Typer(name="keys", help="Create, list and revoke API keys (Authorization: Bearer KEY).", no_args_is_help=True)
 
-StoreOption = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--store",
-        envvar="ACTORGRAPH_STORE",
-        help="Store directory, or ':memory:' for a throwaway in-memory store.",
-        show_default=str(DEFAULT_STORE),
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=1)
-
-
-@contextmanager
-def opened(store_path: Path | None) -> Iterator[GraphStore]:
-    """Open the store for one command; store errors become a one-line exit."""
-    try:
-        store = open_store(store_path if store_path is not None else DEFAULT_STORE)
-    except StoreError as error:
-        raise fail(str(error)) from None
-    try:
-        yield store
-    finally:
-        store.flush()
 
 
 @keys_app.command("create")

@@ -12,27 +12,14 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from api import results
-from api.settings import DEFAULT_STORE
+from api.cli_support import StoreOption, fail, opened
 from graph import named_queries, sparql
 from graph.named_queries import NamedQueryError
-from graph.store import StoreError, open_store
-
-# Declared as in api.cli (importing it here would be circular: api.cli registers this module).
-StoreOption = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--store",
-        envvar="ACTORGRAPH_STORE",
-        help="Store directory, or ':memory:' for a throwaway in-memory store.",
-        show_default=str(DEFAULT_STORE),
-    ),
-]
 
 
 class OutputFormat(str, Enum):
@@ -48,19 +35,14 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=1)
-
-
 def _parse_params(pairs: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
         name, equals, value = pair.partition("=")
         if not equals or not name.strip():
-            raise _fail(f"--param needs NAME=VALUE, got {pair!r}")
+            raise fail(f"--param needs NAME=VALUE, got {pair!r}")
         if name.strip() in params:
-            raise _fail(f"parameter {name.strip()!r} is given more than once")
+            raise fail(f"parameter {name.strip()!r} is given more than once")
         params[name.strip()] = value
     return params
 
@@ -111,16 +93,12 @@ def run_query(
 ) -> None:
     """Run a named query with parameters and print its rows."""
     params = _parse_params(param or [])
-    path = store if store is not None else DEFAULT_STORE
-    try:
-        # Read-only when the store exists, so a query can run beside a server using the store.
-        graph_store = open_store(path, read_only=str(path) != ":memory:" and Path(str(path)).exists())
-    except StoreError as error:
-        raise _fail(str(error)) from None
-    try:
-        page = named_queries.run(graph_store, sparql.dataset_for(graph_store), name, params, limit=limit, offset=offset)
-    except NamedQueryError as error:
-        raise _fail(str(error)) from None
+    # Read-only, so a query can run beside a server that uses the store.
+    with opened(store, read_only=True) as graph_store:
+        try:
+            page = named_queries.run(graph_store, sparql.dataset_for(graph_store), name, params, limit=limit, offset=offset)
+        except NamedQueryError as error:
+            raise fail(str(error)) from None
     if fmt is OutputFormat.table:
         typer.echo(results.table(page.solutions()))
     elif fmt is OutputFormat.json:

@@ -22,7 +22,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from api.commands.keys import StoreOption, fail, opened
+from api.cli_support import StoreOption, fail, opened
 from graph import audit, screening, sparql
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.store import GraphStore

@@ -111,12 +111,12 @@ def test_sources_are_fictional_documents(scenario: ox.Store) -> None:
 
 
 def test_every_relation_has_one_confidence_and_a_source(scenario: ox.Store) -> None:
-    relations = select(scenario, f"""
-        SELECT ?r (COUNT(DISTINCT ?c) AS ?confidences) (COUNT(DISTINCT ?src) AS ?sources) WHERE {{
+    relations = select(scenario, """
+        SELECT ?r (COUNT(DISTINCT ?c) AS ?confidences) (COUNT(DISTINCT ?src) AS ?sources) WHERE {
             ?r a ?cls . ?cls rdfs:subClassOf* ag:Relation .
-            OPTIONAL {{ ?r ag:confidence ?c FILTER(?c IN (ag:LowConfidence, ag:MediumConfidence, ag:HighConfidence)) }}
-            OPTIONAL {{ ?r prov:wasDerivedFrom ?src . ?src a ag:Source }}
-        }} GROUP BY ?r""")
+            OPTIONAL { ?r ag:confidence ?c FILTER(?c IN (ag:LowConfidence, ag:MediumConfidence, ag:HighConfidence)) }
+            OPTIONAL { ?r prov:wasDerivedFrom ?src . ?src a ag:Source }
+        } GROUP BY ?r""")
     assert len(relations) >= 120
     for node, confidences, sources in relations:
         assert node.startswith(FICTIONAL + "relation/")
