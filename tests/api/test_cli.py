@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +14,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import FIXTURES
-
-ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
+from tests.support import ACTORGRAPH, served
 
 
 def run(*args: str, store: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -122,42 +118,13 @@ def test_restore_refuses_bad_dump_and_keeps_store(initialized: Path, tmp_path: P
     assert run("stats", "--format", "json", store=copy).stdout == before
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(initialized: Path, tmp_path: Path) -> Iterator[str]:
     """`actorgraph serve` as a real uvicorn process on a free local port."""
     store = tmp_path / "served"
     shutil.copytree(initialized, store)
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/openapi.json", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited: {process.stdout.read() if process.stdout else ''}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise AssertionError("server did not start within 30 s")
-    try:
+    with served(store, log=tmp_path / "server.log") as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_real_server_answers_sparql_clients(server: str) -> None:

@@ -10,9 +10,7 @@ store of 300 triples, where the COUNT ends by itself after about two seconds.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -28,8 +26,15 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from graph import sparql
-from graph.limits import QueryBusy, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
+from graph.limits import (
+    QueryBusy,
+    QueryLimits,
+    QueryTimeout,
+    ResultCapExceeded,
+    run_limited,
+)
 from graph.store import EmbeddedStore, open_store
+from tests.support import ACTORGRAPH, served
 
 COUNT_CUBE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -223,13 +228,6 @@ def test_sparql_endpoint_turns_limits_into_clear_errors(demo_store: EmbeddedStor
     assert big_query.status_code == 413 and "limit" in big_query.text
 
 
-ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -238,31 +236,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     store = tmp_path_factory.mktemp("limits") / "store"
     env = {**os.environ, "ACTORGRAPH_STORE": "", "ACTORGRAPH_QUERY_TIMEOUT": "1", "ACTORGRAPH_RESULT_CAP": "1000000000"}
     subprocess.run([str(ACTORGRAPH), "init", "--demo", "--store", str(store)], check=True, capture_output=True, env=env, timeout=300)
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/sparql?" + urlencode({"query": "ASK {}"}), timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError("server exited") from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise AssertionError("server did not start within 30 s")
-    try:
+    with served(store, env=env, log=store.parent / "server.log") as (base, process):
         yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(base: str, query: str) -> tuple[int, str, float]:

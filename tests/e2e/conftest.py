@@ -13,11 +13,7 @@ opened, or if a script error happened.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +21,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support import ACTORGRAPH, served
+
 CHROMIUM = Path("/usr/bin/chromium")
-ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -47,12 +44,6 @@ def _cli(*args: str, store: Path) -> None:
     )
     if result.returncode != 0:
         raise AssertionError(f"actorgraph {' '.join(args)} failed:\n{result.stderr}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -80,35 +71,8 @@ def analyst_key(served_store: Path) -> str:
 @pytest.fixture(scope="session")
 def server(served_store: Path, analyst_key: str) -> Iterator[str]:
     """`actorgraph serve` on a free local port, for the whole session."""
-    port = _free_port()
-    log = open(served_store.parent / "server.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(ACTORGRAPH), "serve", "--store", str(served_store), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ACTORGRAPH_STORE": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/openapi.json", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.close()
-                raise AssertionError("the server did not start:\n" + (served_store.parent / "server.log").read_text())
-            time.sleep(0.2)
-    try:
+    with served(served_store, log=served_store.parent / "server.log") as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
