@@ -10,6 +10,8 @@ that a route does not catch itself becomes, through the handlers installed here:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -20,6 +22,7 @@ from graph.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits
 def install(app: FastAPI, settings: Settings) -> None:
     """Create the app's limits (with its worker semaphore) and the error handlers."""
     app.state.query_limits = settings.query_limits()
+    app.state.library_query_limits = library_variant(app.state.query_limits)
 
     async def limit_error(request: Request, error: Exception) -> JSONResponse:
         status, headers = status_for(error)
@@ -35,6 +38,24 @@ def limits_of(request: Request) -> QueryLimits:
     if limits is None:
         settings: Settings = getattr(request.app.state, "settings", None) or Settings()
         limits = request.app.state.query_limits = settings.query_limits()
+    return limits
+
+
+def library_variant(limits: QueryLimits) -> QueryLimits:
+    """Limits for the query library's own .rq files: same timeout and cap, run in a thread.
+
+    A forked child per query is what lets the server stop an arbitrary /sparql query, but it costs
+    20-30 ms on a million-triple store (bench/api_latency.py), far more than a library query
+    itself. Library queries are reviewed files whose values are bound as typed parameters, so a
+    thread is enough: the caller still gets the timeout error on time."""
+    return replace(limits, isolation="thread")
+
+
+def library_limits_of(request: Request) -> QueryLimits:
+    """The thread-isolated limits for library queries of the app serving this request."""
+    limits = getattr(request.app.state, "library_query_limits", None)
+    if limits is None:
+        limits = request.app.state.library_query_limits = library_variant(limits_of(request))
     return limits
 
 

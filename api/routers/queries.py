@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import negotiation, results
 from api.dependencies import dataset_for_caller, store_of
-from api.limits import limits_of
+from api.limits import library_limits_of
 from api.security import Caller, current_caller
 from graph import named_queries
 from graph.named_queries import NamedQueryError, Page, ParameterError, RawValue, UnknownQuery
@@ -182,7 +182,7 @@ async def _run(request: Request, name: str, params: dict[str, RawValue | None], 
         offered = ", ".join(MEDIA_TYPES)
         raise HTTPException(status_code=406, detail=f"cannot produce any type in the Accept header; offered: {offered}")
     store = store_of(request)
-    limits = limits_of(request)
+    limits = library_limits_of(request)
 
     # A timeout or a result over the cap raises graph.limits errors, which api.limits answers.
     def execute() -> Page:
