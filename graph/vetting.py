@@ -419,14 +419,15 @@ def _severity(ctx: Context, draft: Draft, status: str | None, gross: bool | None
         level = "medium" if policy.failure_to_punish == "review" else "low"
         return level, "took command after the incident, with no accountability recorded: context, not command responsibility", note
     if draft.rule == "sanctions":
-        if draft.current_reading == "ended" and not draft.current:
-            return "low", "the listing or the command ended before the vetting date: shown in the history, never flags", note
+        listing_reading = draft.summary_parts.get("listing_reading")
+        if listing_reading == "ended":
+            return "low", "the listing ended before the vetting date: shown in the history, never flags", note
         if draft.regime_effect == "context":
             return "low", f"a {draft.summary_parts.get('regime')} listing, which the policy shows as context only", note
         if draft.regime_effect == "review":
             return "medium", f"a {draft.summary_parts.get('regime')} listing, which the policy reviews", note
-        if not draft.current and draft.current_reading in ("end_unknown", "end_uncertain"):
-            return "medium", "whether the listing (or the command) still holds is unknown: check the list", note
+        if listing_reading in ("end_unknown", "end_uncertain"):
+            return "medium", "whether the listing is still in force is unknown: check the list", note
     if draft.rule not in policy.flag_rules:
         return "medium", f"the policy does not let the {draft.rule} rule flag: review", note
     if draft.overlap is Overlap.UNCERTAIN and policy.unknown_dates == "review":

@@ -62,7 +62,7 @@ def sanctions(ctx: Context) -> list[Draft]:
                     anchor=listing,
                     current_reading=listed_state.reading,
                     regime_effect=effect,
-                    summary_parts={"regime": regime},
+                    summary_parts={"regime": regime, "listing_reading": listed_state.reading},
                     notes=notes,
                 )
             )
@@ -88,7 +88,7 @@ def sanctions(ctx: Context) -> list[Draft]:
                 anchor=f"{listing}|{command_node}",
                 current_reading=reading,
                 regime_effect=effect,
-                summary_parts={"regime": regime},
+                summary_parts={"regime": regime, "listing_reading": listed_state.reading},
                 notes=notes,
             )
         )
