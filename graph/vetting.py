@@ -266,10 +266,9 @@ def _evidence(ctx: Context, step: Step) -> Evidence:
 def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
     """Remedies on record by the vetting date that concern this finding, and only those:
 
-    - a court outcome about the finding's incident; a conviction of the subject for its own
-      perpetration is evidence (rule direct), never its mitigation;
-    - a remediation record that names the incident and concerns the perpetrator or the subject
-      (or holds one of them accountable);
+    - a court outcome about the finding's incident; a conviction of the subject is evidence against
+      it (rule direct), never mitigation of any of its findings;
+    - a remediation record that names the incident and concerns the perpetrator or the subject;
     - a disbandment or reform of the perpetrator or of the subject."""
     actor = draft.perpetrator or (draft.steps[0].target if draft.rule == "risk" else draft.steps[-1].source)
     out = []
@@ -279,13 +278,12 @@ def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
         if row.kind == "JudicialOutcome":
             if not draft.incident or draft.incident not in row.about:
                 continue  # a case about another incident, or about none named, is no remedy for this one
-            if row.concerned == ctx.subject and draft.perpetrator == ctx.subject:
-                continue  # the subject's own court case is evidence of its perpetration, not mitigation
+            if row.concerned == ctx.subject and local_name(row.outcome or "") == "Convicted":
+                continue  # the subject's own conviction is evidence against it (rule direct), never its mitigation
         elif row.kind == "Remediation":
-            involved = {actor, ctx.subject}
-            if not draft.incident or draft.incident not in row.about:
-                continue
-            if row.concerned not in involved and not involved & set(row.accountable):
+            # It remediates the record of the actor it concerns; being held accountable by it is
+            # no mitigation of one's own findings.
+            if not draft.incident or draft.incident not in row.about or row.concerned not in (actor, ctx.subject):
                 continue
         elif row.concerned not in (actor, ctx.subject):
             continue
@@ -423,9 +421,9 @@ def _severity(ctx: Context, draft: Draft, status: str | None, gross: bool | None
         if listing_reading == "ended":
             return "low", "the listing ended before the vetting date: shown in the history, never flags", note
         if draft.regime_effect == "context":
-            return "low", f"a {draft.summary_parts.get('regime')} listing, which the policy shows as context only", note
+            return "low", f"the listing is a {REGIME_WORDS.get(draft.summary_parts.get('regime', ''))}, which the policy shows as context only", note
         if draft.regime_effect == "review":
-            return "medium", f"a {draft.summary_parts.get('regime')} listing, which the policy reviews", note
+            return "medium", f"the listing is under {REGIME_WORDS.get(draft.summary_parts.get('regime', ''))}, which the policy reviews", note
         if listing_reading in ("end_unknown", "end_uncertain"):
             return "medium", "whether the listing is still in force is unknown: check the list", note
     if draft.rule not in policy.flag_rules:
@@ -450,6 +448,13 @@ def _severity(ctx: Context, draft: Draft, status: str | None, gross: bool | None
     return "high", "", note
 
 
+REGIME_WORDS = {
+    "UNSecurityCouncilRegime": "UN Security Council regime",
+    "UnilateralHumanRightsRegime": "unilateral human-rights regime",
+    "UnilateralCounterTerrorismRegime": "unilateral counter-terrorism regime",
+    "DomesticProscription": "domestic proscription",
+    "OtherSanctionsRegime": "another or unstated regime",
+}
 LOOKBACK_WORDS = {
     "established_gross": "an established gross violation with no remediation recorded",
     "alleged_gross": "an alleged gross violation",
@@ -557,7 +562,7 @@ def _summary(ctx: Context, draft: Draft, finding: Finding) -> str:
         )
     if draft.rule == "sanctions":
         listing = ev[-1]
-        listed = f"listed by {listing.target_label} since {listing.start or 'an unknown date'} ({draft.summary_parts.get('regime')})"
+        listed = f"listed by {listing.target_label} since {listing.start or 'an unknown date'} ({REGIME_WORDS.get(draft.summary_parts.get('regime', ''))})"
         delisted = next((n for n in draft.notes if n.startswith("delisted on")), "")
         if delisted:
             listed += f", {delisted}"

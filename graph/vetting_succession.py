@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from graph.vetting_model import Evidence, Finding
 from graph.vetting_rules import SUCCESSION_VERBS, Context, succession_kind
-from graph.vetting_time import known_by
+from graph.vetting_time import known_by, partial
 
 MAX_CHAIN = 10  # successions walked back; real chains are a few renamings long
 
@@ -40,7 +40,7 @@ def inherited(ctx: Context, findings_of: Callable[[Context], list[Finding]], see
         predecessor_ctx = Context(ctx.facts, predecessor, ctx.day, ctx.policy, kinds)
         found = findings_of(predecessor_ctx) + inherited(predecessor_ctx, findings_of, seen)
         for finding in found:
-            out.append(_carried(ctx, finding, link, predecessor, kind, period.describe() if period.start else "date unknown"))
+            out.append(_carried(ctx, finding, link, predecessor, kind, f"on {partial(period.start, period.start_precision)}" if period.start else "date unknown"))
     return out
 
 
@@ -77,4 +77,5 @@ def _carried(ctx: Context, finding: Finding, link: str, predecessor: str, kind: 
     }
     carried.summary = f"Through succession ({facts.label(ctx.subject)} {verb} {facts.label(predecessor)}, {since}): {finding.summary}"
     carried.time = [*finding.time, f"carried from {facts.label(predecessor)} by {kind.lower()} ({since}), at the predecessor's incident dates"]
+    carried.current_basis = f"{finding.current_basis} (of the predecessor, {facts.label(predecessor)})"
     return carried
