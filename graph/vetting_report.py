@@ -68,6 +68,9 @@ def text_report(result: FindingSet) -> str:
         lines.append("No findings.")
     for number, finding in enumerate(result.findings, start=1):
         lines.extend(_finding_lines(number, finding))
+    if result.set_aside:
+        lines += ["", "Considered and set aside (not the subject):"]
+        lines += [f"  - {c['label']} <{c['iri']}>: {c['reason']}" for c in result.set_aside]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -103,7 +103,9 @@ def vet_command(
             result = vet(graph_store, dataset, iri, on=day, policy=chosen, as_known_on=known)
         except (NotVettable, UnknownSubject) as error:
             raise fail(str(error)) from None
-        run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=audit.data_version(graph_store, dataset), started=started, context="cli")
+        version = audit.data_version(graph_store, dataset)
+        result.set_aside = screening.set_aside(screening.index_for(graph_store, dataset, version.digest), iri)
+        run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=version, started=started, context="cli")
     _print_result(result, run, fmt)
 
 

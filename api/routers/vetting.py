@@ -265,7 +265,9 @@ async def vetting_subject(
             raise HTTPException(status_code=422, detail=str(error)) from None
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
-        run = audit.record(store, result, agent=_agent(caller), version=audit.data_version(store, dataset), started=started, context="api")
+        version = audit.data_version(store, dataset)
+        result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
+        run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api")
         return result, run
 
     result, run = await run_in_threadpool(work)
