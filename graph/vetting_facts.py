@@ -342,7 +342,7 @@ class Facts:
     def gross_types(self) -> frozenset[str]:
         """The violation types the vocabulary marks as gross violations of human rights."""
         if self._gross is None:
-            self._gross = frozenset(r["type"] for r in self.rows("gross_types") if r.get("type"))
+            self._gross = frozenset(t for r in self.rows("gross_types") if (t := r.get("type")))
         return self._gross
 
     def delisted_on(self, listing: str) -> tuple[date, str] | None:
