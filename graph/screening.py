@@ -52,6 +52,7 @@ CONFIDENT = 88.0
 MARGIN = 3.0
 CUTOFF = 60.0
 MAX_CANDIDATES = 5
+SET_ASIDE_CUTOFF = 70.0  # a vetting report lists other actors whose names score this or more
 NUMBER_MISMATCH_CAP = 70.0
 MAX_ROWS = 10_000
 REQUIRED_COLUMNS = ("name", "type", "country")
@@ -510,6 +511,38 @@ def _verdict(row: ScreenInput, ranked: list[Candidate], country_ok: bool) -> Scr
         names = ", ".join(f"{c.label} ({c.score:.0f})" for c in [best, *rivals])
         return ScreenRow(row, "ambiguous", f"no confident match: {len(rivals) + 1} candidates score within {MARGIN:.0f} points: {names}", ranked)
     return ScreenRow(row, "match", f"matched {best.label} (score {best.score:.0f})", ranked)
+
+
+# -- homonyms of a vetted subject --------------------------------------------------------------
+
+
+def set_aside(index: NameIndex, subject: str) -> list[dict[str, str]]:
+    """Other actors a vetter might confuse with the subject (homonyms, units with similar names),
+    each with why it was set aside: the report shows them so that nobody reads a finding about one
+    as a finding about the other, and nobody thinks the other was never considered."""
+    actor = index.actors.get(subject)
+    if actor is None or not actor.label:
+        return []
+    # Searched without country or birth date: those are what tells a homonym apart, said below.
+    row = ScreenInput(0, actor.label, actor.kind, "")
+    out = []
+    for candidate in match(index, row).candidates:
+        if candidate.iri == subject or candidate.score < SET_ASIDE_CUTOFF:
+            continue
+        other = index.actors[candidate.iri]
+        reasons = [f"a separate record whose name is close to the subject's ({candidate.matched!r}, score {candidate.score:.0f} of 100)"]
+        reasons += [r for r in candidate.reasons if r.startswith("numbers differ")]
+        if other.kind != actor.kind:
+            reasons.append(f"a {other.kind}, not a {actor.kind}")
+        if other.country and actor.country and other.country != actor.country:
+            theirs = index.actors[other.country].label if other.country in index.actors else local_name(other.country)
+            reasons.append(f"another country ({theirs})")
+        if other.birth_date and actor.birth_date and other.birth_date != actor.birth_date:
+            reasons.append(f"another date of birth ({other.birth_date})")
+        if len(reasons) == 1:
+            reasons.append("no recorded country or date of birth tells them apart: a separate record, vetted on its own")
+        out.append({"iri": candidate.iri, "label": other.label or candidate.label, "reason": "; ".join(reasons)})
+    return out
 
 
 # -- screening -----------------------------------------------------------------------------

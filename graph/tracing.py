@@ -6,9 +6,11 @@ role-players. Which two roles, and which way the edge points, is said in one pla
 (ego network, shortest paths, timeline, profile) is a traversal over that query, so views and
 vetting can reuse `edges_of` and get the same edges.
 
-Time: OWL has no time, so "at a date" is a filter on the relation nodes' own dates. A relation is
-valid at D when it has no start or starts on or before D, and has no end or ends on or after D.
-Undated relations are valid at every date: absence of a date means unknown, not never.
+Time: OWL has no time, so "at a date" is a filter on the relation nodes' own dates, read by the
+one set of rules in graph/vetting_time.py: a relation is kept at D when its dates prove it held
+then, or allow it (an unknown start or end, a partial date); only one the dates rule out is
+dropped. Undated relations are kept at every date: absence of a date means unknown, not never.
+`Edge.reading_at` says which it was, so a view can tell "held" from "may have held".
 
 Speed: the edge query binds the node first, so it reads the (role, node) index and never scans.
 It runs on the dataset's data graphs only (the ontology, inferred and meta graphs hold no relation
@@ -34,6 +36,7 @@ from graph import identifiers
 from graph.search import NAMESPACE_PREFIXES, SubjectIndex, Terms, index_for, local_name
 from graph.sparql import Dataset
 from graph.store import GraphStore
+from graph.vetting_time import DAY, Overlap, Period, parse_date, parse_precision, valid_at
 from ontology.namespaces import AG, SYSTEM_GRAPHS
 from queries import catalog
 
@@ -88,6 +91,17 @@ class Edge:
     confidence: str | None
     status: str | None
     sources: tuple[str, ...]
+    start_precision: str = DAY
+    end_precision: str = DAY
+    ongoing: bool = False
+
+    @property
+    def period(self) -> Period:
+        return Period(parse_date(self.start), parse_date(self.end), self.start_precision, self.end_precision, self.ongoing)
+
+    def reading_at(self, at: date) -> Overlap:
+        """Held at `at` (YES), may have held (UNCERTAIN: an unknown or partial bound), or not (NO)."""
+        return valid_at(self.period, at)
 
     def other(self, node: str) -> str:
         return self.target if node == self.source else self.source
@@ -96,11 +110,8 @@ class Edge:
         return self.source_role if node == self.source else self.target_role
 
     def valid_at(self, at: date | None) -> bool:
-        """Valid at `at` when (no start or start <= at) and (no end or end >= at); always without a date."""
-        if at is None:
-            return True
-        day = at.isoformat()
-        return (self.start is None or self.start[:10] <= day) and (self.end is None or self.end[:10] >= day)
+        """Kept at `at` unless its dates rule it out (graph.vetting_time); always without a date."""
+        return at is None or self.reading_at(at) is not Overlap.NO
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,9 @@ def _edge_from_row(node: str, row: ox.QuerySolution) -> Edge:
         confidence=_value(row["confidence"]),
         status=_value(row["status"]),
         sources=tuple(sorted(set((_value(row["sources"]) or "").split()))),
+        start_precision=parse_precision(_value(row["startPrecision"])),
+        end_precision=parse_precision(_value(row["endPrecision"])),
+        ongoing=(_value(row["ongoing"]) or "").lower() in ("true", "1"),
     )
 
 
@@ -297,6 +311,7 @@ class EdgeView:
     status: str | None
     sources: int
     directed: bool
+    ongoing: bool = False  # an open end is ongoing only when the data says so; otherwise it is unknown
 
 
 def node_ref(index: SubjectIndex, iri: str) -> NodeRef:
@@ -320,6 +335,7 @@ def edge_view(terms: Terms, edge: Edge) -> EdgeView:
         status=terms.label(edge.status) if edge.status else None,
         sources=len(edge.sources),
         directed=edge.directed,
+        ongoing=edge.ongoing,
     )
 
 

@@ -31,7 +31,7 @@ the finding (never used to hide it), and an outcome explained in one sentence:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,11 +43,22 @@ from graph.store import GraphStore
 from graph.vetting_facts import Facts, MitigationRow, local_name
 from graph.vetting_model import Evidence, Finding, FindingSet, IncidentRef, Mitigation
 from graph.vetting_policy import CONFIDENCES, DEFAULT_POLICY, Policy
-from graph.vetting_rules import RULE_FUNCTIONS, Context, Draft, Step
+from graph.vetting_rules import Context, Draft, Step, absorption, command, direct, hierarchy, membership
+from graph.vetting_sanctions import risk, sanctions
+from graph.vetting_succession import inherited
 from graph.vetting_time import Overlap, lookback_start
 from ontology.namespaces import INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+RULE_FUNCTIONS: dict[str, Callable[[Context], list[Draft]]] = {
+    "direct": direct,
+    "command": command,
+    "hierarchy": hierarchy,
+    "membership": membership,
+    "absorption": absorption,
+    "sanctions": sanctions,
+    "risk": risk,
+}
 RULES_FOR = {
     "Person": ("direct", "command", "membership", "sanctions", "risk"),
     "Organization": ("direct", "hierarchy", "membership", "absorption", "sanctions", "risk"),
@@ -107,17 +118,18 @@ def vet(
     policy: Policy = DEFAULT_POLICY,
     facts: Facts | None = None,
     show_restricted: bool = True,
+    as_known_on: date | None = None,
 ) -> FindingSet:
-    """Vet one subject as of `on` (default today) under `policy`. Raises UnknownSubject when the
-    dataset has nothing about it, NotVettable when it is not a person or organization."""
+    """Vet one subject as of `on` (default today) under `policy`, using only what was knowable on
+    `as_known_on` when given (sources published, or graphs imported, by then). Raises
+    UnknownSubject when the dataset has nothing about it, NotVettable when it is not a person or
+    organization."""
     iri = subject.value if isinstance(subject, ox.NamedNode) else subject
     day = on or date.today()
-    facts = facts or Facts(store, dataset, show_restricted=show_restricted)
+    facts = facts or Facts(store, dataset, show_restricted=show_restricted, as_known_on=as_known_on)
     label, kinds = _subject(facts, iri)
     ctx = Context(facts, iri, day, policy, kinds)
-    applicable = [rule for rule in policy.rules if any(rule in RULES_FOR.get(k, ()) for k in kinds)]
-    drafts = [draft for rule in applicable for draft in RULE_FUNCTIONS[rule](ctx)]
-    findings = _dedupe([_finding(ctx, draft) for draft in drafts])
+    findings = _dedupe([*_findings(ctx), *inherited(ctx, _findings)])
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, -(int(f.current)), _sort_date(f)))
     outcome = _outcome(findings)
     result = FindingSet(
@@ -129,9 +141,18 @@ def vet(
         reason="",
         policy=policy.as_dict(),
         findings=findings,
+        as_known_on=facts.as_known_on.isoformat() if facts.as_known_on else None,
     )
     result.reason = _reason(result, policy, _warnings(dataset))
     return result
+
+
+def _findings(ctx: Context) -> list[Finding]:
+    """Every rule that applies to the subject's kind, its drafts checked against the knowledge
+    date, turned into findings."""
+    applicable = [rule for rule in ctx.policy.rules if any(rule in RULES_FOR.get(k, ()) for k in ctx.kinds)]
+    drafts = [draft for rule in applicable for draft in RULE_FUNCTIONS[rule](ctx)]
+    return [_finding(ctx, draft) for draft in drafts if all(ctx.facts.known(step.node) for step in draft.steps)]
 
 
 def vet_program(
@@ -143,12 +164,13 @@ def vet_program(
     policy: Policy = DEFAULT_POLICY,
     show_restricted: bool = True,
     budget: float | None = None,
+    as_known_on: date | None = None,
 ) -> ProgramVetting:
     """Vet every participant of a program (implementers, funders, partners, targets), sharing one
     fact cache, so commanders, incidents and sources common to partners are read once."""
     iri = program.value if isinstance(program, ox.NamedNode) else program
     day = on or date.today()
-    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
+    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget, as_known_on=as_known_on)
     rows = facts.rows("participants", program=ox.NamedNode(iri))
     if not rows and not facts.rows("subject", subject=ox.NamedNode(iri)):
         raise UnknownSubject(iri)
@@ -161,6 +183,8 @@ def vet_program(
         start, end = row.get("start"), row.get("end")
         period = f"{start or 'start unknown'} – {end or ('ongoing' if row.get('ongoing') == 'true' else 'end unknown')}"
         entry = grouped.get(participant)
+        if entry is None and not facts.known(row.get("participation") or participant):
+            continue
         if entry is None:
             try:
                 result = vet(store, dataset, participant, on=day, policy=policy, facts=facts)
@@ -240,15 +264,29 @@ def _evidence(ctx: Context, step: Step) -> Evidence:
 
 
 def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
-    """Remedies on record by the vetting date: a court outcome about the incident or concerning the
-    perpetrator or subject, and a disbandment or reform of the perpetrator or the subject."""
+    """Remedies on record by the vetting date that concern this finding, and only those:
+
+    - a court outcome about the finding's incident; a conviction of the subject is evidence against
+      it (rule direct), never mitigation of any of its findings;
+    - a remediation record that names the incident and concerns the perpetrator or the subject;
+    - a disbandment or reform of the perpetrator or of the subject."""
     actor = draft.perpetrator or (draft.steps[0].target if draft.rule == "risk" else draft.steps[-1].source)
     out = []
     for row in ctx.facts.mitigations(draft.incident, actor, ctx.subject):
         if row.period.start is not None and row.period.start > ctx.day:
             continue  # not on record yet as of the vetting date
-        if row.kind == "JudicialOutcome" and row.about and draft.incident and row.about != draft.incident:
-            continue  # a case about another incident is no remedy for this one
+        if row.kind == "JudicialOutcome":
+            if not draft.incident or draft.incident not in row.about:
+                continue  # a case about another incident, or about none named, is no remedy for this one
+            if row.concerned == ctx.subject and local_name(row.outcome or "") == "Convicted":
+                continue  # the subject's own conviction is evidence against it (rule direct), never its mitigation
+        elif row.kind == "Remediation":
+            # It remediates the record of the actor it concerns; being held accountable by it is
+            # no mitigation of one's own findings.
+            if not draft.incident or draft.incident not in row.about or row.concerned not in (actor, ctx.subject):
+                continue
+        elif row.concerned not in (actor, ctx.subject):
+            continue
         out.append(_mitigation(ctx, row))
     return out
 
@@ -257,12 +295,17 @@ def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
     facts = ctx.facts
     who = facts.label(row.concerned) if row.concerned else "?"
     when = row.period.start.isoformat() if row.period.start else "date unknown"
+    about = f" ({', '.join(facts.incident(i).label for i in row.about)})" if row.about else ""
     if row.kind == "JudicialOutcome":
         outcome = local_name(row.outcome or "Indicted").lower()
         court = f" by {facts.label(row.court)}" if row.court else ""
-        about = f" ({facts.incident(row.about).label})" if row.about else ""
         text = f"{who} {outcome}{court} on {when}{about}"
         remedial = outcome == "convicted"
+    elif row.kind == "Remediation":
+        accountable = ", ".join(facts.label(a) for a in row.accountable) or "nobody named"
+        steps = "; ".join(row.steps) or "steps not recorded"
+        text = f"remediation for {who}{about} on {when}: held accountable {accountable}; steps: {steps}"
+        remedial = True
     else:
         verb = "disbanded" if row.kind == "Disbandment" else "reformed"
         program = f" under {facts.label(row.program)}" if row.program else ""
@@ -271,16 +314,31 @@ def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
     return Mitigation(row.relation, row.kind, text, row.period.start.isoformat() if row.period.start else None, remedial)
 
 
+def _remediated(draft: Draft, mitigations: list[Mitigation]) -> bool:
+    """Accountability for the incident is recorded: a conviction for it, or a remediation naming it
+    (a reform or disbandment alone restores nothing under Leahy)."""
+    return bool(draft.incident) and any(m.remedial and m.kind in ("JudicialOutcome", "Remediation") for m in mitigations)
+
+
+def _is_gross(ctx: Context, incident: str) -> bool:
+    types = ctx.facts.incident(incident).type_iris
+    if ctx.policy.gross_violation_types:
+        return any(local_name(t) in ctx.policy.gross_violation_types for t in types)
+    return any(t in ctx.facts.gross_types() for t in types)
+
+
 def _finding(ctx: Context, draft: Draft) -> Finding:
     facts = ctx.facts
     evidence = [_evidence(ctx, step) for step in draft.steps]
     incidents = []
     status = None
+    gross = None
     if draft.incident and draft.perpetration:
         details = facts.incident(draft.incident)
         perpetration = facts.relation(draft.perpetration)
-        status = perpetration.facts.status or "alleged"
+        status = draft.status or perpetration.facts.status or "alleged"
         period = details.facts.period
+        gross = _is_gross(ctx, draft.incident)
         incidents.append(
             IncidentRef(
                 iri=draft.incident,
@@ -295,14 +353,16 @@ def _finding(ctx: Context, draft: Draft) -> Finding:
             )
         )
     # For sanctions and risk the chain's own evidence is the listing or reliance (the network's own
-    # listing, when shown, only adds context).
+    # listing, when shown, only adds context). A conviction step counts as high confidence.
     counted = evidence if draft.rule != "risk" else evidence[:1]
-    confidence = min((e.confidence for e in counted), key=_confidence_rank, default=None)
-    links = [e for e in counted if e.type != "Perpetration"]
+    confidence = min((e.confidence or ("high" if e.type == "JudicialOutcome" else None) for e in counted), key=_confidence_rank, default=None)
+    links = [e for e in counted if e.type not in ("Perpetration", "JudicialOutcome")]
     links_confidence = min((e.confidence for e in links), key=_confidence_rank, default="high")
     mitigations = _mitigations(ctx, draft)
-    severity, basis = _severity(ctx, draft, status, confidence, links_confidence, mitigations)
-    time_notes = [step.check.note for step in draft.steps if step.check is not None]
+    time_notes = [step.check.note for step in draft.steps if step.check is not None] + list(draft.notes)
+    severity, basis, lookback_note = _severity(ctx, draft, status, gross, confidence, links_confidence, mitigations)
+    if lookback_note:
+        time_notes.append(lookback_note)
     finding = Finding(
         rule=draft.rule,
         severity=severity,
@@ -315,42 +375,93 @@ def _finding(ctx: Context, draft: Draft) -> Finding:
         time=time_notes,
         current_basis=draft.current_basis,
         mitigations=mitigations,
+        current_reading=draft.current_reading,
+        gross_violation=gross,
+        context=draft.context,
+        regime_type=draft.summary_parts.get("regime"),
     )
     finding.severity_basis = basis
     finding.summary = _summary(ctx, draft, finding)
     return finding
 
 
-def _severity(ctx: Context, draft: Draft, status: str | None, confidence: str | None, links_confidence: str | None,
-              mitigations: list[Mitigation]) -> tuple[str, str]:
-    """The policy applied to one finding; the second value says why it is not high, when it is not."""
+def _lookback_category(draft: Draft, status: str | None, gross: bool | None, mitigations: list[Mitigation]) -> str:
+    if not draft.incident:
+        return "links"
+    if _remediated(draft, mitigations):
+        return "remediated"
+    if gross:
+        return "established_gross" if status == "established" else "alleged_gross"
+    return "not_gross"
+
+
+def _severity(ctx: Context, draft: Draft, status: str | None, gross: bool | None, confidence: str | None,
+              links_confidence: str | None, mitigations: list[Mitigation]) -> tuple[str, str, str]:
+    """The policy applied to one finding: the severity, why it is not high (when it is not), and a
+    note when the lookback window was passed over."""
     policy = ctx.policy
     window = lookback_start(ctx.day, policy.lookback_years)
+    category = _lookback_category(draft, status, gross, mitigations)
+    note = ""
     if draft.incident:
-        period = ctx.facts.node(draft.incident).period
+        period = ctx.facts.node(draft.incident).period.as_incident()
         last = period.end or period.start
         if last is not None and last < window:
-            return "low", f"outside the {policy.lookback_years}-year lookback window (before {window.isoformat()})"
-    elif draft.relevant_end is not None and draft.relevant_end < window:
-        return "low", f"ended before the {policy.lookback_years}-year lookback window ({window.isoformat()})"
+            if category in policy.lookback_applies_to:
+                return "low", f"outside the {policy.lookback_years}-year lookback window (before {window.isoformat()})", ""
+            note = (f"older than the {policy.lookback_years}-year lookback window, but the lookback does not clear "
+                    f"{LOOKBACK_WORDS[category]} under the policy")
+    elif draft.relevant_end is not None and draft.relevant_end < window and category in policy.lookback_applies_to:
+        return "low", f"ended before the {policy.lookback_years}-year lookback window ({window.isoformat()})", ""
+    if draft.context == "failure_to_punish":
+        level = "medium" if policy.failure_to_punish == "review" else "low"
+        return level, "took command after the incident, with no accountability recorded: context, not command responsibility", note
+    if draft.rule == "sanctions":
+        listing_reading = draft.summary_parts.get("listing_reading")
+        if listing_reading == "ended":
+            return "low", "the listing ended before the vetting date: shown in the history, never flags", note
+        if draft.regime_effect == "context":
+            return "low", f"the listing is a {REGIME_WORDS.get(draft.summary_parts.get('regime', ''))}, which the policy shows as context only", note
+        if draft.regime_effect == "review":
+            return "medium", f"the listing is under {REGIME_WORDS.get(draft.summary_parts.get('regime', ''))}, which the policy reviews", note
+        if listing_reading in ("end_unknown", "end_uncertain"):
+            return "medium", "whether the listing is still in force is unknown: check the list", note
     if draft.rule not in policy.flag_rules:
-        return "medium", f"the policy does not let the {draft.rule} rule flag: review"
+        return "medium", f"the policy does not let the {draft.rule} rule flag: review", note
     if draft.overlap is Overlap.UNCERTAIN and policy.unknown_dates == "review":
-        return "medium", "the dates only allow the link (see time): review"
+        return "medium", "the dates only allow the link (see time): review", note
     if draft.indirect:
-        return "medium", f"indirect: {draft.indirect}"
-    if not draft.current and policy.former_links == "review":
-        return "medium", "a former link, and the policy reviews former links"
+        return "medium", f"indirect: {draft.indirect}", note
+    if not draft.current and policy.former_links == "review" and draft.current_reading == "ended":
+        return "medium", "a former link, and the policy reviews former links", note
+    if draft.incident and gross is False and policy.non_gross_violations == "review":
+        return "medium", "not a gross violation of human rights, and the policy reviews those", note
     minimum = policy.min_confidence_rank
     if draft.incident:
         qualifies = (status == "established" and _confidence_rank(links_confidence) >= minimum) or _confidence_rank(confidence) >= minimum
     else:
         qualifies = _confidence_rank(confidence) >= minimum
     if not qualifies:
-        return "medium", f"{confidence or 'unrecorded'} confidence, below the policy's {policy.min_confidence}: review"
+        return "medium", f"{confidence or 'unrecorded'} confidence, below the policy's {policy.min_confidence}: review", note
     if policy.mitigation_downgrades and any(m.remedial for m in mitigations):
-        return "medium", "mitigation recorded, and the policy lets mitigation turn a flag into review"
-    return "high", ""
+        return "medium", "mitigation recorded, and the policy lets mitigation turn a flag into review", note
+    return "high", "", note
+
+
+REGIME_WORDS = {
+    "UNSecurityCouncilRegime": "UN Security Council regime",
+    "UnilateralHumanRightsRegime": "unilateral human-rights regime",
+    "UnilateralCounterTerrorismRegime": "unilateral counter-terrorism regime",
+    "DomesticProscription": "domestic proscription",
+    "OtherSanctionsRegime": "another or unstated regime",
+}
+LOOKBACK_WORDS = {
+    "established_gross": "an established gross violation with no remediation recorded",
+    "alleged_gross": "an alleged gross violation",
+    "not_gross": "this finding",
+    "remediated": "a remediated finding",
+    "links": "this link",
+}
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
@@ -358,6 +469,8 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     best: dict[tuple[str, str, str], Finding] = {}
     for finding in findings:
         anchor = finding.evidence[0].relation if finding.evidence else ""
+        if finding.via_succession and len(finding.evidence) > 1:
+            anchor += "|" + finding.evidence[1].relation
         if finding.rule == "absorption" and len(finding.evidence) > 2:
             anchor += "|" + finding.evidence[1].relation
         key = (finding.rule, anchor, finding.incidents[0].iri if finding.incidents else "")
@@ -406,7 +519,15 @@ def _summary(ctx: Context, draft: Draft, finding: Finding) -> str:
     subject = ctx.facts.label(ctx.subject)
     ev = finding.evidence
     if draft.rule == "direct":
+        if ev[0].type == "JudicialOutcome":
+            recorded = " and is recorded as its perpetrator" if len(ev) > 1 else ""
+            return f"{subject} was convicted for {_incident_words(finding)}{recorded}."
         return f"{subject} is recorded as perpetrator of {_incident_words(finding)}."
+    if draft.context == "failure_to_punish":
+        return (
+            f"{subject} took command of {ev[0].target_label} on {ev[0].start}, after {_incident_words(finding)}, "
+            f"recorded against that unit; no accountability for it is recorded (context: not command responsibility)."
+        )
     if draft.rule == "command":
         post = ev[0]
         levels = int(draft.summary_parts.get("levels", "0"))
@@ -441,9 +562,14 @@ def _summary(ctx: Context, draft: Draft, finding: Finding) -> str:
         )
     if draft.rule == "sanctions":
         listing = ev[-1]
-        listed = f"listed by {listing.target_label} since {listing.start or 'an unknown date'}"
-        if listing.end:
+        listed = f"listed by {listing.target_label} since {listing.start or 'an unknown date'} ({REGIME_WORDS.get(draft.summary_parts.get('regime', ''))})"
+        delisted = next((n for n in draft.notes if n.startswith("delisted on")), "")
+        if delisted:
+            listed += f", {delisted}"
+        elif listing.end:
             listed += f", delisted {listing.end}"
+        elif not listing.ongoing:
+            listed += f", {finding.current_basis.split('; ')[-1] if finding.current_basis else 'end unknown'}"
         if len(ev) == 1:
             return f"{subject} is {listed}."
         return f"{ev[0].source_label}, who {ev[0].label} {subject} ({_period_words(ev[0])}), is {listed}."

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ from graph.limits import QueryTimeout
 from graph.sparql import Dataset, run_query
 from graph.store import GraphStore
 from graph.vetting_model import SourceRef
-from graph.vetting_time import Period, parse_date, parse_precision
+from graph.vetting_time import Period, parse_date, parse_partial, parse_precision
 from ontology.namespaces import AG, DCTERMS, PROV, RDF, RDFS, SCHEMA
 from queries import catalog
 
@@ -30,7 +31,10 @@ from queries import catalog
 NOTHING = ox.NamedNode("urn:actorgraph:vetting:none")
 
 RDF_TYPE = RDF + "type"
-FACETS = ("rank", "title", "listingAuthority", "sanctionsRegime", "listingReference", "relianceKind", "integrationScope", "successionKind", "viaProgram")
+FACETS = ("rank", "title", "listingAuthority", "sanctionsRegime", "regimeType", "listingReference", "relianceKind", "integrationScope",
+          "successionKind", "viaProgram")
+# When a source became public: its publication date, else when it was created or made available.
+PUBLISHED = (DCTERMS + "issued", DCTERMS + "created", DCTERMS + "available")
 
 # parents.rq column -> the ag: predicate it reads
 _EDGE_COLUMNS = {"start": "startDate", "end": "endDate", "startPrecision": "startPrecision", "endPrecision": "endPrecision",
@@ -90,6 +94,7 @@ class IncidentDetails:
     label: str
     facts: NodeFacts
     types: tuple[str, ...]
+    type_iris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,13 +111,18 @@ class Edge:
 @dataclass(frozen=True)
 class MitigationRow:
     relation: str
-    kind: str
+    kind: str  # JudicialOutcome | Disbandment | Reform | Remediation
     concerned: str | None
-    about: str | None
+    about: tuple[str, ...]  # the incidents it names
     outcome: str | None
     court: str | None
     program: str | None
     period: Period
+    accountable: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+
+MITIGATION_KINDS = ("JudicialOutcome", "Disbandment", "Reform", "Remediation")
 
 
 @dataclass
@@ -120,7 +130,8 @@ class Facts:
     """The vetting reader over one store and the dataset the caller may see.
 
     `show_restricted` decides whether the title and URL of a source marked ag:restricted are shown;
-    callers below analyst see "restricted source" instead. `budget` (seconds) bounds the whole
+    callers below analyst see "restricted source" instead. `as_known_on` keeps only what was
+    knowable on that day (see `known`). `budget` (seconds) bounds the whole
     run: the vetting queries are fixed library queries with bounded shapes, so instead of isolating
     each (a process per query would cost more than the query), the reader checks the deadline
     between queries and stops with VettingTimeout.
@@ -130,7 +141,11 @@ class Facts:
     dataset: Dataset
     show_restricted: bool = True
     budget: float | None = None
+    as_known_on: date | None = None
     _deadline: float | None = field(default=None, init=False)
+    _known: dict[str, bool] = field(default_factory=dict)
+    _early_dataset: Dataset | None = field(default=None, init=False)
+    _gross: frozenset[str] | None = field(default=None, init=False)
     _described: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _relations: dict[str, RelationDetails] = field(default_factory=dict)
     _incidents: dict[str, IncidentDetails] = field(default_factory=dict)
@@ -201,6 +216,7 @@ class Facts:
                         _first(about, DCTERMS + "title") or local_name(source),
                         _first(about, SCHEMA + "url"),
                         _first(about, DCTERMS + "publisher"),
+                        _first(about, DCTERMS + "issued"),
                     )
                 )
         cached = RelationDetails(iri, cls, _node_facts(props), _first(props, AG + "note"), facets, tuple(sources))
@@ -211,8 +227,8 @@ class Facts:
         cached = self._incidents.get(iri)
         if cached is None:
             props = self.describe(iri)
-            types = tuple(self.label(t) for t in props.get(AG + "violationType", []))
-            cached = IncidentDetails(iri, self.label(iri), _node_facts(props), types)
+            type_iris = tuple(props.get(AG + "violationType", []))
+            cached = IncidentDetails(iri, self.label(iri), _node_facts(props), tuple(self.label(t) for t in type_iris), type_iris)
             self._incidents[iri] = cached
         return cached
 
@@ -250,24 +266,95 @@ class Facts:
         out: dict[str, MitigationRow] = {}
         for row in rows:
             iri = row.get("mitigation")
-            if not iri or iri in out:
+            if not iri or iri in out or not self.known(iri):
                 continue
-            props = self.describe(iri)
-            kinds = [local_name(c) for c in props.get(RDF_TYPE, [])]
-            kind = next((k for k in kinds if k in ("JudicialOutcome", "Disbandment", "Reform")), None)
-            if kind is None:
-                continue
-            out[iri] = MitigationRow(
-                iri,
-                kind,
-                _first(props, AG + "concerns"),
-                _first(props, AG + "aboutIncident"),
-                _first(props, AG + "judicialOutcome"),
-                _first(props, AG + "court"),
-                _first(props, AG + "viaProgram"),
-                _node_facts(props).period,
-            )
+            row_ = self.mitigation(iri)
+            if row_ is not None:
+                out[iri] = row_
         return list(out.values())
+
+    def mitigation(self, iri: str) -> MitigationRow | None:
+        """A mitigation node read whole; None when it is none of the mitigation classes."""
+        props = self.describe(iri)
+        kinds = [local_name(c) for c in props.get(RDF_TYPE, [])]
+        kind = next((k for k in MITIGATION_KINDS if k in kinds), None)
+        if kind is None:
+            return None
+        return MitigationRow(
+            iri,
+            kind,
+            _first(props, AG + "concerns"),
+            tuple(props.get(AG + "aboutIncident", [])),
+            _first(props, AG + "judicialOutcome"),
+            _first(props, AG + "court"),
+            _first(props, AG + "viaProgram"),
+            _node_facts(props).period,
+            tuple(props.get(AG + "heldAccountable", [])),
+            tuple(props.get(AG + "remediationStep", [])),
+        )
+
+    # -- what was said when --------------------------------------------------------------------
+
+    def last_cited(self, iri: str) -> int | None:
+        """The year of the node's latest dated source: "end unknown; last cited 2021"."""
+        years = [published[1].year for published in self._source_dates(iri)]
+        return max(years) if years else None
+
+    def _source_dates(self, iri: str) -> list[tuple[date, date]]:
+        out = []
+        for source in self.describe(iri).get(PROV + "wasDerivedFrom", []):
+            about = self.describe(source)
+            spans = [span for span in (parse_partial(_first(about, p)) for p in PUBLISHED) if span is not None]
+            if spans:
+                out.append(min(spans))  # first publication
+        return out
+
+    def known(self, iri: str) -> bool:
+        """Was the statement knowable on `as_known_on`? Yes when one of its sources was certainly
+        published by then (a source dated only to 2022 counts from 2022-12-31), or when the graph
+        holding it was imported by then. Always yes without a knowledge date."""
+        if self.as_known_on is None:
+            return True
+        cached = self._known.get(iri)
+        if cached is None:
+            day = self.as_known_on
+            cached = any(last <= day for _, last in self._source_dates(iri))
+            if not cached:
+                early = self._early()
+                cached = bool(early.graphs) and bool(run_query(self.store, _query("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
+            self._known[iri] = cached
+        return cached
+
+    def _early(self) -> Dataset:
+        """The dataset narrowed to the graphs whose import had ended by `as_known_on`."""
+        if self._early_dataset is None:
+            from graph.registry import registered_graphs  # the registry reads the meta graph
+
+            assert self.as_known_on is not None
+            limit = self.as_known_on.isoformat()
+            early = {info.graph.value for info in registered_graphs(self.store) if info.imported_at[:10] <= limit}
+            graphs = [g for g in self.dataset.graphs if g.value in early]
+            self._early_dataset = Dataset(tuple(graphs))
+        return self._early_dataset
+
+    # -- classifications -----------------------------------------------------------------------
+
+    def gross_types(self) -> frozenset[str]:
+        """The violation types the vocabulary marks as gross violations of human rights."""
+        if self._gross is None:
+            self._gross = frozenset(t for r in self.rows("gross_types") if (t := r.get("type")))
+        return self._gross
+
+    def delisted_on(self, listing: str) -> tuple[date, str] | None:
+        """The earliest recorded delisting of a listing (known by the knowledge date): day, node."""
+        found = []
+        for row in self.rows("delistings", listing=ox.NamedNode(listing)):
+            node = row.get("delisting")
+            if node and self.known(node):
+                start = self.node(node).period.start
+                if start is not None:
+                    found.append((start, node))
+        return min(found) if found else None
 
 
 def _first(props: Mapping[str, list[str]], predicate: str) -> str | None:

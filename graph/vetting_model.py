@@ -14,12 +14,26 @@ to but never renamed or removed. The contract:
 ```
 
 Fields added beyond the contract (also stable): at the top, `subject_label`, `subject_kind`,
-`policy` (the settings applied) and `counts`; on a finding, `summary` (one sentence), `confidence`
-(its weakest link), `severity_basis` (why it is not high), `time` (which reading of the dates applied: "start unknown", "ongoing", ...),
-`certain` (false when the link only *may* have held), `current_basis` and `mitigations`
-(structured); on an incident, `label`, `end`, `perpetrator`, `perpetrator_label` and
-`confidence`; on an evidence item, `label`, `from`, `to`, `from_label`, `to_label`, `ongoing`,
-`start_precision`, `end_precision`, `status` and `note`; on a source, `publisher`.
+`policy` (the settings applied), `counts`, `as_known_on` (the knowledge date, or null) and
+`set_aside` (candidates considered and set aside: `iri`, `label`, `reason`); on a finding,
+`summary` (one sentence), `confidence` (its weakest link), `severity_basis` (why it is not high),
+`time` (the time reasoning in words: "took command on 2019-06-01, 12 days after the incident of
+2019-05-20: not during it"), `certain` (false when the link only *may* have held),
+`current_basis`, `current_reading` (which reading of the link's end applied: `ongoing`, `until`,
+`ended`, `end_unknown`, `end_uncertain`, or `perpetration` for the subject's own), `state`
+(`current`, `former`, `end unknown`, `end uncertain`), `gross_violation` (the incident is of a
+gross-violation type; null without an incident), `via_succession` (null, or `from`, `from_label`,
+`kind`, `relation`, `since` when the finding came from a predecessor), `context`
+(`failure_to_punish` for a commander who took over after the incident with no accountability
+recorded; empty otherwise), `regime_type` (sanctions) and `mitigations` (structured: `relation`,
+`kind`, `text`, `date`, `remedial`); on an incident, `label`, `end`, `perpetrator`,
+`perpetrator_label` and `confidence`; on an evidence item, `label`, `from`, `to`, `from_label`,
+`to_label`, `ongoing`, `start_precision`, `end_precision`, `status` and `note`; on a source,
+`publisher` and `issued`.
+
+`current` is true only when the link is known to continue on the vetting date (marked ag:ongoing,
+or a recorded end after it); a link whose end is unknown is not current, and not former either:
+`current_reading` says which.
 
 Severity: `high` meets the policy's flag criteria, `medium` calls for review, `low` is shown for
 completeness only (outside the lookback window). The outcome is `flag` when a finding is high,
@@ -39,9 +53,10 @@ class SourceRef:
     title: str
     url: str | None = None
     publisher: str | None = None
+    issued: str | None = None  # dcterms:issued as the source gives it ("2022", "2022-03", "2022-03-14")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "url": self.url, "publisher": self.publisher}
+        return {"title": self.title, "url": self.url, "publisher": self.publisher, "issued": self.issued}
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,18 @@ class Finding:
     current_basis: str = ""
     severity_basis: str = ""  # why the severity is not high, when it is not
     mitigations: list[Mitigation] = field(default_factory=list)
+    current_reading: str = ""  # ongoing | until | ended | end_unknown | end_uncertain | perpetration
+    gross_violation: bool | None = None  # the incident is of a gross-violation type (None: no incident)
+    via_succession: dict[str, str] | None = None  # from whom, by what kind of succession, since when
+    context: str = ""  # "failure_to_punish": took command after the incident, no accountability recorded
+    regime_type: str | None = None  # sanctions: the listing's ag:regimeType (local name)
+
+    @property
+    def state(self) -> str:
+        """In words: current, former, end unknown, end uncertain (a perpetration is current)."""
+        if self.current:
+            return "current"
+        return {"end_unknown": "end unknown", "end_uncertain": "end uncertain"}.get(self.current_reading, "former")
 
     @property
     def key(self) -> str:
@@ -162,6 +189,12 @@ class Finding:
             "evidence": [e.as_dict() for e in self.evidence],
             "mitigation": [m.text for m in self.mitigations],
             "mitigations": [m.as_dict() for m in self.mitigations],
+            "current_reading": self.current_reading,
+            "state": self.state,
+            "gross_violation": self.gross_violation,
+            "via_succession": self.via_succession,
+            "context": self.context,
+            "regime_type": self.regime_type,
         }
 
 
@@ -175,6 +208,8 @@ class FindingSet:
     reason: str
     policy: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    as_known_on: str | None = None  # the knowledge date, when the run used only what was knowable then
+    set_aside: list[dict[str, str]] = field(default_factory=list)  # candidates considered and set aside
 
     def counts(self) -> dict[str, int]:
         """Findings by severity, for program tables and audit digests."""
@@ -194,4 +229,6 @@ class FindingSet:
             "policy": self.policy,
             "counts": self.counts(),
             "findings": [f.as_dict() for f in self.findings],
+            "as_known_on": self.as_known_on,
+            "set_aside": list(self.set_aside),
         }

@@ -12,14 +12,49 @@ hierarchy_depth = 3          # chain-of-command levels the hierarchy and command
 hierarchy_direction = "down" # down: units below the subject; up: units above it; both
 unknown_dates = "review"     # a link that only *may* have held (unknown or partial dates): review | assume
 former_links = "count"       # links that ended before the vetting date: count | review
-mitigation_downgrades = false  # true: a conviction, reform or disbandment turns flag into review
+mitigation_downgrades = false  # true: a conviction, reform, disbandment or remediation turns flag into review
 rules = ["direct", "command", "hierarchy", "membership", "absorption", "sanctions", "risk"]
 flag_rules = ["direct", "command", "hierarchy", "membership", "absorption", "sanctions"]
+lookback_applies_to = ["remediated", "alleged_gross", "not_gross", "links"]  # what time may clear
+gross_violation_types = []   # violation types (local names) that are gross; empty: the vocabulary's ag:grossViolation
+non_gross_violations = "flag"  # findings on incidents with no gross-violation type: flag | review
+conviction_establishes = true  # a conviction of the subject for an incident establishes its perpetration
+failure_to_punish = "review"   # took command after a unit's incident, no accountability recorded: review | context | off
+succession_inherits = ["Renaming", "SuccessorOrganization", "Merger"]  # kinds that carry every finding
+[sanctions_regimes]            # what a listing does, by ag:regimeType: flag | review | context
+UNSecurityCouncilRegime = "flag"
+UnilateralHumanRightsRegime = "flag"
+UnilateralCounterTerrorismRegime = "flag"
+DomesticProscription = "context"
+OtherSanctionsRegime = "review"
 ```
 
-A TOML file may also put these keys under a `[vetting]` table. Why these defaults:
+A TOML file may also put these keys under a `[vetting]` table. Why these defaults (Leahy and the
+UN Human Rights Due Diligence Policy):
 
-- ten years is a common horizon for partner vetting; older findings stay visible with low severity;
+- ten years is a common horizon for partner vetting, but time alone never restores eligibility
+  under Leahy: the lookback clears only what `lookback_applies_to` names. `established_gross` (an
+  established gross violation with no remediation recorded) is left out by default, so such a
+  finding stays high however old it is; `remediated` (remediation or a conviction recorded for the
+  incident), `alleged_gross`, `not_gross` and `links` (sanctions and risk links that ended) may age
+  out and are then shown with low severity;
+- gross violations of human rights are torture; extrajudicial, summary or arbitrary killing;
+  enforced disappearance; rape or sexual violence; prolonged detention without charge or trial.
+  The vocabulary marks each violation type (ontology/vocabularies.ttl, ag:grossViolation);
+  findings on other types still flag by default, because the HRDDP also covers grave violations of
+  humanitarian law (child recruitment, attacks on civilians); a strict Leahy office sets
+  `non_gross_violations = "review"`;
+- a conviction of the subject for an incident is the strongest evidence of its perpetration, so it
+  establishes it and is never shown as the subject's own mitigation;
+- a commander who took over after a unit's incident bears no command responsibility for it, but an
+  unpunished incident in the unit is worth a look: review, never "held during";
+- a renamed body, a successor or a merger is the same organization for vetting; a splinter is a new
+  one, so it keeps only the record of its parent up to the split (the absorption rule);
+- listings count by regime type (ag:regimeType): UN Security Council and unilateral human-rights or
+  counter-terrorism regimes flag; a state's domestic proscription of a group is shown as context
+  only, because states proscribe their opponents and victims too; a listing without a regime type
+  is "other", which asks a human (review): it is not ignored, but its basis is not known to be
+  a human-rights or security finding;
 - medium confidence is the level at which a credible report names the actor; a low-confidence
   allegation is a reason to look closer (review), not to refuse;
 - three levels cover battalion, brigade and division: the levels whose commanders plan and
@@ -34,11 +69,23 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 RULES = ("direct", "command", "hierarchy", "membership", "absorption", "sanctions", "risk")
+LOOKBACK_CATEGORIES = ("established_gross", "remediated", "alleged_gross", "not_gross", "links")
+REGIME_TYPES = ("UNSecurityCouncilRegime", "UnilateralHumanRightsRegime", "UnilateralCounterTerrorismRegime",
+                "DomesticProscription", "OtherSanctionsRegime")
+REGIME_EFFECTS = ("flag", "review", "context")
+SUCCESSION_KINDS = ("Renaming", "SuccessorOrganization", "Merger", "Splinter")
+DEFAULT_SANCTIONS_REGIMES = {
+    "UNSecurityCouncilRegime": "flag",
+    "UnilateralHumanRightsRegime": "flag",
+    "UnilateralCounterTerrorismRegime": "flag",
+    "DomesticProscription": "context",
+    "OtherSanctionsRegime": "review",
+}
 CONFIDENCES = ("low", "medium", "high")
 DIRECTIONS = ("down", "up", "both")
 
@@ -59,6 +106,13 @@ class Policy:
     mitigation_downgrades: bool = False
     rules: tuple[str, ...] = RULES
     flag_rules: tuple[str, ...] = ("direct", "command", "hierarchy", "membership", "absorption", "sanctions")
+    lookback_applies_to: tuple[str, ...] = ("remediated", "alleged_gross", "not_gross", "links")
+    gross_violation_types: tuple[str, ...] = ()
+    non_gross_violations: str = "flag"
+    conviction_establishes: bool = True
+    failure_to_punish: str = "review"
+    succession_inherits: tuple[str, ...] = ("Renaming", "SuccessorOrganization", "Merger")
+    sanctions_regimes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SANCTIONS_REGIMES))
 
     def __post_init__(self) -> None:
         _check(isinstance(self.name, str) and bool(self.name.strip()), "name", "a non-empty string")
@@ -73,6 +127,26 @@ class Policy:
             values = getattr(self, key)
             _check(all(v in RULES for v in values), key, f"a list of rule names from {', '.join(RULES)}")
             object.__setattr__(self, key, tuple(dict.fromkeys(values)))
+        _check(all(v in LOOKBACK_CATEGORIES for v in self.lookback_applies_to), "lookback_applies_to",
+               f"a list from {', '.join(LOOKBACK_CATEGORIES)}")
+        _check(all(isinstance(v, str) and v for v in self.gross_violation_types), "gross_violation_types",
+               "a list of violation-type names (local names such as Torture)")
+        _check(self.non_gross_violations in ("flag", "review"), "non_gross_violations", "flag or review")
+        _check(isinstance(self.conviction_establishes, bool), "conviction_establishes", "true or false")
+        _check(self.failure_to_punish in ("review", "context", "off"), "failure_to_punish", "review, context or off")
+        _check(all(v in SUCCESSION_KINDS for v in self.succession_inherits), "succession_inherits",
+               f"a list from {', '.join(SUCCESSION_KINDS)}")
+        _check(isinstance(self.sanctions_regimes, dict) and set(self.sanctions_regimes) <= set(REGIME_TYPES)
+               and all(v in REGIME_EFFECTS for v in self.sanctions_regimes.values()), "sanctions_regimes",
+               f"a table of regime types ({', '.join(REGIME_TYPES)}) to {', '.join(REGIME_EFFECTS)}")
+        for key in ("lookback_applies_to", "gross_violation_types", "succession_inherits"):
+            object.__setattr__(self, key, tuple(dict.fromkeys(getattr(self, key))))
+        # Regime types the file leaves out keep their defaults.
+        object.__setattr__(self, "sanctions_regimes", {**DEFAULT_SANCTIONS_REGIMES, **self.sanctions_regimes})
+
+    def regime_effect(self, regime_type: str | None) -> str:
+        """What a listing of this regime type does; a listing without one is an "other" regime."""
+        return self.sanctions_regimes.get(regime_type or "OtherSanctionsRegime", self.sanctions_regimes["OtherSanctionsRegime"])
 
     @property
     def min_confidence_rank(self) -> int:
@@ -80,7 +154,9 @@ class Policy:
 
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
-        values["rules"], values["flag_rules"] = list(self.rules), list(self.flag_rules)
+        for key in ("rules", "flag_rules", "lookback_applies_to", "gross_violation_types", "succession_inherits"):
+            values[key] = list(getattr(self, key))
+        values["sanctions_regimes"] = dict(self.sanctions_regimes)
         return values
 
     @property
@@ -119,11 +195,13 @@ def policy_from_dict(values: dict[str, Any]) -> Policy:
     if unknown:
         raise PolicyError(f"unknown policy key(s): {', '.join(unknown)}; known keys are {', '.join(sorted(known))}")
     prepared = dict(values)
-    for key in ("rules", "flag_rules"):
+    for key in ("rules", "flag_rules", "lookback_applies_to", "gross_violation_types", "succession_inherits"):
         if key in prepared:
             if not isinstance(prepared[key], (list, tuple)):
-                raise PolicyError(f"policy key {key!r} must be a list of rule names")
+                raise PolicyError(f"policy key {key!r} must be a list")
             prepared[key] = tuple(prepared[key])
+    if "sanctions_regimes" in prepared and not isinstance(prepared["sanctions_regimes"], dict):
+        raise PolicyError("policy key 'sanctions_regimes' must be a table of regime types to flag, review or context")
     if isinstance(prepared.get("lookback_years"), float) or isinstance(prepared.get("hierarchy_depth"), float):
         raise PolicyError("policy keys 'lookback_years' and 'hierarchy_depth' must be integers")
     return Policy(**prepared)
@@ -150,4 +228,4 @@ def load_policy(path: Path | str | None) -> Policy:
     return policy_from_dict(values)
 
 
-__all__ = ["Policy", "PolicyError", "DEFAULT_POLICY", "RULES", "CONFIDENCES", "load_policy", "policy_from_dict"]
+__all__ = ["Policy", "PolicyError", "DEFAULT_POLICY", "RULES", "CONFIDENCES", "REGIME_TYPES", "load_policy", "policy_from_dict"]

@@ -59,6 +59,7 @@ def text_report(result: FindingSet) -> str:
         f"  policy   {result.policy.get('name')}: {result.policy.get('lookback_years')}-year lookback, minimum confidence "
         f"{result.policy.get('min_confidence')}, hierarchy {result.policy.get('hierarchy_direction')} "
         f"{result.policy.get('hierarchy_depth')} level(s), unknown dates {result.policy.get('unknown_dates')}",
+        *([f"  known on {result.as_known_on} (only statements whose sources were published, or imported, by then)"] if result.as_known_on else []),
         f"  OUTCOME  {result.outcome.upper()}",
         f"  reason   {result.reason}",
         "",
@@ -67,11 +68,14 @@ def text_report(result: FindingSet) -> str:
         lines.append("No findings.")
     for number, finding in enumerate(result.findings, start=1):
         lines.extend(_finding_lines(number, finding))
+    if result.set_aside:
+        lines += ["", "Considered and set aside (not the subject):"]
+        lines += [f"  - {c['label']} <{c['iri']}>: {c['reason']}" for c in result.set_aside]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _finding_lines(number: int, finding: Finding) -> list[str]:
-    state = "current" if finding.current else "former"
+    state = finding.state
     certainty = "" if finding.certain else ", dates uncertain"
     lines = [
         f"{number}. [{finding.severity.upper()}] {RULE_TITLES.get(finding.rule, finding.rule)} ({state}{certainty}; "

@@ -6,26 +6,32 @@ by graph.vetting_time, which says in words which reading of the dates applied. A
 dates rule it out is dropped here; one whose dates only *allow* it is kept as uncertain, and the
 policy decides what that means (graph.vetting). How each rule treats time:
 
-1. direct      the subject is the recorded perpetrator; only incidents that began by the vetting date.
+1. direct      the subject is the recorded perpetrator, or a court convicted it of the incident (the
+               latest outcome by the vetting date); only incidents that began by the vetting date.
 2. command     a command or posting of the person in the perpetrator unit, or in a unit above it,
                must overlap the incident, and the chain of subordinations between the two units
                must hold during the incident, within the policy's depth. A commander who took over
-               after the incident is dropped (Quorrin).
+               after the incident bears no command responsibility (Quorrin); when no accountability
+               for it is recorded, it is shown as context ("failure to punish"), at most review.
 3. hierarchy   a unit below the subject (or above it, by policy) perpetrated, and a chain of dated
                subordinations joined them during the incident, within the policy's depth (div-2 is
                dropped for Karst Hollow: bde-7 joined it the next year).
 4. membership  a plain membership of the subject in the perpetrating organization overlaps the incident.
-5. absorption  the subject absorbed (DDR integration) or succeeded a group that perpetrated before the
-               integration or succession; or someone posted to, member of or commanding the subject
-               was in such a group during the incident (or is a perpetrator).
-6. sanctions   the subject, or a person commanding it, is on a sanctions list that had begun by the
-               vetting date; current unless delisted before it (commanders: while still in command).
-7. risk        the subject relies on, protects or controls an illicit network; a risk, not perpetration.
+5. absorption  the subject absorbed (DDR integration) or split from (splinter) a group that perpetrated
+               before the integration or split; or someone posted to, member of or commanding the
+               subject was in such a group during the incident (or is a perpetrator). A renaming, a
+               successor or a merger carries *every* finding instead (graph.vetting_succession).
+6. sanctions   (graph.vetting_sanctions) the subject, or a person commanding it, is listed, counted
+               by regime type; a listing that ended or was delisted before the vetting date is former.
+7. risk        (graph.vetting_sanctions) the subject relies on, protects or controls an illicit
+               network; a risk, not perpetration.
+
+Which reading of a link's end applied (ongoing, until, ended, end unknown, end uncertain) travels
+with each draft, so that no report calls a link current when only its end is unknown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,7 +39,7 @@ import pyoxigraph as ox
 
 from graph.vetting_facts import Edge, Facts, local_name
 from graph.vetting_policy import Policy
-from graph.vetting_time import Overlap, Period, TimeCheck, combine, is_current, known_by, overlaps
+from graph.vetting_time import Currency, Overlap, Period, TimeCheck, combine, is_current, known_by, overlaps
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,11 @@ class Draft:
     relevant_end: date | None = None  # for findings without an incident: the date the lookback applies to
     anchor: str = ""  # the subject's own link, for de-duplication
     summary_parts: dict[str, str] = field(default_factory=dict)
+    current_reading: str = "ongoing"  # which reading of the link's end applied (vetting_time.Currency)
+    status: str | None = None  # overrides the perpetration's status (a conviction establishes it)
+    context: str = ""  # "failure_to_punish": shown as context, never as "held during"
+    regime_effect: str = ""  # sanctions: what the listing's regime type does under the policy (flag, review, context)
+    notes: list[str] = field(default_factory=list)  # more time reasoning, in words
 
     @property
     def perpetration(self) -> str | None:
@@ -85,14 +96,27 @@ class Context:
         return "Organization" in self.kinds
 
 
+def currency(ctx: Context, node: str, period: Period) -> Currency:
+    """Is the link current on the vetting date; an unknown end cites the node's latest source."""
+    return is_current(period, ctx.day, ctx.facts.last_cited(node) if period.end is None and not period.ongoing else None)
+
+
+def state_words(state: Currency, present: str, past: str) -> str:
+    """'still holds the post: ongoing', 'former post: ended 2020-12-31', 'end unknown; last cited 2021'."""
+    if state.current:
+        return f"{present}: {state.basis}"
+    return f"{past}: {state.basis}" if state.reading == "ended" else state.basis
+
+
 def _subject_binding(ctx: Context) -> dict[str, ox.NamedNode | ox.Literal]:
     return {"subject": ox.NamedNode(ctx.subject)}
 
 
 def _incident_period(ctx: Context, incident: str) -> Period | None:
-    """The incident's period, or None when it began after the vetting date (not known yet then)."""
+    """The incident's period, or None when it began after the vetting date, or was not on record
+    by the knowledge date (not known yet then)."""
     period = ctx.facts.node(incident).period
-    if period.start is not None and period.start > ctx.day:
+    if (period.start is not None and period.start > ctx.day) or not ctx.facts.known(incident):
         return None
     return period
 
@@ -117,7 +141,7 @@ def find_chain(facts: Facts, start: str, target: str, during: Period, depth: int
             for edge in facts.parents(unit):
                 if any(edge.parent == e.child for e, _ in path) or edge.parent == start:
                     continue  # a cycle in the data
-                check = overlaps(edge.period, during)
+                check = overlaps(edge.period, during, began="came under its parent", ended="left its parent")
                 if check.overlap is Overlap.NO:
                     continue
                 extended = [*path, (edge, check)]
@@ -136,12 +160,14 @@ def _chain_rank(chain: list[tuple[Edge, TimeCheck]]) -> tuple[int, int]:
     return (0 if combine([c for _, c in chain]) is Overlap.YES else 1, len(chain))
 
 
-def _chain_current(chain: list[tuple[Edge, TimeCheck]], facts: Facts, day: date) -> tuple[bool, str]:
+def _chain_current(chain: list[tuple[Edge, TimeCheck]], ctx: Context) -> Currency:
     for edge, _ in chain:
-        current, basis = is_current(edge.period, day)
-        if not current:
-            return False, f"{facts.label(edge.child)} left {facts.label(edge.parent)}: {basis}"
-    return True, "the chain of command still holds"
+        state = currency(ctx, edge.relation, edge.period)
+        if not state.current:
+            facts = ctx.facts
+            what = "left" if state.reading == "ended" else "under"
+            return Currency(False, state.reading, f"{facts.label(edge.child)} {what} {facts.label(edge.parent)}: {state.basis}")
+    return Currency(True, "ongoing", "the chain of command still holds")
 
 
 def _edge_steps(chain: list[tuple[Edge, TimeCheck]]) -> list[Step]:
@@ -153,24 +179,59 @@ def _edge_steps(chain: list[tuple[Edge, TimeCheck]]) -> list[Step]:
 
 
 def direct(ctx: Context) -> list[Draft]:
-    drafts = []
+    """Recorded perpetrations of the subject, and (policy conviction_establishes) incidents a court
+    convicted it of: a conviction establishes the perpetration, it never mitigates it."""
+    drafts: dict[str, Draft] = {}
     for row in ctx.facts.rows("direct", **_subject_binding(ctx)):
         incident, perpetration = row["incident"], row["perpetration"]
         if not incident or not perpetration or _incident_period(ctx, incident) is None:
             continue
-        drafts.append(
-            Draft(
-                "direct",
-                [_perpetration_step(perpetration, ctx.subject, incident)],
-                Overlap.YES,
-                True,
-                "the subject itself is the recorded perpetrator",
-                incident=incident,
-                perpetrator=ctx.subject,
-                anchor=perpetration,
-            )
+        drafts[incident] = Draft(
+            "direct",
+            [_perpetration_step(perpetration, ctx.subject, incident)],
+            Overlap.YES,
+            True,
+            "the subject itself is the recorded perpetrator",
+            incident=incident,
+            perpetrator=ctx.subject,
+            anchor=perpetration,
+            current_reading="perpetration",
         )
-    return drafts
+    if ctx.policy.conviction_establishes:
+        for incident, judgment in convictions(ctx).items():
+            step = Step(judgment, ctx.subject, incident, "was convicted for")
+            draft = drafts.get(incident)
+            if draft is None:
+                drafts[incident] = Draft(
+                    "direct", [step], Overlap.YES, True, "the subject itself was convicted for the incident",
+                    incident=incident, perpetrator=ctx.subject, anchor=judgment, current_reading="perpetration",
+                    status="established", notes=["a conviction establishes the perpetration"],
+                )
+            else:
+                draft.steps.insert(0, step)
+                draft.status = "established"
+                draft.notes.append("a conviction establishes the perpetration")
+    return list(drafts.values())
+
+
+def convictions(ctx: Context) -> dict[str, str]:
+    """Incident -> the judgment convicting the subject of it, when a conviction is the latest court
+    outcome on record by the vetting date (a conviction reversed on appeal does not count)."""
+    latest: dict[str, tuple[date, str, str]] = {}
+    for row in ctx.facts.rows("judgments", **_subject_binding(ctx)):
+        judgment, incident = row["judgment"], row["incident"]
+        if not judgment or not incident or _incident_period(ctx, incident) is None or not ctx.facts.known(judgment):
+            continue
+        outcome = ctx.facts.mitigation(judgment)
+        if outcome is None:
+            continue
+        day = outcome.period.start or date.min
+        if day > ctx.day:
+            continue  # not decided yet as of the vetting date
+        current = latest.get(incident)
+        if current is None or (day, judgment) > current[:2]:
+            latest[incident] = (day, judgment, local_name(outcome.outcome or ""))
+    return {incident: judgment for incident, (_, judgment, outcome) in latest.items() if outcome == "Convicted"}
 
 
 # -- 2 command -----------------------------------------------------------------------------
@@ -190,17 +251,24 @@ def command(ctx: Context) -> list[Draft]:
         if during is None or not known_by(post_period, ctx.day):
             continue
         is_command = local_name(row["postClass"] or "") == "Command"
-        post_check = overlaps(post_period, during)
+        verb = "commanded" if is_command else "was posted to"
+        began, ended = ("took command", "left command") if is_command else ("was posted", "left the post")
+        post_check = overlaps(post_period, during, began=began, ended=ended)
         if post_check.overlap is Overlap.NO:
-            continue  # e.g. took command after the incident: no command responsibility for it
+            # Took command after the incident: no command responsibility for it, but an unpunished
+            # incident of the unit itself is context (policy failure_to_punish).
+            if is_command and perp_unit == unit:
+                draft = _failure_to_punish(ctx, post, post_period, post_check, unit, perpetration, incident, during)
+                if draft is not None:
+                    drafts.append(draft)
+            continue
         chain: list[tuple[Edge, TimeCheck]] = []
         if perp_unit != unit:
             found = find_chain(ctx.facts, perp_unit, unit, during, ctx.policy.hierarchy_depth)
             if found is None:
                 continue  # below the unit at some time, but not during the incident (or too deep)
             chain = found
-        current, basis = is_current(post_period, ctx.day)
-        verb = "commanded" if is_command else "was posted to"
+        state = currency(ctx, post, post_period)
         steps = [Step(post, ctx.subject, unit, verb, post_check), *_edge_steps(chain), _perpetration_step(perpetration, perp_unit, incident)]
         indirect = "" if is_command or not chain else "a posting (not a command) in a unit above the perpetrator"
         drafts.append(
@@ -208,16 +276,50 @@ def command(ctx: Context) -> list[Draft]:
                 "command",
                 steps,
                 combine([post_check, *(c for _, c in chain)]),
-                current,
-                ("still holds the post: " if current else "former post: ") + basis,
+                state.current,
+                state_words(state, "still holds the post", "former post"),
                 incident=incident,
                 perpetrator=perp_unit,
                 indirect=indirect,
                 anchor=post,
                 summary_parts={"verb": verb, "unit": unit, "levels": str(len(chain))},
+                current_reading=state.reading,
             )
         )
     return drafts
+
+
+def accountability_recorded(ctx: Context, incident: str, perpetrator: str) -> bool:
+    """Is a conviction for the incident, or a remediation naming it, on record by the vetting date?"""
+    for row in ctx.facts.mitigations(incident, perpetrator, ctx.subject):
+        if incident not in row.about or (row.period.start is not None and row.period.start > ctx.day):
+            continue
+        if row.kind == "Remediation" or (row.kind == "JudicialOutcome" and local_name(row.outcome or "") == "Convicted"):
+            return True
+    return False
+
+
+def _failure_to_punish(ctx: Context, post: str, post_period: Period, check: TimeCheck, unit: str, perpetration: str,
+                       incident: str, during: Period) -> Draft | None:
+    if ctx.policy.failure_to_punish == "off" or post_period.start is None or post_period.start > ctx.day:
+        return None
+    if during.as_incident().latest_end >= post_period.start or accountability_recorded(ctx, incident, unit):
+        return None
+    state = currency(ctx, post, post_period)
+    return Draft(
+        "command",
+        [Step(post, ctx.subject, unit, "took command of", check), _perpetration_step(perpetration, unit, incident)],
+        Overlap.NO,
+        state.current,
+        state_words(state, "still holds the post", "former post"),
+        incident=incident,
+        perpetrator=unit,
+        anchor=post,
+        summary_parts={"verb": "took command of", "unit": unit, "levels": "0"},
+        current_reading=state.reading,
+        context="failure_to_punish",
+        notes=["took command after the incident; no accountability recorded"],
+    )
 
 
 # -- 3 hierarchy ---------------------------------------------------------------------------
@@ -241,7 +343,7 @@ def hierarchy(ctx: Context) -> list[Draft]:
             chain = find_chain(ctx.facts, ctx.subject, unit, during, ctx.policy.hierarchy_depth)
         if chain is None:
             continue  # joined at some time, but not during the incident, or deeper than the policy allows
-        current, basis = _chain_current(chain, ctx.facts, ctx.day)
+        state = _chain_current(chain, ctx)
         edge_steps = _edge_steps(chain) if branch == "down" else [
             Step(e.relation, e.child, e.parent, "was subordinate to", c) for e, c in chain
         ]
@@ -250,12 +352,13 @@ def hierarchy(ctx: Context) -> list[Draft]:
                 "hierarchy",
                 [*edge_steps, _perpetration_step(perpetration, unit, incident)],
                 combine([c for _, c in chain]),
-                current,
-                basis,
+                state.current,
+                state.basis,
                 incident=incident,
                 perpetrator=unit,
                 anchor=edge_steps[0].node,
                 summary_parts={"branch": branch, "levels": str(len(chain))},
+                current_reading=state.reading,
             )
         )
     return drafts
@@ -275,20 +378,21 @@ def membership(ctx: Context) -> list[Draft]:
         period = ctx.facts.node(node).period
         if during is None or not known_by(period, ctx.day):
             continue
-        check = overlaps(period, during)
+        check = overlaps(period, during, began="joined", ended="left")
         if check.overlap is Overlap.NO:
             continue
-        current, basis = is_current(period, ctx.day)
+        state = currency(ctx, node, period)
         drafts.append(
             Draft(
                 "membership",
                 [Step(node, ctx.subject, organization, "was a member of", check), _perpetration_step(perpetration, organization, incident)],
                 check.overlap,
-                current,
-                ("still a member: " if current else "former member: ") + basis,
+                state.current,
+                state_words(state, "still a member", "former member"),
                 incident=incident,
                 perpetrator=organization,
                 anchor=node,
+                current_reading=state.reading,
             )
         )
     return drafts
@@ -297,6 +401,11 @@ def membership(ctx: Context) -> list[Draft]:
 # -- 5 absorption or succession ------------------------------------------------------------
 
 SUCCESSION_VERBS = {"Splinter": "split from", "Renaming": "was renamed from", "Merger": "merged from", "SuccessorOrganization": "succeeded"}
+
+
+def succession_kind(ctx: Context, link: str) -> str:
+    """Renaming, SuccessorOrganization, Merger or Splinter; a succession without a kind is a successor."""
+    return local_name(ctx.facts.relation(link).facets.get("successionKind", "SuccessorOrganization"))
 
 
 def absorption(ctx: Context) -> list[Draft]:
@@ -312,6 +421,8 @@ def absorption(ctx: Context) -> list[Draft]:
         link_period = ctx.facts.node(link).period
         if during is None or not known_by(link_period, ctx.day):
             continue
+        if kind == "succession" and succession_kind(ctx, link) in ctx.policy.succession_inherits:
+            continue  # carried whole by graph.vetting_succession, not only the predecessor's own record
         if kind in ("integration", "succession"):
             draft = _absorbed_group(ctx, kind, link, link_period, group, incident, perpetration, during)
         else:
@@ -336,12 +447,9 @@ def _absorbed_group(ctx: Context, kind: str, link: str, link_period: Period, gro
         )
     else:
         return None  # the group's incident came after it was absorbed or succeeded
-    ended, basis = is_current(link_period, ctx.day)
-    if kind == "integration":
-        verb = "absorbed"
-    else:
-        succession = local_name(ctx.facts.relation(link).facets.get("successionKind", "SuccessorOrganization"))
-        verb = SUCCESSION_VERBS.get(succession, "succeeded")
+    state = currency(ctx, link, link_period)
+    ended, basis = state.current, state.basis
+    verb = "absorbed" if kind == "integration" else SUCCESSION_VERBS.get(succession_kind(ctx, link), "succeeded")
     since = link_period.start.isoformat() if link_period.start else "an unknown date"
     return Draft(
         "absorption",
@@ -353,6 +461,7 @@ def _absorbed_group(ctx: Context, kind: str, link: str, link_period: Period, gro
         perpetrator=group,
         anchor=link,
         summary_parts={"kind": kind, "since": since},
+        current_reading=state.reading,
     )
 
 
@@ -373,7 +482,7 @@ def _absorbed_member(ctx: Context, row: dict[str, str | None], link: str, link_p
     checks: list[TimeCheck] = []
     reasons = []
     if via:
-        check = overlaps(ctx.facts.node(via).period, during)
+        check = overlaps(ctx.facts.node(via).period, during, began="joined", ended="left")
         if check.overlap is Overlap.NO:
             return None
         via_type = ctx.facts.relation(via).type
@@ -381,9 +490,12 @@ def _absorbed_member(ctx: Context, row: dict[str, str | None], link: str, link_p
         checks.append(check)
         if via_type != "Command":
             reasons.append("the person was a member of the perpetrating group, not its commander")
-    current, basis = is_current(link_period, ctx.day)
-    if not current:
+    state = currency(ctx, link, link_period)
+    current = state.current
+    if state.reading == "ended":
         reasons.append("the person has left the subject")
+    elif not current:
+        reasons.append("whether the person is still in the subject is unknown")
     link_type = ctx.facts.relation(link).type
     present = {"Command": "commands", "Posting": "is posted to"}.get(link_type, "is a member of")
     past = {"Command": "commanded", "Posting": "was posted to"}.get(link_type, "was a member of")
@@ -392,113 +504,13 @@ def _absorbed_member(ctx: Context, row: dict[str, str | None], link: str, link_p
         [Step(link, person, ctx.subject, present if current else past), *steps_via, _perpetration_step(perpetration, group, incident)],
         combine(checks) if checks else Overlap.YES,
         current,
-        ("still in the subject: " if current else "has left the subject: ") + basis,
+        state_words(state, "still in the subject", "has left the subject"),
         incident=incident,
         perpetrator=group,
         indirect="; ".join(reasons),
         anchor=f"{link}|{via or ''}",
         summary_parts={"kind": "member", "person": person},
+        current_reading=state.reading,
     )
 
 
-# -- 6 sanctions ---------------------------------------------------------------------------
-
-
-def sanctions(ctx: Context) -> list[Draft]:
-    drafts = []
-    for row in ctx.facts.rows("sanctions", **_subject_binding(ctx)):
-        listing, listed, command_node = row["listing"], row["listed"], row["command"]
-        if not listing or not listed:
-            continue
-        listing_period = ctx.facts.node(listing).period
-        if not known_by(listing_period, ctx.day):
-            continue
-        listed_now, listing_basis = is_current(listing_period, ctx.day)
-        authority = ctx.facts.relation(listing).facets.get("listingAuthority")
-        listing_step = Step(listing, listed, authority or listing, "is listed by", None)
-        relevant_end = None if listed_now else listing_period.end
-        if not command_node:
-            drafts.append(
-                Draft(
-                    "sanctions",
-                    [listing_step],
-                    Overlap.YES,
-                    listed_now,
-                    ("listed: " if listed_now else "delisted: ") + listing_basis,
-                    relevant_end=relevant_end,
-                    anchor=listing,
-                )
-            )
-            continue
-        command_period = ctx.facts.node(command_node).period
-        if not known_by(command_period, ctx.day):
-            continue
-        in_command, command_basis = is_current(command_period, ctx.day)
-        current = in_command and listed_now
-        indirect = "" if current else "a former commander is listed, or the listing has ended"
-        ends = [d for d in (None if listed_now else listing_period.end, None if in_command else command_period.end) if d]
-        drafts.append(
-            Draft(
-                "sanctions",
-                [Step(command_node, listed, ctx.subject, "commands" if in_command else "commanded", holds_check(command_period, ctx.day)), listing_step],
-                Overlap.YES,
-                current,
-                ("commands it now" if in_command else f"former commander ({command_basis})") + f"; {'listed' if listed_now else 'delisted'} ({listing_basis})",
-                indirect=indirect,
-                relevant_end=min(ends) if ends else None,
-                anchor=f"{listing}|{command_node}",
-            )
-        )
-    return drafts
-
-
-def holds_check(period: Period, day: date) -> TimeCheck:
-    current, basis = is_current(period, day)
-    return TimeCheck(Overlap.YES if current else Overlap.NO, f"{period.describe()} ({basis})")
-
-
-# -- 7 risk --------------------------------------------------------------------------------
-
-
-def risk(ctx: Context) -> list[Draft]:
-    drafts = []
-    for row in ctx.facts.rows("risk", **_subject_binding(ctx)):
-        reliance, network = row["reliance"], row["network"]
-        if not reliance or not network:
-            continue
-        period = ctx.facts.node(reliance).period
-        if not known_by(period, ctx.day):
-            continue
-        current, basis = is_current(period, ctx.day)
-        kind = local_name(ctx.facts.relation(reliance).facets.get("relianceKind", "RevenueReliance"))
-        verb = {"ControlReliance": "controls", "ProtectionReliance": "protects"}.get(kind, "relies on revenue from")
-        steps = [Step(reliance, ctx.subject, network, verb, holds_check(period, ctx.day))]
-        for listing_row in ctx.facts.rows("sanctions", subject=ox.NamedNode(network)):
-            listing = listing_row["listing"]
-            if listing and not listing_row["command"] and known_by(ctx.facts.node(listing).period, ctx.day):
-                authority = ctx.facts.relation(listing).facets.get("listingAuthority")
-                steps.append(Step(listing, network, authority or listing, "is listed by"))
-        drafts.append(
-            Draft(
-                "risk",
-                steps,
-                Overlap.YES,
-                current,
-                ("current: " if current else "former: ") + basis,
-                relevant_end=None if current else period.end,
-                anchor=reliance,
-                summary_parts={"verb": verb},
-            )
-        )
-    return drafts
-
-
-RULE_FUNCTIONS: dict[str, Callable[[Context], list[Draft]]] = {
-    "direct": direct,
-    "command": command,
-    "hierarchy": hierarchy,
-    "membership": membership,
-    "absorption": absorption,
-    "sanctions": sanctions,
-    "risk": risk,
-}

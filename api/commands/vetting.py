@@ -46,16 +46,21 @@ class ScreenFormat(str, Enum):
 
 
 DateOption = Annotated[Optional[str], typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")]
+KnownOnOption = Annotated[Optional[str], typer.Option("--as-known-on", help="Use only statements whose sources were published, or imported, by this day, YYYY-MM-DD: what was knowable then.")]
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A policy file (.toml or .json); see graph/vetting_policy.py for the keys and defaults.")]
 
 
-def _day(value: str | None) -> date:
+def _day(value: str | None, option: str = "--date") -> date:
     if not value:
         return date.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise fail(f"--date {value!r} is not a date (YYYY-MM-DD)") from None
+        raise fail(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _known_on(value: str | None) -> date | None:
+    return _day(value, "--as-known-on") if value else None
 
 
 def _policy(path: Path | None) -> Policy:
@@ -86,18 +91,21 @@ def vet_command(
     date_: DateOption = None,
     policy: PolicyOption = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="text (a readable report), json (the contract), csv or html.")] = ReportFormat.text,
+    as_known_on: KnownOnOption = None,
 ) -> None:
     """Vet one subject: is it, or was it, a perpetrator or linked to one, when, and on what evidence."""
-    day, chosen = _day(date_), _policy(policy)
+    day, chosen, known = _day(date_), _policy(policy), _known_on(as_known_on)
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         iri = _resolve(graph_store, dataset, subject)
         started = datetime.now(timezone.utc)
         try:
-            result = vet(graph_store, dataset, iri, on=day, policy=chosen)
+            result = vet(graph_store, dataset, iri, on=day, policy=chosen, as_known_on=known)
         except (NotVettable, UnknownSubject) as error:
             raise fail(str(error)) from None
-        run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=audit.data_version(graph_store, dataset), started=started, context="cli")
+        version = audit.data_version(graph_store, dataset)
+        result.set_aside = screening.set_aside(screening.index_for(graph_store, dataset, version.digest), iri)
+        run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=version, started=started, context="cli")
     _print_result(result, run, fmt)
 
 
@@ -118,15 +126,16 @@ def vet_program_command(
     date_: DateOption = None,
     policy: PolicyOption = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="text (a table), json, csv (one row per finding) or html.")] = ReportFormat.text,
+    as_known_on: KnownOnOption = None,
 ) -> None:
     """Vet every implementer, funder, partner and target of a program."""
-    day, chosen = _day(date_), _policy(policy)
+    day, chosen, known = _day(date_), _policy(policy), _known_on(as_known_on)
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         iri = _resolve(graph_store, dataset, program)
         started = datetime.now(timezone.utc)
         try:
-            result = vet_program(graph_store, dataset, iri, on=day, policy=chosen)
+            result = vet_program(graph_store, dataset, iri, on=day, policy=chosen, as_known_on=known)
         except UnknownSubject as error:
             raise fail(str(error)) from None
         version = audit.data_version(graph_store, dataset)

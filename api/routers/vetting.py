@@ -49,13 +49,16 @@ MANY_SUBJECTS_BUDGET_FACTOR = 6
 # -- parameters ----------------------------------------------------------------------------
 
 
-def _day(value: str | None) -> date:
+def _day(value: str | None, name: str = "date") -> date:
     if not value:
         return date.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise HTTPException(status_code=400, detail=f"date: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise HTTPException(status_code=400, detail=f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+KnownOn = Annotated[str | None, Query(description="Use only statements whose sources were published, or imported, by this day (YYYY-MM-DD).")]
 
 
 def policy_params(
@@ -240,11 +243,13 @@ async def vetting_subject(
     policy: PolicyParam,
     date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
     fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+    as_known_on: KnownOn = None,
 ) -> Response:
     """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
     README), a printable HTML report (Accept: text/html or ?format=html), or CSV. The run is
     recorded in the audit trail."""
     day = _day(date_)
+    known = _day(as_known_on, "as_known_on") if as_known_on else None
     chosen = _format(request, fmt, ("json", "html", "csv"))
     store = store_of(request)
     budget = limits_of(request).timeout
@@ -253,14 +258,16 @@ async def vetting_subject(
         dataset = dataset_for_caller(request, caller)
         iri = _resolve(store, dataset, id)
         started = datetime.now(timezone.utc)
-        facts = Facts(store, dataset, show_restricted=caller.can_read_restricted, budget=budget)
+        facts = Facts(store, dataset, show_restricted=caller.can_read_restricted, budget=budget, as_known_on=known)
         try:
             result = vet(store, dataset, iri, on=day, policy=policy, facts=facts)
         except NotVettable as error:
             raise HTTPException(status_code=422, detail=str(error)) from None
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
-        run = audit.record(store, result, agent=_agent(caller), version=audit.data_version(store, dataset), started=started, context="api")
+        version = audit.data_version(store, dataset)
+        result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
+        run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api")
         return result, run
 
     result, run = await run_in_threadpool(work)
@@ -286,11 +293,13 @@ async def vetting_program(
     policy: PolicyParam,
     date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
     fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+    as_known_on: KnownOn = None,
 ) -> Response:
     """Every implementer, funder, partner and target of the program, vetted: a table with each
     participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
     HTML: a table linking to each participant's report). Each participant's run is recorded."""
     day = _day(date_)
+    known = _day(as_known_on, "as_known_on") if as_known_on else None
     chosen = _format(request, fmt, ("json", "html", "csv"))
     store = store_of(request)
     budget = limits_of(request).timeout * MANY_SUBJECTS_BUDGET_FACTOR
@@ -300,7 +309,8 @@ async def vetting_program(
         iri = _resolve(store, dataset, id)
         started = datetime.now(timezone.utc)
         try:
-            program = vet_program(store, dataset, iri, on=day, policy=policy, show_restricted=caller.can_read_restricted, budget=budget)
+            program = vet_program(store, dataset, iri, on=day, policy=policy, show_restricted=caller.can_read_restricted, budget=budget,
+                                  as_known_on=known)
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
         version = audit.data_version(store, dataset)

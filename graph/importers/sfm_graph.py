@@ -167,6 +167,11 @@ class GraphBuilder:
             add(node, ox.NamedNode(DCTERMS + "description"), text(f"Author: {source.author}"), hidden=hidden)
         if source.issued is not None:
             add(node, ox.NamedNode(DCTERMS + "issued"), issued_literal(source.issued), hidden=hidden)
+        # First-publication evidence for the knowledge date: when the record was created, uploaded.
+        if source.created is not None:
+            add(node, ox.NamedNode(DCTERMS + "created"), issued_literal(source.created), hidden=hidden)
+        if source.uploaded is not None:
+            add(node, ox.NamedNode(DCTERMS + "available"), issued_literal(source.uploaded), hidden=hidden)
         if source.url:
             add(node, ox.NamedNode(SCHEMA + "url"), text(source.url), hidden=hidden)
         if source.archive_url:

@@ -191,7 +191,9 @@ class ExportReader:
             access_point = row.uuid("source:access_point_id:admin", required=True)
             title = self._name(row, "source:title")
             issued = self._date(row, "source:published_timestamp", report)
-            for column in ("source:created_timestamp", "source:uploaded_timestamp", "source:accessed_timestamp", "source:archive_timestamp"):
+            created = self._date(row, "source:created_timestamp", report)
+            uploaded = self._date(row, "source:uploaded_timestamp", report)
+            for column in ("source:accessed_timestamp", "source:archive_timestamp"):
                 self._date(row, column, report)
             try:
                 restricted = vocab.restricted(row.raw("source:restricted:admin"))
@@ -203,7 +205,8 @@ class ExportReader:
             if access_point in self.data.sources:
                 row.problem("source:access_point_id:admin", f"source id {access_point} appears again (first in row {self.data.sources[access_point].row})")
                 continue
-            source = SourceRecord(uuid=access_point, row=row.number, title=title, publisher="", issued=issued, restricted=restricted)
+            source = SourceRecord(uuid=access_point, row=row.number, title=title, publisher="", issued=issued, created=created,
+                                  uploaded=uploaded, restricted=restricted)
             source.author = row.text("source:author")
             source.publisher = row.text("source:publication_name") or source.author
             if not source.publisher:

@@ -144,6 +144,10 @@ class SourceRecord:
     url: str | None = None
     archive_url: str | None = None
     issued: PartialDate | None = None
+    # When SFM created the source record and uploaded the document: with `issued`, the dates that
+    # say when a statement became knowable (vetting's knowledge date, as_known_on).
+    created: PartialDate | None = None
+    uploaded: PartialDate | None = None
     restricted: bool = False
     notes: list[str] = field(default_factory=list)
 

@@ -67,7 +67,7 @@ def test_search_ranks_and_pages(client: TestClient) -> None:
 
 def test_search_filters(client: TestClient) -> None:
     units = get(client, "/actors", type="PoliceUnit", country="XV", limit=500)
-    assert units["total"] == 8 and {h["types"][0] for h in units["results"]} == {"PoliceUnit"}
+    assert units["total"] == 9 and {h["types"][0] for h in units["results"]} == {"PoliceUnit"}
     nigeria = get(client, "/actors", country="https://w3id.org/actorgraph/id/state/nigeria", limit=500)
     assert nigeria["total"] > 5 and all(h["country"]["label"] == "Nigeria" for h in nigeria["results"])
     national = get(client, "/actors", q="division", level="national", sector="security")

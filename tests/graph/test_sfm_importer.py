@@ -151,7 +151,9 @@ def fictional_export() -> dict[str, list[dict[str, str]]]:
     return {
         "sources.csv": [
             source_row(S_REPORT, "Informe ficticio sobre la División", **{"source:archive_url": "No archive available"}),
-            source_row(S_LEXIS, "Nota de prensa ficticia", **{"source:url": "Accessed via Lexis", "source:published_timestamp": "2017"}),
+            source_row(S_LEXIS, "Nota de prensa ficticia", **{"source:url": "Accessed via Lexis", "source:published_timestamp": "2017",
+                                                                "source:created_timestamp": "2018-02-03T10:00:00Z",
+                                                                "source:uploaded_timestamp": "2018-02"}),
             source_row(S_SECRET, "Fuente confidencial ficticia", **{"source:restricted:admin": "1"}),
         ],
         "units.csv": [
@@ -433,6 +435,9 @@ def test_real_style_values_are_kept(fictional_store: EmbeddedStore) -> None:
     assert values(store, lexis, "https://schema.org/url") == set()
     assert "url: Accessed via Lexis" in values(store, lexis, AG + "note")
     assert values(store, lexis, DCTERMS + "issued") == {"2017"}
+    # created and uploaded dates are kept: they say when a statement became knowable (as_known_on)
+    assert values(store, lexis, DCTERMS + "created") == {"2018-02-03"} and values(store, lexis, DCTERMS + "available") == {"2018-02"}
+    assert values(store, source_iri(S_REPORT), DCTERMS + "created") == set()  # none given, none invented
     report = source_iri(S_REPORT)
     assert values(store, report, AG + "archiveUrl") == set()
     assert "archive_url: No archive available" in values(store, report, AG + "note")

@@ -74,6 +74,8 @@ def test_every_relation_node_of_the_scenario_becomes_an_edge(demo_store: Embedde
         quad.subject.value
         for quad in demo_store.quads(ox.NamedNode(GRAPH + "fictional"))
         if quad.predicate == rdf_type and terms.is_a(quad.object.value, AG + "Relation")
+        # a delisting is a record about a listing (it ends it), not a link between two parties
+        and not terms.is_a(quad.object.value, AG + "Delisting")
     }
     seen: set[str] = set()
     for kind in ("actor", "program", "incident"):
@@ -317,7 +319,7 @@ def test_search_tolerates_typos(demo_store: EmbeddedStore, dataset: sparql.Datas
 def test_search_filters_and_pages(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     units = search.search_actors(demo_store, dataset, None, type_="SecurityForceUnit", country="XV", limit=500)
     kinds = {t for hit in units.hits for t in hit.subject.types}
-    assert units.total == 31 and kinds == {AG + "MilitaryUnit", AG + "PoliceUnit", AG + "IntelligenceService"}
+    assert units.total == 37 and kinds == {AG + "MilitaryUnit", AG + "PoliceUnit", AG + "IntelligenceService"}
     national = search.search_actors(demo_store, dataset, None, type_="MilitaryUnit", country="fictional/state/veldoria", level="national", limit=500)
     assert F + "unit/vaf" in {h.subject.iri for h in national.hits} and BDE_7 not in {h.subject.iri for h in national.hits}
     justice = search.search_actors(demo_store, dataset, "court", sector="JusticeSector", limit=500)
@@ -396,3 +398,23 @@ def test_indexes_follow_loads_and_restricted_graphs(ontology_store: EmbeddedStor
         tracing.resolve_kind(ontology_store, readers, search.index_for(ontology_store, readers), F + "group/hidden-cell")
     analysts = sparql.dataset_for(ontology_store, include_restricted=True)
     assert search.search_actors(ontology_store, analysts, "Hidden Cell").total == 1
+
+
+def test_valid_at_reads_dates_by_the_one_set_of_rules() -> None:
+    """An end that is unknown keeps the edge as "may have held", never "held"; a partial start
+    makes the edge uncertain inside its month; an edge the dates rule out is dropped."""
+    from datetime import date
+
+    from graph.vetting_time import DAY, MONTH, Overlap
+
+    def edge(start: str | None, end: str | None = None, *, ongoing: bool = False, precision: str = DAY) -> tracing.Edge:
+        return tracing.Edge("r", AG + "Command", "a", "b", "commander", "commandedUnit", True, start, end, None, None, (),
+                            start_precision=precision, ongoing=ongoing)
+
+    assert edge("2000-01-01").reading_at(date(2025, 6, 1)) is Overlap.UNCERTAIN  # end unknown
+    assert edge("2000-01-01", ongoing=True).reading_at(date(2025, 6, 1)) is Overlap.YES
+    assert edge("2019-05-01", precision=MONTH, ongoing=True).reading_at(date(2019, 5, 10)) is Overlap.UNCERTAIN
+    assert edge("2019-05-01", precision=MONTH, ongoing=True).reading_at(date(2019, 6, 1)) is Overlap.YES
+    assert not edge("2019-05-21", ongoing=True).valid_at(date(2019, 5, 20))  # the day before it began
+    assert not edge("2016-01-01", "2019-05-19").valid_at(date(2019, 5, 20))  # the day after it ended
+    assert edge("2016-01-01", "2019-05-20").valid_at(date(2019, 5, 20)) and edge(None).valid_at(date(1990, 1, 1))
