@@ -71,7 +71,20 @@ SYNTHETIC_GRAPH = graph_iri("synthetic")
 # Hashed API keys and the vetting audit trail: never part of a query dataset.
 KEYS_GRAPH = graph_iri("keys")
 AUDIT_GRAPH = graph_iri("audit")
+# Recorded human vetting decisions (vetting cases), with who decided and who signed off.
+VETTING_CASES_GRAPH = graph_iri("vetting-cases")
 
 SYSTEM_GRAPHS = frozenset(
-    {ONTOLOGY_GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, META_GRAPH, KEYS_GRAPH, AUDIT_GRAPH}
+    {
+        ONTOLOGY_GRAPH,
+        INFERRED_GRAPH,
+        INFERRED_RESTRICTED_GRAPH,
+        META_GRAPH,
+        KEYS_GRAPH,
+        AUDIT_GRAPH,
+        VETTING_CASES_GRAPH,
+    }
 )
+# System graphs that change only through their own commands: never reachable from SPARQL Update
+# or the Graph Store Protocol, whatever the caller's role.
+PROTECTED_GRAPHS = frozenset({META_GRAPH, KEYS_GRAPH, AUDIT_GRAPH, VETTING_CASES_GRAPH})
