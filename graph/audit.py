@@ -275,17 +275,27 @@ def list_runs(store: GraphStore, subject: str | None = None, limit: int = 50) ->
     return runs[:limit]
 
 
-def diff(older: RunRecord, newer: RunRecord) -> dict[str, Any]:
-    """What changed between two runs about the same subject: outcome, data, policy, findings."""
-    old_findings = {f["key"]: f for f in older.findings}
-    new_findings = {f["key"]: f for f in newer.findings}
-    old_imports = {(d["graph"], d["import"]) for d in older.data_version}
-    new_imports = {(d["graph"], d["import"]) for d in newer.data_version}
-    changed_severity = [
+def compare_findings(older: Sequence[dict[str, Any]], newer: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Findings added, removed, and changed in severity or currency, between two finding summaries
+    (`finding_summary`); findings are matched by their identity (`key`)."""
+    old_findings = {f["key"]: f for f in older}
+    new_findings = {f["key"]: f for f in newer}
+    changed = [
         {"key": key, "summary": new_findings[key]["summary"], "from": old_findings[key]["severity"], "to": new_findings[key]["severity"]}
         for key in sorted(old_findings.keys() & new_findings.keys())
         if old_findings[key]["severity"] != new_findings[key]["severity"] or old_findings[key]["current"] != new_findings[key]["current"]
     ]
+    return {
+        "findings_added": [new_findings[k] for k in sorted(new_findings.keys() - old_findings.keys())],
+        "findings_removed": [old_findings[k] for k in sorted(old_findings.keys() - new_findings.keys())],
+        "findings_changed": changed,
+    }
+
+
+def diff(older: RunRecord, newer: RunRecord) -> dict[str, Any]:
+    """What changed between two runs about the same subject: outcome, data, policy, findings."""
+    old_imports = {(d["graph"], d["import"]) for d in older.data_version}
+    new_imports = {(d["graph"], d["import"]) for d in newer.data_version}
     return {
         "older": older.iri,
         "newer": newer.iri,
@@ -295,9 +305,7 @@ def diff(older: RunRecord, newer: RunRecord) -> dict[str, Any]:
         "data_changed": older.data_version_digest != newer.data_version_digest,
         "imports_added": [{"graph": g, "import": a} for g, a in sorted(new_imports - old_imports)],
         "imports_removed": [{"graph": g, "import": a} for g, a in sorted(old_imports - new_imports)],
-        "findings_added": [new_findings[k] for k in sorted(new_findings.keys() - old_findings.keys())],
-        "findings_removed": [old_findings[k] for k in sorted(old_findings.keys() - new_findings.keys())],
-        "findings_changed": changed_severity,
+        **compare_findings(older.findings, newer.findings),
         "findings_digest_changed": older.findings_digest != newer.findings_digest,
     }
 

@@ -21,6 +21,7 @@ non_gross_violations = "flag"  # findings on incidents with no gross-violation t
 conviction_establishes = true  # a conviction of the subject for an incident establishes its perpetration
 failure_to_punish = "review"   # took command after a unit's incident, no accountability recorded: review | context | off
 succession_inherits = ["Renaming", "SuccessorOrganization", "Merger"]  # kinds that carry every finding
+decision_valid_months = 12     # a vetter's decision (a vetting case) is in force this long, then expires
 [sanctions_regimes]            # what a listing does, by ag:regimeType: flag | review | context
 UNSecurityCouncilRegime = "flag"
 UnilateralHumanRightsRegime = "flag"
@@ -61,7 +62,9 @@ UN Human Rights Due Diligence Policy):
   control operations. The apex (army, ministry) is reached only with a deeper policy;
 - an unknown start or end, or a date given only to the year, may hide a commander who arrived
   after the incident; the default asks a human rather than assume either way;
-- risk links (reliance on an illicit economy) are not perpetration, so they never flag by default.
+- risk links (reliance on an illicit economy) are not perpetration, so they never flag by default;
+- a human decision on a partner rests on what was known when it was taken, so it lapses: one year
+  is the usual validity of a Leahy vetting, after which the partner is vetted again.
 """
 
 from __future__ import annotations
@@ -113,6 +116,7 @@ class Policy:
     failure_to_punish: str = "review"
     succession_inherits: tuple[str, ...] = ("Renaming", "SuccessorOrganization", "Merger")
     sanctions_regimes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SANCTIONS_REGIMES))
+    decision_valid_months: int = 12
 
     def __post_init__(self) -> None:
         _check(isinstance(self.name, str) and bool(self.name.strip()), "name", "a non-empty string")
@@ -139,6 +143,8 @@ class Policy:
         _check(isinstance(self.sanctions_regimes, dict) and set(self.sanctions_regimes) <= set(REGIME_TYPES)
                and all(v in REGIME_EFFECTS for v in self.sanctions_regimes.values()), "sanctions_regimes",
                f"a table of regime types ({', '.join(REGIME_TYPES)}) to {', '.join(REGIME_EFFECTS)}")
+        _check(_is_int(self.decision_valid_months) and 1 <= self.decision_valid_months <= 60, "decision_valid_months",
+               "an integer from 1 to 60")
         for key in ("lookback_applies_to", "gross_violation_types", "succession_inherits"):
             object.__setattr__(self, key, tuple(dict.fromkeys(getattr(self, key))))
         # Regime types the file leaves out keep their defaults.
@@ -202,8 +208,9 @@ def policy_from_dict(values: dict[str, Any]) -> Policy:
             prepared[key] = tuple(prepared[key])
     if "sanctions_regimes" in prepared and not isinstance(prepared["sanctions_regimes"], dict):
         raise PolicyError("policy key 'sanctions_regimes' must be a table of regime types to flag, review or context")
-    if isinstance(prepared.get("lookback_years"), float) or isinstance(prepared.get("hierarchy_depth"), float):
-        raise PolicyError("policy keys 'lookback_years' and 'hierarchy_depth' must be integers")
+    for key in ("lookback_years", "hierarchy_depth", "decision_valid_months"):
+        if isinstance(prepared.get(key), float):
+            raise PolicyError(f"policy key {key!r} must be an integer")
     return Policy(**prepared)
 
 

@@ -1,0 +1,426 @@
+"""Vetting cases: the human decision on a subject, kept beside the engine's advice it rests on.
+
+The engine advises and people decide. A case records, in the named graph
+https://w3id.org/actorgraph/graph/vetting-cases:
+
+    <case> a ag:VettingCase ; dcterms:identifier "3f9a1c0b7d2e" ;
+        ag:vettedSubject <subject> ; ag:subjectLabel "..." ; ag:vettingDate "YYYY-MM-DD"^^xsd:date ;
+        ag:asKnownOn "YYYY-MM-DD"^^xsd:date ;                # when the run used only what was knowable then
+        ag:outcome "flag" ; ag:reason "..." ; ag:findingsSummary "{json}" ; ag:findingsDigest "..." ;
+        ag:vettingPolicy "{json}" ; ag:policyDigest "..." ; ag:dataVersion "{json}" ; ag:dataVersionDigest "..." ;
+        ag:basedOnRun <audit run> ;                          # the explicit run recorded with the case
+        ag:vettingDecision ag:ApproveWithConditions ; ag:conditions "..." ; ag:justification "..." ;
+        ag:decidedBy <agent> ; ag:decidedAt "..."^^xsd:dateTime ; ag:expires "YYYY-MM-DD"^^xsd:date ;
+        ag:signedOffBy <agent> ; ag:signedOffAt "..."^^xsd:dateTime ; ag:signOffNote "..." .
+
+The engine's result is stored as it was (outcome, reason, each finding's identity, severity and
+currency), not recomputed, because a decision must be judged against what the vetter saw; the
+policy and the data version say what produced it. The graph is a system graph: no query dataset
+includes it and no update or Graph Store request reaches it, so cases change only here, and a
+case, once decided, changes only by its sign-off. Status and re-vetting are in
+graph.vetting_cases_review.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import audit
+from graph.limits import WRITE_LOCK
+from graph.sparql import Dataset
+from graph.store import GraphStore
+from graph.vetting import vet
+from graph.vetting_facts import Facts
+from graph.vetting_policy import Policy
+from ontology.namespaces import AG, DCTERMS, ID, RDF, RDFS, XSD
+from ontology.namespaces import VETTING_CASES_GRAPH as CASES_GRAPH_IRI
+from queries import catalog
+
+CASES_GRAPH = ox.NamedNode(CASES_GRAPH_IRI)
+CASE_NS = ID + "vetting-case/"
+# The decisions a vetter may take, as the API spells them, and their concepts in the ontology.
+DECISIONS = {
+    "approve": "Approve",
+    "approve_with_conditions": "ApproveWithConditions",
+    "deny": "Deny",
+    "suspend": "Suspend",
+}
+_DECISION_OF_CONCEPT = {AG + local: name for name, local in DECISIONS.items()}
+MAX_TEXT = 10_000  # characters of a justification, conditions or note: a memo, not a file
+_TYPE = ox.NamedNode(RDF + "type")
+
+
+class CaseError(ValueError):
+    """A value of a case request is missing or wrong; `field` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+
+
+class CaseNotFound(LookupError):
+    """No case has that id."""
+
+
+class CaseConflict(Exception):
+    """The case is in a state that refuses this change (already signed off, expired)."""
+
+
+class SameReviewer(CaseConflict):
+    """The sign-off came from the key that decided the case: a second review needs a second key."""
+
+
+def _ag(local: str) -> ox.NamedNode:
+    return ox.NamedNode(AG + local)
+
+
+def _date_literal(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+
+
+def _iso(value: datetime) -> str:
+    """UTC, to the microsecond, in the canonical xsd:dateTime form the store gives back (no
+    trailing zeros, Z), so that a case reads the same whether it was just created or read again."""
+    text = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    return text + "Z"
+
+
+def _timestamp(value: datetime) -> ox.Literal:
+    return ox.Literal(_iso(value), datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def moment(value: str) -> datetime:
+    """A stored timestamp as a datetime: the fraction has from 0 to 6 digits, so timestamps are
+    compared as times, never as text."""
+    return datetime.fromisoformat(value)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved `months` calendar months on; the 31st lands on the month's last day, and
+    29 February on 28 February in a common year."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+@dataclass
+class Case:
+    """One recorded decision, with the engine's result it rests on and its sign-off, if any."""
+
+    id: str
+    subject: str
+    subject_label: str
+    date: str
+    outcome: str
+    reason: str
+    findings: list[dict[str, Any]]
+    findings_digest: str
+    policy: dict[str, Any]
+    policy_digest: str
+    data_version: list[dict[str, str]]
+    data_version_digest: str
+    run: str | None
+    decision: str
+    conditions: str | None
+    justification: str
+    decided_by: audit.Agent
+    decided_at: str
+    expires: str
+    as_known_on: str | None = None
+    signed_off_by: audit.Agent | None = None
+    signed_off_at: str | None = None
+    sign_off_note: str | None = None
+
+    @property
+    def iri(self) -> str:
+        return CASE_NS + self.id
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored record (the case resource adds its status; see graph.vetting_cases_review)."""
+
+        def agent(value: audit.Agent | None) -> dict[str, str] | None:
+            return None if value is None else {"id": value.id, "label": value.label, "role": value.role}
+
+        return {
+            "id": self.id,
+            "case": self.iri,
+            "subject": self.subject,
+            "subject_label": self.subject_label,
+            "date": self.date,
+            "as_known_on": self.as_known_on,
+            "engine": {
+                "outcome": self.outcome,
+                "reason": self.reason,
+                "findings": self.findings,
+                "findings_digest": self.findings_digest,
+                "policy": self.policy,
+                "policy_digest": self.policy_digest,
+                "data_version": self.data_version,
+                "data_version_digest": self.data_version_digest,
+                "run": self.run,
+            },
+            "decision": self.decision,
+            "conditions": self.conditions,
+            "justification": self.justification,
+            "decided_by": agent(self.decided_by),
+            "decided_at": self.decided_at,
+            "expires": self.expires,
+            "sign_off": None if self.signed_off_by is None else {
+                "by": agent(self.signed_off_by), "at": self.signed_off_at, "note": self.sign_off_note,
+            },
+        }
+
+
+# -- checking a request ---------------------------------------------------------------------
+
+
+def _text(value: object, name: str, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise CaseError(name, "required: say why, in words")
+        return None
+    if not isinstance(value, str):
+        raise CaseError(name, f"must be text, not {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise CaseError(name, f"at most {MAX_TEXT:,} characters ({len(value):,} given)")
+    return value.strip()
+
+
+def check_decision(decision: object, conditions: object, justification: object) -> tuple[str, str | None, str]:
+    """The decision, conditions and justification of a request, or CaseError naming the field.
+    Conditions go only with an approval with conditions, which must have them."""
+    if not isinstance(decision, str) or decision.strip().lower().replace("-", "_").replace(" ", "_") not in DECISIONS:
+        raise CaseError("decision", f"{decision!r} is not one of {', '.join(DECISIONS)}")
+    value = decision.strip().lower().replace("-", "_").replace(" ", "_")
+    text = _text(conditions, "conditions", required=False)
+    if value == "approve_with_conditions" and text is None:
+        raise CaseError("conditions", "required for approve_with_conditions: state the conditions")
+    if value != "approve_with_conditions" and text is not None:
+        raise CaseError("conditions", f"only approve_with_conditions carries conditions, not {value}")
+    reason = _text(justification, "justification", required=True)
+    assert reason is not None
+    return value, text, reason
+
+
+def expiry(decided: date, policy: Policy, requested: object = None) -> date:
+    """When a decision taken on `decided` expires: the policy's validity, or an earlier day the
+    vetter gives (a vetter may shorten a decision's life, never extend it past the policy)."""
+    longest = add_months(decided, policy.decision_valid_months)
+    if requested is None or requested == "":
+        return longest
+    if not isinstance(requested, str):
+        raise CaseError("expires", "must be a date, YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(requested)
+    except ValueError:
+        raise CaseError("expires", f"{requested!r} is not a date (YYYY-MM-DD)") from None
+    if day <= decided:
+        raise CaseError("expires", f"{day} must be after the day of the decision, {decided}")
+    if day > longest:
+        raise CaseError("expires", f"{day} is past the policy's validity of {policy.decision_valid_months} month(s): {longest} at the latest")
+    return day
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def _agent_quads(agent: audit.Agent) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    return [
+        (agent.iri, _TYPE, ox.NamedNode("http://www.w3.org/ns/prov#Agent")),
+        (agent.iri, ox.NamedNode(RDFS + "label"), ox.Literal(agent.label)),
+        (agent.iri, _ag("agentId"), ox.Literal(agent.id)),
+        (agent.iri, _ag("role"), ox.Literal(agent.role)),
+    ]
+
+
+def _case_quads(case: Case, decided_at: datetime) -> list[ox.Quad]:
+    node = ox.NamedNode(case.iri)
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (node, _TYPE, _ag("VettingCase")),
+        (node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(case.id)),
+        (node, ox.NamedNode(RDFS + "label"), ox.Literal(f"Vetting case: {case.subject_label} as of {case.date}")),
+        (node, _ag("vettedSubject"), ox.NamedNode(case.subject)),
+        (node, _ag("subjectLabel"), ox.Literal(case.subject_label)),
+        (node, _ag("vettingDate"), _date_literal(case.date)),
+        (node, _ag("outcome"), ox.Literal(case.outcome)),
+        (node, _ag("reason"), ox.Literal(case.reason)),
+        (node, _ag("findingsSummary"), ox.Literal(json.dumps(case.findings, ensure_ascii=False))),
+        (node, _ag("findingsDigest"), ox.Literal(case.findings_digest)),
+        (node, _ag("vettingPolicy"), ox.Literal(json.dumps(case.policy, sort_keys=True))),
+        (node, _ag("policyDigest"), ox.Literal(case.policy_digest)),
+        (node, _ag("dataVersion"), ox.Literal(json.dumps(case.data_version))),
+        (node, _ag("dataVersionDigest"), ox.Literal(case.data_version_digest)),
+        (node, _ag("vettingDecision"), _ag(DECISIONS[case.decision])),
+        (node, _ag("justification"), ox.Literal(case.justification)),
+        (node, _ag("decidedBy"), case.decided_by.iri),
+        (node, _ag("decidedAt"), _timestamp(decided_at)),
+        (node, _ag("expires"), _date_literal(case.expires)),
+        *_agent_quads(case.decided_by),
+    ]
+    if case.as_known_on:
+        triples.append((node, _ag("asKnownOn"), _date_literal(case.as_known_on)))
+    if case.run:
+        triples.append((node, _ag("basedOnRun"), ox.NamedNode(case.run)))
+    if case.conditions:
+        triples.append((node, _ag("conditions"), ox.Literal(case.conditions)))
+    return [ox.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples]
+
+
+def create(
+    store: GraphStore,
+    dataset: Dataset,
+    subject: str,
+    *,
+    agent: audit.Agent,
+    decision: object,
+    justification: object,
+    conditions: object = None,
+    expires: object = None,
+    on: date,
+    policy: Policy,
+    as_known_on: date | None = None,
+    show_restricted: bool = True,
+    budget: float | None = None,
+    now: datetime | None = None,
+    context: str = "case",
+) -> Case:
+    """Vet `subject` now (an explicit run, recorded in the audit trail) and record the decision
+    taken on that result. Every value is checked before anything runs or is written; the run and
+    the case land in one transaction. Raises CaseError, and the engine's UnknownSubject and
+    NotVettable."""
+    value, condition_text, reason = check_decision(decision, conditions, justification)
+    now = now or datetime.now(timezone.utc)
+    expires_on = expiry(now.date(), policy, expires)
+    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget, as_known_on=as_known_on)
+    result = vet(store, dataset, subject, on=on, policy=policy, facts=facts)
+    version = audit.data_version(store, dataset)
+    run, run_quads = audit.prepare(result, agent=agent, version=version, started=now, context=context)
+    case = Case(
+        id=secrets.token_hex(6),
+        subject=result.subject,
+        subject_label=result.subject_label,
+        date=result.date,
+        as_known_on=result.as_known_on,
+        outcome=result.outcome,
+        reason=result.reason,
+        findings=run.findings,
+        findings_digest=run.findings_digest,
+        policy=result.policy,
+        policy_digest=run.policy_digest,
+        data_version=run.data_version,
+        data_version_digest=run.data_version_digest,
+        run=run.iri,
+        decision=value,
+        conditions=condition_text,
+        justification=reason,
+        decided_by=agent,
+        decided_at=_iso(now),
+        expires=expires_on.isoformat(),
+    )
+    with WRITE_LOCK:
+        store.add([*run_quads, *_case_quads(case, now)])
+    return case
+
+
+def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: object = None, now: datetime | None = None) -> Case:
+    """The second reviewer's sign-off. It must come from another key than the decision's, once,
+    before the decision expires. Raises CaseNotFound, SameReviewer, CaseConflict, CaseError."""
+    text = _text(note, "note", required=False)
+    now = now or datetime.now(timezone.utc)
+    with WRITE_LOCK:  # the check and the write are one step: two sign-offs cannot both land
+        case = get(store, case_id)
+        if case.signed_off_by is not None:
+            raise CaseConflict(f"case {case.id} was already signed off by {case.signed_off_by.label} "
+                               f"(key {case.signed_off_by.id}) at {case.signed_off_at}")
+        if agent.id == case.decided_by.id:
+            raise SameReviewer(f"sign-off: the second review must come from a different API key; key {agent.id} "
+                               f"({agent.label}) took this decision")
+        if now.date() >= date.fromisoformat(case.expires):
+            raise CaseConflict(f"case {case.id} expired on {case.expires}: vet the subject again and open a new case")
+        node = ox.NamedNode(case.iri)
+        triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (node, _ag("signedOffBy"), agent.iri),
+            (node, _ag("signedOffAt"), _timestamp(now)),
+            *_agent_quads(agent),
+        ]
+        if text:
+            triples.append((node, _ag("signOffNote"), ox.Literal(text)))
+        store.add([ox.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples])
+    case.signed_off_by, case.signed_off_at, case.sign_off_note = agent, _iso(now), text
+    return case
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _row_agent(row: ox.QuerySolution, prefix: str) -> audit.Agent | None:
+    def text(name: str) -> str:
+        term = row[prefix + name]
+        return "" if term is None else term.value
+
+    return audit.Agent(text("Id"), text("Label"), text("Role")) if text("Id") else None
+
+
+def _from_row(row: ox.QuerySolution) -> Case:
+    def text(name: str) -> str | None:
+        term = row[name]
+        return None if term is None else term.value
+
+    decider = _row_agent(row, "decider")
+    return Case(
+        id=text("id") or "",
+        subject=text("subject") or "",
+        subject_label=text("subjectLabel") or "",
+        date=text("date") or "",
+        as_known_on=text("asKnownOn"),
+        outcome=text("outcome") or "",
+        reason=text("reason") or "",
+        findings=json.loads(text("findings") or "[]"),
+        findings_digest=text("findingsDigest") or "",
+        policy=json.loads(text("policy") or "{}"),
+        policy_digest=text("policyDigest") or "",
+        data_version=json.loads(text("dataVersion") or "[]"),
+        data_version_digest=text("dataVersionDigest") or "",
+        run=text("run"),
+        decision=_DECISION_OF_CONCEPT.get(text("decision") or "", text("decision") or ""),
+        conditions=text("conditions"),
+        justification=text("justification") or "",
+        decided_by=decider or audit.Agent("", "", ""),
+        decided_at=text("decidedAt") or "",
+        expires=text("expires") or "",
+        signed_off_by=_row_agent(row, "signer"),
+        signed_off_at=text("signedOffAt"),
+        sign_off_note=text("signOffNote"),
+    )
+
+
+def list_cases(store: GraphStore, *, subject: str | None = None, case_id: str | None = None) -> list[Case]:
+    """Cases, newest decision first; those about `subject`, or the one with `case_id`, when given."""
+    substitutions: dict[ox.Variable, ox.NamedNode] = {}
+    if subject:
+        substitutions[ox.Variable("subject")] = ox.NamedNode(subject)
+    if case_id:
+        substitutions[ox.Variable("case")] = ox.NamedNode(CASE_NS + case_id)
+    rows = store.query(catalog.text("vetting/cases"), substitutions=substitutions or None, default_graph=[CASES_GRAPH],
+                       named_graphs=[])
+    cases = [_from_row(row) for row in rows]  # type: ignore[union-attr]
+    cases.sort(key=lambda c: moment(c.decided_at), reverse=True)
+    return cases
+
+
+def get(store: GraphStore, case_id: str) -> Case:
+    """The case with this id, or CaseNotFound."""
+    wanted = case_id.strip()
+    if not wanted or not all(c in "0123456789abcdef" for c in wanted):
+        raise CaseNotFound(f"no vetting case with id {case_id!r} (an id is 12 hexadecimal characters)")
+    found = list_cases(store, case_id=wanted)
+    if not found:
+        raise CaseNotFound(f"no vetting case with id {case_id!r}")
+    return found[0]
