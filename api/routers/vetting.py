@@ -1,15 +1,19 @@
 """Vetting over HTTP: one subject, a program's participants, a screening list, and the audit trail.
 
     GET  /vetting/{id}                 the finding set (JSON contract; HTML report; CSV of findings)
+    POST /vetting/{id}                 the same, as an explicit run recorded in the audit trail
     GET  /programs/{id}/vetting        every participant of a program, with outcome and counts
-    POST /vetting/screen               a CSV of names in, candidates and outcomes out (JSON or CSV)
+    POST /programs/{id}/vetting        the same, with a recorded run per participant
+    POST /vetting/screen               a CSV of names in, candidates and outcomes out (JSON or CSV); recorded
     GET  /vetting/runs                 the audit trail; ?subject= adds what changed between its last two runs
 
 Every route needs the analyst role. A vetting outcome is a judgement about named people and units,
-and every run is recorded against the API key that asked for it, so anonymous callers cannot vet;
-analysts also see restricted graphs, and the run records exactly which graphs (and which import of
-each) it read. The pages (/pages/vetting, the actor and program pages) call these routes with the
-key the user entered.
+so anonymous callers cannot vet; analysts also see restricted graphs. Only explicit runs (the POST
+routes, a screening, a vetting case, the command line) are recorded against the API key that asked
+for them, with exactly which graphs (and which import of each) they read. Viewing (GET) records
+nothing, so a page reloaded or opened by a colleague does not fill the audit trail with runs nobody
+asked for. The pages (/pages/vetting, the actor and program pages) call these routes with the key
+the user entered.
 
 Policy settings can be given per request (?lookback_years=, ?min_confidence=, ?hierarchy_depth=,
 ?hierarchy_direction=, ?unknown_dates=); the defaults are graph.vetting_policy's.
@@ -235,26 +239,15 @@ async def vetting_screen(
 # -- one subject ---------------------------------------------------------------------------
 
 
-@router.get("/vetting/{id:path}", summary="Vet one subject")
-async def vetting_subject(
-    request: Request,
-    id: str,
-    caller: Analyst,
-    policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
-    as_known_on: KnownOn = None,
-) -> Response:
-    """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
-    README), a printable HTML report (Accept: text/html or ?format=html), or CSV. The run is
-    recorded in the audit trail."""
+async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, date_: str | None, fmt: str | None,
+                   as_known_on: str | None, *, record: bool) -> Response:
     day = _day(date_)
     known = _day(as_known_on, "as_known_on") if as_known_on else None
     chosen = _format(request, fmt, ("json", "html", "csv"))
     store = store_of(request)
     budget = limits_of(request).timeout
 
-    def work() -> tuple[FindingSet, audit.RunRecord]:
+    def work() -> tuple[FindingSet, audit.RunRecord | None]:
         dataset = dataset_for_caller(request, caller)
         iri = _resolve(store, dataset, id)
         started = datetime.now(timezone.utc)
@@ -267,7 +260,7 @@ async def vetting_subject(
             raise HTTPException(status_code=404, detail=str(error)) from None
         version = audit.data_version(store, dataset)
         result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
-        run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api")
+        run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api") if record else None
         return result, run
 
     result, run = await run_in_threadpool(work)
@@ -279,14 +272,11 @@ async def vetting_subject(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="vetting.csv"'},
         )
-    return JSONResponse({**result.as_dict(), "run": run.iri})
+    return JSONResponse({**result.as_dict(), "run": run.iri if run else None})
 
 
-# -- a program -----------------------------------------------------------------------------
-
-
-@router.get("/programs/{id:path}/vetting", summary="Vet every participant of a program")
-async def vetting_program(
+@router.get("/vetting/{id:path}", summary="Vet one subject (not recorded)")
+async def vetting_subject(
     request: Request,
     id: str,
     caller: Analyst,
@@ -295,9 +285,32 @@ async def vetting_program(
     fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
     as_known_on: KnownOn = None,
 ) -> Response:
-    """Every implementer, funder, partner and target of the program, vetted: a table with each
-    participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
-    HTML: a table linking to each participant's report). Each participant's run is recorded."""
+    """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
+    README), a printable HTML report (Accept: text/html or ?format=html), or CSV. Viewing is not a
+    vetting run: nothing is recorded (`run` is null); POST the same URL to record the run."""
+    return await _vet_one(request, id, caller, policy, date_, fmt, as_known_on, record=False)
+
+
+@router.post("/vetting/{id:path}", summary="Run and record a vetting of one subject")
+async def vetting_subject_run(
+    request: Request,
+    id: str,
+    caller: Analyst,
+    policy: PolicyParam,
+    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+    as_known_on: KnownOn = None,
+) -> Response:
+    """An explicit vetting run: the same answer as GET, and the run is recorded in the audit trail
+    against the caller's API key (`run` is its IRI)."""
+    return await _vet_one(request, id, caller, policy, date_, fmt, as_known_on, record=True)
+
+
+# -- a program -----------------------------------------------------------------------------
+
+
+async def _vet_program(request: Request, id: str, caller: Caller, policy: Policy, date_: str | None, fmt: str | None,
+                       as_known_on: str | None, *, record: bool) -> Response:
     day = _day(date_)
     known = _day(as_known_on, "as_known_on") if as_known_on else None
     chosen = _format(request, fmt, ("json", "html", "csv"))
@@ -313,12 +326,13 @@ async def vetting_program(
                                   as_known_on=known)
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
-        version = audit.data_version(store, dataset)
-        quads = []
-        for participant in program.participants:
-            quads += audit.prepare(participant.result, agent=_agent(caller), version=version, started=started, context=f"program {iri}")[1]
-        if quads:
-            audit.write(store, quads)
+        if record:
+            version = audit.data_version(store, dataset)
+            quads = []
+            for participant in program.participants:
+                quads += audit.prepare(participant.result, agent=_agent(caller), version=version, started=started, context=f"program {iri}")[1]
+            if quads:
+                audit.write(store, quads)
         return program
 
     program = await run_in_threadpool(work)
@@ -334,7 +348,39 @@ async def vetting_program(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="program-vetting.csv"'},
         )
-    return JSONResponse(program.as_dict())
+    return JSONResponse({**program.as_dict(), "recorded": record})
+
+
+@router.get("/programs/{id:path}/vetting", summary="Vet every participant of a program (not recorded)")
+async def vetting_program(
+    request: Request,
+    id: str,
+    caller: Analyst,
+    policy: PolicyParam,
+    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+    as_known_on: KnownOn = None,
+) -> Response:
+    """Every implementer, funder, partner and target of the program, vetted: a table with each
+    participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
+    HTML: a table linking to each participant's report). Viewing records nothing; POST the same
+    URL to record a run per participant."""
+    return await _vet_program(request, id, caller, policy, date_, fmt, as_known_on, record=False)
+
+
+@router.post("/programs/{id:path}/vetting", summary="Run and record a vetting of every participant of a program")
+async def vetting_program_run(
+    request: Request,
+    id: str,
+    caller: Analyst,
+    policy: PolicyParam,
+    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+    as_known_on: KnownOn = None,
+) -> Response:
+    """An explicit vetting run of a program: the same answer as GET, and each participant's run is
+    recorded in the audit trail against the caller's API key."""
+    return await _vet_program(request, id, caller, policy, date_, fmt, as_known_on, record=True)
 
 
 __all__ = ["router"]

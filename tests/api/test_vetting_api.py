@@ -175,9 +175,10 @@ def test_screening_csv_in_and_out(client, tokens) -> None:
 
 
 def test_runs_are_recorded_with_the_caller_and_hidden_from_queries(client, tokens, store) -> None:
-    client.get("/vetting/person/hadrik-esterhal?date=2025-06-01", headers=auth(tokens))
+    recorded = client.post("/vetting/person/hadrik-esterhal?date=2025-06-01", headers=auth(tokens)).json()
     runs = client.get("/vetting/runs?subject=person/hadrik-esterhal", headers=auth(tokens)).json()
     latest = runs["runs"][0]
+    assert latest["run"] == recorded["run"]
     analyst_id = tokens["analyst"].split("_")[1]
     assert latest["agent"] == {"id": analyst_id, "label": "analyst key", "role": "analyst"}
     assert latest["subject"] == PERSON + "hadrik-esterhal" and latest["outcome"] == "flag" and latest["date"] == "2025-06-01"
@@ -195,13 +196,46 @@ def test_runs_are_recorded_with_the_caller_and_hidden_from_queries(client, token
         assert answer.json()["results"]["bindings"] == []
 
 
+def test_only_explicit_runs_are_recorded(client, tokens) -> None:
+    """Viewing a subject's or a program's vetting (the pages do it on every load) records nothing;
+    POSTing the same URL is an explicit run and records it with the caller's key."""
+    subject, program = "person/petra-volkhaven", "program/vsspp"
+
+    def runs(about: str) -> list[dict[str, object]]:
+        return client.get(f"/vetting/runs?subject={about}&limit=1000", headers=auth(tokens)).json()["runs"]  # type: ignore[no-any-return]
+
+    before, program_before = len(runs(subject)), len(runs("unit/bn-72"))
+    for accept in ("application/json", "text/html", "text/csv"):
+        assert client.get(f"/vetting/{subject}?date=2025-06-01", headers=auth(tokens, Accept=accept)).status_code == 200
+    viewed = client.get(f"/vetting/{subject}?date=2025-06-01", headers=auth(tokens)).json()
+    assert viewed["run"] is None and len(runs(subject)) == before
+    page = client.get(f"/vetting/{subject}?date=2025-06-01&format=html", headers=auth(tokens)).text
+    assert "Not recorded" in page
+    assert client.get(f"/programs/{program}/vetting?date=2025-06-01", headers=auth(tokens)).json()["recorded"] is False
+    assert len(runs("unit/bn-72")) == program_before
+
+    recorded = client.post(f"/vetting/{subject}?date=2025-06-01", headers=auth(tokens))
+    assert recorded.status_code == 200 and recorded.json()["outcome"] == viewed["outcome"]
+    after = runs(subject)
+    assert len(after) == before + 1 and after[0]["run"] == recorded.json()["run"] and after[0]["context"] == "api"
+    report = client.post(f"/vetting/{subject}?date=2025-06-01&format=html", headers=auth(tokens)).text
+    assert "run <code" in report and "Not recorded" not in report and len(runs(subject)) == before + 2
+    run_program = client.post(f"/programs/{program}/vetting?date=2025-06-01", headers=auth(tokens)).json()
+    assert run_program["recorded"] is True and len(runs("unit/bn-72")) == program_before + 1
+    assert runs("unit/bn-72")[0]["context"].startswith("program ")
+    # Explicit runs need an analyst too, and a bad value is refused before anything is recorded.
+    assert client.post(f"/vetting/{subject}", headers=auth(tokens, "reader")).status_code == 403
+    assert client.post(f"/vetting/{subject}?date=2025-02-30", headers=auth(tokens)).status_code == 400
+    assert len(runs(subject)) == before + 2
+
+
 def test_rerun_after_new_data_shows_what_changed(tokens) -> None:
     store = open_store(None)
     setup.init_store(store, demo=True)
     token = keys.create_key(store, "analyst", "diff analyst").token
     client = TestClient(create_app(Settings(store=None), store=store))
     headers = {"Authorization": f"Bearer {token}"}
-    assert client.get("/vetting/person/mirela-quorrin?date=2025-06-01", headers=headers).json()["outcome"] == "clear"
+    assert client.post("/vetting/person/mirela-quorrin?date=2025-06-01", headers=headers).json()["outcome"] == "clear"
     add_graph(store, "new-report", f"""
         @prefix ag: <https://w3id.org/actorgraph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
@@ -210,7 +244,7 @@ def test_rerun_after_new_data_shows_what_changed(tokens) -> None:
         <{FICTIONAL}relation/perp-new-raid> a ag:Perpetration ; ag:perpetrator <{UNIT}bn-72> ;
             ag:incident <{FICTIONAL}incident/new-raid> ; ag:status ag:Alleged ; ag:confidence ag:MediumConfidence ;
             prov:wasDerivedFrom <{FICTIONAL}source/vtc-final-report-2022> .""")
-    rerun = client.get("/vetting/person/mirela-quorrin?date=2025-06-01", headers=headers).json()
+    rerun = client.post("/vetting/person/mirela-quorrin?date=2025-06-01", headers=headers).json()
     assert rerun["outcome"] == "flag"  # she commanded bn-72 during the new incident
     change = client.get("/vetting/runs?subject=person/mirela-quorrin", headers=headers).json()["diff"]
     assert change["outcome"] == {"from": "clear", "to": "flag", "changed": True}
