@@ -166,6 +166,17 @@
         status.textContent = String(error.message || error);
         box.setAttribute("data-state", "failed");
       });
+    var record = box.querySelector("button[data-role=record-run]");
+    var runStatus = box.querySelector("[data-role=run-status]");
+    if (record) record.onclick = function () {
+      // An explicit run: POST records it in the audit trail; viewing (GET) never does.
+      runStatus.className = "muted";
+      runStatus.textContent = "Recording…";
+      AG.authFetch(url, { method: "POST", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : problem(response); })
+        .then(function (body) { runStatus.textContent = "Recorded: " + body.outcome + ", run " + body.run; box.setAttribute("data-recorded", body.run); })
+        .catch(function (error) { runStatus.className = "error"; runStatus.textContent = String(error.message || error); });
+    };
     box.querySelectorAll("button[data-download]").forEach(function (button) {
       button.onclick = function () {
         var kind = button.getAttribute("data-download");

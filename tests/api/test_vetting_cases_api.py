@@ -207,3 +207,22 @@ def test_cases_are_out_of_reach_of_sparql(client, tokens, store) -> None:
                              headers={**auth(tokens, who), "Content-Type": "application/sparql-query",
                                       "Accept": "application/sparql-results+json"})
         assert answer.json()["boolean"] is False
+
+
+def test_the_cases_page_renders_its_forms_and_no_case_data(client, tokens) -> None:
+    create(client, tokens, subject="unit/bde-7")
+    hostile = '"><script>alert(1)</script>'
+    page = client.get("/pages/vetting/cases", params={"status": "expired", "subject": hostile, "date": "2025-06-01"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<form id="case-form"' in html and '<form id="case-filter"' in html and "/static/vetting_cases.js" in html
+    for value in ("approve", "approve_with_conditions", "deny", "suspend"):
+        assert f'<option value="{value}">' in html
+    assert '<option value="expired" selected>' in html and 'value="2025-06-01"' in html
+    assert "<script>alert(1)" not in html and "&#34;&gt;&lt;script&gt;" in html
+    # The page is a form around the API: no case, subject label or decision is rendered on the server.
+    assert "7th Mountain Brigade" not in html and "Established perpetration" not in html
+    assert '<option value="bogus" selected>' not in client.get("/pages/vetting/cases?status=bogus").text
+    # The report page offers an explicit run and a decision for the subject it shows.
+    report = client.get("/pages/vetting/report?subject=unit/bde-7&date=2025-06-01").text
+    assert 'data-role="record-run"' in report and "/pages/vetting/cases?subject=unit/bde-7&amp;date=2025-06-01" in report

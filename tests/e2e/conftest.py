@@ -69,7 +69,21 @@ def analyst_key(served_store: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(served_store: Path, analyst_key: str) -> Iterator[str]:
+def reviewer_key(served_store: Path, analyst_key: str) -> str:
+    """A second analyst's key, for a vetting case's sign-off (which the deciding key may not give)."""
+    result = subprocess.run(
+        [str(ACTORGRAPH), "keys", "create", "--role", "analyst", "--name", "e2e reviewer", "--store", str(served_store)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "ACTORGRAPH_STORE": ""},
+        check=True,
+    )
+    return result.stdout.split()[0]
+
+
+@pytest.fixture(scope="session")
+def server(served_store: Path, analyst_key: str, reviewer_key: str) -> Iterator[str]:
     """`actorgraph serve` on a free local port, for the whole session."""
     with served(served_store, log=served_store.parent / "server.log") as (base, _):
         yield base
