@@ -403,11 +403,11 @@ def _from_row(row: ox.QuerySolution) -> Case:
 
 def list_cases(store: GraphStore, *, subject: str | None = None, case_id: str | None = None) -> list[Case]:
     """Cases, newest decision first; those about `subject`, or the one with `case_id`, when given."""
-    substitutions: dict[ox.Variable, ox.NamedNode] = {}
+    substitutions: dict[str, ox.NamedNode] = {}
     if subject:
-        substitutions[ox.Variable("subject")] = ox.NamedNode(subject)
+        substitutions["subject"] = ox.NamedNode(subject)
     if case_id:
-        substitutions[ox.Variable("case")] = ox.NamedNode(CASE_NS + case_id)
+        substitutions["case"] = ox.NamedNode(CASE_NS + case_id)
     rows = store.query(catalog.text("vetting/cases"), substitutions=substitutions or None, default_graph=[CASES_GRAPH],
                        named_graphs=[])
     cases = [_from_row(row) for row in rows]  # type: ignore[union-attr]

@@ -64,7 +64,7 @@ def create(client: TestClient, tokens: dict[str, str], **fields: Any) -> Any:
     return client.post("/vetting/cases", json=body, headers=auth(tokens))
 
 
-def test_cases_need_an_analyst_key(client, tokens) -> None:
+def test_cases_need_an_analyst_key(client: TestClient, tokens: dict[str, str]) -> None:
     case_id = create(client, tokens).json()["id"]
     routes = [("get", "/vetting/cases"), ("get", f"/vetting/cases/{case_id}"), ("post", "/vetting/cases"),
               ("post", f"/vetting/cases/{case_id}/sign-off")]
@@ -75,7 +75,7 @@ def test_cases_need_an_analyst_key(client, tokens) -> None:
     assert client.get("/vetting/cases/" + case_id, headers={"Authorization": "Bearer ag_000000000000_" + "x" * 43}).status_code == 401
 
 
-def test_create_records_the_decision_on_the_engine_result(client, tokens, store) -> None:
+def test_create_records_the_decision_on_the_engine_result(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
     runs_before = len(audit.list_runs(store, UNIT + "bn-72"))
     response = create(client, tokens, decision="approve_with_conditions", conditions="No assistance to the 2nd Company.",
                       policy={"decision_valid_months": 6})
@@ -95,7 +95,7 @@ def test_create_records_the_decision_on_the_engine_result(client, tokens, store)
     assert {k: v for k, v in shown.items() if k != "status_on"} == {k: v for k, v in case.items() if k != "status_on"}
 
 
-def test_sign_off_must_come_from_a_different_key(client, tokens) -> None:
+def test_sign_off_must_come_from_a_different_key(client: TestClient, tokens: dict[str, str]) -> None:
     case_id = create(client, tokens).json()["id"]
     same = client.post(f"/vetting/cases/{case_id}/sign-off", json={"note": "fine"}, headers=auth(tokens))
     assert same.status_code == 403 and "different API key" in same.json()["detail"]
@@ -128,14 +128,14 @@ def test_sign_off_must_come_from_a_different_key(client, tokens) -> None:
     ({"policy": {"decision_valid_months": 0}}, 422, "policy: policy key 'decision_valid_months' must be an integer from 1 to 60"),
     ({"policy": {"lookback": 3}}, 422, "policy: unknown policy key(s): lookback"),
 ])
-def test_bad_requests_name_the_field_and_write_nothing(client, tokens, store, fields, status, text) -> None:
+def test_bad_requests_name_the_field_and_write_nothing(client: TestClient, tokens: dict[str, str], store: EmbeddedStore, fields: dict[str, Any], status: int, text: str) -> None:
     audit_size = store.graph_size(audit.AUDIT_GRAPH)
     response = create(client, tokens, **fields)
     assert response.status_code == status and text in response.json()["detail"], response.text
     assert store.graph_size(CASES_GRAPH) == 0 and store.graph_size(audit.AUDIT_GRAPH) == audit_size
 
 
-def test_malformed_bodies(client, tokens, store) -> None:
+def test_malformed_bodies(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
     headers = {**auth(tokens), "Content-Type": "application/json"}
     assert client.post("/vetting/cases", content=b"{not json", headers=headers).status_code == 400
     assert "JSON object" in client.post("/vetting/cases", content=b"[1, 2]", headers=headers).json()["detail"]
@@ -151,7 +151,7 @@ def add_graph(store: EmbeddedStore, name: str, turtle: str) -> None:
     setup.reason(store)
 
 
-def test_status_filter_re_vetting_after_new_data_and_expiry_edges(client, tokens, store) -> None:
+def test_status_filter_re_vetting_after_new_data_and_expiry_edges(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
     mirela = create(client, tokens, subject="person/mirela-quorrin", decision="approve", justification="No record found.").json()
     ripu = create(client, tokens, subject="unit/ripu").json()
     for case in (mirela, ripu):
@@ -189,7 +189,7 @@ def test_status_filter_re_vetting_after_new_data_and_expiry_edges(client, tokens
     assert client.get("/vetting/cases?status=needs-re-vetting", headers=auth(tokens)).json()["cases"] == []
 
 
-def test_list_and_show_errors(client, tokens) -> None:
+def test_list_and_show_errors(client: TestClient, tokens: dict[str, str]) -> None:
     assert client.get("/vetting/cases?status=open", headers=auth(tokens)).json()["detail"].startswith("status: 'open' is not one of")
     assert client.get("/vetting/cases?on=2025-13-01", headers=auth(tokens)).json()["detail"].startswith("on: ")
     missing = client.get("/vetting/cases/0123456789ab", headers=auth(tokens))
@@ -199,7 +199,7 @@ def test_list_and_show_errors(client, tokens) -> None:
     assert client.get("/vetting/cases", headers=auth(tokens)).json()["cases"] == []
 
 
-def test_cases_are_out_of_reach_of_sparql(client, tokens, store) -> None:
+def test_cases_are_out_of_reach_of_sparql(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
     create(client, tokens)
     assert store.graph_size(CASES_GRAPH) > 0
     for who in ("analyst", "admin"):
@@ -209,7 +209,7 @@ def test_cases_are_out_of_reach_of_sparql(client, tokens, store) -> None:
         assert answer.json()["boolean"] is False
 
 
-def test_the_cases_page_renders_its_forms_and_no_case_data(client, tokens) -> None:
+def test_the_cases_page_renders_its_forms_and_no_case_data(client: TestClient, tokens: dict[str, str]) -> None:
     create(client, tokens, subject="unit/bde-7")
     hostile = '"><script>alert(1)</script>'
     page = client.get("/pages/vetting/cases", params={"status": "expired", "subject": hostile, "date": "2025-06-01"})

@@ -38,7 +38,7 @@ def run(path: Path, *args: str, key: str | None = None) -> subprocess.CompletedP
     return subprocess.run([str(BINARY), "cases", *args, "--store", str(path)], capture_output=True, text=True, timeout=300, env=env)
 
 
-def test_decide_sign_off_list_and_re_vet(disk, tmp_path: Path) -> None:
+def test_decide_sign_off_list_and_re_vet(disk: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     path, tokens = disk
     made = run(path, "create", "person/mirela-quorrin", "--date", "2025-06-01", "--decision", "approve",
                "--justification", "No record found.", "--json", key=tokens["alice"])
@@ -83,7 +83,7 @@ def test_decide_sign_off_list_and_re_vet(disk, tmp_path: Path) -> None:
     assert "EXPIRED" in run(path, "show", case["id"], "--on", case["expires"]).stdout
 
 
-def test_errors_name_the_option(disk) -> None:
+def test_errors_name_the_option(disk: tuple[Path, dict[str, str]]) -> None:
     path, tokens = disk
     base = ("create", "unit/bn-72", "--justification", "Karst Hollow.")
     bad = run(path, *base, "--decision", "maybe", key=tokens["alice"])

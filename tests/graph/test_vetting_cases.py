@@ -4,6 +4,7 @@ day of, day after), the second reviewer's sign-off, and re-vetting after a real 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -15,7 +16,7 @@ from graph.identifiers import UnknownSubject
 from graph.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from graph.vetting import NotVettable
-from graph.vetting_cases_review import STATUSES, parse_status, review, status_of
+from graph.vetting_cases_review import STATUSES, CaseView, parse_status, review, status_of
 from graph.vetting_policy import DEFAULT_POLICY, policy_from_dict
 from ontology.namespaces import FICTIONAL, graph_iri
 
@@ -32,17 +33,17 @@ def store() -> EmbeddedStore:
     return built
 
 
-def decide(store: EmbeddedStore, subject: str, decision: str = "deny", now: datetime = JUNE_1, **kwargs: object) -> cases.Case:
-    values: dict[str, object] = {"justification": "Established perpetration of the Karst Hollow massacre.", **kwargs}
+def decide(store: EmbeddedStore, subject: str, decision: object = "deny", now: datetime = JUNE_1, **kwargs: Any) -> cases.Case:
+    values: dict[str, Any] = {"justification": "Established perpetration of the Karst Hollow massacre.", **kwargs}
     return cases.create(store, sparql.dataset_for(store), subject, agent=ALICE, decision=decision, on=date(2025, 6, 1),
-                        policy=DEFAULT_POLICY, now=now, **values)  # type: ignore[arg-type]
+                        policy=DEFAULT_POLICY, now=now, **values)
 
 
-def views(store: EmbeddedStore, on: date) -> dict[str, object]:
+def views(store: EmbeddedStore, on: date) -> dict[str, CaseView]:
     return {v.case.id: v for v in review(store, sparql.dataset_for(store), cases.list_cases(store), on=on)}
 
 
-def test_a_case_records_the_engine_result_the_decision_and_who_decided(store) -> None:
+def test_a_case_records_the_engine_result_the_decision_and_who_decided(store: EmbeddedStore) -> None:
     runs_before = len(audit.list_runs(store, UNIT + "bn-72"))
     case = decide(store, UNIT + "bn-72", "approve_with_conditions", conditions="No assistance to the 2nd Company.")
     stored = cases.get(store, case.id)
@@ -64,7 +65,7 @@ def test_a_case_records_the_engine_result_the_decision_and_who_decided(store) ->
     assert cases.CASES_GRAPH not in sparql.dataset_for(store).graphs and store.graph_size(cases.CASES_GRAPH) > 0
 
 
-def test_knowledge_date_is_kept(store) -> None:
+def test_knowledge_date_is_kept(store: EmbeddedStore) -> None:
     case = decide(store, UNIT + "efg-coy", as_known_on=date(2009, 12, 31))
     assert cases.get(store, case.id).as_known_on == "2009-12-31"
 
@@ -80,17 +81,17 @@ def test_expiry_follows_the_policy(decided: date, months: int, expires: date) ->
     assert cases.expiry(decided, policy) == expires
 
 
-def test_expiry_edges_day_before_of_and_after(store) -> None:
+def test_expiry_edges_day_before_of_and_after(store: EmbeddedStore) -> None:
     case = decide(store, UNIT + "bn-72")
     assert case.expires == "2026-06-01"
     cases.sign_off(store, case.id, agent=BOB, now=datetime(2025, 6, 2, tzinfo=timezone.utc))
-    assert views(store, date(2026, 5, 31))[case.id].status == "in-force"  # type: ignore[attr-defined]
-    assert views(store, date(2026, 6, 1))[case.id].status == "expired"  # type: ignore[attr-defined]
-    assert views(store, date(2026, 6, 2))[case.id].status == "expired"  # type: ignore[attr-defined]
-    assert views(store, date(2026, 6, 1))[case.id].change is None  # an expired case is not run again  # type: ignore[attr-defined]
+    assert views(store, date(2026, 5, 31))[case.id].status == "in-force"
+    assert views(store, date(2026, 6, 1))[case.id].status == "expired"
+    assert views(store, date(2026, 6, 2))[case.id].status == "expired"
+    assert views(store, date(2026, 6, 1))[case.id].change is None  # an expired case is not run again
 
 
-def test_a_shorter_expiry_and_a_policy_validity(store) -> None:
+def test_a_shorter_expiry_and_a_policy_validity(store: EmbeddedStore) -> None:
     short = decide(store, UNIT + "bn-72", expires="2025-12-01")
     assert short.expires == "2025-12-01"
     six = cases.create(store, sparql.dataset_for(store), UNIT + "bde-7", agent=ALICE, decision="suspend", justification="Awaiting the inquiry.",
@@ -111,7 +112,7 @@ def test_a_shorter_expiry_and_a_policy_validity(store) -> None:
     ({"decision": "approve", "justification": 42}, "justification", "must be text"),
     ({"decision": "approve", "justification": "x" * 10_001}, "justification", "at most 10,000 characters"),
 ])
-def test_bad_requests_name_the_field_and_write_nothing(store, values: dict[str, object], field: str, text: str) -> None:
+def test_bad_requests_name_the_field_and_write_nothing(store: EmbeddedStore, values: dict[str, Any], field: str, text: str) -> None:
     audit_size = store.graph_size(audit.AUDIT_GRAPH)
     with pytest.raises(cases.CaseError) as error:
         decide(store, UNIT + "bn-72", **values)
@@ -124,7 +125,7 @@ def test_decision_spellings_are_forgiving() -> None:
     assert cases.check_decision("approve-with-conditions", "x", "y")[0] == "approve_with_conditions"
 
 
-def test_unknown_or_unvettable_subject_writes_nothing(store) -> None:
+def test_unknown_or_unvettable_subject_writes_nothing(store: EmbeddedStore) -> None:
     with pytest.raises(UnknownSubject):
         decide(store, UNIT + "no-such-unit")
     with pytest.raises(NotVettable):
@@ -132,7 +133,7 @@ def test_unknown_or_unvettable_subject_writes_nothing(store) -> None:
     assert store.graph_size(cases.CASES_GRAPH) == 0
 
 
-def test_sign_off_needs_a_second_key_once_and_before_expiry(store) -> None:
+def test_sign_off_needs_a_second_key_once_and_before_expiry(store: EmbeddedStore) -> None:
     case = decide(store, UNIT + "bn-72")
     size = store.graph_size(cases.CASES_GRAPH)
     with pytest.raises(cases.SameReviewer, match="different API key"):
@@ -178,53 +179,54 @@ def add_graph(store: EmbeddedStore, name: str, turtle: str) -> None:
     setup.reason(store)
 
 
-def test_new_data_that_changes_the_result_asks_for_re_vetting(store) -> None:
+def test_new_data_that_changes_the_result_asks_for_re_vetting(store: EmbeddedStore) -> None:
     mirela = decide(store, PERSON + "mirela-quorrin", "approve", justification="No record found.")
     untouched = decide(store, UNIT + "ripu", "deny")  # nothing about the new raid reaches it
     cases.sign_off(store, mirela.id, agent=BOB, now=JUNE_1)
     cases.sign_off(store, untouched.id, agent=BOB, now=JUNE_1)
     on = date(2025, 7, 1)
     before = views(store, on)
-    assert before[mirela.id].status == before[untouched.id].status == "in-force"  # type: ignore[attr-defined]
-    assert before[mirela.id].as_dict()["needs_re_vetting"] is False  # type: ignore[attr-defined]
+    assert before[mirela.id].status == before[untouched.id].status == "in-force"
+    assert before[mirela.id].as_dict()["needs_re_vetting"] is False
     runs = len(audit.list_runs(store, PERSON + "mirela-quorrin"))
 
     add_graph(store, "new-report", NEW_RAID)  # she commanded bn-72 on the day of the new raid
 
     after = views(store, on)
-    changed = after[mirela.id].as_dict()  # type: ignore[attr-defined]
+    changed = after[mirela.id].as_dict()
     assert changed["status"] == "needs-re-vetting" and changed["needs_re_vetting"] is True
     assert changed["changes"]["outcome"] == {"from": "clear", "to": "flag", "changed": True}
     assert [f["rule"] for f in changed["changes"]["findings_added"]] == ["command"]
     assert "Highland raid" in changed["changes"]["findings_added"][0]["summary"]
     assert changed["changes"]["findings_removed"] == [] and changed["changes"]["data_changed"] is True
     # New data that does not change a subject's result leaves its case in force.
-    assert after[untouched.id].status == "in-force" and after[untouched.id].change.data_changed  # type: ignore[attr-defined]
+    assert after[untouched.id].status == "in-force" and after[untouched.id].change is not None
+    assert after[untouched.id].change.data_changed  # type: ignore[union-attr]
     # Looking at cases is not a vetting run.
     assert len(audit.list_runs(store, PERSON + "mirela-quorrin")) == runs
     # An expired case is listed as expired, not re-vetted, even though its result changed.
-    assert views(store, date(2026, 6, 1))[mirela.id].status == "expired"  # type: ignore[attr-defined]
+    assert views(store, date(2026, 6, 1))[mirela.id].status == "expired"
 
 
-def test_removed_findings_and_a_vanished_subject_ask_for_re_vetting(store) -> None:
+def test_removed_findings_and_a_vanished_subject_ask_for_re_vetting(store: EmbeddedStore) -> None:
     add_graph(store, "new-report", NEW_RAID)
     mirela = decide(store, PERSON + "mirela-quorrin", "deny")
     store.drop_graph(ox.NamedNode(graph_iri("new-report")))
     setup.reason(store)
-    change = views(store, date(2025, 7, 1))[mirela.id].as_dict()["changes"]  # type: ignore[attr-defined]
+    change = views(store, date(2025, 7, 1))[mirela.id].as_dict()["changes"]
     assert change["outcome"] == {"from": "flag", "to": "clear", "changed": True}
     assert [f["rule"] for f in change["findings_removed"]] == ["command"] and change["findings_added"] == []
     gone = cases.Case(**{**cases.get(store, mirela.id).__dict__, "subject": UNIT + "disbanded-unit"})
     view = review(store, sparql.dataset_for(store), [gone], on=date(2025, 7, 1))[0]
-    assert view.status == "needs-re-vetting" and "no longer be vetted" in (view.change.error or "")  # type: ignore[union-attr]
+    assert view.status == "needs-re-vetting" and view.change is not None and "no longer be vetted" in (view.change.error or "")
 
 
-def test_a_newer_case_supersedes_the_older_one(store) -> None:
+def test_a_newer_case_supersedes_the_older_one(store: EmbeddedStore) -> None:
     first = decide(store, UNIT + "bn-72")
     second = decide(store, UNIT + "bn-72", "suspend", now=datetime(2025, 6, 2, tzinfo=timezone.utc))
     listed = views(store, date(2025, 7, 1))
-    assert listed[first.id].status == "superseded" and listed[first.id].superseded_by == second.id  # type: ignore[attr-defined]
-    assert listed[second.id].status == "awaiting-sign-off"  # type: ignore[attr-defined]
+    assert listed[first.id].status == "superseded" and listed[first.id].superseded_by == second.id
+    assert listed[second.id].status == "awaiting-sign-off"
     assert [c.id for c in cases.list_cases(store, subject=UNIT + "bn-72")] == [second.id, first.id]
 
 
