@@ -1,8 +1,11 @@
 """The vetting cases page in a browser: an analyst records a decision, the same key is refused
-the sign-off with the API's reason, and a second analyst's key signs it off."""
+the sign-off with the API's reason, and a second analyst's key signs it off. And the report page:
+viewing records nothing, its button records an explicit run."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from typing import Any
 
 
@@ -55,3 +58,27 @@ def test_decide_refuse_same_key_and_sign_off(page: Any, analyst_key: str, review
     page.click("#case-filter button[type=submit]")
     page.wait_for_selector("#case-list p.muted")
     assert page.locator("#case-list").inner_text() == "No cases."
+
+
+def test_viewing_a_report_records_nothing_until_asked(page: Any, analyst_key: str, server: str) -> None:
+    def runs() -> list[dict[str, Any]]:
+        request = urllib.request.Request(server + "/vetting/runs?subject=unit/bn-45-integrated&limit=1000",
+                                         headers={"Authorization": f"Bearer {analyst_key}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)["runs"]  # type: ignore[no-any-return]
+
+    before = len(runs())
+    page.goto("/")
+    use_key(page, analyst_key)
+    page.goto("/pages/vetting/report?subject=unit/bn-45-integrated&date=2025-06-01")
+    page.wait_for_selector("#vetting-report[data-state=loaded]", timeout=60_000)
+    page.reload()  # a colleague opening the link, or a reload: still nothing recorded
+    page.wait_for_selector("#vetting-report[data-state=loaded]", timeout=60_000)
+    assert "Not recorded" in page.frame_locator("iframe.report-frame").locator("body").inner_text()
+    assert len(runs()) == before
+    page.click("button[data-role=record-run]")
+    page.wait_for_selector("#vetting-report[data-recorded]", timeout=60_000)
+    recorded = page.locator("#vetting-report").get_attribute("data-recorded")
+    after = runs()
+    assert len(after) == before + 1 and after[0]["run"] == recorded
+    assert "Recorded: flag" in page.locator("[data-role=run-status]").inner_text()
