@@ -182,7 +182,7 @@ def create(
 
 def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: object = None, now: datetime | None = None) -> Case:
     """The second reviewer's sign-off. It must come from another key than the decision's, once,
-    before the decision expires. Raises CaseNotFound, SameReviewer, CaseConflict, CaseError."""
+    before the decision expires, on the newest case about the subject. Raises CaseNotFound, SameReviewer, CaseConflict, CaseError."""
     text = clean_text(note, "note", required=False)
     now = now or datetime.now(timezone.utc)
     with WRITE_LOCK:  # the check and the write are one step: two sign-offs cannot both land
@@ -195,6 +195,9 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
                                f"({agent.label}) took this decision")
         if now.date() >= date.fromisoformat(case.expires):
             raise CaseConflict(f"case {case.id} expired on {case.expires}: vet the subject again and open a new case")
+        newer = [c for c in list_cases(store, subject=case.subject) if moment(c.decided_at) > moment(case.decided_at)]
+        if newer:
+            raise CaseConflict(f"case {case.id} was superseded by case {newer[0].id} about the same subject: sign that one off")
         node = ox.NamedNode(case.iri)
         triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
             (node, _ag("signedOffBy"), agent.iri),

@@ -10,7 +10,7 @@ Every route needs the analyst role. A case is a judgement about a named person o
 anonymous reads one; deciding and signing off are attributed to the caller's API key (an analyst
 always has one), which is how the second review is told apart from the first. Errors name the
 field: 422 for a wrong value, 404 for an unknown case or subject, 403 for a sign-off by the
-deciding key, 409 for a case already signed off or expired.
+deciding key, 409 for a case already signed off, expired or superseded.
 
 This module is included before api/routers/vetting.py (routers are included in name order), so
 /vetting/cases is not taken for a subject called "cases" by GET /vetting/{id}.

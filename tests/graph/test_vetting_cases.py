@@ -228,6 +228,9 @@ def test_a_newer_case_supersedes_the_older_one(store: EmbeddedStore) -> None:
     assert listed[first.id].status == "superseded" and listed[first.id].superseded_by == second.id
     assert listed[second.id].status == "awaiting-sign-off"
     assert [c.id for c in cases.list_cases(store, subject=UNIT + "bn-72")] == [second.id, first.id]
+    with pytest.raises(cases.CaseConflict, match=f"superseded by case {second.id}"):
+        cases.sign_off(store, first.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=timezone.utc))
+    assert cases.sign_off(store, second.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=timezone.utc)).signed_off_by == BOB
 
 
 def test_status_precedence() -> None:
