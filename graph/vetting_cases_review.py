@@ -119,15 +119,16 @@ def _compare(case: Case, result: FindingSet, version: audit.DataVersion) -> Chan
 
 
 def recheck(store: GraphStore, dataset: Dataset, case: Case, *, show_restricted: bool = True, budget: float | None = None,
-            version: audit.DataVersion | None = None) -> Change:
-    """Run the engine again for the case's subject, vetting date and policy, on all data now."""
+            version: audit.DataVersion | None = None, facts: Facts | None = None) -> Change:
+    """Run the engine again for the case's subject, vetting date and policy, on all data now.
+    `facts` may be shared between cases: it holds no policy, only what the store says."""
     version = version or audit.data_version(store, dataset)
     try:
         policy = policy_from_dict(case.policy)
     except (PolicyError, TypeError) as error:
         return Change(case.outcome, None, "", {}, version.digest != case.data_version_digest,
                       error=f"the case's policy can no longer be applied: {error}")
-    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
+    facts = facts or Facts(store, dataset, show_restricted=show_restricted, budget=budget)
     try:
         result = vet(store, dataset, case.subject, on=date.fromisoformat(case.date), policy=policy, facts=facts)
     except (UnknownSubject, NotVettable) as error:
@@ -140,19 +141,21 @@ def review(store: GraphStore, dataset: Dataset, cases: list[Case], *, on: date, 
            budget: float | None = None, superseding: list[Case] | None = None) -> list[CaseView]:
     """The status of each case on `on`. A case is superseded by the newest case about its subject
     (among `superseding`, by default `cases` themselves); only the cases that still stand are run
-    through the engine again."""
+    through the engine again, sharing one fact cache (commanders, incidents and sources common to
+    several subjects are read once) and one time budget."""
     newest: dict[str, Case] = {}
     for other in superseding if superseding is not None else cases:
         if other.subject not in newest or moment(other.decided_at) > moment(newest[other.subject].decided_at):
             newest[other.subject] = other
     version = audit.data_version(store, dataset)
+    facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
     views = []
     for case in cases:
         latest = newest.get(case.subject)
         superseded_by = latest.id if latest is not None and moment(latest.decided_at) > moment(case.decided_at) else None
         change = None
         if superseded_by is None and on < date.fromisoformat(case.expires):
-            change = recheck(store, dataset, case, show_restricted=show_restricted, budget=budget, version=version)
+            change = recheck(store, dataset, case, version=version, facts=facts)
         views.append(CaseView(case, status_of(case, on, superseded_by=superseded_by, change=change), on.isoformat(),
                               superseded_by, change))
     return views
