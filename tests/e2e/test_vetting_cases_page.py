@@ -82,3 +82,18 @@ def test_viewing_a_report_records_nothing_until_asked(page: Any, analyst_key: st
     after = runs()
     assert len(after) == before + 1 and after[0]["run"] == recorded
     assert "Recorded: flag" in page.locator("[data-role=run-status]").inner_text()
+
+
+def test_hostile_labels_and_justifications_stay_text(page: Any, analyst_key: str) -> None:
+    page.goto("/pages/vetting/cases?subject=group/xss-militia&date=2025-06-01")
+    use_key(page, analyst_key)
+    payload = '<img src=x onerror="window.__xss=true">'
+    page.fill("#case-form textarea[name=justification]", payload)
+    page.click("#case-form button[type=submit]")
+    detail = page.locator("#case-detail[data-status]")
+    detail.wait_for(timeout=60_000)
+    text = detail.inner_text()
+    assert "<script>window.__xss=true</script>Xss Militia" in text and payload in text
+    page.wait_for_selector("#case-table tr[data-case]")
+    assert "<script>window.__xss=true</script>Xss Militia" in page.locator("#case-table").inner_text()
+    assert page.evaluate("window.__xss") is None and page.locator("#case-detail img, #case-table img").count() == 0
