@@ -14,7 +14,7 @@ https://w3id.org/actorgraph/graph/audit as
         ag:dataVersion "{json}" ; ag:dataVersionDigest "..." ;
         ag:outcome "flag" ; ag:reason "..." ;
         ag:findingsDigest "..." ; ag:findingsSummary "{json}" ; ag:findingCount n ;
-        ag:runContext "api" | "cli" | "program <iri>" | "screening" .
+        ag:runContext "api" | "cli" | "program <iri>" | "screening" | "case <id>" | "cli case <id>" .
 
 The graph is never registered as a data graph, so it is in no query dataset: readers (and the
 SPARQL endpoint) never see it; analysts and admins read it through GET /vetting/runs, which reads

@@ -144,17 +144,18 @@ def create(
 ) -> Case:
     """Vet `subject` now (an explicit run, recorded in the audit trail) and record the decision
     taken on that result. Every value is checked before anything runs or is written; the run and
-    the case land in one transaction. Raises CaseError, and the engine's UnknownSubject and
-    NotVettable."""
+    the case land in one transaction, the run's context naming the case ("case 3f9a1c0b7d2e").
+    Raises CaseError, and the engine's UnknownSubject and NotVettable."""
     value, condition_text, reason = check_decision(decision, conditions, justification)
     now = now or datetime.now(timezone.utc)
     expires_on = expiry(now.date(), policy, expires)
     facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget, as_known_on=as_known_on)
     result = vet(store, dataset, subject, on=on, policy=policy, facts=facts)
     version = audit.data_version(store, dataset)
-    run, run_quads = audit.prepare(result, agent=agent, version=version, started=now, context=context)
+    case_id = secrets.token_hex(6)
+    run, run_quads = audit.prepare(result, agent=agent, version=version, started=now, context=f"{context} {case_id}")
     case = Case(
-        id=secrets.token_hex(6),
+        id=case_id,
         subject=result.subject,
         subject_label=result.subject_label,
         date=result.date,

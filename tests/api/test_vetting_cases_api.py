@@ -90,7 +90,7 @@ def test_create_records_the_decision_on_the_engine_result(client: TestClient, to
     assert case["expires"] == add_months(decided, 6).isoformat()  # the request's policy sets the validity
     assert (case["status"], case["signed_off"], case["sign_off"], case["needs_re_vetting"]) == ("awaiting-sign-off", False, None, False)
     runs = audit.list_runs(store, UNIT + "bn-72")
-    assert len(runs) == runs_before + 1 and runs[0].iri == case["engine"]["run"] and runs[0].context == "case"
+    assert len(runs) == runs_before + 1 and runs[0].iri == case["engine"]["run"] and runs[0].context == f"case {case['id']}"
     shown = client.get(f"/vetting/cases/{case['id']}", headers=auth(tokens)).json()
     assert {k: v for k, v in shown.items() if k != "status_on"} == {k: v for k, v in case.items() if k != "status_on"}
 
