@@ -2,7 +2,7 @@
 
     actorgraph cases create unit/bn-72 --decision deny --justification "..." --key $KEY
     actorgraph cases list --status needs-re-vetting         what new data changed since the decision
-    actorgraph cases show 3f9a1c0b7d2e --json
+    actorgraph cases show 3f9a1c0b7d2e --json               (--html: the printable record)
     actorgraph cases sign-off 3f9a1c0b7d2e --key $OTHER_KEY --note "..."
 
 Reading cases is the operator's business, as for `vetting-runs`. Deciding and signing off are not:
@@ -178,6 +178,7 @@ def show(
     on: OnOption = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_html: Annotated[bool, typer.Option("--html", help="Print the printable HTML record, to file with the decision.")] = False,
 ) -> None:
     """One case: the engine's result it rests on, the decision, sign-off, expiry and what changed."""
     day = _day(on, "--on") or date.today()
@@ -188,6 +189,12 @@ def show(
             raise fail(str(error)) from None
         view = review(graph_store, sparql.dataset_for(graph_store), [case], on=day,
                       superseding=cases.list_cases(graph_store, subject=case.subject))[0]
+    if as_html:
+        # Imported here: rendering HTML is the only reason this command needs the templates.
+        from api.templating import templates
+
+        typer.echo(templates.env.get_template("vetting_case.html").render(view=view, case=view.case))
+        return
     _print(view, as_json)
 
 

@@ -3,7 +3,8 @@
     POST /vetting/cases                       vet the subject now and record the decision on that result
     GET  /vetting/cases                       cases, with ?status= (needs-re-vetting, awaiting-sign-off,
                                               in-force, expired, superseded), ?subject= and ?on=
-    GET  /vetting/cases/{case_id}             one case, with its status and what changed since
+    GET  /vetting/cases/{case_id}             one case, with its status and what changed since (JSON, or
+                                              a printable HTML record)
     POST /vetting/cases/{case_id}/sign-off    the second reviewer's sign-off (another API key)
 
 Every route needs the analyst role. A case is a judgement about a named person or unit, so nobody
@@ -23,12 +24,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of
 from api.security import Caller, Role, require
+from api.templating import templates
 from graph import audit
 from graph import vetting_cases as cases
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
@@ -237,11 +239,17 @@ async def show_case(
     case_id: str,
     caller: Analyst,
     on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).")] = None,
-) -> JSONResponse:
+    fmt: Annotated[str | None, Query(alias="format", description="json or html (default: by Accept).")] = None,
+) -> Response:
     """The case: the engine's result it rests on, the decision, who decided and signed off, its
-    expiry, its status, and what new data changed since."""
+    expiry, its status, and what new data changed since. As JSON, or as a printable HTML record
+    (Accept: text/html or ?format=html) to file with the decision."""
+    if fmt not in (None, "json", "html"):
+        raise HTTPException(status_code=400, detail=f"format: {fmt!r} is not one of json, html")
     day = _on(on)
     view = await run_in_threadpool(lambda: _view(request, caller, _case_or_404(request, case_id), day))
+    if fmt == "html" or (fmt is None and "text/html" in request.headers.get("accept", "")):
+        return templates.TemplateResponse(request, "vetting_case.html", {"view": view, "case": view.case})
     return JSONResponse(view.as_dict())
 
 

@@ -21,6 +21,14 @@
     });
   }
 
+  function save(blob, name) {
+    var link = el("a", { href: "/", download: name });
+    link.href = URL.createObjectURL(blob);
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
   function json(response) { return response.ok ? response.json() : problem(response); }
 
   function badge(kind, value) {
@@ -73,7 +81,14 @@
       detail.appendChild(el("h3", {}, "Needs re-vetting: what new data changed"));
       detail.appendChild(changeList(c.changes));
     }
-    detail.appendChild(el("p", {}, el("a", { href: "/pages/vetting/report?subject=" + encodeURIComponent(c.subject) + "&date=" + encodeURIComponent(c.date) }, "Today's vetting report for this subject")));
+    var record = el("button", { type: "button", "data-role": "download-record" }, "Download the case record (HTML)");
+    record.addEventListener("click", function () {
+      AG.authFetch("/vetting/cases/" + encodeURIComponent(c.id) + "?format=html", { headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.blob() : problem(response); })
+        .then(function (blob) { save(blob, "vetting-case-" + c.id + ".html"); })
+        .catch(function (error) { detail.appendChild(el("p", { class: "error" }, String(error.message || error))); });
+    });
+    detail.appendChild(el("p", {}, el("a", { href: "/pages/vetting/report?subject=" + encodeURIComponent(c.subject) + "&date=" + encodeURIComponent(c.date) }, "Today's vetting report for this subject"), " ", record));
     if (!c.sign_off && !c.expired && !c.superseded_by) {
       var form = el("form", { class: "inline-form", "data-role": "sign-off" },
         el("label", {}, "Note (optional)", el("input", { name: "note", size: "50" })),

@@ -226,3 +226,22 @@ def test_the_cases_page_renders_its_forms_and_no_case_data(client: TestClient, t
     # The report page offers an explicit run and a decision for the subject it shows.
     report = client.get("/pages/vetting/report?subject=unit/bde-7&date=2025-06-01").text
     assert 'data-role="record-run"' in report and "/pages/vetting/cases?subject=unit/bde-7&amp;date=2025-06-01" in report
+
+
+def test_printable_case_record_escapes_and_is_complete(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
+    hostile = '<script>alert("owned")</script>'
+    case = create(client, tokens, decision="approve_with_conditions", conditions=f"Only {hostile} units",
+                  justification=f"Because {hostile}").json()
+    client.post(f"/vetting/cases/{case['id']}/sign-off", json={"note": "<img src=x onerror=alert(1)>"}, headers=auth(tokens, "second"))
+    for response in (client.get(f"/vetting/cases/{case['id']}?format=html", headers=auth(tokens)),
+                     client.get(f"/vetting/cases/{case['id']}", headers={**auth(tokens), "Accept": "text/html"})):
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+        page = response.text
+        assert hostile not in page and "<img src=x" not in page
+        assert "Because &lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
+        for expected in (f"Vetting case {case['id']}: 72nd Mountain Battalion (Veldoria)", 'data-status="in-force"',
+                         "approve with conditions", 'class="outcome flag"', "Karst Hollow", case["engine"]["run"],
+                         "second reviewer (key", "analyst key (key", case["expires"], "@media print"):
+            assert expected in page, expected
+    assert client.get(f"/vetting/cases/{case['id']}?format=pdf", headers=auth(tokens)).json()["detail"].startswith("format: ")
+    assert client.get(f"/vetting/cases/{case['id']}?format=html", headers=auth(tokens, "reader")).status_code == 403

@@ -81,6 +81,8 @@ def test_decide_sign_off_list_and_re_vet(disk: tuple[Path, dict[str, str]], tmp_
     shown = run(path, "show", case["id"])
     assert "NEEDS RE-VETTING: the engine now says flag, was clear" in shown.stdout and "+ " in shown.stdout
     assert "EXPIRED" in run(path, "show", case["id"], "--on", case["expires"]).stdout
+    record = run(path, "show", case["id"], "--html").stdout
+    assert "<html" in record and f"Vetting case {case['id']}: Mirela Quorrin" in record and 'data-status="needs-re-vetting"' in record
 
 
 def test_errors_name_the_option(disk: tuple[Path, dict[str, str]]) -> None:
