@@ -140,6 +140,10 @@ def clean_text(value: object, name: str, *, required: bool) -> str | None:
         return None
     if not isinstance(value, str):
         raise CaseError(name, f"must be text, not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate from JSON: the store keeps only real text
+        raise CaseError(name, f"not valid text at character {error.start + 1}") from None
     if len(value) > MAX_TEXT:
         raise CaseError(name, f"at most {MAX_TEXT:,} characters ({len(value):,} given)")
     return value.strip()

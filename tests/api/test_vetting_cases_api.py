@@ -140,6 +140,8 @@ def test_malformed_bodies(client: TestClient, tokens: dict[str, str], store: Emb
     assert client.post("/vetting/cases", content=b"{not json", headers=headers).status_code == 400
     assert "JSON object" in client.post("/vetting/cases", content=b"[1, 2]", headers=headers).json()["detail"]
     assert client.post("/vetting/cases", content=b"", headers=headers).status_code == 422
+    surrogate = client.post("/vetting/cases", content=b'{"subject": "unit/bn-72", "decision": "deny", "justification": "a\\ud800"}', headers=headers)
+    assert surrogate.status_code == 422 and surrogate.json()["detail"] == "justification: not valid text at character 2"
     big = client.post("/vetting/cases", content=b'{"justification": "' + b"x" * 70_000 + b'"}', headers=headers)
     assert big.status_code == 413 and big.json()["detail"].startswith("body: ")
     assert store.graph_size(CASES_GRAPH) == 0
