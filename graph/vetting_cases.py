@@ -178,6 +178,9 @@ def create(
     )
     with WRITE_LOCK:
         store.add([*run_quads, *_case_quads(case, now)])
+        # A decision is taken once, by a person: made durable now (unlike a vetting run, which
+        # a rerun reproduces), at the cost of one flush per decision.
+        store.flush()
     return case
 
 
@@ -208,6 +211,7 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
         if text:
             triples.append((node, _ag("signOffNote"), ox.Literal(text)))
         store.add([ox.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples])
+        store.flush()
     case.signed_off_by, case.signed_off_at, case.sign_off_note = agent, _iso(now), text
     return case
 
