@@ -17,7 +17,7 @@ from graph.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from graph.vetting import NotVettable
 from graph.vetting_cases_review import STATUSES, CaseView, parse_status, review, status_of
-from graph.vetting_policy import DEFAULT_POLICY, policy_from_dict
+from graph.vetting_policy import DEFAULT_POLICY, PolicyError, policy_from_dict
 from ontology.namespaces import FICTIONAL, graph_iri
 
 UNIT, PERSON = FICTIONAL + "unit/", FICTIONAL + "person/"
@@ -241,3 +241,11 @@ def test_status_precedence() -> None:
     assert status_of(case, date(2025, 7, 1)) == "awaiting-sign-off"
     assert status_of(case, date(2025, 7, 1), superseded_by="1" * 12) == "superseded"
     assert status_of(case, date(2026, 6, 1)) == "expired"
+
+
+@pytest.mark.parametrize("value", [0, 61, 12.0, True, "12"])
+def test_the_policy_validity_is_checked(value: object) -> None:
+    with pytest.raises(PolicyError, match="decision_valid_months"):
+        policy_from_dict({"decision_valid_months": value})
+    assert policy_from_dict({"decision_valid_months": 60}).decision_valid_months == 60
+    assert DEFAULT_POLICY.decision_valid_months == 12 and DEFAULT_POLICY.as_dict()["decision_valid_months"] == 12
