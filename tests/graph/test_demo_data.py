@@ -21,12 +21,14 @@ ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
 def count(store: EmbeddedStore, where: str, graphs: list[ox.NamedNode]) -> int:
     # GRAPH <demo> inside `where` needs the demo graph among the named graphs too.
-    rows = list(store.query(PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY]))
-    return int(rows[0]["n"].value)
+    rows = store.query(PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
+    assert isinstance(rows, ox.QuerySolutions)
+    return int(next(iter(rows))["n"].value)
 
 
 def subjects(store: EmbeddedStore, where: str, graphs: list[ox.NamedNode]) -> list[str]:
     rows = store.query(PREFIXES + f"SELECT DISTINCT ?x WHERE {{ {where} }} ORDER BY ?x", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
+    assert isinstance(rows, ox.QuerySolutions)
     return [row["x"].value for row in rows]
 
 
@@ -69,17 +71,94 @@ def test_every_relation_incident_actor_and_program_cites_a_complete_source(demo_
     assert dangling == []
 
 
+# The safety rule for naming people: a sourced court conviction, or a sourced listing under a UN
+# Security Council regime or a state's (or regional body's) own sanctions regime. A domestic
+# proscription, an "other" regime or a listing with no regime type does not qualify: states list
+# their opponents too, and such a listing says nothing a vetter can stand behind about the person.
+QUALIFYING_REGIMES = ("UNSecurityCouncilRegime", "UnilateralHumanRightsRegime", "UnilateralCounterTerrorismRegime")
+UNJUSTIFIED_PEOPLE = (
+    "?x a ag:Person . "
+    "FILTER NOT EXISTS { ?j a ag:JudicialOutcome ; ag:concerns ?x ; ag:judicialOutcome ag:Convicted ; prov:wasDerivedFrom ?s1 . ?s1 a ag:Source } "
+    "FILTER NOT EXISTS { ?l a ag:SanctionsListing ; ag:listedParty ?x ; ag:regimeType ?regime ; prov:wasDerivedFrom ?s2 . ?s2 a ag:Source . "
+    "VALUES ?regime { " + " ".join(f"ag:{r}" for r in QUALIFYING_REGIMES) + " } }"
+)
+
+
 def test_real_data_names_only_convicted_or_sanctioned_people(demo_store: EmbeddedStore) -> None:
-    """The safety rule: an individual appears only where a court convicted them or a sanctions list
-    names them, and the record of that conviction or listing is in the data with its source."""
-    unjustified = subjects(
-        demo_store,
-        "?x a ag:Person . "
-        "FILTER NOT EXISTS { ?j a ag:JudicialOutcome ; ag:concerns ?x ; ag:judicialOutcome ag:Convicted ; prov:wasDerivedFrom ?s1 } "
-        "FILTER NOT EXISTS { ?l a ag:SanctionsListing ; ag:listedParty ?x ; prov:wasDerivedFrom ?s2 }",
-        [DEMO],
-    )
-    assert unjustified == []
+    """The safety rule: an individual appears only where a court convicted them or a UN or national
+    sanctions regime lists them, and the record of that conviction or listing is in the data with
+    its source."""
+    people = count(demo_store, "?x a ag:Person", [DEMO])
+    assert people >= 9, people  # the nine people the Special Court convicted: the rule has work to do
+    assert subjects(demo_store, UNJUSTIFIED_PEOPLE, [DEMO]) == []
+
+
+# Each person is named for what the case shows; "bad-" people must be reported, "ok-" ones not.
+NAMING_RULE_FIXTURE = """@prefix ag: <https://w3id.org/actorgraph/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix ex: <urn:naming-rule:> .
+
+ex:src a ag:Source ; dcterms:title "A source" ; dcterms:publisher "A publisher" .
+ex:court a ag:Organization .
+
+ex:ok-convicted a ag:Person .
+ex:j1 a ag:JudicialOutcome ; ag:concerns ex:ok-convicted ; ag:court ex:court ; ag:judicialOutcome ag:Convicted ; prov:wasDerivedFrom ex:src .
+
+ex:ok-un-listed a ag:Person .
+ex:l1 a ag:SanctionsListing ; ag:listedParty ex:ok-un-listed ; ag:regimeType ag:UNSecurityCouncilRegime ; prov:wasDerivedFrom ex:src .
+
+ex:ok-national-human-rights a ag:Person .
+ex:l2 a ag:SanctionsListing ; ag:listedParty ex:ok-national-human-rights ; ag:regimeType ag:UnilateralHumanRightsRegime ; prov:wasDerivedFrom ex:src .
+
+ex:ok-national-counter-terrorism a ag:Person .
+ex:l3 a ag:SanctionsListing ; ag:listedParty ex:ok-national-counter-terrorism ; ag:regimeType ag:UnilateralCounterTerrorismRegime ; prov:wasDerivedFrom ex:src .
+
+ex:ok-acquitted-then-convicted a ag:Person .
+ex:j2 a ag:JudicialOutcome ; ag:concerns ex:ok-acquitted-then-convicted ; ag:judicialOutcome ag:Acquitted ; prov:wasDerivedFrom ex:src .
+ex:j3 a ag:JudicialOutcome ; ag:concerns ex:ok-acquitted-then-convicted ; ag:judicialOutcome ag:Convicted ; prov:wasDerivedFrom ex:src .
+
+ex:bad-nothing a ag:Person .
+
+ex:bad-proscribed a ag:Person .
+ex:l4 a ag:SanctionsListing ; ag:listedParty ex:bad-proscribed ; ag:regimeType ag:DomesticProscription ; prov:wasDerivedFrom ex:src .
+
+ex:bad-other-regime a ag:Person .
+ex:l5 a ag:SanctionsListing ; ag:listedParty ex:bad-other-regime ; ag:regimeType ag:OtherSanctionsRegime ; prov:wasDerivedFrom ex:src .
+
+ex:bad-no-regime-type a ag:Person .
+ex:l6 a ag:SanctionsListing ; ag:listedParty ex:bad-no-regime-type ; prov:wasDerivedFrom ex:src .
+
+ex:bad-listing-unsourced a ag:Person .
+ex:l7 a ag:SanctionsListing ; ag:listedParty ex:bad-listing-unsourced ; ag:regimeType ag:UNSecurityCouncilRegime .
+
+ex:bad-listing-dangling-source a ag:Person .
+ex:l8 a ag:SanctionsListing ; ag:listedParty ex:bad-listing-dangling-source ; ag:regimeType ag:UNSecurityCouncilRegime ; prov:wasDerivedFrom ex:nowhere .
+
+ex:bad-indicted a ag:Person .
+ex:j4 a ag:JudicialOutcome ; ag:concerns ex:bad-indicted ; ag:judicialOutcome ag:Indicted ; prov:wasDerivedFrom ex:src .
+
+ex:bad-acquitted a ag:Person .
+ex:j5 a ag:JudicialOutcome ; ag:concerns ex:bad-acquitted ; ag:judicialOutcome ag:Acquitted ; prov:wasDerivedFrom ex:src .
+
+ex:bad-conviction-unsourced a ag:Person .
+ex:j6 a ag:JudicialOutcome ; ag:concerns ex:bad-conviction-unsourced ; ag:judicialOutcome ag:Convicted .
+
+ex:bad-perpetrator-only a ag:Person .
+ex:p1 a ag:Perpetration ; ag:perpetrator ex:bad-perpetrator-only ; ag:status ag:Established ; prov:wasDerivedFrom ex:src .
+"""
+
+
+def test_the_naming_rule_reports_each_person_it_must_and_no_other(store: EmbeddedStore) -> None:
+    """The rule itself, on a deliberately bad fixture: it cannot pass on the demo by matching nothing."""
+    fixture = ox.NamedNode("urn:naming-rule:graph")
+    store.add(ox.Quad(q.subject, q.predicate, q.object, fixture) for q in ox.parse(NAMING_RULE_FIXTURE, ox.RdfFormat.TURTLE))
+    flagged = {iri.removeprefix("urn:naming-rule:") for iri in subjects(store, UNJUSTIFIED_PEOPLE, [fixture])}
+    assert flagged == {
+        "bad-nothing", "bad-proscribed", "bad-other-regime", "bad-no-regime-type", "bad-listing-unsourced",
+        "bad-listing-dangling-source", "bad-indicted", "bad-acquitted", "bad-conviction-unsourced",
+        "bad-perpetrator-only",
+    }
 
 
 def test_real_and_fictional_data_keep_to_their_namespaces(demo_store: EmbeddedStore) -> None:
