@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, registry, setup
+from graph import loader, registry, setup, sparql
 from graph.loader import RdfSource
 from graph.store import EmbeddedStore
+from graph.vetting import vet
 from ontology.namespaces import AG, DEMO_GRAPH, FICTIONAL, FICTIONAL_GRAPH, ID, ONTOLOGY_GRAPH
 
 PREFIXES = """PREFIX ag: <https://w3id.org/actorgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -185,3 +189,62 @@ def test_every_demo_file_validates_on_its_own_graph(ontology_store: EmbeddedStor
 @pytest.mark.parametrize("kind", ["MilitaryUnit", "CommunityMilitia", "ReligiousAuthority", "IllicitNetwork", "CivilSocietyOrganization", "DDRProgram", "EarlyWarningProgram", "SSRProgram", "JSRProgram"])
 def test_real_data_covers_each_kind(demo_store: EmbeddedStore, kind: str) -> None:
     assert count(demo_store, f"?x a <{AG}{kind}>", [DEMO]) >= 1
+
+
+def ask(store: EmbeddedStore, where: str) -> bool:
+    result = store.query(PREFIXES + "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + f"ASK {{ {where} }}", default_graph=[DEMO], named_graphs=[DEMO, ONTOLOGY])
+    assert isinstance(result, ox.QueryBoolean)
+    return bool(result)
+
+
+def test_every_listing_says_what_kind_of_regime_it_is(demo_store: EmbeddedStore) -> None:
+    """Without ag:regimeType a listing reads as "other" and vetting can neither flag a UN listing nor
+    set aside a state's proscription of its opponents."""
+    assert count(demo_store, "?x a ag:SanctionsListing", [DEMO]) >= 10
+    assert subjects(demo_store, "?x a ag:SanctionsListing FILTER NOT EXISTS { ?x ag:regimeType ?t }", [DEMO]) == []
+    domestic = subjects(demo_store, "?x ag:regimeType ag:DomesticProscription", [DEMO])
+    assert ID + "relation/ng-san-fhc-imn" in domestic and ID + "relation/ng-san-un-boko-haram" not in domestic
+
+
+# What a review of the sources corrected; each line failed on the data before the correction.
+SOURCE_REVIEW = {
+    # Sesay's RUF command ends (January 2002) instead of running on as if he still held it.
+    "Sesay's command has an end": "<%srelation/sl-command-sesay-ruf> ag:endDate ?end FILTER(?end < xsd:date('2003-01-01'))" % ID,
+    # The appeal reversed part of Fofana's conviction: a later acquittal record, and the appeal conviction.
+    "Fofana's reversal is recorded": (
+        "?a a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Acquitted ; ag:startDate ?d1 ; prov:wasDerivedFrom ?s . "
+        "?c a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d2 . "
+        "?t a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d0 "
+        "FILTER(?d0 < ?d1 && ?d1 = ?d2)" % (ID, ID, ID)
+    ),
+    "Lafiya Dole is national": "<%sunit/ng-operation-lafiya-dole> ag:level ag:NationalLevel" % ID,
+    # ISIL and AQIM are not Nigerian; their Nigerian ties stay as relations.
+    "ISIL is not Nigerian": (
+        "<%sgroup/ng-islamic-state> ag:country ?c FILTER(?c != <%sstate/nigeria>) "
+        "?m org:member <%sgroup/ng-iswap> ; org:organization <%sgroup/ng-islamic-state>" % (ID, ID, ID, ID)
+    ),
+    "AQIM is not Nigerian": (
+        "<%sgroup/ng-aqim> ag:country ?c FILTER(?c != <%sstate/nigeria>) "
+        "?a ag:firstParty <%sgroup/ng-ansaru> ; ag:ally <%sgroup/ng-aqim>" % (ID, ID, ID, ID)
+    ),
+    "BMATT is its own unit": "<%sunit/ng-bmatt-nigeria> a ag:MilitaryUnit . FILTER NOT EXISTS { <%sorg/ng-uk-ministry-of-defence> ag:alias ?a FILTER(CONTAINS(LCASE(?a), 'training team')) }" % (ID, ID),
+    "Giwa is the 7 Division's": (
+        "?p a ag:Perpetration ; ag:perpetrator <%sunit/ng-army-7-division> ; ag:incident <%sincident/ng-giwa-barracks-2014> . "
+        "FILTER NOT EXISTS { ?q ag:perpetrator <%sunit/ng-nigerian-army> ; ag:incident <%sincident/ng-giwa-barracks-2014> }" % (ID, ID, ID, ID)
+    ),
+}
+
+
+@pytest.mark.parametrize("correction", sorted(SOURCE_REVIEW))
+def test_corrections_from_the_source_review_hold(demo_store: EmbeddedStore, correction: str) -> None:
+    assert ask(demo_store, SOURCE_REVIEW[correction]), correction
+
+
+def test_a_vetting_report_on_fofana_quotes_the_appeal(demo_store: EmbeddedStore) -> None:
+    """His convictions name the CDF crimes, so vetting finds them, and the evidence is the appeal
+    judgment, which says what it reversed."""
+    result = vet(demo_store, sparql.dataset_for(demo_store), ID + "person/sl-moinina-fofana", on=date(2025, 6, 1))
+    direct = [f for f in result.findings if f.rule == "direct"]
+    assert direct, [f.rule for f in result.findings]
+    notes = [e.note for f in direct for e in f.evidence]
+    assert any("reversed the conviction for collective punishments" in n for n in notes), notes
