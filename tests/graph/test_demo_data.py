@@ -7,7 +7,7 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, registry, setup, sparql
+from graph import loader, registry, setup, sparql, tracing
 from graph.loader import RdfSource
 from graph.store import EmbeddedStore
 from graph.vetting import vet
@@ -248,3 +248,10 @@ def test_a_vetting_report_on_fofana_quotes_the_appeal(demo_store: EmbeddedStore)
     assert direct, [f.rule for f in result.findings]
     notes = [e.note for f in direct for e in f.evidence]
     assert any("reversed the conviction for collective punishments" in n for n in notes), notes
+
+
+def test_fofana_s_profile_tells_the_appeal_s_acquittal_from_the_convictions(demo_store: EmbeddedStore) -> None:
+    """A profile lists each court record with its outcome, so the reversal on appeal is visible there too."""
+    profile = tracing.profile(demo_store, sparql.dataset_for(demo_store), ID + "person/sl-moinina-fofana")
+    records = {(r.start, r.status) for group in profile.relations if group.type == "JudicialOutcome" for r in group.relations}
+    assert records == {("2007-08-02", "convicted"), ("2008-05-28", "convicted"), ("2008-05-28", "acquitted")}, records
