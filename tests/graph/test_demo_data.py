@@ -255,3 +255,11 @@ def test_fofana_s_profile_tells_the_appeal_s_acquittal_from_the_convictions(demo
     profile = tracing.profile(demo_store, sparql.dataset_for(demo_store), ID + "person/sl-moinina-fofana")
     records = {(r.start, r.status) for group in profile.relations if group.type == "JudicialOutcome" for r in group.relations}
     assert records == {("2007-08-02", "convicted"), ("2008-05-28", "convicted"), ("2008-05-28", "acquitted")}, records
+
+
+def test_multi_state_bodies_have_no_single_country(demo_store: EmbeddedStore) -> None:
+    """A body of several states (ECOWAS, the AU, the Lake Chad Basin Commission and its task force)
+    is nobody's national organization, whichever country file it sits in."""
+    assert count(demo_store, "?x a ag:RegionalOrganization", [DEMO]) >= 3
+    assert subjects(demo_store, "?x a ag:RegionalOrganization ; ag:country ?c", [DEMO]) == []
+    assert not ask(demo_store, "<%sunit/ng-mnjtf> ag:country ?c" % ID)
