@@ -5,6 +5,8 @@ it for every request that asks who the caller is. A request without a key is an 
 unless the settings turn anonymous access off (ACTORGRAPH_ANONYMOUS=off); then it gets a 401.
 A key that is unknown, malformed or revoked always gets a 401, never a silent downgrade to
 anonymous: a client that sends a key expects its role, and should learn that the key is wrong.
+An Authorization header that is present but empty (or blank, or a scheme without a key) is such a
+malformed key: it usually means a client's key variable was unset.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ def _unauthorized(message: str) -> HTTPException:
 
 
 def _bearer_token(header: str) -> str:
+    if not header.strip():
+        raise _unauthorized(
+            "the Authorization header is empty: send 'Authorization: Bearer KEY', or no Authorization header "
+            "to read as an anonymous caller"
+        )
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("send the API key as 'Authorization: Bearer KEY'")
@@ -34,7 +41,7 @@ def authenticate(request: Request) -> Caller:
     """The caller of this request, from its API key; anonymous readers where allowed."""
     header = request.headers.get("authorization")
     settings: Settings = request.app.state.settings
-    if not header:
+    if header is None:  # absent; an empty header is a malformed key, not an anonymous caller
         if settings.anonymous_access:
             return ANONYMOUS
         raise _unauthorized("this server needs an API key: send 'Authorization: Bearer KEY' (anonymous access is off)")

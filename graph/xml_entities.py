@@ -1,0 +1,136 @@
+"""Entity declarations in XML-based RDF (RDF/XML, TriX), bounded before any parser reads them.
+
+pyoxigraph's RDF/XML parser expands internal entities (`<!ENTITY name "value">`) when they are
+declared, nested ones included, and honours a DOCTYPE anywhere in the document, even inside a
+comment. So a "billion laughs" file of a few hundred bytes becomes a literal of a hundred million
+characters. rdflib reads TriX through expat, whose own guard still lets a document grow a
+hundredfold. Neither can be told to stop, so every XML document is scanned here first, and the
+parser only ever sees documents whose expansion is known to be small.
+
+The rule keeps the entities OWL tools write (`<!ENTITY owl "http://www.w3.org/2002/07/owl#">`):
+- a declaration is `<!ENTITY name "value">` (or single quotes); external (SYSTEM, PUBLIC) and
+  parameter (`%`) entities, and character references inside a value, are refused: the first reach
+  files or the network in other parsers, the last can smuggle in references the scan would miss;
+- an entity's value, as written and with the entities it names expanded, is at most
+  MAX_ENTITY_BYTES;
+- all the text that entities add to the document, where declared and where referenced, is at most
+  the document's own size or EXPANSION_FLOOR, whichever is larger;
+- a NUL byte is refused: XML cannot contain one, and it means UTF-16 or UTF-32 text, which a
+  byte scan could not read.
+
+The scan over-counts rather than under-counts: a reference in a comment or CDATA section counts,
+and so does a declaration written inside another one's value.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+import re
+from typing import IO
+
+MAX_ENTITY_BYTES = 10_000
+EXPANSION_FLOOR = 1_000_000
+
+_DECLARATION_START = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DECLARATION = re.compile(rb"""<!ENTITY\s+([^\s%"'<>&;]+)\s+(?:"([^"]*)"|'([^']*)')\s*>""", re.IGNORECASE)
+_REFERENCE = re.compile(rb"&([^\s&;<>\"'#][^\s&;<>\"']*);")
+
+
+# Bytes, or a memory-mapped file: both are scanned without copying.
+XmlBuffer = bytes | mmap.mmap
+
+
+class EntityRefused(ValueError):
+    """The document declares or uses entities beyond the limits; line and column are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _where(data: XmlBuffer, position: int) -> tuple[int, int]:
+    head = data[:position]
+    return head.count(b"\n") + 1, position - head.rfind(b"\n")
+
+
+def _refuse(data: XmlBuffer, position: int, message: str) -> EntityRefused:
+    line, column = _where(data, position)
+    return EntityRefused(message, line, column)
+
+
+def _name(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _declarations(data: XmlBuffer, budget: int) -> tuple[dict[bytes, int], int]:
+    """Every declared entity with the length of its expanded value, and the bytes they add."""
+    expanded: dict[bytes, int] = {}
+    added = 0
+    for start in _DECLARATION_START.finditer(data):
+        declaration = _DECLARATION.match(data, start.start())
+        if declaration is None:
+            raise _refuse(
+                data, start.start(),
+                'only internal entities of the form <!ENTITY name "value"> are read; external (SYSTEM, PUBLIC) '
+                "and parameter (%) entities are refused",
+            )
+        name = declaration.group(1)
+        value = declaration.group(2) if declaration.group(2) is not None else declaration.group(3)
+        if len(value) > MAX_ENTITY_BYTES:
+            raise _refuse(data, start.start(), f"entity {_name(name)!r} is over {MAX_ENTITY_BYTES:,} bytes long")
+        if b"&#" in value:
+            raise _refuse(data, start.start(), f"entity {_name(name)!r}: character references are refused in entity values")
+        length = len(value)
+        for reference in _REFERENCE.finditer(value):
+            length += expanded.get(reference.group(1), len(reference.group(0))) - len(reference.group(0))
+        if length > MAX_ENTITY_BYTES:
+            raise _refuse(
+                data, start.start(),
+                f"entity {_name(name)!r} expands to over {MAX_ENTITY_BYTES:,} bytes (entity expansion is bounded)",
+            )
+        expanded[name] = length
+        added += length
+        if added > budget:
+            raise _refuse(data, start.start(), _over_budget(budget))
+    return expanded, added
+
+
+def _over_budget(budget: int) -> str:
+    return f"entities expand the document by over {budget:,} bytes (entity expansion is bounded)"
+
+
+def check_entities(data: XmlBuffer) -> None:
+    """Raise EntityRefused, naming the line, when the XML document breaks the rule above."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _refuse(data, nul, "a NUL byte: XML cannot contain one (is the file UTF-16? only UTF-8 is read)")
+    budget = max(EXPANSION_FLOOR, len(data))
+    expanded, added = _declarations(data, budget)
+    if not expanded:
+        return
+    for reference in _REFERENCE.finditer(data):
+        length = expanded.get(reference.group(1))
+        if length is None:
+            continue
+        added += length - len(reference.group(0))
+        if added > budget:
+            raise _refuse(data, reference.start(), _over_budget(budget))
+
+
+def check_stream(stream: IO[bytes]) -> None:
+    """check_entities over a whole stream: a file is memory-mapped rather than read, so a large
+    document costs no memory; an in-memory body is scanned where it lies."""
+    if isinstance(stream, io.BytesIO):
+        check_entities(stream.getvalue())
+        return
+    try:
+        descriptor = stream.fileno()
+    except (OSError, AttributeError):
+        check_entities(stream.read())
+        return
+    if os.fstat(descriptor).st_size == 0:
+        return  # nothing to map, and nothing to expand
+    with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as mapped:
+        check_entities(mapped)
