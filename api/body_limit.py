@@ -25,7 +25,8 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int, declared: int | None = None) -> None:
         size = f"is {declared:,} bytes" if declared is not None else "is over the limit"
-        super().__init__(413, f"the request body {size}; the limit is {limit:,} bytes ({SETTING})")
+        # The rest of the body is never read, so the connection cannot carry another request.
+        super().__init__(413, f"the request body {size}; the limit is {limit:,} bytes ({SETTING})", {"Connection": "close"})
 
 
 class BodyLimit:
@@ -83,7 +84,6 @@ async def _refuse(send: Send, error: BodyTooLarge) -> None:
         {
             "type": "http.response.start",
             "status": 413,
-            # The rest of the body is never read, so the connection cannot carry another request.
             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
         }
     )
