@@ -158,3 +158,14 @@ def test_files_are_scanned_through_a_memory_map(tmp_path: Path) -> None:
     (tmp_path / "empty.rdf").write_bytes(b"")
     with (tmp_path / "empty.rdf").open("rb") as stream:
         check_stream(stream)  # nothing to expand; the loader refuses empty files itself
+
+
+def test_references_across_scan_windows_are_all_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows of 7 bytes cut "&w;" references at every possible offset; each must count once.
+    monkeypatch.setattr("graph.xml_entities.WINDOW", 7)
+    per_reference = 1_000 - len("&w;")
+    fits = EXPANSION_FLOOR // per_reference - 2
+    document = rdfxml(f'<!DOCTYPE rdf:RDF [<!ENTITY w "{"w" * 1000}">]>\n', "&w;" * fits)
+    check_entities(document)
+    with pytest.raises(EntityRefused, match="over 1,000,000 bytes"):
+        check_entities(document.replace(b"&w;", b"&w;x&w;", 2))
