@@ -28,7 +28,7 @@ class RdfFileFormat:
 
     @property
     def is_xml(self) -> bool:
-        """Whether the parser is an XML one, which expands DTD entities (graph.xml_entities)."""
+        """Whether the parser is an XML one, which expands DTD entities (graph.xml_guard)."""
         return self.name in {"rdfxml", "trix"}
 
 

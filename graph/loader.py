@@ -24,7 +24,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import registry, xml_entities
+from graph import registry, xml_guard
 from graph.formats import RdfFileFormat, format_for_path
 from graph.store import GraphStore
 from graph.validation import ShapeValidator, Violation
@@ -179,13 +179,14 @@ class RdfSource:
 
 def check_source(source: RdfSource) -> None:
     """Refuse, before anything is written, what no parser may be handed: XML whose entities would
-    expand beyond graph.xml_entities' bounds (pyoxigraph and expat expand them in memory)."""
+    expand, or whose elements nest, beyond graph.xml_guard's bounds (pyoxigraph and expat expand
+    entities in memory, and pyoxigraph slows down more than quadratically with depth)."""
     if not source.format.is_xml:
         return
     with source.open() as stream:
         try:
-            xml_entities.check_stream(stream)
-        except xml_entities.EntityRefused as error:
+            xml_guard.check_stream(stream)
+        except xml_guard.XmlRefused as error:
             raise RdfSyntaxError(source.name, error.message, error.line, error.column) from None
 
 

@@ -13,7 +13,7 @@
   is the union of the graphs the caller may read, a view that cannot be written, and serving it
   here would dump the whole store in one response; fetch graphs by name, or CONSTRUCT at /sparql.
 - Bodies over Settings.max_upload_bytes get 413, malformed RDF 400 with line and column (so do
-  RDF/XML entities beyond graph.xml_entities' bounds), an empty body or one without triples 400,
+  RDF/XML entities beyond graph.xml_guard's bounds), an empty body or one without triples 400,
   an unknown Content-Type 415, shape violations 422 with the list. System graphs: admins only;
   the registry and keys graphs: never. After a write the derived links are recomputed
   (`?reason=false` skips that).

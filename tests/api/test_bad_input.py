@@ -23,7 +23,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph import keys
 from graph.store import EmbeddedStore
-from tests.graph.test_xml_entities import billion_laughs
+from tests.graph.test_xml_guard import billion_laughs, nested_nodes
 from tests.support import ACTORGRAPH, served
 
 LIMIT = 200_000
@@ -143,6 +143,16 @@ def test_graph_store_refuses_billion_laughs_and_writes_nothing(server: tuple[str
     assert "line 7, column 1: entity 'l4' expands to over 10,000 bytes (entity expansion is bounded)" in text
     assert http(base, "GET", "/graph-store?graph=laughs", headers={"Authorization": f"Bearer {tokens['analyst']}"})[0] == 404
     assert holds_a_long_literal(base, tokens["analyst"]) is False
+
+
+def test_graph_store_refuses_deep_rdfxml(server: tuple[str, dict[str, str]]) -> None:
+    base, tokens = server
+    editor = {"Authorization": f"Bearer {tokens['editor']}", "Content-Type": "application/rdf+xml"}
+    body = nested_nodes(2_000)  # within the 200 kB limit; each doubling of the depth costs pyoxigraph 3-8x
+    assert len(body) < LIMIT
+    status, text = http(base, "PUT", "/graph-store?graph=deep", body, editor)
+    assert status == 400 and "elements nest over 256 deep (nesting is bounded)" in text
+    assert http(base, "GET", "/graph-store?graph=deep", headers=editor)[0] == 404
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
-"""What the XML entity scan (graph/xml_entities.py) costs next to parsing the same RDF/XML.
+"""What the XML checks (graph/xml_guard.py) cost next to parsing the same RDF/XML.
 
 Prints figures; it does not pass or fail. Writes an RDF/XML file of synthetic triples, in the
 style OWL tools write (a DOCTYPE of entities, and references in every rdf:resource), plus the same
-triples with plain IRIs, then times, interleaved and `--repeat` times: the scan of each file (memory-
-mapped) and pyoxigraph's parse of it (every quad consumed). Reports medians and the scan's share.
+triples with plain IRIs, then times, interleaved and `--repeat` times: the entity scan of each file
+(memory-mapped), the depth check (expat), and pyoxigraph's parse of it (every quad consumed).
+Reports medians and the checks' share of the parse.
 
-    .venv/bin/python bench/xml_entities.py --triples 300000 --repeat 5
+    .venv/bin/python bench/xml_guard.py --triples 300000 --repeat 5
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.xml_entities import check_stream
+from graph.xml_guard import check_depth, check_entities
 
 NS = "https://w3id.org/actorgraph/fictional/id/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -49,8 +50,12 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def scan(path: Path) -> None:
+    check_entities(path.read_bytes())
+
+
+def depth(path: Path) -> None:
     with path.open("rb") as stream:
-        check_stream(stream)
+        check_depth(stream)
 
 
 def parse(path: Path) -> int:
@@ -66,17 +71,20 @@ def main() -> None:
         files = {name: Path(directory) / f"{name}.rdf" for name in ("with entities", "plain IRIs")}
         for name, path in files.items():
             write_document(path, args.triples, entities=name == "with entities")
-        times: dict[tuple[str, str], list[float]] = {(name, step): [] for name in files for step in ("scan", "parse")}
+        steps: dict[str, Callable[[Path], object]] = {"entities": scan, "depth": depth, "parse": parse}
+        times: dict[tuple[str, str], list[float]] = {(name, step): [] for name in files for step in steps}
         for _ in range(args.repeat):
             for name, path in files.items():
-                times[(name, "scan")].append(timed(lambda: scan(path)))
-                times[(name, "parse")].append(timed(lambda: parse(path)))
+                for step, action in steps.items():
+                    times[(name, step)].append(timed(lambda: action(path)))
         print(f"{args.triples:,} triples, {args.repeat} runs each, interleaved; medians")
         for name, path in files.items():
-            scan_s = statistics.median(times[(name, "scan")])
-            parse_s = statistics.median(times[(name, "parse")])
-            size = path.stat().st_size / 1e6
-            print(f"{name:14} {size:6.1f} MB   scan {scan_s * 1000:8.1f} ms   parse {parse_s * 1000:8.1f} ms   scan/parse {scan_s / parse_s:6.1%}")
+            median = {step: statistics.median(times[(name, step)]) for step in steps}
+            checks = median["entities"] + median["depth"]
+            print(
+                f"{name:14} {path.stat().st_size / 1e6:6.1f} MB   entities {median['entities'] * 1000:7.1f} ms   "
+                f"depth {median['depth'] * 1000:7.1f} ms   parse {median['parse'] * 1000:7.1f} ms   checks/parse {checks / median['parse']:6.1%}"
+            )
 
 
 if __name__ == "__main__":

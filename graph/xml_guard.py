@@ -1,6 +1,6 @@
-"""Entity declarations in XML-based RDF (RDF/XML, TriX), bounded before any parser reads them.
+"""XML-based RDF (RDF/XML, TriX) checked before any RDF parser reads it: entities and depth.
 
-pyoxigraph's RDF/XML parser expands internal entities (`<!ENTITY name "value">`) when they are
+Entities. pyoxigraph's RDF/XML parser expands internal entities (`<!ENTITY name "value">`) when they are
 declared, nested ones included, and honours a DOCTYPE anywhere in the document, even inside a
 comment. So a "billion laughs" file of a few hundred bytes becomes a literal of a hundred million
 characters. rdflib reads TriX through expat, whose own guard still lets a document grow a
@@ -20,6 +20,13 @@ The rule keeps the entities OWL tools write (`<!ENTITY owl "http://www.w3.org/20
 
 The scan over-counts rather than under-counts: a reference in a comment or CDATA section counts,
 and so does a declaration written inside another one's value.
+
+Depth. pyoxigraph's RDF/XML parser slows down more than quadratically with element nesting (a
+node inside a property inside a node...), so a body of a megabyte nested 20,000 deep would hold a
+server thread for minutes. Elements may nest MAX_DEPTH deep. The depth is measured by expat, a real
+XML parser, once the entities are known to be small: a hand-made tag scanner would have to agree
+with pyoxigraph's on every quirk of comments, CDATA and quoting, or be fooled. expat also refuses
+what is not well-formed XML, naming the line.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import io
 import mmap
 import os
+import pyexpat
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -35,6 +43,7 @@ from typing import IO
 MAX_ENTITY_BYTES = 10_000
 EXPANSION_FLOOR = 1_000_000
 WINDOW = 8 * 1024 * 1024  # references are counted this many bytes at a time
+MAX_DEPTH = 256  # libxml2's default limit too; RDF/XML written by tools nests a few levels
 
 _DECLARATION_START = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DECLARATION = re.compile(rb"""<!ENTITY\s+([^\s%"'<>&;]+)\s+(?:"([^"]*)"|'([^']*)')\s*>""", re.IGNORECASE)
@@ -45,8 +54,8 @@ _REFERENCE = re.compile(rb"&([^\s&;<>\"'#][^\s&;<>\"']*);")
 XmlBuffer = bytes | mmap.mmap
 
 
-class EntityRefused(ValueError):
-    """The document declares or uses entities beyond the limits; line and column are 1-based."""
+class XmlRefused(ValueError):
+    """The document breaks the entity or depth rules, or is not XML; line and column are 1-based."""
 
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -58,9 +67,9 @@ def _where(data: XmlBuffer, position: int) -> tuple[int, int]:
     return head.count(b"\n") + 1, position - head.rfind(b"\n")
 
 
-def _refuse(data: XmlBuffer, position: int, message: str) -> EntityRefused:
+def _refuse(data: XmlBuffer, position: int, message: str) -> XmlRefused:
     line, column = _where(data, position)
-    return EntityRefused(message, line, column)
+    return XmlRefused(message, line, column)
 
 
 def _name(raw: bytes) -> str:
@@ -105,7 +114,7 @@ def _over_budget(budget: int) -> str:
 
 
 def check_entities(data: XmlBuffer) -> None:
-    """Raise EntityRefused, naming the line, when the XML document breaks the rule above."""
+    """Raise XmlRefused, naming the line, when the document's entities break the rules above."""
     nul = data.find(b"\x00")
     if nul >= 0:
         raise _refuse(data, nul, "a NUL byte: XML cannot contain one (is the file UTF-16? only UTF-8 is read)")
@@ -142,18 +151,54 @@ def _windows(data: XmlBuffer) -> Iterator[tuple[int, int]]:
         start = end
 
 
+class _TooDeep(Exception):
+    pass
+
+
+def check_depth(stream: IO[bytes]) -> None:
+    """Raise XmlRefused when elements nest over MAX_DEPTH deep, or the document is not XML.
+    Run check_entities first: expat expands what the document declares."""
+    parser = pyexpat.ParserCreate()
+    depth = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.ParseFile(stream)
+    except _TooDeep:
+        raise XmlRefused(
+            f"elements nest over {MAX_DEPTH} deep (nesting is bounded)", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        ) from None
+    except pyexpat.ExpatError as error:
+        message = pyexpat.ErrorString(error.code) if error.code is not None else str(error)
+        raise XmlRefused(f"not well-formed XML: {message}", error.lineno, error.offset + 1) from None
+
+
 def check_stream(stream: IO[bytes]) -> None:
-    """check_entities over a whole stream: a file is memory-mapped rather than read, so a large
-    document costs no memory; an in-memory body is scanned where it lies."""
+    """check_entities, then check_depth, over a whole stream: a file is memory-mapped rather than
+    read, so a large document costs no memory; an in-memory body is scanned where it lies."""
     if isinstance(stream, io.BytesIO):
         check_entities(stream.getvalue())
-        return
-    try:
-        descriptor = stream.fileno()
-    except (OSError, AttributeError):
-        check_entities(stream.read())
-        return
-    if os.fstat(descriptor).st_size == 0:
-        return  # nothing to map, and nothing to expand
-    with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as mapped:
-        check_entities(mapped)
+    else:
+        try:
+            descriptor = stream.fileno()
+        except (OSError, AttributeError):
+            data = stream.read()
+            check_entities(data)
+            check_depth(io.BytesIO(data))
+            return
+        else:
+            if os.fstat(descriptor).st_size > 0:  # an empty file has nothing to map or expand
+                with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as mapped:
+                    check_entities(mapped)
+    stream.seek(0)
+    check_depth(stream)

@@ -1,5 +1,6 @@
-"""XML entity expansion in RDF/XML and TriX: refused before a parser expands anything, through
-the loader (the path of the CLI, the Graph Store Protocol and setup), with the store untouched."""
+"""XML entity expansion and nesting depth in RDF/XML and TriX: refused before an RDF parser reads
+the document, through the loader (the path of the CLI, the Graph Store Protocol and setup), with
+the store untouched."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from graph import loader, registry
 from graph.formats import format_named
 from graph.loader import RdfSource, RdfSyntaxError
 from graph.store import EmbeddedStore
-from graph.xml_entities import EXPANSION_FLOOR, MAX_ENTITY_BYTES, EntityRefused, check_entities, check_stream
+from graph.xml_guard import EXPANSION_FLOOR, MAX_DEPTH, MAX_ENTITY_BYTES, XmlRefused, check_depth, check_entities, check_stream
 
 RDF_OPEN = (
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
@@ -107,14 +108,14 @@ REFUSED = {
 @pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
 def test_refused_declarations_name_the_line(case: str) -> None:
     doctype, comment, line, message = REFUSED[case]
-    with pytest.raises(EntityRefused, match=message.replace("(", r"\(").replace(")", r"\)")) as refused:
+    with pytest.raises(XmlRefused, match=message.replace("(", r"\(").replace(")", r"\)")) as refused:
         check_entities(rdfxml(doctype, comment))
     assert refused.value.line == line
 
 
 def test_a_doctype_late_in_the_body_is_scanned_too() -> None:
     late = rdfxml("", comment="x").replace(b"<rdf:Description", b'<!DOCTYPE x [<!ENTITY big "' + b"b" * 10_001 + b'">]>\n<rdf:Description')
-    with pytest.raises(EntityRefused, match="'big' is over 10,000 bytes long") as refused:
+    with pytest.raises(XmlRefused, match="'big' is over 10,000 bytes long") as refused:
         check_entities(late)
     assert refused.value.line == 3
 
@@ -124,7 +125,7 @@ def test_entity_length_limit_edges() -> None:
         return rdfxml(f'<!DOCTYPE rdf:RDF [<!ENTITY a "{"a" * 1000}"><!ENTITY b "{"&a;" * 10}{"b" * last}">]>\n', "&b;")
 
     check_entities(nested(0))  # exactly MAX_ENTITY_BYTES once expanded
-    with pytest.raises(EntityRefused, match="'b' expands to over 10,000 bytes"):
+    with pytest.raises(XmlRefused, match="'b' expands to over 10,000 bytes"):
         check_entities(nested(1))
 
 
@@ -136,7 +137,7 @@ def test_total_expansion_is_bounded_by_the_document_or_the_floor() -> None:
         return rdfxml(f'<!DOCTYPE rdf:RDF [<!ENTITY w "{"w" * 1000}">]>\n', "&w;" * count)
 
     check_entities(document(references))
-    with pytest.raises(EntityRefused, match="expand the document by over 1,000,000 bytes") as refused:
+    with pytest.raises(XmlRefused, match="expand the document by over 1,000,000 bytes") as refused:
         check_entities(document(references + 2))
     assert refused.value.line == 4  # the comment holding the references
     # A large document may grow by its own size: the same ratio of references to text passes.
@@ -145,7 +146,7 @@ def test_total_expansion_is_bounded_by_the_document_or_the_floor() -> None:
 
 
 def test_utf16_and_nul_bytes_are_refused() -> None:
-    with pytest.raises(EntityRefused, match="NUL byte") as refused:
+    with pytest.raises(XmlRefused, match="NUL byte") as refused:
         check_entities(billion_laughs().decode().encode("utf-16"))
     assert (refused.value.line, refused.value.column) == (1, 4)  # after the BOM and "<"
 
@@ -153,19 +154,51 @@ def test_utf16_and_nul_bytes_are_refused() -> None:
 def test_files_are_scanned_through_a_memory_map(tmp_path: Path) -> None:
     path = tmp_path / "laughs.rdf"
     path.write_bytes(billion_laughs())
-    with path.open("rb") as stream, pytest.raises(EntityRefused, match="'l4'"):
+    with path.open("rb") as stream, pytest.raises(XmlRefused, match="'l4'"):
         check_stream(stream)
     (tmp_path / "empty.rdf").write_bytes(b"")
-    with (tmp_path / "empty.rdf").open("rb") as stream:
-        check_stream(stream)  # nothing to expand; the loader refuses empty files itself
+    with (tmp_path / "empty.rdf").open("rb") as stream, pytest.raises(XmlRefused, match="no element found"):
+        check_stream(stream)  # nothing to map or expand, and no XML either
 
 
 def test_references_across_scan_windows_are_all_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     # Windows of 7 bytes cut "&w;" references at every possible offset; each must count once.
-    monkeypatch.setattr("graph.xml_entities.WINDOW", 7)
+    monkeypatch.setattr("graph.xml_guard.WINDOW", 7)
     per_reference = 1_000 - len("&w;")
     fits = EXPANSION_FLOOR // per_reference - 2
     document = rdfxml(f'<!DOCTYPE rdf:RDF [<!ENTITY w "{"w" * 1000}">]>\n', "&w;" * fits)
     check_entities(document)
-    with pytest.raises(EntityRefused, match="over 1,000,000 bytes"):
+    with pytest.raises(XmlRefused, match="over 1,000,000 bytes"):
         check_entities(document.replace(b"&w;", b"&w;x&w;", 2))
+
+
+def nested_nodes(depth: int) -> bytes:
+    """Nodes inside properties inside nodes: the shape pyoxigraph slows down on, `depth` elements deep."""
+    pairs = (depth - 2) // 2  # rdf:RDF, then node/property pairs, then one empty node
+    return (
+        f'<?xml version="1.0"?>\n{RDF_OPEN}' + f'<rdf:Description rdf:about="{SUBJECT}"><rdfs:seeAlso>' * pairs
+        + f'<rdf:Description rdf:about="{SUBJECT}"/>' + "</rdfs:seeAlso></rdf:Description>" * pairs + "</rdf:RDF>\n"
+    ).encode()
+
+
+def test_nesting_depth_edges() -> None:
+    check_depth(io.BytesIO(b"<a>" * MAX_DEPTH + b"</a>" * MAX_DEPTH))
+    with pytest.raises(XmlRefused, match=f"elements nest over {MAX_DEPTH} deep") as refused:
+        check_depth(io.BytesIO(b"<a>\n" * (MAX_DEPTH + 1) + b"</a>" * (MAX_DEPTH + 1)))
+    assert refused.value.line == MAX_DEPTH + 1
+
+
+def test_deeply_nested_rdfxml_is_refused_by_the_loader_and_nothing_is_written(ontology_store: EmbeddedStore) -> None:
+    shallow = loader.load_sources(ontology_store, [RdfSource.from_bytes("nested.rdf", nested_nodes(MAX_DEPTH), format_named("rdfxml"))], graph="nested")
+    assert shallow.triples == (MAX_DEPTH - 2) // 2 and ontology_store.graph_size(shallow.graph) == 1  # one triple, said 127 times
+    before = snapshot(ontology_store)
+    # 20,000 deep: pyoxigraph alone takes seconds to minutes over this, growing faster than the square.
+    with pytest.raises(RdfSyntaxError, match=r"^deep\.rdf:3:\d+: elements nest over 256 deep \(nesting is bounded\)$"):
+        loader.load_sources(ontology_store, [RdfSource.from_bytes("deep.rdf", nested_nodes(20_000), format_named("rdfxml"))], graph="deep")
+    assert snapshot(ontology_store) == before
+
+
+def test_xml_that_is_not_well_formed_names_the_line(ontology_store: EmbeddedStore) -> None:
+    broken = rdfxml("", comment="unclosed <rdfs:label>").replace(b"</rdf:RDF>", b"")
+    with pytest.raises(RdfSyntaxError, match=r"^broken\.rdf:3:\d+: not well-formed XML: mismatched tag$"):
+        loader.load_sources(ontology_store, [RdfSource.from_bytes("broken.rdf", broken, format_named("rdfxml"))], graph="broken")
