@@ -25,12 +25,10 @@ def _unauthorized(message: str) -> HTTPException:
     return HTTPException(status_code=401, detail=message, headers=CHALLENGE)
 
 
-def _bearer_token(header: str) -> str:
+def _bearer_token(header: str, anonymous_access: bool) -> str:
     if not header.strip():
-        raise _unauthorized(
-            "the Authorization header is empty: send 'Authorization: Bearer KEY', or no Authorization header "
-            "to read as an anonymous caller"
-        )
+        anonymous = ", or no Authorization header to read as an anonymous caller" if anonymous_access else ""
+        raise _unauthorized(f"the Authorization header is empty: send 'Authorization: Bearer KEY'{anonymous}")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("send the API key as 'Authorization: Bearer KEY'")
@@ -45,7 +43,7 @@ def authenticate(request: Request) -> Caller:
         if settings.anonymous_access:
             return ANONYMOUS
         raise _unauthorized("this server needs an API key: send 'Authorization: Bearer KEY' (anonymous access is off)")
-    token = _bearer_token(header)
+    token = _bearer_token(header, settings.anonymous_access)
     key = keys.verify(request.app.state.store, token)
     if key is None:
         raise _unauthorized("unknown API key: check that it was copied whole, or ask an admin for a new one")

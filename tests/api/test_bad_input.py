@@ -282,6 +282,13 @@ def test_an_empty_authorization_header_is_401_not_anonymous(client: TestClient) 
     assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # no header: anonymous reader
 
 
+def test_an_empty_authorization_header_is_401_with_anonymous_access_off(app_store: EmbeddedStore) -> None:
+    closed = TestClient(create_app(Settings(store=None, anonymous_access=False), store=app_store))
+    response = closed.get("/sparql", params={"query": "ASK {}"}, headers={"Authorization": ""})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "the Authorization header is empty: send 'Authorization: Bearer KEY'"
+
+
 @pytest.mark.parametrize("value", [" ", "\t", "Bearer", "Bearer ", "bearer", "Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Token abc"])
 def test_other_malformed_authorization_headers_stay_401(client: TestClient, value: str) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Authorization": value})
