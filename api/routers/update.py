@@ -134,9 +134,9 @@ def error_response(error: Exception) -> Response:
 async def update(request: Request, caller: Caller = Depends(require(Role.EDITOR))) -> Response:
     try:
         text = await _read_update(request)
-        refusal = await run_in_threadpool(outbound_refusal, text, caller)
+        refusal = await run_in_threadpool(lambda: outbound_refusal(text, caller, update=True))
         if refusal:
-            return PlainTextResponse(refusal, status_code=403)
+            return PlainTextResponse(refusal[1], status_code=refusal[0])
         report = await run_in_threadpool(_run, request, caller, text)
     except Exception as error:  # mapped to a status by error_response, or re-raised
         return error_response(error)

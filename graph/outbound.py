@@ -1,0 +1,164 @@
+"""Whether a SPARQL query or update asks the server to open outbound connections.
+
+pyoxigraph opens an HTTP connection for `SERVICE <iri> { }` in a query or an update's WHERE, and
+for `LOAD <iri>`. Letting any caller do that lets them reach hosts only the server can reach
+(SSRF), so only admins may. The answer here comes from a real parse, rdflib's SPARQL parser, and
+not from scanning the text: a scanner has to agree with the engine on where every literal, IRI,
+comment and escape ends, and a text that makes them disagree hides the keyword (that happened).
+
+Two layers, because a parser can also disagree with the engine:
+- this parse gives non-admins a clear 403 (or a 400 when the text does not parse);
+- the worker that evaluates a non-admin's text cannot open a connection at all (graph.netguard,
+  applied by graph.limits). Where that guard works, a text too deeply nested for rdflib's
+  recursive parser (but within graph.nesting's limit) is left to the engine and the guard; where
+  it does not, such a text is refused.
+
+The nesting check runs first, so a deep text never reaches either parser. Parses are cached by
+the text's digest: a repeated query costs a dictionary look-up.
+
+One known disagreement is closed here: rdflib replaces every `\\uXXXX` escape before it parses
+(as the SPARQL text says), pyoxigraph only reads it inside a literal or an IRI. So `"\\u0022"`
+ends a string for rdflib and not for pyoxigraph, and a SERVICE can hide behind it. The parse
+here drops the backslash of such escapes instead and calls rdflib's grammar directly, so both
+parsers see the same token boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import Query, UpdateUnit
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from graph import netguard
+from graph.nesting import check_nesting
+
+_CACHE_SIZE = 2048
+# rdflib's parser is pyparsing, whose packrat cache is shared: one parse at a time.
+_PARSE_LOCK = threading.Lock()
+
+
+class OutboundRefused(Exception):
+    """The text uses SERVICE or LOAD and the caller is not an admin (HTTP 403)."""
+
+
+class UncheckableText(SyntaxError):
+    """The text cannot be parsed, so it cannot be cleared of SERVICE and LOAD (HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class Use:
+    """One outbound operation found by the parse."""
+
+    keyword: str  # SERVICE or LOAD
+    target: str  # the IRI, or the variable for SERVICE ?e
+
+    def __str__(self) -> str:
+        return f"{self.keyword} {self.target}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    uses: tuple[Use, ...]
+    error: str | None = None  # the parser's message when the text does not parse
+    too_deep: bool = False  # rdflib ran out of recursion on a text within the nesting limit
+
+
+_cache: OrderedDict[bytes, Verdict] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+# Escapes are consumed left to right, so in `\\u0022` the backslashes escape each other.
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _as_the_engine_reads(text: str) -> str:
+    """The text with the backslash of every code-point escape dropped (see the module docstring):
+    the escape then reads as plain characters inside whatever token holds it."""
+
+    def plain(match: re.Match[str]) -> str:
+        escape = match.group(0)
+        return escape[1:] if len(escape) > 2 else escape
+
+    return _ESCAPE.sub(plain, text)
+
+
+def _target(value: Any) -> str:
+    text = value.n3() if hasattr(value, "n3") else str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _walk(tree: Any) -> Iterator[Use]:
+    """Every SERVICE pattern and LOAD operation in a parse tree, without recursion (a parse tree
+    is as deep as the text's nesting)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                yield Use("SERVICE", _target(node.get("term")))
+            elif node.name == "Load":
+                yield Use("LOAD", _target(node.get("iri")))
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+
+
+def _parse(text: str, update: bool) -> Verdict:
+    try:
+        with _PARSE_LOCK:
+            plain = _as_the_engine_reads(text)
+            tree = UpdateUnit.parse_string(plain, parse_all=True)[0] if update else Query.parse_string(plain, parse_all=True)
+    except ParseBaseException as error:
+        said = str(error).split("  (at char", 1)[0]
+        return Verdict((), error=f"line {error.lineno}, column {error.col}: {said}")
+    except RecursionError:
+        return Verdict((), too_deep=True)
+    except Exception as error:  # rdflib raises plain exceptions for some invalid input
+        return Verdict((), error=f"{type(error).__name__}: {error}")
+    return Verdict(tuple(dict.fromkeys(_walk(tree))))
+
+
+def verdict(text: str, *, update: bool) -> Verdict:
+    """What the parse says about `text` (cached). Raises NestingTooDeep before parsing."""
+    check_nesting(text)
+    key = hashlib.sha256((b"U" if update else b"Q") + text.encode("utf-8", "surrogatepass")).digest()
+    with _CACHE_LOCK:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    found = _parse(text, update)
+    with _CACHE_LOCK:
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
+
+
+def check(text: str, *, update: bool, admin: bool, who: str) -> None:
+    """Refuse `text` unless it is safe to evaluate for this caller: OutboundRefused when it uses
+    SERVICE or LOAD and the caller is no admin, UncheckableText when it does not parse (unless
+    the caller is an admin), NestingTooDeep beyond graph.nesting's limit."""
+    if admin:
+        return
+    found = verdict(text, update=update)
+    if found.error is not None:
+        raise UncheckableText(found.error)
+    if found.too_deep and not netguard.works():
+        raise UncheckableText(
+            "the text is nested too deeply to be checked for SERVICE and LOAD on this server (it has no "
+            "network guard for query workers); reduce the nesting of { ( ["
+        )
+    if found.uses:
+        keywords = " and ".join(sorted({use.keyword for use in found.uses}))
+        shown = "; ".join(str(use) for use in found.uses[:5])
+        raise OutboundRefused(
+            f"{keywords} refused: it makes the server open outbound connections, which only admins may do "
+            f"(found {shown}; you are {who})"
+        )
