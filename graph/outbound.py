@@ -69,6 +69,8 @@ class Verdict:
     uses: tuple[Use, ...]
     error: str | None = None  # the parser's message when the text does not parse
     too_deep: bool = False  # rdflib ran out of recursion on a text within the nesting limit
+    # CLEAR or DROP of ALL or NAMED: graph.writes then gives the update every data graph
+    whole_store: bool = False
 
 
 _cache: OrderedDict[bytes, Verdict] = OrderedDict()
@@ -109,6 +111,15 @@ def _walk(tree: Any) -> Iterator[Use]:
             stack.extend(node)
 
 
+def _clears_all(tree: Any) -> bool:
+    """Whether an update's operations include CLEAR or DROP of ALL or NAMED (top level only)."""
+    operations = tree["request"] if isinstance(tree, CompValue) and "request" in tree else []
+    return any(
+        isinstance(op, CompValue) and op.name in {"Clear", "Drop"} and str(op["graphiri"] if "graphiri" in op else "").upper() in {"ALL", "NAMED"}
+        for op in operations
+    )
+
+
 def _parse(text: str, update: bool) -> Verdict:
     try:
         with _PARSE_LOCK:
@@ -121,7 +132,7 @@ def _parse(text: str, update: bool) -> Verdict:
         return Verdict((), too_deep=True)
     except Exception as error:  # rdflib raises plain exceptions for some invalid input
         return Verdict((), error=f"{type(error).__name__}: {error}")
-    return Verdict(tuple(dict.fromkeys(_walk(tree))))
+    return Verdict(tuple(dict.fromkeys(_walk(tree))), whole_store=_clears_all(tree))
 
 
 def verdict(text: str, *, update: bool) -> Verdict:
