@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import platform
 import socket
 import struct
 import sys
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -92,21 +93,28 @@ def available() -> bool:
     return sys.platform == "linux" and platform.machine() in _ARCHES
 
 
+@functools.cache
+def _installer() -> tuple[Any, Any, Any]:
+    """libc's prctl and the compiled filter, made once per process (a fork inherits them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    prctl = libc.prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    code = _program(*_ARCHES[platform.machine()])
+    buffer = ctypes.create_string_buffer(code, len(code))
+    program = _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+    return prctl, program, buffer  # the buffer is returned to keep it alive with the program
+
+
 def forbid_network() -> None:
     """From now on, this thread (and what it starts) can open no network connection.
     Irreversible. Raises NetworkGuardUnavailable when the filter cannot be installed."""
     if not available():
         raise NetworkGuardUnavailable(f"no network guard on {sys.platform}/{platform.machine()}")
-    libc = ctypes.CDLL(None, use_errno=True)
-    prctl = libc.prctl
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    prctl.restype = ctypes.c_int
+    prctl, program, _ = _installer()
     # Needed to install a filter without CAP_SYS_ADMIN; also per thread, and harmless here.
     if prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise NetworkGuardUnavailable(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
-    code = _program(*_ARCHES[platform.machine()])
-    buffer = ctypes.create_string_buffer(code, len(code))
-    program = _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
     if prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(program), 0, 0) != 0:
         raise NetworkGuardUnavailable(ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")
 

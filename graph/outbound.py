@@ -7,14 +7,16 @@ not from scanning the text: a scanner has to agree with the engine on where ever
 comment and escape ends, and a text that makes them disagree hides the keyword (that happened).
 
 Two layers, because a parser can also disagree with the engine:
-- this parse gives non-admins a clear 403 (or a 400 when the text does not parse);
+- this parse gives non-admins a clear 403 (or a 400 when the text does not parse, or is nested
+  too deeply for rdflib's recursive parser: a few dozen levels, below graph.nesting's limit);
 - the worker that evaluates a non-admin's text cannot open a connection at all (graph.netguard,
-  applied by graph.limits). Where that guard works, a text too deeply nested for rdflib's
-  recursive parser (but within graph.nesting's limit) is left to the engine and the guard; where
-  it does not, such a text is refused.
+  applied by graph.limits), whatever the parse said.
 
-The nesting check runs first, so a deep text never reaches either parser. Parses are cached by
-the text's digest: a repeated query costs a dictionary look-up.
+The nesting check runs first, so a deep text never reaches either parser. rdflib's parser is
+slow (tens of milliseconds for a library query), so it only sees texts that could hold one of the
+keywords at all: pyoxigraph matches keywords by their ASCII letters, so a text in which "service"
+and "load" (and, for updates, "clear" and "drop") appear nowhere, in any case, cannot use them,
+whatever its literals and comments. Parses are cached by the text's digest.
 
 One known disagreement is closed here: rdflib replaces every `\\uXXXX` escape before it parses
 (as the SPARQL text says), pyoxigraph only reads it inside a literal or an IRI. So `"\\u0022"`
@@ -37,7 +39,6 @@ from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import Query, UpdateUnit
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from graph import netguard
 from graph.nesting import check_nesting
 
 _CACHE_SIZE = 2048
@@ -73,6 +74,9 @@ class Verdict:
     whole_store: bool = False
 
 
+_QUERY_WORDS = re.compile("service|load", re.IGNORECASE)
+_UPDATE_WORDS = re.compile("service|load|clear|drop", re.IGNORECASE)
+_NOTHING = Verdict(())
 _cache: OrderedDict[bytes, Verdict] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 # Escapes are consumed left to right, so in `\\u0022` the backslashes escape each other.
@@ -138,6 +142,8 @@ def _parse(text: str, update: bool) -> Verdict:
 def verdict(text: str, *, update: bool) -> Verdict:
     """What the parse says about `text` (cached). Raises NestingTooDeep before parsing."""
     check_nesting(text)
+    if not (_UPDATE_WORDS if update else _QUERY_WORDS).search(text):
+        return _NOTHING  # none of the keywords' letters: nothing to find, no parse needed
     key = hashlib.sha256((b"U" if update else b"Q") + text.encode("utf-8", "surrogatepass")).digest()
     with _CACHE_LOCK:
         found = _cache.get(key)
@@ -154,17 +160,18 @@ def verdict(text: str, *, update: bool) -> Verdict:
 
 def check(text: str, *, update: bool, admin: bool, who: str) -> None:
     """Refuse `text` unless it is safe to evaluate for this caller: OutboundRefused when it uses
-    SERVICE or LOAD and the caller is no admin, UncheckableText when it does not parse (unless
-    the caller is an admin), NestingTooDeep beyond graph.nesting's limit."""
+    SERVICE or LOAD and the caller is no admin, UncheckableText when a text that could use them
+    does not parse (other syntax errors are the engine's to report), NestingTooDeep beyond
+    graph.nesting's limit. Admins are not checked."""
     if admin:
         return
     found = verdict(text, update=update)
     if found.error is not None:
         raise UncheckableText(found.error)
-    if found.too_deep and not netguard.works():
+    if found.too_deep:
         raise UncheckableText(
-            "the text is nested too deeply to be checked for SERVICE and LOAD on this server (it has no "
-            "network guard for query workers); reduce the nesting of { ( ["
+            "the text mentions 'service' or 'load' and is nested too deeply for the parser that checks it "
+            "for SERVICE and LOAD; reduce the nesting of { ( [ (or rename what contains those words)"
         )
     if found.uses:
         keywords = " and ".join(sorted({use.keyword for use in found.uses}))

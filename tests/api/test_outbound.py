@@ -288,3 +288,43 @@ def test_the_issue_repro_on_a_served_store(disk_store: tuple[Path, dict[str, str
         assert status == 200, body
         assert json.loads(body)["results"]["bindings"][0]["x"]["value"] == "from-listener"
         assert listener.connections == 1
+
+
+# --- the parse's edges ----------------------------------------------------------------------------------
+
+
+def test_texts_without_the_keywords_letters_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import outbound
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(outbound, "_parse", refuse)
+    assert outbound.verdict("SELECT * WHERE { ?s ?p ?o }", update=False).uses == ()
+    assert outbound.verdict("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }", update=True).uses == ()
+    with pytest.raises(AssertionError, match="parsed"):  # any case, anywhere (even in a comment)
+        outbound.verdict(f"SELECT * WHERE {{ ?s ?p ?o }} # sErViCe {id(refuse)}", update=False)  # unique: not cached
+    with pytest.raises(AssertionError, match="parsed"):
+        outbound.verdict(f"CLEAR ALL # {id(refuse)}", update=True)
+
+
+def test_depth_beyond_the_checking_parser_is_a_400_and_beyond_the_limit_too(client: TestClient) -> None:
+    from graph.nesting import MAX_NESTING
+
+    def nested(depth: int, word: str) -> str:
+        return f'SELECT * WHERE {{ BIND("{word}" AS ?w) FILTER({"(" * depth}true{")" * depth}) }}'
+
+    deep = 40  # deeper than rdflib's recursion reaches, within the documented limit
+    assert deep < MAX_NESTING
+    checked = client.get("/sparql", params={"query": nested(deep, "service")})
+    assert checked.status_code == 400 and "nested too deeply" in checked.text
+    plain = client.get("/sparql", params={"query": nested(deep, "plain")}, headers={"Accept": "text/csv"})
+    assert plain.status_code == 200, plain.text  # no keyword letters: no parse, the engine runs it
+    too_deep = client.get("/sparql", params={"query": nested(MAX_NESTING + 1, "service")})
+    assert too_deep.status_code == 400 and str(MAX_NESTING) in too_deep.text
+
+
+def test_unparsable_text_with_a_keyword_is_a_400_with_the_position(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p } }"})
+    assert response.status_code == 400
+    assert "SPARQL syntax error" in response.text and "line 1, column" in response.text
