@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph import loader, outbound, registry, setup, write_policy
 from graph.formats import format_named
-from graph.limits import QueryLimits, run_limited
+from graph.limits import Isolation, QueryLimits, run_limited
 from graph.loader import RdfSource
 from graph.store import open_store
 from ontology.namespaces import DEMO_GRAPH
@@ -72,13 +72,15 @@ def bench_guard(rounds: int) -> None:
     setup.init_store(store, demo=True)
     graphs = registry.visible_graphs(store)
     print(f"query workers on the demo store ({store.size():,} quads), `{PROBE}`:")
-    for isolation in ("process", "thread"):
-        limits = QueryLimits(timeout=30, isolation=isolation)  # type: ignore[arg-type]
+    isolations: tuple[Isolation, ...] = ("process", "thread")
+    for isolation in isolations:
+        limits = QueryLimits(timeout=30, isolation=isolation)
 
         def run(network: bool) -> None:
             list(run_limited(store, PROBE, limits=limits, default_graph=graphs, named_graphs=graphs, network=network))  # type: ignore[arg-type]
 
-        run(False), run(True)  # warm-up
+        run(False)  # warm-up
+        run(True)
         guarded: list[float] = []
         open_: list[float] = []
         for _ in range(rounds):
