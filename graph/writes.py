@@ -150,6 +150,7 @@ def _check_upload(store: GraphStore, graph: ox.NamedNode, upload: RdfSource, fla
     that does not parse is left to the load, which reports where."""
     if flags.get(graph.value, restricted):
         return
+    loader.check_source(upload)  # XML bounds first: no parser sees an entity bomb
     try:
         with upload.open() as stream:
             # The loader's own parser, so the triples compared are the triples that would land.
