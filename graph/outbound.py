@@ -162,8 +162,10 @@ def check(text: str, *, update: bool, admin: bool, who: str) -> None:
     """Refuse `text` unless it is safe to evaluate for this caller: OutboundRefused when it uses
     SERVICE or LOAD and the caller is no admin, UncheckableText when a text that could use them
     does not parse (other syntax errors are the engine's to report), NestingTooDeep beyond
-    graph.nesting's limit. Admins are not checked."""
+    graph.nesting's limit (for admins too: a deep text crashes pyoxigraph's parser whoever sent it).
+    Admins' texts are not checked for SERVICE and LOAD."""
     if admin:
+        check_nesting(text)
         return
     found = verdict(text, update=update)
     if found.error is not None:

@@ -38,6 +38,7 @@ from api.security import Caller, Role, require
 from graph import writes
 from graph.limits import QueryFailed, QueryLimitExceeded
 from graph.loader import LoadError, ShapeViolations
+from graph.nesting import NestingTooDeep
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -115,6 +116,8 @@ def error_response(error: Exception) -> Response:
     """The HTTP answer for what a write raised (shared with the Graph Store Protocol router)."""
     if isinstance(error, UpdateError):
         return PlainTextResponse(error.message, status_code=error.status)
+    if isinstance(error, NestingTooDeep):
+        return PlainTextResponse(f"SPARQL syntax error: {error}", status_code=400)
     if isinstance(error, SyntaxError):
         return PlainTextResponse(f"SPARQL syntax error: {error.args[0] if error.args else error}", status_code=400)
     if isinstance(error, writes.WriteRefused):

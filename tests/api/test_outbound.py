@@ -328,3 +328,14 @@ def test_unparsable_text_with_a_keyword_is_a_400_with_the_position(client: TestC
     response = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p } }"})
     assert response.status_code == 400
     assert "SPARQL syntax error" in response.text and "line 1, column" in response.text
+
+
+def test_deep_nesting_is_a_400_for_admins_too(client: TestClient, tokens: dict[str, str]) -> None:
+    from graph.nesting import MAX_NESTING
+
+    deep = "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1)
+    query = client.get("/sparql", params={"query": f"SELECT * WHERE {deep}"}, headers=bearer(tokens["admin"]))
+    assert query.status_code == 400 and str(MAX_NESTING) in query.text
+    headers = {"Content-Type": "application/sparql-update", **bearer(tokens["admin"])}
+    update = client.post("/update", content=f"INSERT {{ GRAPH <{GRAPH}x> {{ <urn:a> <urn:b> <urn:c> }} }} WHERE {deep}", headers=headers)
+    assert update.status_code == 400 and str(MAX_NESTING) in update.text
