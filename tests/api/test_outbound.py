@@ -308,6 +308,22 @@ def test_texts_without_the_keywords_letters_are_not_parsed(monkeypatch: pytest.M
         outbound.verdict(f"CLEAR ALL # {id(refuse)}", update=True)
 
 
+def test_the_engine_reads_keywords_only_from_their_letters(listener: Listener) -> None:
+    """The premise of skipping the parse: no escape or look-alike spells SERVICE or LOAD."""
+    disguised = [
+        f"SELECT * WHERE {{ SERVIC\\u0045 <{listener.url}/x> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{listener.url}/x> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \u017fervice <{listener.url}/x> {{ ?s ?p ?o }} }}",  # long s
+    ]
+    for query in disguised:
+        with pytest.raises(SyntaxError):
+            ox.Store().query(query)
+    for update in (f"LOA\\u0044 <{listener.url}/t.ttl>", f"\uff2cOAD <{listener.url}/t.ttl>"):  # fullwidth L
+        with pytest.raises(SyntaxError):
+            ox.Store().update(update)
+    assert listener.connections == 0
+
+
 def test_depth_beyond_the_checking_parser_is_a_400_and_beyond_the_limit_too(client: TestClient) -> None:
     from graph.nesting import MAX_NESTING
 
