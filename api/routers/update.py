@@ -46,7 +46,9 @@ UPDATE_DOC = (
     "SPARQL 1.1 Protocol update operation (editor role). POST the update as application/sparql-update, or "
     "form-encoded as `update`. An editor's update sees and writes only the graphs it names; changed graphs are "
     "validated and swapped in atomically; new graphs are registered (restricted with `restricted=true`); derived "
-    "links are recomputed unless `reason=false`. SERVICE and LOAD: admins only."
+    "links are recomputed unless `reason=false`. SERVICE and LOAD: admins only. Graphs are named under "
+    "https://w3id.org/actorgraph/graph/; an update that reads a restricted graph may fill restricted graphs only; "
+    "meta, keys, audit and vetting-cases are out of reach for every role (see README, Security)."
 )
 
 
