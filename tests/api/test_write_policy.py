@@ -51,9 +51,9 @@ def tokens(store: EmbeddedStore) -> dict[str, str]:
     return made
 
 
-@pytest.fixture
-def client(store: EmbeddedStore) -> TestClient:
-    return TestClient(create_app(Settings(store=None), store=store))
+@pytest.fixture(params=["process", "thread"])
+def client(request: pytest.FixtureRequest, store: EmbeddedStore) -> TestClient:
+    return TestClient(create_app(Settings(store=None, query_isolation=request.param), store=store))
 
 
 def auth(tokens: dict[str, str], role: str, extra: dict[str, str] | None = None) -> dict[str, str]:
