@@ -195,7 +195,7 @@ def test_query_workers_cannot_connect_even_past_the_parse(store: EmbeddedStore, 
         run_limited(store, query, limits=limits, default_graph=[], named_graphs=[])
     assert listener.connections == 0
     rows = run_limited(store, query, limits=limits, default_graph=[], named_graphs=[], network=True)
-    assert [str(row["x"].value) for row in rows] == ["from-listener"]  # type: ignore[union-attr, index]
+    assert [str(row["x"].value) for row in rows] == ["from-listener"]  # type: ignore[union-attr]
     assert listener.connections == 1
 
 
@@ -223,7 +223,8 @@ def test_the_guard_leaves_other_threads_alone(listener: Listener) -> None:
         except PermissionError:
             outcome.append("refused")
         left, right = socket.socketpair()  # Unix sockets stay allowed
-        left.close(), right.close()
+        left.close()
+        right.close()
 
     thread = threading.Thread(target=guarded_thread)
     thread.start()
