@@ -50,7 +50,7 @@ def local_name(iri: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _query(name: str) -> str:
+def query_text(name: str) -> str:
     return catalog.text(f"vetting/{name}")
 
 
@@ -163,17 +163,26 @@ class Facts:
     # -- running named queries ---------------------------------------------------------------
 
     def rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict[str, str | None]]:
-        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings."""
-        key = (name, tuple(sorted((k, v.value) for k, v in params.items())))
+        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings, in a
+        fixed order (sorted), so that a result never depends on how the store planned the query:
+        graph.vetting_batch reads the same rows for many subjects at once and must agree."""
+        key = rows_key(name, params)
         cached = self._rows.get(key)
         if cached is not None:
             return cached
         self._check_deadline()
-        result = run_query(self.store, _query(name), self.dataset, substitutions=params)
+        result = run_query(self.store, query_text(name), self.dataset, substitutions=params)
         names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        out = [{n: _value(row[n]) for n in names} for row in result]  # type: ignore[union-attr]
+        out = ordered([{n: _value(row[n]) for n in names} for row in result])  # type: ignore[union-attr]
         self._rows[key] = out
         return out
+
+    def has_rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> bool:
+        return rows_key(name, params) in self._rows
+
+    def keep_rows(self, name: str, params: Mapping[str, ox.NamedNode | ox.Literal], rows: list[dict[str, str | None]]) -> None:
+        """Cache rows read elsewhere (graph.vetting_batch) as what `rows(name, **params)` returns."""
+        self._rows[rows_key(name, params)] = ordered(rows)
 
     def describe(self, iri: str) -> dict[str, list[str]]:
         """Predicate IRI -> values, for everything the dataset says about `iri` (cached)."""
@@ -181,14 +190,22 @@ class Facts:
         if cached is None:
             self._check_deadline()
             cached = {}
-            result = run_query(self.store, _query("describe"), self.dataset, substitutions={"node": ox.NamedNode(iri)})
+            result = run_query(self.store, query_text("describe"), self.dataset, substitutions={"node": ox.NamedNode(iri)})
             for row in result:  # type: ignore[union-attr]
-                values = cached.setdefault(row["p"].value, [])
-                value = row["o"].value
-                if value not in values:
-                    values.append(value)
+                add_value(cached, row["p"].value, row["o"].value)
             self._described[iri] = cached
         return cached
+
+    def is_described(self, iri: str) -> bool:
+        return iri in self._described
+
+    def keep_description(self, iri: str, props: dict[str, list[str]]) -> None:
+        """Cache a node's properties read elsewhere (graph.vetting_batch) as `describe(iri)`."""
+        self._described[iri] = props
+
+    def check_deadline(self) -> None:
+        """Stop with VettingTimeout once the run's budget is spent."""
+        self._check_deadline()
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -321,7 +338,7 @@ class Facts:
             cached = any(last <= day for _, last in self._source_dates(iri))
             if not cached:
                 early = self._early()
-                cached = bool(early.graphs) and bool(run_query(self.store, _query("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
+                cached = bool(early.graphs) and bool(run_query(self.store, query_text("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
             self._known[iri] = cached
         return cached
 
@@ -355,6 +372,21 @@ class Facts:
                 if start is not None:
                     found.append((start, node))
         return min(found) if found else None
+
+
+def rows_key(name: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return (name, tuple(sorted((k, v.value) for k, v in params.items())))
+
+
+def ordered(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """Rows sorted by their values (unbound first), whatever order the store produced them in."""
+    return sorted(rows, key=lambda row: tuple((v is not None, v or "") for v in row.values()))
+
+
+def add_value(props: dict[str, list[str]], predicate: str, value: str) -> None:
+    values = props.setdefault(predicate, [])
+    if value not in values:
+        values.append(value)
 
 
 def _first(props: Mapping[str, list[str]], predicate: str) -> str | None:
