@@ -87,8 +87,13 @@ def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, ox
 
 
 def describe_all(facts: Facts, iris: Iterable[str]) -> None:
-    """Read every property of the nodes not read yet, a batch per query, into the reader's cache."""
+    """Read every property of the nodes not read yet, a batch per query, into the reader's cache
+    (on the embedded store, Facts.describe reads a node with one index scan: no batch needed)."""
     todo = [iri for iri in dict.fromkeys(iris) if not facts.is_described(iri)]
+    if isinstance(getattr(facts.store, "raw", None), ox.Store):
+        for term in _named(todo):
+            facts.describe(term.value)
+        return
     for chunk in _chunks(todo):
         facts.check_deadline()
         terms = _named(chunk)

@@ -141,3 +141,24 @@ def test_batched_text_binds_the_subjects_in_one_values_table() -> None:
     # an IRI pyoxigraph accepted cannot close the table
     with pytest.raises(ValueError):
         ox.NamedNode(FICTIONAL + "x> } } DROP ALL #")
+
+
+class QueryOnly:
+    """The store seen only through its query method, as a remote SPARQL backend would be: the
+    reader then takes the SPARQL path for everything (no index scans on the embedded store)."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self._store = store
+
+    def query(self, *args: object, **kwargs: object) -> object:
+        return self._store.query(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_sparql_path_answers_as_the_index_scans_do(demo_store, dataset, actors) -> None:
+    subjects = [*actors, PROGRAM]
+    remote = QueryOnly(demo_store)
+    expected = one_by_one(demo_store, dataset, subjects, DAY, DEFAULT_POLICY)
+    assert one_by_one(remote, dataset, subjects, DAY, DEFAULT_POLICY) == expected  # type: ignore[arg-type]
+    assert batched(remote, dataset, subjects, DAY, DEFAULT_POLICY) == expected  # type: ignore[arg-type]
+    for node in [*subjects, FICTIONAL + "relation/cmd-ombrecht-ripu"]:
+        assert Facts(remote, dataset).describe(node) == Facts(demo_store, dataset).describe(node)  # type: ignore[arg-type]
