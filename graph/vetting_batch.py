@@ -87,13 +87,12 @@ def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, ox
 
 
 def describe_all(facts: Facts, iris: Iterable[str]) -> None:
-    """Read every property of the nodes not read yet, a batch per query, into the reader's cache
-    (on the embedded store, Facts.describe reads a node with one index scan: no batch needed)."""
-    todo = [iri for iri in dict.fromkeys(iris) if not facts.is_described(iri)]
+    """Read every property of the nodes not read yet, a batch per query, into the reader's cache.
+    Nothing to do on the embedded store: Facts.describe reads a node with one index scan, as
+    cheap as its share of a batch, so nodes are read when (and only if) a rule needs them."""
     if isinstance(getattr(facts.store, "raw", None), ox.Store):
-        for term in _named(todo):
-            facts.describe(term.value)
         return
+    todo = [iri for iri in dict.fromkeys(iris) if not facts.is_described(iri)]
     for chunk in _chunks(todo):
         facts.check_deadline()
         terms = _named(chunk)

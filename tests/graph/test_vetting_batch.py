@@ -118,8 +118,9 @@ def test_screening_vets_each_match_as_vetting_it_alone(demo_store, dataset) -> N
 
 def test_batched_describe_and_subject_rows_equal_single_reads(demo_store, dataset, actors) -> None:
     nodes = [*actors, PROGRAM, FICTIONAL + "relation/cmd-ombrecht-ripu", FICTIONAL + "unit/no-such-unit"]
-    batch = Facts(demo_store, dataset)
+    batch = Facts(QueryOnly(demo_store), dataset)  # type: ignore[arg-type]  # the SPARQL path reads nodes in batches
     describe_all(batch, nodes)
+    assert all(batch.is_described(node) for node in nodes)
     prefetch(batch, nodes, DEFAULT_POLICY)
     for node in nodes:
         single = Facts(demo_store, dataset)
