@@ -28,6 +28,7 @@ per query (graph.vetting_batch), read nodes by index scans, and score many rows 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -262,6 +263,7 @@ def main() -> None:
         assert old_rows == new_rows, "the two paths disagree"
 
     print()
+    print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(line("vet one subject", vet_ms))
     print(line("vet one subject + audit record", with_audit_ms))
     print(f"{'':<34} outcomes of the sample: {outcomes}")
