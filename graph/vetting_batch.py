@@ -4,10 +4,13 @@ Vetting one subject runs about ten small queries (its classes, then one per rule
 node it meets with one more. Most of a query's cost is fixed (parsing and planning), so vetting
 twenty partners one by one pays that cost two hundred times. Here each rule query runs once for a
 whole batch of subjects, the subjects bound by a `VALUES` table, and the rows are split by
-subject into the reader's cache (graph.vetting_facts.Facts); the nodes those rows name, and their
-sources, are then read with one query per batch as well. `vet` afterwards runs unchanged and finds
-everything in the cache, so a batched run answers exactly as one subject at a time does (the reader
-sorts rows, so not even their order differs).
+subject into the reader's cache (graph.vetting_facts.Facts); on a SPARQL-only backend the nodes
+those rows name, and their sources, are then read with one query per batch as well. `vet`
+afterwards runs unchanged and finds everything in the cache. The `VALUES` table drives the same
+index scans as a substituted subject does, so each subject's rows come in the order of its own
+query, and where two findings are equally strong the same one is kept: a batched run answers
+exactly as one subject at a time does (tests/graph/test_vetting_batch.py holds every demo actor to
+it, under several dates and policies, and the vetting bench checks the outcomes).
 
 Only named terms go into the `VALUES` table, each serialized by pyoxigraph (an IRI it accepted
 cannot close the table or the query); they come from the graph (participants, matches), not from

@@ -164,9 +164,8 @@ class Facts:
     # -- running named queries ---------------------------------------------------------------
 
     def rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict[str, str | None]]:
-        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings, in a
-        fixed order (sorted), so that a result never depends on how the store planned the query:
-        graph.vetting_batch reads the same rows for many subjects at once and must agree."""
+        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings, in the
+        store's order (where two findings are equally strong, the first one is kept)."""
         key = rows_key(name, params)
         cached = self._rows.get(key)
         if cached is not None:
@@ -174,7 +173,7 @@ class Facts:
         self._check_deadline()
         result = run_query(self.store, query_text(name), self.dataset, substitutions=params)
         names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        out = ordered([{n: _value(row[n]) for n in names} for row in result])  # type: ignore[union-attr]
+        out = [{n: _value(row[n]) for n in names} for row in result]  # type: ignore[union-attr]
         self._rows[key] = out
         return out
 
@@ -183,7 +182,7 @@ class Facts:
 
     def keep_rows(self, name: str, params: Mapping[str, ox.NamedNode | ox.Literal], rows: list[dict[str, str | None]]) -> None:
         """Cache rows read elsewhere (graph.vetting_batch) as what `rows(name, **params)` returns."""
-        self._rows[rows_key(name, params)] = ordered(rows)
+        self._rows[rows_key(name, params)] = rows
 
     def describe(self, iri: str) -> dict[str, list[str]]:
         """Predicate IRI -> values, for everything the dataset says about `iri` (cached).
@@ -393,11 +392,6 @@ class Facts:
 
 def rows_key(name: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return (name, tuple(sorted((k, v.value) for k, v in params.items())))
-
-
-def ordered(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
-    """Rows sorted by their values (unbound first), whatever order the store produced them in."""
-    return sorted(rows, key=lambda row: tuple((v is not None, v or "") for v in row.values()))
 
 
 def add_value(props: dict[str, list[str]], predicate: str, value: str) -> None:
