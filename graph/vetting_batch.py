@@ -1,8 +1,9 @@
 """Reading the graph for many vetting subjects at once (a program's partners, a screening's matches).
 
 Vetting one subject runs about ten small queries (its classes, then one per rule) and reads each
-node it meets with one more. Most of a query's cost is fixed (parsing and planning), so vetting
-twenty partners one by one pays that cost two hundred times. Here each rule query runs once for a
+node it meets with one more. Part of each query's cost is fixed (parsing, planning, setting up the
+evaluation), so vetting twenty partners one by one pays it two hundred times; batched, each rule
+costs two to three times less for the same subjects. Here each rule query runs once for a
 whole batch of subjects, the subjects bound by a `VALUES` table, and the rows are split by
 subject into the reader's cache (graph.vetting_facts.Facts); on a SPARQL-only backend the nodes
 those rows name, and their sources, are then read with one query per batch as well. `vet`
