@@ -43,12 +43,12 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.screening_fuzzy import Hits, extract, extract_many
 from graph.sparql import Dataset, run_query
 from graph.store import GraphStore
 from graph.vetting import NotVettable, vet
 from graph.vetting_batch import BATCH as PREFETCH_BATCH
 from graph.vetting_batch import prefetch
-from graph.screening_fuzzy import Hits, extract, extract_many
 from graph.vetting_facts import Facts, local_name
 from graph.vetting_model import FindingSet
 from graph.vetting_policy import DEFAULT_POLICY, Policy
@@ -387,10 +387,6 @@ def parse_csv(data: bytes | str) -> list[ScreenInput]:
 
 
 # -- matching ------------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
 
 
 _CLOSENESS = (
