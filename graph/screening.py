@@ -166,7 +166,7 @@ class NameIndex:
     @classmethod
     def build(cls, store: GraphStore, dataset: Dataset) -> NameIndex:
         index = cls()
-        for actor_term, class_term, kind_term in run_query(store, catalog.text("vetting/actors"), dataset):  # type: ignore[union-attr,misc]
+        for actor_term, class_term, kind_term in run_query(store, catalog.text("vetting/actors"), dataset):  # type: ignore[union-attr]
             iri, is_person = actor_term.value, kind_term.value.endswith("#Person")
             actor = index.actors.get(iri)
             if actor is None:
@@ -176,7 +176,7 @@ class NameIndex:
             if class_term.value.endswith("#State"):
                 actor.is_state = True
         names: list[tuple[str, str, str]] = []
-        for actor_term, field_term, value_term in run_query(store, catalog.text("vetting/names"), dataset):  # type: ignore[union-attr,misc]
+        for actor_term, field_term, value_term in run_query(store, catalog.text("vetting/names"), dataset):  # type: ignore[union-attr]
             iri = actor_term.value
             actor = index.actors.get(iri)
             if actor is None:
@@ -508,19 +508,20 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
             if iri not in found or found[iri].score < 95:
                 found[iri] = Candidate(iri, actor.label, 95.0, row.name, [f"'{row.name}' is the acronym of {actor.label}"])
     if row.unit_id and store is not None and dataset is not None:
+        unit: str | None
         try:
-            iri = resolve(store, dataset, row.unit_id).value
+            unit = resolve(store, dataset, row.unit_id).value
         except (UnknownSubject, AmbiguousSubject, ValueError) as error:
-            iri = None
+            unit = None
             unit_note = f"unit_id {row.unit_id!r} not used: {error}"
         else:
             unit_note = ""
-        if iri and iri in index.actors:
-            actor = index.actors[iri]
+        if unit and unit in index.actors:
+            actor = index.actors[unit]
             reasons = [f"unit_id {row.unit_id!r} resolves to this actor"]
-            if iri in found:
-                reasons += found[iri].reasons
-            found[iri] = Candidate(iri, actor.label, 100.0, row.unit_id, reasons)
+            if unit in found:
+                reasons += found[unit].reasons
+            found[unit] = Candidate(unit, actor.label, 100.0, row.unit_id, reasons)
         for candidate in found.values():
             if unit_note:
                 candidate.reasons.append(unit_note)
