@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 Hits = list[tuple[float, int]]  # (score, position in the block's keys), best first
@@ -35,6 +34,10 @@ def extract_many(queries: Sequence[str], keys: Sequence[str], limit: int, cutoff
     The cut-off must be positive: cdist writes 0 for "below the cut-off"."""
     if cutoff <= 0:
         raise ValueError("extract_many needs a positive cut-off")
+    try:
+        import numpy as np  # a dependency (pyproject); an environment installed before it was one still screens
+    except ImportError:
+        return [extract(query, keys, limit, cutoff) for query in queries]
     out: list[Hits] = []
     for start in range(0, len(queries), ROWS_PER_CALL):
         chunk = queries[start : start + ROWS_PER_CALL]

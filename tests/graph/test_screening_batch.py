@@ -4,6 +4,7 @@ same scores, reasons and verdicts, as matching each row alone with rapidfuzz's e
 from __future__ import annotations
 
 import random
+import sys
 
 import pytest
 from rapidfuzz import fuzz, process
@@ -36,6 +37,14 @@ def test_extract_many_equals_extract_including_ties_and_the_cutoff() -> None:
             assert sum(len(e) == limit for e in expected) > 100  # most rows have more hits than the limit: ties decide
         assert extract_many(queries, keys, limit, cutoff) == expected
         assert [extract(q, keys, limit, cutoff) for q in queries] == expected
+
+
+def test_without_numpy_extract_many_matches_row_by_row(monkeypatch) -> None:
+    keys = ["ana varga", "ana vargas", "oren tallavar", "tallavar oren", "varga"]
+    queries = ["ana varga", "tallavar", "nobody"]
+    expected = extract_many(queries, keys, 3, 60.0)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
+    assert extract_many(queries, keys, 3, 60.0) == expected == [extract(q, keys, 3, 60.0) for q in queries]
 
 
 def test_extract_many_on_no_keys_and_no_queries() -> None:
