@@ -39,18 +39,20 @@ def actors(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> list[str]:
     return found
 
 
-def one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, subjects: list[str], day: date, policy: Policy) -> dict[str, object]:
+def one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, subjects: list[str], day: date, policy: Policy,
+               known: date | None = None) -> dict[str, object]:
     out: dict[str, object] = {}
     for subject in subjects:
         try:
-            out[subject] = vet(store, dataset, subject, on=day, policy=policy, facts=Facts(store, dataset)).as_dict()
+            out[subject] = vet(store, dataset, subject, on=day, policy=policy, facts=Facts(store, dataset, as_known_on=known)).as_dict()
         except (UnknownSubject, NotVettable) as error:
             out[subject] = type(error).__name__
     return out
 
 
-def batched(store: EmbeddedStore, dataset: sparql.Dataset, subjects: list[str], day: date, policy: Policy) -> dict[str, object]:
-    facts = Facts(store, dataset)
+def batched(store: EmbeddedStore, dataset: sparql.Dataset, subjects: list[str], day: date, policy: Policy,
+            known: date | None = None) -> dict[str, object]:
+    facts = Facts(store, dataset, as_known_on=known)
     prefetch(facts, subjects, policy)
     out: dict[str, object] = {}
     for subject in subjects:
@@ -76,6 +78,13 @@ def test_batched_vetting_equals_one_subject_at_a_time(demo_store, dataset, actor
     expected = one_by_one(demo_store, dataset, subjects, day, policy)
     assert sum(1 for r in expected.values() if isinstance(r, dict) and r["outcome"] == "flag") >= 5  # the comparison covers findings
     assert batched(demo_store, dataset, subjects, day, policy) == expected
+
+
+def test_batched_vetting_equals_one_subject_at_a_time_as_known_on_a_past_day(demo_store, dataset, actors) -> None:
+    known = date(2010, 12, 31)  # only what sources published (or graphs imported) by then
+    expected = one_by_one(demo_store, dataset, actors, DAY, DEFAULT_POLICY, known)
+    assert expected != one_by_one(demo_store, dataset, actors, DAY, DEFAULT_POLICY)  # the knowledge date matters here
+    assert batched(demo_store, dataset, actors, DAY, DEFAULT_POLICY, known) == expected
 
 
 def test_batched_reads_spare_the_per_subject_rule_queries(demo_store, dataset, actors, monkeypatch) -> None:
