@@ -19,6 +19,7 @@ from api.dependencies import dataset_for_caller, store_of
 from api.auth import outbound_refusal
 from api.limits import limits_of, status_for
 from api.security import current_caller
+from api.text_checks import TextRefused, check_request_text
 from graph.limits import QueryFailed, QueryLimitExceeded, run_limited
 from graph.sparql import Dataset, SparqlSyntaxError
 
@@ -93,13 +94,17 @@ async def _answer(request: Request) -> Response:
         text, default_uris, named_uris = await _read_query(request)
     except ProtocolError as error:
         return PlainTextResponse(error.message, status_code=error.status)
+    limits = limits_of(request)
+    try:
+        await check_request_text(text, limits=limits)  # before anything parses it in this process
+    except TextRefused as refused:
+        return PlainTextResponse(refused.message, status_code=refused.status)
     refusal = await run_in_threadpool(outbound_refusal, text, caller)
     if refusal:
         return PlainTextResponse(refusal, status_code=403)
     store = store_of(request)
     dataset = await run_in_threadpool(dataset_for_caller, request, caller)
     default, named = _narrow(dataset, default_uris, named_uris)
-    limits = limits_of(request)
 
     def execute() -> tuple[bytes, str] | ProtocolError:
         try:

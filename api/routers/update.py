@@ -31,6 +31,7 @@ from api.auth import outbound_refusal
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of, status_for
 from api.security import Caller, Role, require
+from api.text_checks import TextRefused, check_request_text
 from graph import writes
 from graph.limits import QueryFailed, QueryLimitExceeded
 from graph.loader import LoadError, ShapeViolations
@@ -111,7 +112,7 @@ def _run(request: Request, caller: Caller, text: str) -> writes.WriteReport:
 
 def error_response(error: Exception) -> Response:
     """The HTTP answer for what a write raised (shared with the Graph Store Protocol router)."""
-    if isinstance(error, UpdateError):
+    if isinstance(error, (UpdateError, TextRefused)):
         return PlainTextResponse(error.message, status_code=error.status)
     if isinstance(error, SyntaxError):
         return PlainTextResponse(f"SPARQL syntax error: {error.args[0] if error.args else error}", status_code=400)
@@ -134,6 +135,7 @@ def error_response(error: Exception) -> Response:
 async def update(request: Request, caller: Caller = Depends(require(Role.EDITOR))) -> Response:
     try:
         text = await _read_update(request)
+        await check_request_text(text, limits=limits_of(request), update=True)  # an admin's runs in this process
         refusal = await run_in_threadpool(outbound_refusal, text, caller)
         if refusal:
             return PlainTextResponse(refusal, status_code=403)

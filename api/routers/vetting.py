@@ -21,6 +21,7 @@ from datetime import date, datetime, timezone
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -140,6 +141,18 @@ def _report_context(result: FindingSet, run: audit.RunRecord | None) -> dict[str
 # -- the audit trail -----------------------------------------------------------------------
 
 
+def _recorded_subject(subject: str) -> str:
+    """A subject no visible graph names may still have runs on record, if it is an absolute IRI;
+    anything else cannot be one, and is refused naming the parameter."""
+    try:
+        return ox.NamedNode(subject.strip()).value
+    except ValueError as error:
+        raise HTTPException(
+            status_code=422,
+            detail=f"parameter 'subject': {subject!r} names no subject in the graphs you may see, and is not an absolute IRI ({error})",
+        ) from None
+
+
 @router.get("/vetting/runs", summary="Vetting runs (audit trail)")
 async def vetting_runs(
     request: Request,
@@ -158,7 +171,7 @@ async def vetting_runs(
             try:
                 iri = resolve(store, dataset, subject).value
             except UnknownSubject:
-                iri = subject  # runs may outlive the data they were about
+                iri = _recorded_subject(subject)  # runs may outlive the data they were about
             except AmbiguousSubject as error:
                 raise HTTPException(status_code=409, detail=str(error)) from None
         runs = audit.list_runs(store, iri, limit=limit)

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import limits as api_limits
 from api.auth import outbound_refusal
 from api.security import Caller
+from api.text_checks import TextRefused, check_request_text
 from api.views import build
 from graph import named_queries
 from graph.search import index_for
@@ -67,6 +68,10 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
         raise HTTPException(status_code=400, detail="the form's 'query' field is empty: paste a CONSTRUCT or SELECT query")
     if len(text) > MAX_QUERY_CHARS:
         raise HTTPException(status_code=413, detail=f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,}")
+    try:
+        await check_request_text(text, limits=limits)
+    except TextRefused as refused:
+        raise HTTPException(status_code=refused.status, detail=refused.message) from None
     refusal = outbound_refusal(text, caller)
     if refusal:
         raise HTTPException(status_code=403, detail=refusal)
