@@ -7,6 +7,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,6 +29,11 @@ def client(demo_store: EmbeddedStore) -> TestClient:
 @pytest.fixture(scope="module")
 def analyst(demo_store: EmbeddedStore) -> dict[str, str]:
     return {"Authorization": "Bearer " + keys.create_key(demo_store, "analyst", "bounds analyst").token}
+
+
+@pytest.fixture(scope="module")
+def admin(demo_store: EmbeddedStore) -> dict[str, str]:
+    return {"Authorization": "Bearer " + keys.create_key(demo_store, "admin", "bounds admin").token}
 
 
 # --- deep and oversized JSON -----------------------------------------------------------------
@@ -169,3 +175,24 @@ def test_an_error_while_reading_results_leaves_them_on_their_thread(demo_store: 
     error, reports = _fail_in_a_thread(read_past_the_end, unraisable)
     assert error.startswith("ValueError")
     assert reports == []
+
+
+# --- every route that takes an IRI ------------------------------------------------------------
+
+NOT_IRIS = ["null", "http://bad iri/x", "a:b c", "\x00", "urn:", "http://[::1", "x" * 3000]
+IRI_ROUTES = [
+    "/vetting/runs?subject={}", "/graph-store?graph={}", "/paths?from={}&to=fictional/unit/bn-72",
+    "/paths?from=fictional/unit/bn-72&to={}", "/actors/{}", "/actors/{}/network", "/actors/{}/timeline",
+    "/programs/{}", "/vetting/{}", "/programs/{}/vetting", "/view/actors/{}", "/view/programs/{}",
+    "/view/data/network/{}", "/view/data/node/{}", "/pages/actors/{}", "/pages/programs/{}",
+    "/sparql?query=ASK%7B%7D&default-graph-uri={}", "/sparql?query=ASK%7B%7D&named-graph-uri={}",
+    "/actors?country={}", "/actors?type={}", "/pages/vetting/report?subject={}", "/view/paths?from={}&to=fictional/unit/bn-72",
+    "/queries/unit_commanders?unit={}", "/pages/search?country={}",
+]
+
+
+@pytest.mark.parametrize("route", IRI_ROUTES)
+def test_no_route_answers_a_bad_iri_with_a_server_error(client: TestClient, admin: dict[str, str], route: str) -> None:
+    for value in NOT_IRIS:
+        response = client.get(route.format(quote(value, safe="")), headers=admin)
+        assert response.status_code < 500, (value, response.status_code, response.text[:200])
