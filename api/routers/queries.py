@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api import json_body, negotiation, results
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import library_limits_of
 from api.security import Caller, current_caller
+from api.worker_threads import run_store_work
 from graph import named_queries
 from graph.named_queries import NamedQueryError, Page, ParameterError, RawValue, UnknownQuery
 from queries.catalog import NamedQuery
@@ -190,7 +190,7 @@ async def _run(request: Request, name: str, params: dict[str, RawValue | None], 
         return named_queries.run(store, dataset, name, params, limit=limit, offset=offset, limits=limits)
 
     try:
-        page = await run_in_threadpool(execute)
+        page = await run_store_work(execute)
     except UnknownQuery as error:
         raise HTTPException(status_code=404, detail=f"{error}; GET /queries lists them") from None
     except ParameterError as error:

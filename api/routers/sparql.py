@@ -20,6 +20,7 @@ from api.auth import outbound_refusal
 from api.limits import limits_of, status_for
 from api.security import current_caller
 from api.text_checks import TextRefused, check_request_text
+from api.worker_threads import run_store_work
 from graph.limits import QueryFailed, QueryLimitExceeded, run_limited
 from graph.sparql import Dataset, SparqlSyntaxError
 
@@ -123,7 +124,7 @@ async def _answer(request: Request) -> Response:
         return results.serialize(result, chosen)
 
     # Query and serialization both run off the event loop, so one slow query does not stall others.
-    outcome = await run_in_threadpool(execute)
+    outcome = await run_store_work(execute)
     if isinstance(outcome, ProtocolError):
         return PlainTextResponse(outcome.message, status_code=outcome.status)
     body, media_type = outcome

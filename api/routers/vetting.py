@@ -24,12 +24,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of
 from api.security import Caller, Role, require
 from api.templating import templates
+from api.worker_threads import run_store_work
 from graph import audit, screening
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.sparql import Dataset
@@ -177,7 +177,7 @@ async def vetting_runs(
         runs = audit.list_runs(store, iri, limit=limit)
         return {"subject": iri, "runs": [r.as_dict() for r in runs], "diff": audit.latest_diff(runs) if iri else None}
 
-    return JSONResponse(await run_in_threadpool(work))
+    return JSONResponse(await run_store_work(work))
 
 
 # -- screening -----------------------------------------------------------------------------
@@ -230,7 +230,7 @@ async def vetting_screen(
             audit.write(store, quads)
         return results
 
-    results = await run_in_threadpool(work)
+    results = await run_store_work(work)
     if chosen == "csv":
         return PlainTextResponse(
             screening.to_csv(results),
@@ -283,7 +283,7 @@ async def vetting_subject(
         run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api")
         return result, run
 
-    result, run = await run_in_threadpool(work)
+    result, run = await run_store_work(work)
     if chosen == "html":
         return templates.TemplateResponse(request, "vetting_report.html", _report_context(result, run))
     if chosen == "csv":
@@ -334,7 +334,7 @@ async def vetting_program(
             audit.write(store, quads)
         return program
 
-    program = await run_in_threadpool(work)
+    program = await run_store_work(work)
     if chosen == "html":
         return templates.TemplateResponse(
             request,
