@@ -2,9 +2,10 @@
 
 Python's json module (and so FastAPI and pydantic, which call it) recurses once per nested array
 or object: 100,000 nested `[` raise RecursionError, which would surface as a 500. So every JSON
-body is measured first by a flat scan, and one nested deeper than MAX_JSON_DEPTH, or larger than
-the upload limit, is answered with a 4xx before any parser sees it. `JsonBodyGuard` does this for
-every route; `decode` is what a route that reads its body itself calls.
+body is measured first by a flat scan, and one nested deeper than MAX_JSON_DEPTH is answered with
+a 400 before any parser sees it. `JsonBodyGuard` does this for every route (inside
+api.body_limit's BodyLimit, which bounds the bytes it buffers); `decode` is what a route that
+reads its body itself calls.
 """
 
 from __future__ import annotations
@@ -68,19 +69,19 @@ def is_json(content_type: str) -> bool:
 
 
 class JsonBodyGuard:
-    """ASGI middleware: reads a JSON request body (up to `max_bytes`), refuses it when too large
-    or too deep, and otherwise hands the same bytes on to the app. Other bodies pass untouched,
-    streamed as they come."""
+    """ASGI middleware: reads a JSON request body, refuses it when too deep, and otherwise hands
+    the same bytes on to the app. Other bodies pass untouched, streamed as they come. Its size is
+    BodyLimit's business: that middleware sits outside this one."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> None:
-        self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+    def __init__(self, app: ASGIApp, *, max_depth: int = MAX_JSON_DEPTH) -> None:
+        self.app, self.max_depth = app, max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS or not is_json(_header(scope, b"content-type")):
             await self.app(scope, receive, send)
             return
+        body = await _read(receive)
         try:
-            body = await self._read(scope, receive)
             check_depth(body, self.max_depth)
         except JsonBodyError as error:
             await _refuse(send, error)
@@ -96,21 +97,17 @@ class JsonBodyGuard:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, scope: Scope, receive: Receive) -> bytes:
-        declared = _header(scope, b"content-length")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise JsonBodyError(413, f"the JSON body is {int(declared):,} bytes; the limit is {self.max_bytes:,}")
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            body += message.get("body", b"")
-            if len(body) > self.max_bytes:
-                raise JsonBodyError(413, f"the JSON body is over the limit of {self.max_bytes:,} bytes")
-            if not message.get("more_body", False):
-                break
-        return bytes(body)
+
+async def _read(receive: Receive) -> bytes:
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+    return bytes(body)
 
 
 def _header(scope: Scope, name: bytes) -> str:

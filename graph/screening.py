@@ -27,6 +27,7 @@ Matching, and why:
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 import re
@@ -315,6 +316,26 @@ class ScreenRow:
         }
 
 
+def _records(reader: _csv.Reader) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on. The reader is strict, so a quote that is never
+    closed is an error rather than a field that swallows the rest of the file; the error names the
+    line where the quoted field began, which is where the mistake is."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if str(error) == "unexpected end of data":
+                raise ScreeningError(f"row {start}: a quoted field opened in this row is never closed") from None
+            raise ScreeningError(f"row {reader.line_num}: {error}") from None
+        for i, value in enumerate(values):
+            if "\x00" in value:
+                raise ScreeningError(f"row {start}, column {i + 1}: a NUL byte; the file is binary or damaged, not CSV text")
+        yield start, values
+
+
 def parse_csv(data: bytes | str) -> list[ScreenInput]:
     """The rows of an uploaded CSV (UTF-8, with or without BOM). Columns name, type and country are
     required, date_of_birth and unit_id optional; errors name the row and the field."""
@@ -325,43 +346,37 @@ def parse_csv(data: bytes | str) -> list[ScreenInput]:
             raise ScreeningError(f"the file is not UTF-8 text (byte {error.start})") from None
     else:
         text = data.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ScreeningError("the file is empty: it needs a header row with name, type, country") from None
-    except csv.Error as error:
-        raise ScreeningError(f"row 1: {error}") from None
+    records = _records(csv.reader(io.StringIO(text, newline=""), strict=True))
+    first = next(records, None)
+    if first is None:
+        raise ScreeningError("the file is empty: it needs a header row with name, type, country")
+    header = first[1]
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ScreeningError(f"row 1 (header): missing column(s) {', '.join(missing)}; found {', '.join(columns) or 'none'}")
     position = {c: columns.index(c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns}
     rows: list[ScreenInput] = []
-    try:
-        for values in reader:
-            number = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ScreeningError(f"row {number}: more than {MAX_ROWS:,} rows; split the file")
+    for number, values in records:
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ScreeningError(f"row {number}: more than {MAX_ROWS:,} rows; split the file")
 
-            def cell(column: str) -> str:
-                i = position.get(column)
-                return values[i].strip() if i is not None and i < len(values) else ""
+        def cell(column: str) -> str:
+            i = position.get(column)
+            return values[i].strip() if i is not None and i < len(values) else ""
 
-            item = ScreenInput(number, cell("name"), cell("type"), cell("country"), cell("date_of_birth"), cell("unit_id"))
-            if not item.name:
-                raise ScreeningError(f"row {number}, field 'name': empty")
-            if item.type and item.kind is None:
-                raise ScreeningError(
-                    f"row {number}, field 'type': {item.type!r} is not a known type (person, organization, unit, group, ...)"
-                )
-            if item.date_of_birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.date_of_birth):
-                raise ScreeningError(f"row {number}, field 'date_of_birth': {item.date_of_birth!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
-            rows.append(item)
-    except csv.Error as error:
-        raise ScreeningError(f"row {reader.line_num}: {error}") from None
+        item = ScreenInput(number, cell("name"), cell("type"), cell("country"), cell("date_of_birth"), cell("unit_id"))
+        if not item.name:
+            raise ScreeningError(f"row {number}, field 'name': empty")
+        if item.type and item.kind is None:
+            raise ScreeningError(
+                f"row {number}, field 'type': {item.type!r} is not a known type (person, organization, unit, group, ...)"
+            )
+        if item.date_of_birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.date_of_birth):
+            raise ScreeningError(f"row {number}, field 'date_of_birth': {item.date_of_birth!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+        rows.append(item)
     return rows
 
 
