@@ -18,8 +18,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.settings import Settings
 from graph.nesting import MAX_NESTING
+from graph.store import EmbeddedStore
 from tests.support import served
 
 ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
@@ -137,3 +141,13 @@ def test_the_command_line_refuses_instead_of_crashing(tmp_path: Path, text: str)
     done = subprocess.run([str(ACTORGRAPH), "query", text, "--store", str(store)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "deep" in done.stderr or "parser crashed" in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="process isolation needs os.fork")
+def test_under_process_isolation_a_parser_crash_is_a_400_not_a_500(demo_store: EmbeddedStore) -> None:
+    """The forked worker would contain the crash anyway; the check turns its 500 into the 400."""
+    client = TestClient(create_app(Settings(store=None, query_isolation="process"), store=demo_store))
+    response = client.post("/sparql", content=BANGS.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400, response.text
+    assert "parser crashed" in response.text
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
