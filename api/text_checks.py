@@ -23,10 +23,14 @@ class TextRefused(Exception):
 
 async def check_request_text(text: str, *, limits: QueryLimits, update: bool = False) -> None:
     """Raise TextRefused: 400 for nesting beyond the limit, a syntax error or a text that crashed
-    the parser; 503 when the check itself ran past the query timeout."""
+    the parser; 503 when the check itself ran past its time (the query timeout, plus a second
+    per MiB of text)."""
+    # The helper applies an update to an empty store, so a large INSERT DATA takes it a while:
+    # a second per MiB on top of the query timeout leaves room (README, "Depth limits").
+    timeout = limits.timeout + len(text) / 2**20
     try:
         # Off the event loop: the check waits on a pipe to the helper process.
-        await run_in_threadpool(check_text, text, update=update, timeout=limits.timeout)
+        await run_in_threadpool(check_text, text, update=update, timeout=timeout)
     except NestingTooDeep as error:
         raise TextRefused(400, str(error)) from None
     except SyntaxError as error:

@@ -3,16 +3,18 @@
 pyoxigraph's parser is recursive, and some texts overflow its native stack: that is not an
 exception but the death of the whole process. graph.nesting refuses deep brackets, but other
 constructs nest without brackets (a long run of `!` before an expression, `<<` quoted triples).
-Where a query runs in the server's own process (thread isolation) and for updates (which run
-there, or in a thread), the text is first parsed by a small helper process that holds no data,
-reached over a pipe; if the helper dies, the caller gets ParserCrash and a fresh helper is
-started for the next text.
+So a text from outside is first parsed by a small helper process that holds no data, reached
+over a pipe; if the helper dies, the caller gets ParserCrash and a fresh helper is started for
+the next text. That matters where the engine would parse in the server's own process (thread
+isolation, admins' updates); under process isolation the forked worker would die instead, and
+the check turns that worker's 500 into a 400.
 
 The helper only parses. A query is given a substitution for a variable it cannot name, which
 pyoxigraph refuses after parsing and before evaluating anything. An update has no such hook, so
 it is applied to an empty in-memory store; the helper may open no new file descriptor at all, so
 a LOAD or SERVICE inside it fails without reaching the network, and a deadline bounds the rest.
-Helpers are kept and reused (starting one takes about 0.1 s), one per text being checked.
+Helpers are kept and reused, one per text being checked at a time, since starting one costs an
+interpreter's start.
 """
 
 from __future__ import annotations
