@@ -14,7 +14,7 @@ pyoxigraph refuses after parsing and before evaluating anything. An update has n
 it is applied to an empty in-memory store; the helper may open no new file descriptor at all, so
 a LOAD or SERVICE inside it fails without reaching the network, and a deadline bounds the rest.
 Helpers are kept and reused, one per text being checked at a time, since starting one costs an
-interpreter's start.
+interpreter's start; their number is bounded.
 """
 
 from __future__ import annotations
@@ -95,10 +95,12 @@ class _Helper:
         return f"exit status {code}"
 
 
+# At most this many helpers live; a check that finds them all busy waits for one (a check takes
+# well under a millisecond), so a burst of requests neither spawns nor churns processes.
+_MAX_HELPERS = max(4, 2 * (os.cpu_count() or 2))
+_slots = threading.BoundedSemaphore(_MAX_HELPERS)
 _idle: list[_Helper] = []
 _idle_lock = threading.Lock()
-# Helpers kept between checks; more run while more checks overlap, and stop after theirs.
-_MAX_IDLE = max(2, os.cpu_count() or 2)
 
 
 def _take() -> _Helper:
@@ -113,10 +115,7 @@ def _take() -> _Helper:
 
 def _give_back(helper: _Helper) -> None:
     with _idle_lock:
-        if len(_idle) < _MAX_IDLE:
-            _idle.append(helper)
-            return
-    helper.kill()
+        _idle.append(helper)
 
 
 def check_text(text: str, *, update: bool = False, timeout: float = 10.0) -> None:
@@ -131,14 +130,20 @@ def check_parses(text: str, *, update: bool = False, timeout: float = 10.0) -> N
     """Return when `text` parses as a query (or an update); raise SyntaxError with the parser's
     message when it does not, ParserCrash when the parser died on it, and QueryTimeout when the
     check took longer than `timeout` seconds."""
-    helper = _take()
-    answer = helper.ask(_UPDATE if update else _QUERY, text, timeout)
-    if answer is None:
-        raise ParserCrash(
-            f"the SPARQL parser crashed on this text ({helper.death()}); it nests too deeply "
-            "(long runs of '!', '<<' or brackets): simplify it"
-        )
-    _give_back(helper)
+    started = time.monotonic()
+    if not _slots.acquire(timeout=timeout):
+        raise QueryTimeout(timeout)
+    try:
+        helper = _take()
+        answer = helper.ask(_UPDATE if update else _QUERY, text, max(0.0, timeout - (time.monotonic() - started)))
+        if answer is None:
+            raise ParserCrash(
+                f"the SPARQL parser crashed on this text ({helper.death()}); it nests too deeply "
+                "(long runs of '!', '<<' or brackets): simplify it"
+            )
+        _give_back(helper)
+    finally:
+        _slots.release()
     status, message = answer
     if status == _SYNTAX:
         raise SyntaxError(message)

@@ -94,16 +94,24 @@ def test_check_text_refuses_deep_brackets_before_starting_anything(monkeypatch: 
         check_text("SELECT * WHERE " + "{" * 5000 + "}" * 5000)
 
 
-def test_helpers_are_reused_and_bounded() -> None:
-    for _ in range(5):
-        check_parses("ASK { }")
+def test_helpers_are_reused_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    check_parses("ASK { }")
     pids = {helper.process.pid for helper in parse_check._idle}
     check_parses("ASK { }")
     assert {helper.process.pid for helper in parse_check._idle} == pids
-    threads = [threading.Thread(target=check_parses, args=("ASK { }",)) for _ in range(parse_check._MAX_IDLE * 2)]
+    started: list[int] = []
+    helper_class = parse_check._Helper
+
+    def counted() -> parse_check._Helper:
+        started.append(1)
+        return helper_class()
+
+    monkeypatch.setattr(parse_check, "_Helper", counted)
+    threads = [threading.Thread(target=check_parses, args=("ASK { }",)) for _ in range(parse_check._MAX_HELPERS * 3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(parse_check._idle) <= parse_check._MAX_IDLE
+    assert len(started) + len(pids) <= parse_check._MAX_HELPERS
+    assert len(parse_check._idle) <= parse_check._MAX_HELPERS
     assert all(helper.process.poll() is None for helper in parse_check._idle)
