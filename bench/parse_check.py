@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import threading
 import time
 from collections.abc import Callable
 
@@ -72,6 +73,31 @@ def main() -> None:
     for name in isolations:
         plain, checked = medians[f"{name}: query"], medians[f"{name}: check + query"]
         print(f"  {name}: the check adds {checked - plain:+.3f} ms ({checked / plain:.2f}x)")
+    _concurrent(readers=20, rounds=rounds)
+
+
+def _concurrent(readers: int, rounds: int) -> None:
+    """Many requests checking at once share the bounded helpers: what one check then takes."""
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def reader() -> None:
+        mine = [_ms(lambda: check_text(QUERY)) for _ in range(rounds)]
+        with lock:
+            timings.extend(mine)
+
+    threads = [threading.Thread(target=reader) for _ in range(readers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    p99 = statistics.quantiles(timings, n=100)[-1]
+    print(
+        f"  {readers} threads checking at once: median {statistics.median(timings):.3f} ms, p99 {p99:.3f} ms, "
+        f"{len(timings) / elapsed:,.0f} checks/s"
+    )
 
 
 if __name__ == "__main__":
