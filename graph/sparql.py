@@ -57,19 +57,27 @@ def run_query(
     *,
     substitutions: Mapping[str, Term] | None = None,
     limits: QueryLimits | None = None,
+    network: bool = False,
 ) -> QueryResult:
     """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message;
     nesting beyond graph.nesting's limit raises NestingTooDeep.
 
     With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
     ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
-    a query for a request should pass the app's limits."""
+    a query for a request should pass the app's limits. Under limits, the worker has no network
+    unless `network` (an admin's SERVICE): see graph.netguard."""
     check_nesting(text)  # deeper would crash the parser, and with it this process
     graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
     try:
         if limits is not None:
             return run_limited(
-                store, text, limits=limits, default_graph=graphs, named_graphs=graphs, substitutions=substitutions
+                store,
+                text,
+                limits=limits,
+                default_graph=graphs,
+                named_graphs=graphs,
+                substitutions=substitutions,
+                network=network,
             )
         return store.query(text, substitutions=substitutions, default_graph=graphs, named_graphs=graphs)
     except SyntaxError as error:
