@@ -19,7 +19,6 @@ This module is included before api/routers/vetting.py (routers are included in n
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,6 +26,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import json_body
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of
 from api.security import Caller, Role, require
@@ -91,9 +91,9 @@ async def _body(request: Request, allowed: tuple[str, ...], *, required: bool) -
             raise _unprocessable("body: send a JSON object with the case's fields")
         return {}
     try:
-        values = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise HTTPException(status_code=400, detail=f"body: not valid JSON: {error}") from None
+        values = json_body.decode(raw)  # depth-checked first, whatever the Content-Type says
+    except json_body.JsonBodyError as error:
+        raise HTTPException(status_code=error.status, detail=f"body: {error}") from None
     if not isinstance(values, dict):
         raise _unprocessable(f"body: a JSON object is expected, not {type(values).__name__}")
     unknown = sorted(set(values) - set(allowed))

@@ -138,6 +138,8 @@ def test_bad_requests_name_the_field_and_write_nothing(client: TestClient, token
 def test_malformed_bodies(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
     headers = {**auth(tokens), "Content-Type": "application/json"}
     assert client.post("/vetting/cases", content=b"{not json", headers=headers).status_code == 400
+    deep = client.post("/vetting/cases", content=b"[" * 20_000, headers={**auth(tokens), "Content-Type": "text/plain"})
+    assert deep.status_code == 400 and "nests arrays or objects more than" in deep.json()["detail"]
     assert "JSON object" in client.post("/vetting/cases", content=b"[1, 2]", headers=headers).json()["detail"]
     assert client.post("/vetting/cases", content=b"", headers=headers).status_code == 422
     surrogate = client.post("/vetting/cases", content=b'{"subject": "unit/bn-72", "decision": "deny", "justification": "a\\ud800"}', headers=headers)
