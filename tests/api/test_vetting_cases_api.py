@@ -249,3 +249,14 @@ def test_printable_case_record_escapes_and_is_complete(client: TestClient, token
             assert expected in page, expected
     assert client.get(f"/vetting/cases/{case['id']}?format=pdf", headers=auth(tokens)).json()["detail"].startswith("format: ")
     assert client.get(f"/vetting/cases/{case['id']}?format=html", headers=auth(tokens, "reader")).status_code == 403
+
+
+@pytest.mark.parametrize("field", ["subject", "date", "as_known_on", "decision", "conditions", "justification", "expires", "policy"])
+def test_any_json_value_in_any_field_is_answered_without_a_server_error(client: TestClient, tokens: dict[str, str], field: str) -> None:
+    for value in (None, 0, -1, 1.5, 1e308, True, [], ["deny"], {}, {"a": 1}, "", "\u0000", "x" * 5000, "2025-06-01"):
+        response = create(client, tokens, **{field: value})
+        assert response.status_code < 500, (field, value, response.text)
+        if response.status_code >= 400:
+            assert response.json()["detail"].startswith((f"{field}: ", "conditions: ", "subject: ")), (field, value, response.text)
+    sign_off = client.post("/vetting/cases/0123456789ab/sign-off", json={"note": {"a": [1]}}, headers=auth(tokens, "second"))
+    assert sign_off.status_code in (404, 422)
