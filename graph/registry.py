@@ -107,7 +107,7 @@ def now() -> datetime:
 
 def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]:
     g = record.graph
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (g, _TYPE, _ag("DataGraph")),
         (g, _TYPE, _prov("Entity")),
         (g, ox.NamedNode(RDFS + "label"), ox.Literal(graph_name(g))),
@@ -203,6 +203,7 @@ def _text(solution: ox.QuerySolution, name: str) -> str | None:
 def registered_graphs(store: GraphStore) -> list[GraphInfo]:
     """Every registered graph with its newest import record, sorted by name."""
     rows = store.query(catalog.text("store/data_graphs"), default_graph=[META])
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
     infos = []
     for row in rows:
         infos.append(
@@ -257,4 +258,9 @@ def versions(store: GraphStore) -> Versions:
 
 def registered_iris(store: GraphStore) -> set[str]:
     """The IRIs of every registered graph (data, derived and the ontology)."""
-    return {q.subject.value for q in store.quads(META) if q.predicate == _TYPE and q.object == _ag("DataGraph")}
+    data_graph = _ag("DataGraph")
+    return {
+        q.subject.value
+        for q in store.quads(META)
+        if q.predicate == _TYPE and q.object == data_graph and isinstance(q.subject, ox.NamedNode)
+    }

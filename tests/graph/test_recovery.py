@@ -106,7 +106,7 @@ def snapshot(store: EmbeddedStore) -> dict[str, Any]:
     links, and the vetting answers."""
     registered = registry.registered_iris(store)
     dataset = sparql.dataset_for(store)
-    vetting = {}
+    vetting: dict[str, object] = {}
     for subject in SUBJECTS:
         try:
             vetting[subject] = vet(store, dataset, subject, on=DAY_OF_VETTING).as_dict()
@@ -199,8 +199,8 @@ def test_killed_after_registration_gets_every_derived_link(tmp_path: Path, failp
 
 @pytest.mark.parametrize(("failpoint", "lands"), [("load:data-written", False), ("load:registered", True)])
 def test_killed_replace_keeps_the_old_graph_or_lands_the_new(tmp_path: Path, failpoint: str, lands: bool) -> None:
-    old = ([SCENARIO], {})
-    new = ([SCENARIO, REGIONAL], {"replace": True})
+    old: tuple[list[Path], dict[str, bool]] = ([SCENARIO], {})
+    new: tuple[list[Path], dict[str, bool]] = ([SCENARIO, REGIONAL], {"replace": True})
     expected = reference(tmp_path, "expected", [old, new] if lands else [old])
     path = initialized(tmp_path / "store")
     load_clean(path, [SCENARIO])
