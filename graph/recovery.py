@@ -77,3 +77,17 @@ def recover(store: GraphStore, *, derive_stale: bool = True) -> RecoveryReport:
     if report.changed:
         LOG.warning("recovery: done in %.1f s", report.seconds)
     return report
+
+
+def warn_if_needed(store: GraphStore) -> list[str]:
+    """For a store opened read-only, which cannot be repaired: say what recovery would do, so a
+    reader knows the derived links may be missing. Returns the problems found."""
+    problems = [f"graph {g.value} was left unregistered by an interrupted import" for g in orphan_graphs(store)]
+    problems += setup.derived_links_stale(store)
+    if problems:
+        LOG.warning(
+            "recovery needed (%s); this store is open read-only: open it for writing "
+            "(actorgraph serve, or actorgraph reason) to recover",
+            "; ".join(problems),
+        )
+    return problems

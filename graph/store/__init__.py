@@ -18,12 +18,16 @@ def open_store(
     A writable on-disk store is recovered first (graph.recovery): what an interrupted import left
     is removed and stale derived links are recomputed (unless `derive_stale` is false), so every
     command and the server start from a consistent store. A read-only store cannot be repaired;
-    it is the server's (which recovered when it started) that read-only commands open."""
+    it is the server's (which recovered when it started) that read-only commands open, and a
+    warning says so when it needs recovery."""
     if path is None or str(path) == ":memory:":
         return EmbeddedStore(None)
     store = EmbeddedStore(Path(path), read_only=read_only)
-    if recover and not read_only:
+    if recover:
         from graph import recovery  # here: recovery builds on the registry, which builds on this package
 
-        recovery.recover(store, derive_stale=derive_stale)
+        if read_only:
+            recovery.warn_if_needed(store)
+        else:
+            recovery.recover(store, derive_stale=derive_stale)
     return store

@@ -336,3 +336,15 @@ def test_timed_kills_of_a_large_load(tmp_path: Path) -> None:
             store.close()
     # Derivation of 54,000 links takes seconds: a kill one second in always finds it unfinished.
     assert crashes["derivation"] == "stale", crashes
+
+
+def test_a_read_only_opening_warns_and_changes_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = initialized(tmp_path / "store")
+    kill_at("load:registered", path, [SCENARIO])
+    with caplog.at_level("WARNING", logger="actorgraph.recovery"):
+        reader = open_store(path, read_only=True)
+        del reader
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "recovery needed" in warning and "read-only" in warning
+    _, stale, _ = crashed_state(path)
+    assert stale  # still there: only a writable opening repairs
