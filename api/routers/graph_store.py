@@ -12,8 +12,9 @@
 - `?default` is refused with 400: ActorGraph stores no default graph. The default graph of a query
   is the union of the graphs the caller may read, a view that cannot be written, and serving it
   here would dump the whole store in one response; fetch graphs by name, or CONSTRUCT at /sparql.
-- Bodies over Settings.max_upload_bytes get 413, malformed RDF 400 with line and column, an
-  unknown Content-Type 415, shape violations 422 with the list. System graphs: admins only;
+- Bodies over Settings.max_upload_bytes get 413, malformed RDF 400 with line and column (so do
+  RDF/XML entities beyond graph.xml_guard's bounds), an empty body or one without triples 400,
+  an unknown Content-Type 415, shape violations 422 with the list. System graphs: admins only;
   the registry and keys graphs: never. After a write the derived links are recomputed
   (`?reason=false` skips that).
 """
@@ -97,7 +98,13 @@ async def _upload(request: Request, graph: ox.NamedNode) -> RdfSource:
     except UnknownFormat as error:
         raise UpdateError(415, str(error)) from None
     body = await read_body(request)
-    return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value)
+    if not body:
+        raise UpdateError(
+            400,
+            "the request body is empty: send the graph's content. To empty a graph use CLEAR GRAPH at /update; "
+            "to remove it, DELETE /graph-store",
+        )
+    return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value, require_triples=True)
 
 
 def _syntax_error(error: RdfSyntaxError) -> Response:
