@@ -348,3 +348,36 @@ def test_a_read_only_opening_warns_and_changes_nothing(tmp_path: Path, caplog: p
     assert "recovery needed" in warning and "read-only" in warning
     _, stale, _ = crashed_state(path)
     assert stale  # still there: only a writable opening repairs
+
+
+def test_the_server_answers_vetting_as_after_a_clean_load(tmp_path: Path) -> None:
+    """The whole path: a load killed after registration, then `actorgraph serve` on that store
+    (which recovers as it starts), asked over HTTP."""
+    import json
+    import urllib.request
+
+    from graph import keys
+    from tests.support import served
+
+    clean = reference(tmp_path, "clean", [([SCENARIO], {})])
+    path = initialized(tmp_path / "store")
+    store = open_store(path)
+    token = keys.create_key(store, "analyst", "recovery test").token
+    store.close()
+    kill_at("load:registered", path, [SCENARIO])
+    assert crashed_state(path)[1], "the crash should have left stale derived links"
+
+    log = tmp_path / "server.log"
+    with served(path, log=log) as (base, _):
+        answers = {}
+        for subject in SUBJECTS[:2]:
+            local = subject[len(FICTIONAL):]
+            request = urllib.request.Request(
+                f"{base}/vetting/{local}?date={DAY_OF_VETTING}", headers={"Authorization": f"Bearer {token}"}
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answers[subject] = json.loads(response.read())
+    for subject, answer in answers.items():
+        expected = clean["vetting"][subject]
+        assert (answer["outcome"], answer["findings"]) == (expected["outcome"], expected["findings"]), subject
+    assert "recovery: derived links are stale" in log.read_text()
