@@ -381,3 +381,17 @@ def test_the_server_answers_vetting_as_after_a_clean_load(tmp_path: Path) -> Non
         expected = clean["vetting"][subject]
         assert (answer["outcome"], answer["findings"]) == (expected["outcome"], expected["findings"]), subject
     assert "recovery: derived links are stale" in log.read_text()
+
+
+def test_restricting_without_rederiving_is_stale_until_the_next_open(tmp_path: Path) -> None:
+    """`graphs restrict` changes the flag, then recomputes; a crash in between is caught by the
+    data version, which covers the flags: public links from a now restricted graph go away."""
+    clean = reference(tmp_path, "clean", [([SCENARIO], {"restricted": True})])
+    path = initialized(tmp_path / "store")
+    load_clean(path, [SCENARIO])
+    store = open_store(path)
+    registry.set_restricted(store, TARGET, True)  # and no setup.reason: the process "died" here
+    assert store.graph_size(INFERRED[0]) > 0 and setup.derived_links_stale(store)
+    store.close()
+    _, after = recovered(path)
+    assert after == clean and after["inferred"][INFERRED_GRAPH] == set()
