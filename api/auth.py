@@ -15,8 +15,8 @@ from fastapi import HTTPException, Request
 
 from api.security import ANONYMOUS, Caller, Role
 from api.settings import Settings
-from graph import keys
-from graph.sparql_scan import outbound_operations
+from graph import keys, outbound
+from graph.nesting import NestingTooDeep
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="actorgraph"'}
 
@@ -52,18 +52,15 @@ def authenticate(request: Request) -> Caller:
     return Caller(Role.parse(key.role), key_name=key.label, key_id=key.key_id)
 
 
-def outbound_refusal(text: str, caller: Caller) -> str | None:
-    """Why this SPARQL text is refused for this caller, or None. SERVICE and LOAD make pyoxigraph
-    open outbound connections (SSRF: a caller could reach internal hosts through the server), so
-    only admins may use them. Found by graph.sparql_scan without rewriting or running the text."""
-    if caller.is_admin:
-        return None
-    uses = outbound_operations(text)
-    if not uses:
-        return None
-    keywords = " and ".join(sorted({use.keyword for use in uses}))
-    return (
-        f"{keywords} refused: it makes the server open outbound connections, which only admins may do "
-        f"(found {'; '.join(str(use) for use in uses[:5])}; you are {caller.display}). "
-        "If this is a prefix name that merely contains 'service' or 'load', rename the prefix."
-    )
+def outbound_refusal(text: str, caller: Caller, *, update: bool = False) -> tuple[int, str] | None:
+    """Why this SPARQL text is refused for this caller, as (HTTP status, message), or None.
+    SERVICE and LOAD make pyoxigraph open outbound connections (SSRF: a caller could reach
+    internal hosts through the server), so only admins may use them; graph.outbound decides from
+    a real parse, and graph.netguard keeps non-admins' workers off the network whatever it says."""
+    try:
+        outbound.check(text, update=update, admin=caller.is_admin, who=caller.display)
+    except outbound.OutboundRefused as error:
+        return 403, str(error)
+    except (outbound.UncheckableText, NestingTooDeep) as error:
+        return 400, f"SPARQL syntax error: {error}"
+    return None
