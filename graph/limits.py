@@ -20,10 +20,19 @@ because it shares the parent's copy-on-write memory and open database; it serial
 (the result cap is enforced while serializing) into a pipe, and it is SIGKILLed at the deadline.
 The cost is the fork: about 2 ms for the demo store, 20-35 ms for a process holding a
 million-triple in-memory store. Forking a threaded process has one known hazard, a lock copied
-while another thread held it; `_run_in_process` says how it is contained (no write under way
-during a fork; a child stuck on such a lock is recognised, killed and forked again). With `isolation="thread"` (the fallback elsewhere, or on request)
-queries run in a thread: a streaming query stops at the deadline, but a blocking one can only be
-abandoned: the client gets its error on time, while the thread runs on to the end.
+while another thread held it; `_run_in_process` says how it is contained (no fork while a store
+write is inside the engine; a child stuck on such a lock is recognised, killed and forked again).
+With `isolation="thread"` (the fallback elsewhere, or on request) queries run in a thread: a
+streaming query stops at the deadline, but a blocking one can only be abandoned: the client gets
+its error on time, while the thread runs on to the end.
+
+Reads never wait for writes. A process query that finds a store write inside the engine
+(graph/store/write_gate.py) runs in a thread instead, under the same slot, deadline and cap:
+waiting would hold its worker slot for as long as the write lasts (a bulk load, a flush), and
+with a few slots and a steady editor the reads queued up to their timeout. pyoxigraph reads a
+consistent snapshot, and every write is one engine transaction or lands in a graph nobody sees
+yet, so such a read sees the store before or after each write, as a forked child would. What
+it gives up, only while a write is under way, is the kill at the deadline.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the
@@ -54,6 +63,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph.store import GraphStore, QueryResult, Term
+from graph.store.write_gate import WRITE_GATE
 from queries import catalog
 
 Isolation = Literal["process", "thread"]
@@ -62,9 +72,9 @@ DEFAULT_WORKERS = max(2, os.cpu_count() or 2)
 Sink = Callable[[bytes], None]
 Work = Callable[[Sink], dict[str, Any]]
 
-# Held by every write this process makes through graph.writes, and taken around os.fork: a child
-# forked while another thread is inside a store write could inherit a lock that is never released
-# (measured: about 1 in 10 forks under a continuous write storm on the in-memory store).
+# Held by every write this process makes through graph.writes, one at a time, so a sandbox never
+# works from a stale copy. Reads never take it: forks are kept out of engine writes by WRITE_GATE,
+# for as long as the engine call lasts, not the whole write.
 WRITE_LOCK = threading.RLock()
 _PROBE_INTERVAL = 0.05  # seconds between looks at a silent worker (see _deadlocked)
 _FORK_ATTEMPTS = 5
@@ -256,6 +266,10 @@ class _Deadlocked(Exception):
     """The child waits on a lock nobody will release (see _deadlocked)."""
 
 
+class _WriteUnderWay(Exception):
+    """A store write is inside the engine: no fork now (see run_isolated)."""
+
+
 def _cpu_ticks(pid: int) -> int | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -311,9 +325,10 @@ def _read_frames(fd: int, pid: int, deadline: float, timeout: float) -> tuple[by
 
 
 def _fork_worker(work: Work, limits: QueryLimits, deadline: float) -> tuple[int, int]:
-    """Fork one worker; returns its pid and the read end of its pipe."""
-    if not WRITE_LOCK.acquire(timeout=max(0.0, deadline - time.monotonic())):
-        raise QueryTimeout(limits.timeout)  # a write held the store for the whole timeout
+    """Fork one worker; returns its pid and the read end of its pipe. Raises _WriteUnderWay
+    rather than wait for a write."""
+    if not WRITE_GATE.begin_fork():
+        raise _WriteUnderWay()
     try:
         read_fd, write_fd = os.pipe()
         with warnings.catch_warnings():
@@ -326,11 +341,11 @@ def _fork_worker(work: Work, limits: QueryLimits, deadline: float) -> tuple[int,
                 _child(work, write_fd, limits.timeout)
             finally:
                 os._exit(1)  # whatever happens, the child never runs on as a copy of the server
-        # Closed before the lock is released, so no other worker forked later inherits it (the
-        # parent would then wait for that worker too before it saw this pipe's end).
+        # Closed before the gate opens, so no other worker forked later inherits it (the parent
+        # would then wait for that worker too before it saw this pipe's end).
         os.close(write_fd)
     finally:
-        WRITE_LOCK.release()  # only the parent gets here
+        WRITE_GATE.end_fork()  # only the parent gets here
     return pid, read_fd
 
 
@@ -339,7 +354,7 @@ def _run_in_process(work: Work, limits: QueryLimits, deadline: float) -> tuple[b
 
     Forking a threaded process copies every lock as it was: one held by another thread at that
     instant (a reader of the store, RocksDB's flush and compaction threads) is never released in
-    the child. No write is under way (WRITE_LOCK is taken around the fork), but readers and
+    the child. No engine write is under way (WRITE_GATE, else _WriteUnderWay), but readers and
     RocksDB's own threads cannot be paused: measured, 20 of 400 forks hung with two threads
     reading and one writing an on-disk store. Such a child is recognised (_deadlocked), killed
     and forked again; by then the lock is free. Measured with this: none of 400 failed."""
@@ -394,12 +409,16 @@ def run_isolated(work_for: Callable[[threading.Event | None], Work], limits: Que
     deadline = started + limits.timeout
     if not limits.slots.acquire(timeout=limits.timeout):
         raise QueryBusy(limits.workers, limits.timeout)
-    if limits.isolation == "thread":
-        return _run_in_thread(work_for, limits, deadline)  # the thread releases the slot
-    try:
-        return _run_in_process(work_for(None), limits, deadline)
-    finally:
-        limits.slots.release()
+    if limits.isolation == "process":
+        release = True
+        try:
+            return _run_in_process(work_for(None), limits, deadline)
+        except _WriteUnderWay:
+            release = False  # the thread below takes the slot over (module docstring: reads never wait)
+        finally:
+            if release:
+                limits.slots.release()
+    return _run_in_thread(work_for, limits, deadline)  # the thread releases the slot
 
 
 def _raise_for(outcome: dict[str, Any], limits: QueryLimits) -> None:

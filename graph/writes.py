@@ -28,7 +28,7 @@ and no query worker is forked in the middle of a write.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -211,8 +211,10 @@ def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Cal
 
 
 def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits) -> ox.Store:
-    # An update returns no rows: the cap does not apply, the timeout and the worker slot do.
-    data, outcome = run_isolated(_sandbox_work(sandbox, text), limits)
+    # An update returns no rows: the cap does not apply, the timeout does. It takes no slot of the
+    # readers' (a fresh one-slot QueryLimits): updates run one at a time under WRITE_LOCK anyway,
+    # and an editor queued behind twenty readers for a slot kept them all waiting on the lock.
+    data, outcome = run_isolated(_sandbox_work(sandbox, text), replace(limits, workers=1))
     error = outcome.get("error")
     if error == "syntax":
         raise SyntaxError(outcome.get("message", "invalid update"))

@@ -2,6 +2,9 @@
 
 Query text goes straight to `pyoxigraph.Store.query`: never through rdflib, which would evaluate
 the query in Python and be orders of magnitude slower.
+
+Every call that writes runs inside WRITE_GATE.writing() (graph/store/write_gate.py), so that no
+query worker is forked while the engine holds its write locks.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from graph.store.base import QueryResult, StoreError, Term
+from graph.store.write_gate import WRITE_GATE
 from queries import catalog
 
 
@@ -62,18 +66,23 @@ class EmbeddedStore:
         )
 
     def update(self, sparql: str) -> None:
-        self._store.update(sparql)
+        with WRITE_GATE.writing():
+            self._store.update(sparql)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.bulk_extend(quads)
+        with WRITE_GATE.writing():
+            self._store.bulk_extend(quads)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.extend(quads)
+        with WRITE_GATE.writing():
+            self._store.extend(quads)
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         # Materialize first: removing while iterating the same store would skip quads.
-        for quad in list(quads):
-            self._store.remove(quad)
+        doomed = list(quads)
+        with WRITE_GATE.writing():
+            for quad in doomed:
+                self._store.remove(quad)
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
@@ -83,7 +92,8 @@ class EmbeddedStore:
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         if self._store.contains_named_graph(graph):
-            self._store.remove_graph(graph)
+            with WRITE_GATE.writing():
+                self._store.remove_graph(graph)
 
     def graph_size(self, graph: ox.NamedNode) -> int:
         solutions = self._store.query(
@@ -104,7 +114,8 @@ class EmbeddedStore:
 
     def flush(self) -> None:
         if self.path is not None:
-            self._store.flush()
+            with WRITE_GATE.writing():
+                self._store.flush()
 
     def close(self) -> None:
         self.flush()
