@@ -24,6 +24,7 @@ import pytest
 
 from graph.limits import WRITE_LOCK, QueryLimits, QueryTimeout, run_limited
 from graph.store import EmbeddedStore, open_store
+from graph.store.embedded import SMALL_BATCH
 from graph.store.write_gate import WRITE_GATE, WriteGate
 from tests.support import ACTORGRAPH, served
 
@@ -42,6 +43,12 @@ def _store(triples: int) -> EmbeddedStore:
     return store
 
 
+def count(store: EmbeddedStore, limits: QueryLimits, query: str = COUNT) -> int:
+    result = run_limited(store, query, limits=limits, default_graph=[DATA], named_graphs=[])
+    assert isinstance(result, ox.QuerySolutions)
+    return int(next(iter(result))["n"].value)
+
+
 class HeldWrite:
     """A write held open inside the engine: a bulk load whose input waits for release(), run
     under WRITE_LOCK as every API write is."""
@@ -51,9 +58,11 @@ class HeldWrite:
         self.thread = threading.Thread(target=self._write, daemon=True)
 
     def _quads(self) -> Iterator[ox.Quad]:
+        staged = ox.NamedNode(GRAPH + "staged")
+        for i in range(SMALL_BATCH):  # enough to take the bulk path, whose engine call then waits
+            yield ox.Quad(ox.NamedNode(f"urn:new{i}"), ox.NamedNode("urn:p"), ox.Literal("new"), staged)
         self.inside.set()
         self.released.wait(120)
-        yield ox.Quad(ox.NamedNode("urn:new"), ox.NamedNode("urn:p"), ox.Literal("new"), ox.NamedNode(GRAPH + "staged"))
 
     def _write(self) -> None:
         with WRITE_LOCK:
@@ -100,8 +109,7 @@ def test_reads_finish_while_a_write_is_held_open() -> None:
     def read() -> None:
         try:
             for _ in range(5):
-                rows = list(run_limited(store, COUNT, limits=limits, default_graph=[DATA], named_graphs=[]))  # type: ignore[arg-type]
-                answers.append(int(rows[0]["n"].value))
+                answers.append(count(store, limits))
         except BaseException as error:  # reported below
             errors.append(error)
 
@@ -123,7 +131,7 @@ def test_during_a_write_reads_keep_the_deadline_and_afterwards_fork_again() -> N
     store = _store(300)  # its cube takes seconds to COUNT
     limits = QueryLimits(timeout=0.5, isolation="process", workers=2)
     with HeldWrite(store) as write:
-        assert int(next(iter(run_limited(store, COUNT, limits=limits, default_graph=[DATA], named_graphs=[])))["n"].value) == 300  # type: ignore[call-overload]
+        assert count(store, limits) == 300
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
             run_limited(store, COUNT_CUBE, limits=limits, default_graph=[DATA], named_graphs=[])
