@@ -16,6 +16,10 @@ editor" --rounds times so that the noise of a shared machine hits both alike:
 Every answer other than 200 counts as an error (by status); a read must also return rows.
 
     .venv/bin/python bench/read_write.py --seconds 20 --rounds 2 --workdir /tmp/ag-rwbench
+    .venv/bin/python bench/read_write.py --compare main   # the same, against main's code too
+
+With --compare, a second server runs a git revision's code (exported with `git archive`, put
+first on PYTHONPATH) on its own copy of the store, and its phases alternate with this tree's.
 
 Goals: 0 errors with the editor, /sparql p99 under 2 s, the editor's update p50 under 500 ms.
 """
@@ -254,6 +258,17 @@ def report(label: str, phase: Phase) -> None:
         print(f"      update error {key}: {count}")
 
 
+def source_tree(ref: str, workdir: Path) -> Path:
+    """The code of a git revision, for a server to run (PYTHONPATH comes before the editable install)."""
+    target = workdir / f"src-{ref.replace('/', '_')}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(["git", "-C", str(root), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/ag-rwbench"))
@@ -262,6 +277,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--edit-interval", type=float, default=1.0)
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server (e.g. ACTORGRAPH_QUERY_WORKERS=4)")
+    parser.add_argument("--compare", metavar="GIT_REF", help="also serve this revision's code (e.g. main), phases interleaved")
     args = parser.parse_args()
 
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -270,30 +286,45 @@ def main() -> None:
     texts = library_texts(store)
     key = editor_key(store)
     env = dict(item.split("=", 1) for item in args.env)
-    server = Server(store, args.workdir / "serve.log", env)
+    variants = {"this tree": env}
+    if args.compare:
+        variants[args.compare] = {**env, "PYTHONPATH": str(source_tree(args.compare, args.workdir))}
+    servers: dict[str, Server] = {}
+    for number, (name, variant_env) in enumerate(variants.items()):
+        copy = args.workdir / f"store-{number}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(store, copy)  # one store per server: RocksDB allows one process per directory
+        servers[name] = Server(copy, args.workdir / f"serve-{number}.log", variant_env)
     print(f"demo store, {len(texts)} library queries, {args.readers} readers, an update every {args.edit_interval:g} s, "
-          f"{args.rounds} × ({args.seconds:g} s without + {args.seconds:g} s with the editor), interleaved; "
-          f"server env {env or 'defaults'}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+          f"{args.rounds} × ({args.seconds:g} s without + {args.seconds:g} s with the editor) per server, interleaved; "
+          f"servers: {', '.join(variants)}; server env {env or 'defaults'}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+    labels = ("without editor", "with editor")
+    results: dict[tuple[str, str], list[Phase]] = {(name, label): [] for name in servers for label in labels}
     try:
-        server.wait_ready()
-        run_phase(server, texts, argparse.Namespace(**{**vars(args), "seconds": 3.0}), None, [0], 0)  # warm-up
-        counter = [0]
-        results: dict[str, list[Phase]] = {"without editor": [], "with editor": []}
+        for server in servers.values():
+            server.wait_ready()
+            run_phase(server, texts, argparse.Namespace(**{**vars(args), "seconds": 3.0}), None, [0], 0)  # warm-up
+        counters = {name: [0] for name in servers}
         for round_ in range(args.rounds):
-            for label in results:
-                phase = run_phase(server, texts, args, key if label == "with editor" else None, counter, 100 * round_)
-                results[label].append(phase)
-                print(f"round {round_ + 1} {label}: {len(phase.reads)} reads, {sum(phase.read_errors.values())} read errors, "
-                      f"{len(phase.updates)} updates", flush=True)
+            for name, server in servers.items():
+                for label in labels:
+                    phase = run_phase(server, texts, args, key if label == "with editor" else None, counters[name], 100 * round_)
+                    results[(name, label)].append(phase)
+                    print(f"round {round_ + 1} {name}, {label}: {len(phase.reads)} reads, {sum(phase.read_errors.values())} read errors, "
+                          f"{len(phase.updates)} updates", flush=True)
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
     print(f"\nmedians and percentiles over all rounds (ms); goals: {GOALS}; load {os.getloadavg()[0]:.1f}")
-    for label, phases in results.items():
-        report(label, merge(phases))
-    with_editor = merge(results["with editor"])
-    errors = sum(with_editor.read_errors.values()) + sum(with_editor.update_errors.values())
-    p99, p50 = percentile(with_editor.reads, 0.99), percentile(with_editor.updates, 0.5)
-    print(f"\ngoals with the editor: errors {errors} (goal 0), /sparql p99 {p99:.0f} ms (goal < 2000), update p50 {p50:.0f} ms (goal < 500)")
+    for name in servers:
+        print(f"{name}:")
+        for label in labels:
+            report(label, merge(results[(name, label)]))
+    for name in servers:
+        with_editor = merge(results[(name, "with editor")])
+        errors = sum(with_editor.read_errors.values()) + sum(with_editor.update_errors.values())
+        p99, p50 = percentile(with_editor.reads, 0.99), percentile(with_editor.updates, 0.5)
+        print(f"goals with the editor, {name}: errors {errors} (goal 0), /sparql p99 {p99:.0f} ms (goal < 2000), update p50 {p50:.0f} ms (goal < 500)")
 
 
 if __name__ == "__main__":
