@@ -30,9 +30,9 @@ Reads never wait for writes. A process query that finds a store write inside the
 (graph/store/write_gate.py) runs in a thread instead, under the same slot, deadline and cap:
 waiting would hold its worker slot for as long as the write lasts (a bulk load, a flush), and
 with a few slots and a steady editor the reads queued up to their timeout. pyoxigraph reads a
-consistent snapshot, and every write is one engine transaction or lands in a graph nobody sees
-yet, so such a read sees the store before or after each write, as a forked child would. What
-it gives up, only while a write is under way, is the kill at the deadline.
+consistent snapshot, so such a read sees the store between two engine writes, as a forked child
+does; graph.loader makes each of those either atomic or invisible until registered. What it
+gives up, only while a write is under way, is the kill at the deadline.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the

@@ -21,8 +21,8 @@ So a non-admin update runs in a sandbox, and the policy is checked on what it *d
 Admins' updates run directly on the store (LOAD, SERVICE, GRAPH ?g over everything) and only the
 registry is reconciled afterwards.
 
-All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy
-and no query worker is forked in the middle of a write.
+All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy.
+Reads do not take it: they never wait for a write (graph.limits says how they stay safe).
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Cal
 def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits) -> ox.Store:
     # An update returns no rows: the cap does not apply, the timeout does. It takes no slot of the
     # readers' (a fresh one-slot QueryLimits): updates run one at a time under WRITE_LOCK anyway,
-    # and an editor queued behind twenty readers for a slot kept them all waiting on the lock.
+    # and an editor queued behind twenty readers for a slot would hold every other write back.
     data, outcome = run_isolated(_sandbox_work(sandbox, text), replace(limits, workers=1))
     error = outcome.get("error")
     if error == "syntax":
