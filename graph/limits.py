@@ -36,7 +36,7 @@ gives up, only while a write is under way, is the kill at the deadline.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the
-timeout gets QueryBusy.
+timeout gets QueryBusy. Slots go to requests in the order they asked (graph/slots.py).
 
 Results come back as pyoxigraph's own types (parsed from the child's TSV, N-Triples or JSON), so
 callers cannot tell a limited query from a plain one.
@@ -62,6 +62,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from graph.slots import FairSlots
 from graph.store import GraphStore, QueryResult, Term
 from graph.store.write_gate import WRITE_GATE
 from queries import catalog
@@ -122,7 +123,7 @@ class QueryLimits:
     workers: int = DEFAULT_WORKERS
     # Rows can be wide (long literals): a byte budget bounds the memory a result may take too.
     result_bytes: int = 256 * 2**20
-    slots: threading.BoundedSemaphore = field(init=False, repr=False, compare=False)
+    slots: FairSlots = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.result_cap < 0 or self.workers < 1:
@@ -131,7 +132,7 @@ class QueryLimits:
             raise ValueError(f"query isolation {self.isolation!r}: use process or thread")
         if self.isolation == "process" and not hasattr(os, "fork"):
             raise ValueError("process isolation needs os.fork, which this platform lacks; use isolation='thread'")
-        object.__setattr__(self, "slots", threading.BoundedSemaphore(self.workers))
+        object.__setattr__(self, "slots", FairSlots(self.workers))
 
 
 class _Stop(Exception):
