@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -210,11 +211,18 @@ def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Cal
     return work_for
 
 
+@lru_cache(maxsize=8)
+def _update_limits(limits: QueryLimits) -> QueryLimits:
+    """The same limits with one slot of their own for updates. Updates run one at a time under
+    WRITE_LOCK anyway, and an editor queued behind twenty readers for a slot would hold every
+    other write back. One shared slot, so that a runaway update abandoned in a thread (a write
+    was under way when it started: graph.limits) blocks the next ones rather than pile up."""
+    return replace(limits, workers=1)
+
+
 def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits) -> ox.Store:
-    # An update returns no rows: the cap does not apply, the timeout does. It takes no slot of the
-    # readers' (a fresh one-slot QueryLimits): updates run one at a time under WRITE_LOCK anyway,
-    # and an editor queued behind twenty readers for a slot would hold every other write back.
-    data, outcome = run_isolated(_sandbox_work(sandbox, text), replace(limits, workers=1))
+    # An update returns no rows: the cap does not apply, the timeout and the update slot do.
+    data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits))
     error = outcome.get("error")
     if error == "syntax":
         raise SyntaxError(outcome.get("message", "invalid update"))
