@@ -32,7 +32,10 @@ waiting would hold its worker slot for as long as the write lasts (a bulk load, 
 with a few slots and a steady editor the reads queued up to their timeout. pyoxigraph reads a
 consistent snapshot, so such a read sees the store between two engine writes, as a forked child
 does; graph.loader makes each of those either atomic or invisible until registered. What it
-gives up, only while a write is under way, is the kill at the deadline.
+gives up, only while a write is under way, is the kill at the deadline. Workers that are never
+forked from the writing process (spawned, each on a checkpoint of the store rolled after every
+write) would keep the kill and drop the fork's cost too, at the price of a checkpoint per write
+and a pool to manage; not built.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the
