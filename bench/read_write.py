@@ -17,6 +17,7 @@ Every answer other than 200 counts as an error (by status); a read must also ret
 
     .venv/bin/python bench/read_write.py --seconds 20 --rounds 2 --workdir /tmp/ag-rwbench
     .venv/bin/python bench/read_write.py --compare main   # the same, against main's code too
+    .venv/bin/python bench/read_write.py --compare HEAD --compare-env ACTORGRAPH_QUERY_WORKERS=4
 
 With --compare, a second server runs a git revision's code (exported with `git archive`, put
 first on PYTHONPATH) on its own copy of the store, and its phases alternate with this tree's.
@@ -278,6 +279,7 @@ def main() -> None:
     parser.add_argument("--edit-interval", type=float, default=1.0)
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server (e.g. ACTORGRAPH_QUERY_WORKERS=4)")
     parser.add_argument("--compare", metavar="GIT_REF", help="also serve this revision's code (e.g. main), phases interleaved")
+    parser.add_argument("--compare-env", action="append", default=[], help="NAME=VALUE for the compared server only")
     args = parser.parse_args()
 
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -288,7 +290,9 @@ def main() -> None:
     env = dict(item.split("=", 1) for item in args.env)
     variants = {"this tree": env}
     if args.compare:
-        variants[args.compare] = {**env, "PYTHONPATH": str(source_tree(args.compare, args.workdir))}
+        extra = dict(item.split("=", 1) for item in args.compare_env)
+        label = " ".join([args.compare, *args.compare_env])
+        variants[label] = {**env, **extra, "PYTHONPATH": str(source_tree(args.compare, args.workdir))}
     servers: dict[str, Server] = {}
     for number, (name, variant_env) in enumerate(variants.items()):
         copy = args.workdir / f"store-{number}"
