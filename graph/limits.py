@@ -72,7 +72,10 @@ from queries import catalog
 
 Isolation = Literal["process", "thread"]
 DEFAULT_ISOLATION: Isolation = "process" if hasattr(os, "fork") else "thread"
-DEFAULT_WORKERS = max(2, os.cpu_count() or 2)
+# Two slots per CPU: a slot is held while the server's thread forks, waits on the child's pipe
+# and for the GIL, not only while a query computes. With one per CPU, 20 concurrent readers kept
+# the server at half a core and their p99 doubled (README, "Reads while an editor writes").
+DEFAULT_WORKERS = max(4, 2 * (os.cpu_count() or 2))
 Sink = Callable[[bytes], None]
 Work = Callable[[Sink], dict[str, Any]]
 
