@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import auth, limits, routers
+from api.body_limit import BodyLimit
 from api.routers import home, sparql
 from api.settings import Settings
 from api.templating import STATIC_DIR, templates
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.authenticate = auth.authenticate  # API keys (api.auth); see api.security
     limits.install(app, settings)  # query timeout, result cap, worker slots and their errors
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     if store is not None:
         app.state.store = store
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

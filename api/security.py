@@ -1,8 +1,9 @@
 """Who is calling, and what they may do.
 
 Roles are ordered: reader < analyst < editor < admin. Readers see public graphs; analysts also
-restricted graphs; editors may also write; admins may do everything, including SPARQL SERVICE and
-LOAD. Every route that reads the graph gets its dataset from the caller's role (see
+restricted graphs; editors may also write data graphs; admins also SPARQL SERVICE and LOAD and the
+ontology and derived graphs. No role writes the system graphs (meta, keys, audit, vetting cases)
+through the API, and no write copies restricted data into a public graph (graph.write_policy). Every route that reads the graph gets its dataset from the caller's role (see
 api.dependencies.dataset_for_caller), never by rewriting query text.
 """
 

@@ -22,7 +22,7 @@ class Settings:
     result_cap: int = 100_000  # rows (or triples) a query may return
     query_isolation: str = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.limits
     query_workers: int = DEFAULT_WORKERS  # queries that may run at once
-    max_upload_bytes: int = 64 * 1024 * 1024  # request bodies: uploads, updates, queries
+    max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.body_limit): 413 beyond
 
     def query_limits(self) -> QueryLimits:
         """The limits every query of this app runs under; create one per app (it holds the

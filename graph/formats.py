@@ -26,6 +26,11 @@ class RdfFileFormat:
         """Whether the format can name graphs (quads), not only triples."""
         return self.name in {"nquads", "trig", "jsonld", "trix", "hext"}
 
+    @property
+    def is_xml(self) -> bool:
+        """Whether the parser is an XML one, which expands DTD entities (graph.xml_guard)."""
+        return self.name in {"rdfxml", "trix"}
+
 
 FORMATS: tuple[RdfFileFormat, ...] = (
     RdfFileFormat("turtle", "text/turtle", (".ttl", ".turtle"), ox.RdfFormat.TURTLE),

@@ -65,6 +65,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from graph import netguard
 from graph.slots import FairSlots
 from graph.store import GraphStore, QueryResult, Term
 from graph.store.write_gate import WRITE_GATE
@@ -250,7 +251,21 @@ def _close_inherited_channels(keep: int) -> None:
             continue
 
 
-def _child(work: Work, fd: int, timeout: float) -> None:
+def _shielded(work: Work, network: bool) -> Work:
+    """The work, run on a thread that (unless `network`, for admins) cannot open a connection:
+    a SERVICE or LOAD that got past graph.outbound then fails instead of connecting. Only for a
+    thread or process that ends with the work, since the filter stays."""
+    if network or not netguard.works():
+        return work
+
+    def run(sink: Sink) -> dict[str, Any]:
+        netguard.forbid_network()
+        return work(sink)
+
+    return run
+
+
+def _child(work: Work, fd: int, timeout: float, network: bool = False) -> None:
     """The forked child: run the work, stream frames to the parent, and leave with os._exit so
     that nothing inherited (atexit hooks, buffers, the database handle) is flushed or closed."""
     status = 1
@@ -262,7 +277,7 @@ def _child(work: Work, fd: int, timeout: float) -> None:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):
             signal.signal(number, signal.SIG_DFL)
         signal.alarm(int(timeout) + 2)  # dies by itself even if the parent went away
-        outcome = _outcome_of(work, lambda chunk: _frame(fd, _DATA, chunk))
+        outcome = _outcome_of(_shielded(work, network), lambda chunk: _frame(fd, _DATA, chunk))
         _frame(fd, _END, json.dumps(outcome).encode())
         status = 0
     finally:
@@ -331,7 +346,7 @@ def _read_frames(fd: int, pid: int, deadline: float, timeout: float) -> tuple[by
     return bytes(data), outcome
 
 
-def _fork_worker(work: Work, limits: QueryLimits, deadline: float) -> tuple[int, int]:
+def _fork_worker(work: Work, limits: QueryLimits, deadline: float, network: bool = False) -> tuple[int, int]:
     """Fork one worker; returns its pid and the read end of its pipe. Raises _WriteUnderWay
     rather than wait for a write."""
     if not WRITE_GATE.begin_fork():
@@ -345,7 +360,7 @@ def _fork_worker(work: Work, limits: QueryLimits, deadline: float) -> tuple[int,
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             try:
                 os.close(read_fd)
-                _child(work, write_fd, limits.timeout)
+                _child(work, write_fd, limits.timeout, network)
             finally:
                 os._exit(1)  # whatever happens, the child never runs on as a copy of the server
         # Closed before the gate opens, so no other worker forked later inherits it (the parent
@@ -356,7 +371,7 @@ def _fork_worker(work: Work, limits: QueryLimits, deadline: float) -> tuple[int,
     return pid, read_fd
 
 
-def _run_in_process(work: Work, limits: QueryLimits, deadline: float) -> tuple[bytes, dict[str, Any]]:
+def _run_in_process(work: Work, limits: QueryLimits, deadline: float, network: bool = False) -> tuple[bytes, dict[str, Any]]:
     """Run the work in a forked child, killed at the deadline.
 
     Forking a threaded process copies every lock as it was: one held by another thread at that
@@ -366,7 +381,7 @@ def _run_in_process(work: Work, limits: QueryLimits, deadline: float) -> tuple[b
     reading and one writing an on-disk store. Such a child is recognised (_deadlocked), killed
     and forked again; by then the lock is free. Measured with this: none of 400 failed."""
     for _ in range(_FORK_ATTEMPTS):
-        pid, read_fd = _fork_worker(work, limits, deadline)
+        pid, read_fd = _fork_worker(work, limits, deadline, network)
         try:
             data, outcome = _read_frames(read_fd, pid, deadline, limits.timeout)
         except _Deadlocked:
@@ -385,7 +400,9 @@ def _run_in_process(work: Work, limits: QueryLimits, deadline: float) -> tuple[b
 # --- thread isolation ------------------------------------------------------------------------
 
 
-def _run_in_thread(work_for: Callable[[threading.Event], Work], limits: QueryLimits, deadline: float) -> tuple[bytes, dict[str, Any]]:
+def _run_in_thread(
+    work_for: Callable[[threading.Event], Work], limits: QueryLimits, deadline: float, network: bool = False
+) -> tuple[bytes, dict[str, Any]]:
     """Run in a daemon thread; on timeout, tell a streaming serializer to stop and leave a
     blocking evaluation to finish on its own. The slot is released only when it does."""
     abandoned, done = threading.Event(), threading.Event()
@@ -394,7 +411,8 @@ def _run_in_thread(work_for: Callable[[threading.Event], Work], limits: QueryLim
 
     def run() -> None:
         try:
-            box.update(_outcome_of(work_for(abandoned), chunks.append))
+            # The guard covers this thread only, and the thread ends with the query.
+            box.update(_outcome_of(_shielded(work_for(abandoned), network), chunks.append))
         finally:
             done.set()
             limits.slots.release()
@@ -409,23 +427,28 @@ def _run_in_thread(work_for: Callable[[threading.Event], Work], limits: QueryLim
 # --- the entry points ------------------------------------------------------------------------
 
 
-def run_isolated(work_for: Callable[[threading.Event | None], Work], limits: QueryLimits) -> tuple[bytes, dict[str, Any]]:
+def run_isolated(
+    work_for: Callable[[threading.Event | None], Work], limits: QueryLimits, *, network: bool = False
+) -> tuple[bytes, dict[str, Any]]:
     """Run some store work under the limits: a free worker slot, a deadline, isolation. Returns
-    the bytes the work wrote to its sink and the outcome it reported."""
+    the bytes the work wrote to its sink and the outcome it reported. The work has no network
+    unless `network` (admins' SERVICE and LOAD): see graph.netguard."""
     started = time.monotonic()
     deadline = started + limits.timeout
     if not limits.slots.acquire(timeout=limits.timeout):
         raise QueryBusy(limits.workers, limits.timeout)
+    if not network:
+        netguard.works()  # probed once, here, rather than again in every forked worker
     if limits.isolation == "process":
         release = True
         try:
-            return _run_in_process(work_for(None), limits, deadline)
+            return _run_in_process(work_for(None), limits, deadline, network)
         except _WriteUnderWay:
             release = False  # the thread below takes the slot over (module docstring: reads never wait)
         finally:
             if release:
                 limits.slots.release()
-    return _run_in_thread(work_for, limits, deadline)  # the thread releases the slot
+    return _run_in_thread(work_for, limits, deadline, network)  # the thread releases the slot
 
 
 def _raise_for(outcome: dict[str, Any], limits: QueryLimits) -> None:
@@ -464,8 +487,10 @@ def run_limited(
     default_graph: Sequence[ox.NamedNode],
     named_graphs: Sequence[ox.NamedNode],
     substitutions: Mapping[str, Term] | None = None,
+    network: bool = False,
 ) -> QueryResult:
-    """Run a query over an explicit dataset under `limits`.
+    """Run a query over an explicit dataset under `limits`; without `network` (the default) the
+    worker cannot open connections, so SERVICE fails (graph.netguard).
 
     Both graph lists are required and may be empty: pyoxigraph reads a None as "no restriction"
     and then honours FROM, FROM NAMED and GRAPH <iri> over the whole store.
@@ -475,7 +500,7 @@ def run_limited(
         raise ValueError("run_limited needs an explicit dataset: default_graph and named_graphs")
     default, named = list(default_graph), list(named_graphs)
     data, outcome = run_isolated(
-        lambda abandoned: _evaluate(store, text, substitutions, default, named, limits, abandoned), limits
+        lambda abandoned: _evaluate(store, text, substitutions, default, named, limits, abandoned), limits, network=network
     )
     _raise_for(outcome, limits)
     return _result_from(outcome["kind"], data)

@@ -24,7 +24,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import registry
+from graph import registry, xml_guard
 from graph.formats import RdfFileFormat, format_for_path
 from graph.store import GraphStore
 from graph.validation import ShapeValidator, Violation
@@ -158,16 +158,36 @@ class RdfSource:
     open: Callable[[], IO[bytes]]
     format: RdfFileFormat
     base_iri: str | None = None
+    # What a person hands in (a file, a request body) must hold triples: an empty one is a mistake,
+    # not a wish for an empty graph. Content ActorGraph builds itself (a graph an update emptied) may not.
+    require_triples: bool = False
 
     @classmethod
     def from_path(cls, path: Path, fmt: str | None = None) -> RdfSource:
         if not path.is_file():
             raise LoadError(f"{path}: no such file")
-        return cls(str(path), lambda: path.open("rb"), format_for_path(path, fmt), path.resolve().as_uri())
+        if path.stat().st_size == 0:
+            raise LoadError(f"{path}: the file is empty (0 bytes); nothing was loaded")
+        return cls(str(path), lambda: path.open("rb"), format_for_path(path, fmt), path.resolve().as_uri(), True)
 
     @classmethod
-    def from_bytes(cls, name: str, data: bytes, fmt: RdfFileFormat, base_iri: str | None = None) -> RdfSource:
-        return cls(name, lambda: io.BytesIO(data), fmt, base_iri)
+    def from_bytes(
+        cls, name: str, data: bytes, fmt: RdfFileFormat, base_iri: str | None = None, *, require_triples: bool = False
+    ) -> RdfSource:
+        return cls(name, lambda: io.BytesIO(data), fmt, base_iri, require_triples)
+
+
+def check_source(source: RdfSource) -> None:
+    """Refuse, before anything is written, what no parser may be handed: XML whose entities would
+    expand, or whose elements nest, beyond graph.xml_guard's bounds (pyoxigraph and expat expand
+    entities in memory, and pyoxigraph slows down more than quadratically with depth)."""
+    if not source.format.is_xml:
+        return
+    with source.open() as stream:
+        try:
+            xml_guard.check_stream(stream)
+        except xml_guard.XmlRefused as error:
+            raise RdfSyntaxError(source.name, error.message, error.line, error.column) from None
 
 
 def _write_sources(
@@ -184,6 +204,8 @@ def _write_sources(
                 store.bulk_add(_parsed_quads(reader, source.format, source.base_iri, staging, counter))
             except SyntaxError as error:
                 raise _syntax_error(source.name, error) from None
+        if source.require_triples and counter[0] == 0:
+            raise LoadError(f"{source.name}: holds no triples (only prefixes, comments or blank space); nothing was loaded")
         total += counter[0]
         files.append(registry.SourceFile(source.name, reader.sha256.hexdigest(), source.format.media_type))
     return total, files
@@ -214,6 +236,8 @@ def load_sources(
     """
     if not sources:
         raise LoadError("nothing to load: no files given")
+    for source in sources:
+        check_source(source)
     target = resolve_graph(graph, sources[0].name)
     if target.value in SYSTEM_GRAPHS and not allow_system_graph:
         raise LoadError(f"graph {target.value} is managed by ActorGraph itself; choose another --graph")

@@ -15,6 +15,8 @@ Matching, and why:
   the tokens sorted, so that rapidfuzz's plain ratio on the keys is a token-sort ratio;
 - rapidfuzz does all the string distance (no hand-written distance code): `process.extract` over
   the keys of the row's block (persons or organizations, and the row's country when it resolves);
+  a screening scores many rows against a large block with one `process.cdist` (match_all), which
+  gives the same candidates several times faster;
 - an acronym of an organization's name matches only exactly ("RIPU"), because short strings make
   fuzzy scores meaningless;
 - the country narrows the search and a different recorded country costs 15 points; a different
@@ -27,11 +29,12 @@ Matching, and why:
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from threading import Lock
@@ -40,9 +43,12 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.screening_fuzzy import Hits, extract, extract_many
 from graph.sparql import Dataset, run_query
 from graph.store import GraphStore
 from graph.vetting import NotVettable, vet
+from graph.vetting_batch import BATCH as PREFETCH_BATCH
+from graph.vetting_batch import prefetch
 from graph.vetting_facts import Facts, local_name
 from graph.vetting_model import FindingSet
 from graph.vetting_policy import DEFAULT_POLICY, Policy
@@ -55,6 +61,7 @@ MAX_CANDIDATES = 5
 SET_ASIDE_CUTOFF = 70.0  # a vetting report lists other actors whose names score this or more
 NUMBER_MISMATCH_CAP = 70.0
 MAX_ROWS = 10_000
+LARGE_BLOCK = 2_000  # keys from which a block's fuzzy pass is batched over the rows (screening_fuzzy)
 REQUIRED_COLUMNS = ("name", "type", "country")
 OPTIONAL_COLUMNS = ("date_of_birth", "unit_id")
 
@@ -159,7 +166,7 @@ class NameIndex:
     @classmethod
     def build(cls, store: GraphStore, dataset: Dataset) -> NameIndex:
         index = cls()
-        for actor_term, class_term, kind_term in run_query(store, catalog.text("vetting/actors"), dataset):  # type: ignore[union-attr,misc]
+        for actor_term, class_term, kind_term in run_query(store, catalog.text("vetting/actors"), dataset):  # type: ignore[union-attr]
             iri, is_person = actor_term.value, kind_term.value.endswith("#Person")
             actor = index.actors.get(iri)
             if actor is None:
@@ -169,7 +176,7 @@ class NameIndex:
             if class_term.value.endswith("#State"):
                 actor.is_state = True
         names: list[tuple[str, str, str]] = []
-        for actor_term, field_term, value_term in run_query(store, catalog.text("vetting/names"), dataset):  # type: ignore[union-attr,misc]
+        for actor_term, field_term, value_term in run_query(store, catalog.text("vetting/names"), dataset):  # type: ignore[union-attr]
             iri = actor_term.value
             actor = index.actors.get(iri)
             if actor is None:
@@ -315,6 +322,26 @@ class ScreenRow:
         }
 
 
+def _records(reader: _csv.Reader) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on. The reader is strict, so a quote that is never
+    closed is an error rather than a field that swallows the rest of the file; the error names the
+    line where the quoted field began, which is where the mistake is."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if str(error) == "unexpected end of data":
+                raise ScreeningError(f"row {start}: a quoted field opened in this row is never closed") from None
+            raise ScreeningError(f"row {reader.line_num}: {error}") from None
+        for i, value in enumerate(values):
+            if "\x00" in value:
+                raise ScreeningError(f"row {start}, column {i + 1}: a NUL byte; the file is binary or damaged, not CSV text")
+        yield start, values
+
+
 def parse_csv(data: bytes | str) -> list[ScreenInput]:
     """The rows of an uploaded CSV (UTF-8, with or without BOM). Columns name, type and country are
     required, date_of_birth and unit_id optional; errors name the row and the field."""
@@ -325,51 +352,41 @@ def parse_csv(data: bytes | str) -> list[ScreenInput]:
             raise ScreeningError(f"the file is not UTF-8 text (byte {error.start})") from None
     else:
         text = data.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ScreeningError("the file is empty: it needs a header row with name, type, country") from None
-    except csv.Error as error:
-        raise ScreeningError(f"row 1: {error}") from None
+    records = _records(csv.reader(io.StringIO(text, newline=""), strict=True))
+    first = next(records, None)
+    if first is None:
+        raise ScreeningError("the file is empty: it needs a header row with name, type, country")
+    header = first[1]
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ScreeningError(f"row 1 (header): missing column(s) {', '.join(missing)}; found {', '.join(columns) or 'none'}")
     position = {c: columns.index(c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in columns}
     rows: list[ScreenInput] = []
-    try:
-        for values in reader:
-            number = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ScreeningError(f"row {number}: more than {MAX_ROWS:,} rows; split the file")
+    for number, values in records:
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ScreeningError(f"row {number}: more than {MAX_ROWS:,} rows; split the file")
 
-            def cell(column: str) -> str:
-                i = position.get(column)
-                return values[i].strip() if i is not None and i < len(values) else ""
+        def cell(column: str) -> str:
+            i = position.get(column)
+            return values[i].strip() if i is not None and i < len(values) else ""
 
-            item = ScreenInput(number, cell("name"), cell("type"), cell("country"), cell("date_of_birth"), cell("unit_id"))
-            if not item.name:
-                raise ScreeningError(f"row {number}, field 'name': empty")
-            if item.type and item.kind is None:
-                raise ScreeningError(
-                    f"row {number}, field 'type': {item.type!r} is not a known type (person, organization, unit, group, ...)"
-                )
-            if item.date_of_birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.date_of_birth):
-                raise ScreeningError(f"row {number}, field 'date_of_birth': {item.date_of_birth!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
-            rows.append(item)
-    except csv.Error as error:
-        raise ScreeningError(f"row {reader.line_num}: {error}") from None
+        item = ScreenInput(number, cell("name"), cell("type"), cell("country"), cell("date_of_birth"), cell("unit_id"))
+        if not item.name:
+            raise ScreeningError(f"row {number}, field 'name': empty")
+        if item.type and item.kind is None:
+            raise ScreeningError(
+                f"row {number}, field 'type': {item.type!r} is not a known type (person, organization, unit, group, ...)"
+            )
+        if item.date_of_birth and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item.date_of_birth):
+            raise ScreeningError(f"row {number}, field 'date_of_birth': {item.date_of_birth!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+        rows.append(item)
     return rows
 
 
 # -- matching ------------------------------------------------------------------------------
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
 
 
 _CLOSENESS = (
@@ -381,24 +398,43 @@ _CLOSENESS = (
 )
 
 
-def _closeness(name: str, query: str, entry_key: str, *, person: bool) -> int:
+@dataclass(frozen=True)
+class _QueryForms:
+    """A row's name in each normalized form _closeness compares, worked out once per row."""
+
+    written: str
+    folded: str
+    words: list[str]
+    sorted_words: list[str]
+    key: str
+
+    @classmethod
+    def of(cls, query: str, *, person: bool) -> _QueryForms:
+        folded = fold(query)
+        words = _WORD.findall(folded)
+        return cls(query, folded, words, sorted(words), key(query, person=person))
+
+
+def _closeness(name: str, query: _QueryForms, entry_key: str) -> int:
     """How close to the written form two names meet: 0 exactly as written ... 5 only fuzzily."""
-    if query == name:
+    if query.written == name:
         return 0
-    if fold(query) == fold(name):
+    folded = fold(name)
+    if query.folded == folded:
         return 1
-    if _words(query) == _words(name):
+    words = _WORD.findall(folded)
+    if query.words == words:
         return 2
-    if sorted(_words(query)) == sorted(_words(name)):
+    if query.sorted_words == sorted(words):
         return 3
-    if key(query, person=person) == entry_key:
+    if query.key == entry_key:
         return 4
     return 5
 
 
-def _closest_form(entry: Entry, query: str, *, person: bool) -> tuple[int, str, str]:
+def _closest_form(entry: Entry, query: _QueryForms) -> tuple[int, str, str]:
     """The written form of the entry closest to the query: (closeness, field, name)."""
-    return min((_closeness(name, query, entry.key, person=person), field, name) for field, name in entry.forms)
+    return min((_closeness(name, query, entry.key), field, name) for field, name in entry.forms)
 
 
 def _name_reason(fieldname: str, name: str, score: float, closeness: int) -> str:
@@ -411,22 +447,41 @@ def _numbers(text_key: str) -> set[str]:
     return {t for t in text_key.split() if t.isdigit()}
 
 
-def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, dataset: Dataset | None = None) -> ScreenRow:
-    """Candidates for one row, with a score and the reasons for it, and the verdict."""
+Block = tuple[str, str | None]
+
+
+def _search_plan(index: NameIndex, row: ScreenInput) -> tuple[str, str | None, list[list[Block]]]:
+    """The row's query key, its country (a state IRI) and, for each kind it may be, the blocks it
+    may be searched in, in order (within the country first, when the country resolves)."""
     kind = row.kind
     country = index.resolve_country(row.country) if row.country else None
+    query_key = key(row.name, person=kind == "person")
+    kinds = [kind] if kind else ["person", "organization"]
+    return query_key, country, [[(k, country), (k, None)] if country else [(k, None)] for k in kinds]
+
+
+def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, dataset: Dataset | None = None,
+          searched: dict[tuple[str, Block], Hits] | None = None) -> ScreenRow:
+    """Candidates for one row, with a score and the reasons for it, and the verdict. `searched`
+    holds the fuzzy passes match_all did for many rows at once; with it, a large block not in it
+    raises _Unsearched instead of being searched for this row alone."""
+    kind = row.kind
     person = kind == "person"
-    query_key = key(row.name, person=person)
+    query_key, country, plan = _search_plan(index, row)
     wanted_numbers = _numbers(query_key)
     found: dict[str, Candidate] = {}
     best_entry: dict[str, tuple[float, Entry]] = {}
-    kinds = [kind] if kind else ["person", "organization"]
-    for k in kinds:
-        for block in ([(k, country), (k, None)] if country else [(k, None)]):
+    for blocks in plan:
+        for block in blocks:
             keys, entries = index.blocks.get(block, ([], []))
             if not keys:
                 continue
-            for _, score, position in process.extract(query_key, keys, scorer=fuzz.ratio, limit=MAX_CANDIDATES * 4, score_cutoff=CUTOFF):
+            hits = searched.get((query_key, block)) if searched is not None else None
+            if hits is None:
+                if searched is not None and len(keys) >= LARGE_BLOCK:
+                    raise _Unsearched(query_key, block)  # match_all searches it with other rows
+                hits = extract(query_key, keys, MAX_CANDIDATES * 4, CUTOFF)
+            for score, position in hits:
                 entry = entries[position]
                 numbers = _numbers(entry.key) if wanted_numbers else set()
                 if numbers and numbers != wanted_numbers:
@@ -438,8 +493,9 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
                 break  # confident within the country: no need to search every country
     # Reasons are worked out for the finalists only: they cost more than the search itself.
     finalists = sorted(best_entry.items(), key=lambda item: -item[1][0])[: MAX_CANDIDATES * 2]
+    forms = _QueryForms.of(row.name, person=person)
     for iri, (score, entry) in finalists:
-        closeness, fieldname, written = _closest_form(entry, row.name, person=person)
+        closeness, fieldname, written = _closest_form(entry, forms)
         reasons = [_name_reason(fieldname, written, score, closeness)]
         numbers = _numbers(entry.key)
         if wanted_numbers and numbers and numbers != wanted_numbers:
@@ -452,19 +508,20 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
             if iri not in found or found[iri].score < 95:
                 found[iri] = Candidate(iri, actor.label, 95.0, row.name, [f"'{row.name}' is the acronym of {actor.label}"])
     if row.unit_id and store is not None and dataset is not None:
+        unit: str | None
         try:
-            iri = resolve(store, dataset, row.unit_id).value
+            unit = resolve(store, dataset, row.unit_id).value
         except (UnknownSubject, AmbiguousSubject, ValueError) as error:
-            iri = None
+            unit = None
             unit_note = f"unit_id {row.unit_id!r} not used: {error}"
         else:
             unit_note = ""
-        if iri and iri in index.actors:
-            actor = index.actors[iri]
+        if unit and unit in index.actors:
+            actor = index.actors[unit]
             reasons = [f"unit_id {row.unit_id!r} resolves to this actor"]
-            if iri in found:
-                reasons += found[iri].reasons
-            found[iri] = Candidate(iri, actor.label, 100.0, row.unit_id, reasons)
+            if unit in found:
+                reasons += found[unit].reasons
+            found[unit] = Candidate(unit, actor.label, 100.0, row.unit_id, reasons)
         for candidate in found.values():
             if unit_note:
                 candidate.reasons.append(unit_note)
@@ -511,6 +568,42 @@ def _verdict(row: ScreenInput, ranked: list[Candidate], country_ok: bool) -> Scr
         names = ", ".join(f"{c.label} ({c.score:.0f})" for c in [best, *rivals])
         return ScreenRow(row, "ambiguous", f"no confident match: {len(rivals) + 1} candidates score within {MARGIN:.0f} points: {names}", ranked)
     return ScreenRow(row, "match", f"matched {best.label} (score {best.score:.0f})", ranked)
+
+
+class _Unsearched(Exception):
+    """match() reached a large block whose fuzzy pass for the row is not done yet."""
+
+    def __init__(self, query_key: str, block: Block) -> None:
+        super().__init__(query_key, block)
+        self.query_key, self.block = query_key, block
+
+
+def match_all(index: NameIndex, rows: Sequence[ScreenInput], store: GraphStore | None = None,
+              dataset: Dataset | None = None) -> list[ScreenRow]:
+    """match() of every row, with the fuzzy passes over large blocks (all persons or all
+    organizations, in any country) done a batch of rows at a time (graph.screening_fuzzy).
+
+    Each round matches the rows still open until each needs a large block it has not been searched
+    in; those searches run together, and the round repeats. A row confident within its country never
+    needs the large block, as in match() alone; a row of unknown type takes at most three rounds."""
+    out: dict[int, ScreenRow] = {}
+    searched: dict[tuple[str, Block], Hits] = {}
+    open_rows = list(enumerate(rows))
+    while open_rows:
+        wanted: dict[Block, dict[str, None]] = {}
+        still_open = []
+        for position, row in open_rows:
+            try:
+                out[position] = match(index, row, store, dataset, searched)
+            except _Unsearched as need:
+                wanted.setdefault(need.block, {})[need.query_key] = None
+                still_open.append((position, row))
+        for block, queries in wanted.items():
+            keys = index.blocks[block][0]
+            for query_key, hits in zip(queries, extract_many(list(queries), keys, MAX_CANDIDATES * 4, CUTOFF)):
+                searched[(query_key, block)] = hits
+        open_rows = still_open
+    return [out[position] for position in range(len(rows))]
 
 
 # -- homonyms of a vetted subject --------------------------------------------------------------
@@ -562,19 +655,21 @@ def screen(
     """Match every row and vet each confident match (once per subject, sharing one fact cache)."""
     index = index_for(store, dataset, version_digest)
     facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
+    out = match_all(index, list(rows), store, dataset)
+    matched = [result.best.iri for result in out if result.status == "match" and result.best is not None]
     vetted: dict[str, FindingSet | None] = {}
-    out = []
-    for row in rows:
-        result = match(index, row, store, dataset)
+    for start in range(0, len(matched), PREFETCH_BATCH):
+        # Read what the next subjects' vettings need together: a few queries instead of ten each.
+        chunk = [iri for iri in dict.fromkeys(matched[start : start + PREFETCH_BATCH]) if iri not in vetted]
+        prefetch(facts, chunk, policy)
+        for iri in chunk:
+            try:
+                vetted[iri] = vet(store, dataset, iri, on=on, policy=policy, facts=facts)
+            except (UnknownSubject, NotVettable):
+                vetted[iri] = None
+    for result in out:
         if result.status == "match" and result.best is not None:
-            iri = result.best.iri
-            if iri not in vetted:
-                try:
-                    vetted[iri] = vet(store, dataset, iri, on=on, policy=policy, facts=facts)
-                except (UnknownSubject, NotVettable):
-                    vetted[iri] = None
-            result.vetting = vetted[iri]
-        out.append(result)
+            result.vetting = vetted[result.best.iri]
     return out
 
 

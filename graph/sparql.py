@@ -56,17 +56,25 @@ def run_query(
     *,
     substitutions: Mapping[str, Term] | None = None,
     limits: QueryLimits | None = None,
+    network: bool = False,
 ) -> QueryResult:
     """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message.
 
     With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
     ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
-    a query for a request should pass the app's limits."""
+    a query for a request should pass the app's limits. Under limits, the worker has no network
+    unless `network` (an admin's SERVICE): see graph.netguard."""
     graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
     try:
         if limits is not None:
             return run_limited(
-                store, text, limits=limits, default_graph=graphs, named_graphs=graphs, substitutions=substitutions
+                store,
+                text,
+                limits=limits,
+                default_graph=graphs,
+                named_graphs=graphs,
+                substitutions=substitutions,
+                network=network,
             )
         return store.query(text, substitutions=substitutions, default_graph=graphs, named_graphs=graphs)
     except SyntaxError as error:

@@ -1,22 +1,12 @@
-"""A SPARQL tokenizer that finds what a request could do without rewriting or evaluating it.
+"""A SPARQL tokenizer that lists the IRIs a text mentions, without rewriting or evaluating it.
 
-Two questions are answered here, both without touching the query text:
+The sandboxed update in graph.writes copies the graphs so named into its scratch store; a miss
+there only hides a graph from the update, never shows one. (Whether a text uses SERVICE or LOAD
+is not decided here but by a real parse: graph.outbound.)
 
-- Does the text contain SERVICE or LOAD, the operations that make pyoxigraph open outbound HTTP
-  connections (SSRF)? `outbound_operations` says where.
-- Which IRIs does the text mention (resolved against BASE, prefixed names expanded)? The sandboxed
-  update in graph.writes copies the graphs so named; a miss there only hides data from the update.
-
-Why a tokenizer and not a regular expression over the text: the keywords must not be found inside
-string literals, IRIs, comments, variables (`?service`), prefixed-name local parts (`ex:load`),
-language tags or blank node labels, and must be found in any case (`service`).
-
-Why it flags more than the keywords themselves: pyoxigraph's parser matches keywords without a
-word boundary. It reads `SERVICEex:g { }` as `SERVICE ex:g { }`, `LOADex:x` as `LOAD ex:x`, and
-`?s ?p trueSERVICE <x> { }` as the object `true` followed by SERVICE. So every bare word, and
-every prefix of a prefixed name, that *contains* "service" or "load" is flagged. The price is a
-false alarm on a prefix such as `services:` or `download:`, and the message says how to avoid it.
-Local parts are never flagged: the parser reads them greedily, so `ex:SERVICE` is a name.
+Why a tokenizer and not a regular expression over the text: IRIs inside string literals and
+comments are not mentions, and prefixed names must be expanded with the text's own PREFIX and
+BASE declarations.
 """
 
 from __future__ import annotations
@@ -54,7 +44,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_OUTBOUND = re.compile("service|load", re.IGNORECASE)
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 
@@ -75,45 +64,12 @@ class Token:
         return self.text.split(":", 1)[0] if self.kind == "pname" else None
 
 
-@dataclass(frozen=True)
-class OutboundUse:
-    """One place where the text may ask for an outbound connection."""
-
-    keyword: str  # SERVICE or LOAD
-    token: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        shown = self.keyword if self.token.upper() == self.keyword else f"{self.keyword} (in {self.token!r})"
-        return f"{shown} at line {self.line}, column {self.column}"
-
-
 def tokens(text: str) -> Iterator[Token]:
     """Split SPARQL text into tokens, in order and without gaps. Never fails: anything unknown is
     a one-character token, so text the real parser rejects is still scanned (then rejected)."""
     for match in _TOKEN.finditer(text):
         # lastgroup is the outer group that matched: `pname`, never its inner `prefix`/`local`.
         yield Token(match.lastgroup or "other", match.group(0), match.start())
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def outbound_operations(text: str) -> list[OutboundUse]:
-    """Every SERVICE or LOAD the parser could see, in text order (see the module docstring)."""
-    uses = []
-    for token in tokens(text):
-        candidate = token.text if token.kind == "word" else token.prefix if token.kind == "pname" else None
-        if not candidate:
-            continue
-        match = _OUTBOUND.search(candidate)
-        if match:
-            line, column = _position(text, token.start)
-            uses.append(OutboundUse(match.group(0).upper(), token.name, line, column))
-    return uses
 
 
 def _significant(text: str) -> list[Token]:

@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from graph.identifiers import UnknownSubject
 from graph.sparql import Dataset
 from graph.store import GraphStore
+from graph.vetting_batch import prefetch
 from graph.vetting_facts import Facts, MitigationRow, local_name
 from graph.vetting_model import Evidence, Finding, FindingSet, IncidentRef, Mitigation
 from graph.vetting_policy import CONFIDENCES, DEFAULT_POLICY, Policy
@@ -174,6 +175,8 @@ def vet_program(
     rows = facts.rows("participants", program=ox.NamedNode(iri))
     if not rows and not facts.rows("subject", subject=ox.NamedNode(iri)):
         raise UnknownSubject(iri)
+    # Read what the partners' vettings need together: a few queries instead of ten per partner.
+    prefetch(facts, [participant for row in rows if (participant := row["participant"])], policy)
     grouped: dict[str, ProgramParticipant] = {}
     for row in rows:
         participant = row["participant"]
@@ -267,8 +270,10 @@ def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
     """Remedies on record by the vetting date that concern this finding, and only those:
 
     - a court outcome about the finding's incident; a conviction of the subject is evidence against
-      it (rule direct), never mitigation of any of its findings;
-    - a remediation record that names the incident and concerns the perpetrator or the subject;
+      it (rule direct), never mitigation of any of its findings; a person is answerable for their
+      own conduct, so another person's trial is no mitigation of a person's findings;
+    - a remediation record that names the incident and concerns the perpetrator or the subject,
+      unless it holds the subject itself accountable;
     - a disbandment or reform of the perpetrator or of the subject."""
     actor = draft.perpetrator or (draft.steps[0].target if draft.rule == "risk" else draft.steps[-1].source)
     out = []
@@ -280,10 +285,14 @@ def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
                 continue  # a case about another incident, or about none named, is no remedy for this one
             if row.concerned == ctx.subject and local_name(row.outcome or "") == "Convicted":
                 continue  # the subject's own conviction is evidence against it (rule direct), never its mitigation
+            if ctx.is_person and row.concerned != ctx.subject:
+                continue  # a co-accused's conviction held that person to account, not the subject
         elif row.kind == "Remediation":
             # It remediates the record of the actor it concerns; being held accountable by it is
             # no mitigation of one's own findings.
             if not draft.incident or draft.incident not in row.about or row.concerned not in (actor, ctx.subject):
+                continue
+            if ctx.subject in row.accountable:
                 continue
         elif row.concerned not in (actor, ctx.subject):
             continue

@@ -50,7 +50,7 @@ def local_name(iri: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _query(name: str) -> str:
+def query_text(name: str) -> str:
     return catalog.text(f"vetting/{name}")
 
 
@@ -146,6 +146,7 @@ class Facts:
     _known: dict[str, bool] = field(default_factory=dict)
     _early_dataset: Dataset | None = field(default=None, init=False)
     _gross: frozenset[str] | None = field(default=None, init=False)
+    _graph_set: frozenset[ox.NamedNode] | None = field(default=None, init=False)
     _described: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _relations: dict[str, RelationDetails] = field(default_factory=dict)
     _incidents: dict[str, IncidentDetails] = field(default_factory=dict)
@@ -163,32 +164,64 @@ class Facts:
     # -- running named queries ---------------------------------------------------------------
 
     def rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict[str, str | None]]:
-        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings."""
-        key = (name, tuple(sorted((k, v.value) for k, v in params.items())))
+        """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings, in the
+        store's order (where two findings are equally strong, the first one is kept)."""
+        key = rows_key(name, params)
         cached = self._rows.get(key)
         if cached is not None:
             return cached
         self._check_deadline()
-        result = run_query(self.store, _query(name), self.dataset, substitutions=params)
+        result = run_query(self.store, query_text(name), self.dataset, substitutions=params)
         names = [v.value for v in result.variables]  # type: ignore[union-attr]
         out = [{n: _value(row[n]) for n in names} for row in result]  # type: ignore[union-attr]
         self._rows[key] = out
         return out
 
+    def has_rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> bool:
+        return rows_key(name, params) in self._rows
+
+    def keep_rows(self, name: str, params: Mapping[str, ox.NamedNode | ox.Literal], rows: list[dict[str, str | None]]) -> None:
+        """Cache rows read elsewhere (graph.vetting_batch) as what `rows(name, **params)` returns."""
+        self._rows[rows_key(name, params)] = rows
+
     def describe(self, iri: str) -> dict[str, list[str]]:
-        """Predicate IRI -> values, for everything the dataset says about `iri` (cached)."""
+        """Predicate IRI -> values, for everything the dataset says about `iri` (cached).
+
+        On the embedded store this is one scan of the store's subject index, keeping the quads of
+        the dataset's graphs: the same triples, in the same order, as queries/vetting/describe.rq
+        gives, which scans once per graph of the dataset and costs twice as much."""
         cached = self._described.get(iri)
         if cached is None:
             self._check_deadline()
             cached = {}
-            result = run_query(self.store, _query("describe"), self.dataset, substitutions={"node": ox.NamedNode(iri)})
-            for row in result:  # type: ignore[union-attr]
-                values = cached.setdefault(row["p"].value, [])
-                value = row["o"].value
-                if value not in values:
-                    values.append(value)
+            raw = getattr(self.store, "raw", None)
+            if isinstance(raw, ox.Store):
+                graphs = self._graphs()
+                for quad in raw.quads_for_pattern(ox.NamedNode(iri), None, None):
+                    if quad.graph_name in graphs:
+                        add_value(cached, quad.predicate.value, quad.object.value)  # type: ignore[union-attr]
+            else:
+                result = run_query(self.store, query_text("describe"), self.dataset, substitutions={"node": ox.NamedNode(iri)})
+                for row in result:  # type: ignore[union-attr]
+                    add_value(cached, row["p"].value, row["o"].value)
             self._described[iri] = cached
         return cached
+
+    def _graphs(self) -> frozenset[ox.NamedNode]:
+        if self._graph_set is None:
+            self._graph_set = frozenset(self.dataset.graphs)
+        return self._graph_set
+
+    def is_described(self, iri: str) -> bool:
+        return iri in self._described
+
+    def keep_description(self, iri: str, props: dict[str, list[str]]) -> None:
+        """Cache a node's properties read elsewhere (graph.vetting_batch) as `describe(iri)`."""
+        self._described[iri] = props
+
+    def check_deadline(self) -> None:
+        """Stop with VettingTimeout once the run's budget is spent."""
+        self._check_deadline()
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -321,7 +354,7 @@ class Facts:
             cached = any(last <= day for _, last in self._source_dates(iri))
             if not cached:
                 early = self._early()
-                cached = bool(early.graphs) and bool(run_query(self.store, _query("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
+                cached = bool(early.graphs) and bool(run_query(self.store, query_text("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
             self._known[iri] = cached
         return cached
 
@@ -355,6 +388,16 @@ class Facts:
                 if start is not None:
                     found.append((start, node))
         return min(found) if found else None
+
+
+def rows_key(name: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return (name, tuple(sorted((k, v.value) for k, v in params.items())))
+
+
+def add_value(props: dict[str, list[str]], predicate: str, value: str) -> None:
+    values = props.setdefault(predicate, [])
+    if value not in values:
+        values.append(value)
 
 
 def _first(props: Mapping[str, list[str]], predicate: str) -> str | None:

@@ -69,7 +69,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,10 @@ class Policy:
         return CONFIDENCES.index(self.min_confidence)
 
     def as_dict(self) -> dict[str, Any]:
-        values = asdict(self)
+        # Every field is a string, a number, a tuple of strings or a flat dict of strings, so a
+        # shallow copy is a full copy; dataclasses.asdict deep-copies every value, which stood out
+        # in the profile of every vetting run (each result carries the policy).
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("rules", "flag_rules", "lookback_applies_to", "gross_violation_types", "succession_inherits"):
             values[key] = list(getattr(self, key))
         values["sanctions_regimes"] = dict(self.sanctions_regimes)

@@ -6,20 +6,22 @@ registry (`meta`, whose restricted flags decide who reads what) and the API keys
 reading the text is fragile: the parser matches keywords without word boundaries, resolves BASE
 and prefixes, and lets `GRAPH ?g` or `BIND(IRI(...))` pick graphs at run time.
 
-So a non-admin update runs in a sandbox, and the policy is checked on what it *did*:
+So every update, an admin's too, runs in a sandbox, and the policy is checked on what it *did*:
 1. The graphs the text names (graph.sparql_scan.mentioned_iris) that the caller may read are
-   copied into a scratch in-memory store. Only those: `GRAPH ?g` ranges over them, the default
-   graph is empty, and nothing else (restricted graphs the caller may not see, meta, keys) is
-   there to read. A name the scan misses only hides that graph from the update.
-2. The update runs there, under the query limits (timeout, killable worker; graph.limits).
-3. The result is compared with the originals. Refused: a change to a system graph or the keys
-   graph, to an existing graph the text did not name, or to the default graph.
-4. Every changed graph is written back through graph.loader: validated against the SHACL shapes,
-   swapped in atomically, and (re)registered with a PROV import record; new graphs become visible
-   that way, dropped graphs are unregistered. With several graphs, all are validated before any
-   is written. Then the derived links are recomputed.
-Admins' updates run directly on the store (LOAD, SERVICE, GRAPH ?g over everything) and only the
-registry is reconciled afterwards.
+   copied into a scratch in-memory store; for CLEAR/DROP ALL or NAMED, every data graph the
+   caller may read. Only those: `GRAPH ?g` ranges over them, the default graph is empty, and the
+   system graphs that change only through their own commands (meta, keys, audit, vetting cases)
+   are never there. A name the scan misses only hides that graph from the update.
+2. The update runs there, under the query limits (timeout, killable worker; graph.limits), in a
+   worker without network unless the caller is an admin (graph.netguard).
+3. The result is compared with the originals. Refused: a change to those system graphs (every
+   role), to the ontology or derived graphs (below admin), to an existing graph the text did not
+   name, to the default graph, to a graph named outside ActorGraph's namespace, or one that
+   breaks the information-flow rules (graph.write_policy).
+4. Every changed graph is written back through graph.loader: validated against the SHACL shapes
+   (not an admin's), swapped in atomically, and (re)registered with a PROV import record; new
+   graphs become visible that way, dropped graphs are unregistered. With several graphs, all are
+   validated before any is written. Then the derived links are recomputed.
 
 All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy.
 Reads do not take it: they never wait for a write (graph.limits says how they stay safe).
@@ -34,28 +36,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import loader, registry, setup
+from graph import loader, outbound, registry, setup, write_policy
 from graph.formats import format_named
 from graph.keys import KEYS_GRAPH
 from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
 from graph.loader import LoadResult, RdfSource
 from graph.sparql_scan import mentioned_iris
 from graph.store import GraphStore
-from ontology.namespaces import META_GRAPH, SYSTEM_GRAPHS
+from graph.write_policy import BadWrite as BadWrite
+from graph.write_policy import WriteRefused as WriteRefused
+from ontology.namespaces import PROTECTED_GRAPHS, SYSTEM_GRAPHS
 
-# Graphs no API write may touch, and those not even an admin may write through the API (they
-# are the bookkeeping: `actorgraph keys` and the registry manage them).
+# Graphs only admins may write through the API; of these, PROTECTED_GRAPHS not even admins.
 PROTECTED = frozenset(SYSTEM_GRAPHS | {KEYS_GRAPH.value})
-BOOKKEEPING = frozenset({META_GRAPH, KEYS_GRAPH.value})
 _NTRIPLES = format_named("ntriples")
-
-
-class WriteRefused(Exception):
-    """The caller may not make this change (HTTP 403)."""
-
-
-class BadWrite(ValueError):
-    """The request cannot be carried out as asked (HTTP 400)."""
 
 
 class GraphNotFound(LookupError):
@@ -85,9 +79,9 @@ class WriteReport:
 
 
 def check_writable(graph: ox.NamedNode, *, admin: bool) -> None:
-    """Refuse writes to system graphs for non-admins, and to the bookkeeping graphs for all."""
-    if graph.value in BOOKKEEPING:
-        raise WriteRefused(f"graph {graph.value} is ActorGraph's own bookkeeping and cannot be written through the API")
+    """Refuse writes to system graphs for non-admins, and to the graphs that change only through
+    their own commands (graph.write_policy) for all."""
+    write_policy.check_reachable(graph)
     if graph.value in PROTECTED and not admin:
         raise WriteRefused(f"graph {graph.value} is a system graph; only admins may write it")
 
@@ -127,7 +121,15 @@ class _ReplacingValidator:
 
 
 def _load(
-    store: GraphStore, graph: ox.NamedNode, sources: Sequence[RdfSource], *, admin: bool, restricted: bool, importer: str, dry_run: bool = False
+    store: GraphStore,
+    graph: ox.NamedNode,
+    sources: Sequence[RdfSource],
+    *,
+    admin: bool,
+    restricted: bool,
+    importer: str,
+    dry_run: bool = False,
+    trusted: bool = False,
 ) -> LoadResult:
     system = graph.value in PROTECTED
     return loader.load_sources(
@@ -136,12 +138,27 @@ def _load(
         graph=graph.value,
         replace=True,
         restricted=restricted,
-        trusted=system,  # the ontology and derived links are not instance data for the shapes
+        trusted=system or trusted,  # the ontology and derived links are not instance data for the shapes
         allow_system_graph=system and admin,
         importer=importer,
         dry_run=dry_run,
         validator=_ReplacingValidator(graph),  # type: ignore[arg-type]
     )
+
+
+def _check_upload(store: GraphStore, graph: ox.NamedNode, upload: RdfSource, flags: dict[str, bool], restricted: bool) -> None:
+    """Refuse an upload into a public graph that carries a restricted graph's triples. A body
+    that does not parse is left to the load, which reports where."""
+    if flags.get(graph.value, restricted):
+        return
+    loader.check_source(upload)  # XML bounds first: no parser sees an entity bomb
+    try:
+        with upload.open() as stream:
+            # The loader's own parser, so the triples compared are the triples that would land.
+            quads = list(loader._parsed_quads(stream, upload.format, upload.base_iri, graph, [0]))
+    except SyntaxError:
+        return
+    write_policy.check_no_restricted_copies(store, graph, (ox.Triple(q.subject, q.predicate, q.object) for q in quads), flags)
 
 
 def replace_graph(
@@ -153,6 +170,7 @@ def replace_graph(
     with WRITE_LOCK:
         flags = _restricted_flags(store)
         created = graph.value not in flags
+        _check_upload(store, graph, upload, flags, restricted)
         result = _load(store, graph, [upload], admin=admin, restricted=flags.get(graph.value, restricted), importer="graph-store")
         change = GraphChange(graph.value, "created" if created else "modified", result.triples)
         return created, WriteReport((change,), _reason(store, reason))
@@ -169,6 +187,7 @@ def merge_graph(
     with WRITE_LOCK:
         flags = _restricted_flags(store)
         created = graph.value not in flags
+        _check_upload(store, graph, upload, flags, restricted)
         sources = [upload]
         if not created:
             existing = list(store.quads(graph))
@@ -220,9 +239,9 @@ def _update_limits(limits: QueryLimits) -> QueryLimits:
     return replace(limits, workers=1)
 
 
-def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits) -> ox.Store:
+def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits, network: bool) -> ox.Store:
     # An update returns no rows: the cap does not apply, the timeout and the update slot do.
-    data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits))
+    data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits), network=network)
     error = outcome.get("error")
     if error == "syntax":
         raise SyntaxError(outcome.get("message", "invalid update"))
@@ -262,19 +281,41 @@ def _diff(store: GraphStore, copied: Sequence[ox.NamedNode], after: ox.Store) ->
     return changes
 
 
-def _check_changes(store: GraphStore, changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]]) -> None:
+def _check_changes(store: GraphStore, changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]], admin: bool) -> None:
     for graph, change, _ in changes:
+        write_policy.check_reachable(graph)
         if graph.value in PROTECTED:
+            if admin:
+                continue  # the ontology and the derived links: admins may rewrite them
             raise WriteRefused(f"the update changes {graph.value}, a system graph; only admins may change it")
         if change == "created" and (store.has_graph(graph) or registry.is_registered(store, graph)):
             raise BadWrite(
                 f"the update writes to {graph.value}, which exists but is not named in the update text or not "
                 "visible to you: name the graphs you write (GRAPH <iri>, WITH <iri> or USING NAMED <iri>)"
             )
-        try:
-            loader.resolve_graph(graph.value, graph.value)
-        except loader.LoadError as error:
-            raise BadWrite(str(error)) from None
+        write_policy.graph_for_write(graph.value)
+
+
+def _check_flow(
+    store: GraphStore,
+    copied: Sequence[ox.NamedNode],
+    changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]],
+    flags: dict[str, bool],
+    restricted_new: bool,
+) -> None:
+    """The information-flow rules of graph.write_policy, on what the update did."""
+
+    def restricted(graph: ox.NamedNode) -> bool:
+        return flags.get(graph.value, restricted_new)
+
+    # A graph emptied or dropped whole holds nothing afterwards, whatever the update read.
+    filled = [(graph, change) for graph, change, _ in changes if change in {"created", "modified"}]
+    write_policy.check_update_flow(copied, filled, restricted)
+    for graph, change, quads in changes:
+        if change in {"created", "modified"} and not restricted(graph):
+            old = set(store.quads(graph)) if change == "modified" else set()
+            added = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if ox.Quad(q.subject, q.predicate, q.object, graph) not in old]
+            write_policy.check_no_restricted_copies(store, graph, added, flags)
 
 
 def sandboxed_update(
@@ -285,36 +326,45 @@ def sandboxed_update(
     limits: QueryLimits,
     restricted_new: bool = False,
     reason: bool = True,
+    admin: bool = False,
 ) -> WriteReport:
-    """Run a SPARQL Update for a non-admin caller (see the module docstring). `readable` are the
-    graphs the caller may read. Raises SyntaxError, WriteRefused, BadWrite, the query-limit
-    errors, or loader errors (ShapeViolations, LoadError) for content that fails validation."""
+    """Run a SPARQL Update (see the module docstring). `readable` are the graphs the caller may
+    read; `admin` allows SERVICE and LOAD (the worker keeps its network), changes to the ontology
+    and derived graphs, and skips validation. Raises SyntaxError, WriteRefused, BadWrite, the
+    query-limit errors, or loader errors (ShapeViolations, LoadError) for content that fails
+    validation."""
     named = mentioned_iris(text)
-    for iri in sorted(named & BOOKKEEPING):
-        raise WriteRefused(f"the update names {iri}, ActorGraph's own bookkeeping, which no update may read or write")
+    for iri in sorted(named & PROTECTED_GRAPHS):
+        write_policy.check_reachable(ox.NamedNode(iri))
+    readable = [graph for graph in readable if graph.value not in PROTECTED_GRAPHS]
+    # CLEAR ALL / DROP ALL mean the data graphs: they are all the update is given.
+    everything = outbound.verdict(text, update=True).whole_store
     with WRITE_LOCK:
-        copied = [graph for graph in readable if graph.value in named]
+        copied = [graph for graph in readable if graph.value in named or (everything and graph.value not in SYSTEM_GRAPHS)]
         sandbox = ox.Store()
         for graph in copied:
             sandbox.add_graph(graph)
         sandbox.bulk_extend(q for graph in copied for q in store.quads(graph))
-        after = _run_sandbox(sandbox, text, limits)
+        after = _run_sandbox(sandbox, text, limits, network=admin)
         changes = _diff(store, copied, after)
-        _check_changes(store, changes)
+        _check_changes(store, changes, admin)
         flags = _restricted_flags(store)
+        _check_flow(store, copied, changes, flags, restricted_new)
         writes = [(g, c, quads) for g, c, quads in changes if c in {"created", "modified"}]
 
         def sources(graph: ox.NamedNode, quads: list[ox.Quad]) -> list[RdfSource]:
             return [RdfSource.from_bytes(f"SPARQL update of {registry.graph_name(graph)}", _triples_bytes(quads), _NTRIPLES)]
 
-        if len(writes) > 1:  # validate them all before writing any
+        if len(writes) > 1 and not admin:  # validate them all before writing any
             for graph, _, quads in writes:
                 _load(store, graph, sources(graph, quads), admin=False, restricted=False, importer="sparql-update", dry_run=True)
         report = []
         for graph, change, quads in changes:
             restricted = flags.get(graph.value, restricted_new)
             if change in {"created", "modified"}:
-                result = _load(store, graph, sources(graph, quads), admin=False, restricted=restricted, importer="sparql-update")
+                result = _load(
+                    store, graph, sources(graph, quads), admin=admin, restricted=restricted, importer="sparql-update", trusted=admin
+                )
                 report.append(GraphChange(graph.value, change, result.triples))
             elif change == "emptied":
                 store.drop_graph(graph)
@@ -330,30 +380,3 @@ def sandboxed_update(
                 report.append(GraphChange(graph.value, change, 0))
         store.flush()
         return WriteReport(tuple(report), _reason(store, reason and bool(report)))
-
-
-def direct_update(store: GraphStore, text: str, *, restricted_new: bool = False, reason: bool = True) -> WriteReport:
-    """Run an admin's update on the store itself, then reconcile the registry: new named graphs
-    are registered (not validated), dropped registered graphs are unregistered. No sandbox, no
-    timeout, no validation: admins may need LOAD, SERVICE, or GRAPH ?g over every graph."""
-    with WRITE_LOCK:
-        before = set(store.named_graphs())
-        registered = {info.graph for info in registry.registered_graphs(store)}
-        started = registry.now()
-        store.update(text)
-        after = set(store.named_graphs())
-        report = []
-        for graph in sorted(after - before, key=lambda g: g.value):
-            if graph.value in PROTECTED or "#staging-" in graph.value or graph in registered:
-                continue
-            triples = store.graph_size(graph)
-            registry.register(
-                store,
-                registry.ImportRecord(graph, (), triples, False, started, registry.now(), importer="sparql-update", restricted=restricted_new),
-            )
-            report.append(GraphChange(graph.value, "created", triples))
-        for graph in sorted((before - after) & registered, key=lambda g: g.value):
-            registry.unregister(store, graph)
-            report.append(GraphChange(graph.value, "dropped", 0))
-        store.flush()
-        return WriteReport(tuple(report), _reason(store, reason))

@@ -12,9 +12,14 @@
 - `?default` is refused with 400: ActorGraph stores no default graph. The default graph of a query
   is the union of the graphs the caller may read, a view that cannot be written, and serving it
   here would dump the whole store in one response; fetch graphs by name, or CONSTRUCT at /sparql.
-- Bodies over Settings.max_upload_bytes get 413, malformed RDF 400 with line and column, an
-  unknown Content-Type 415, shape violations 422 with the list. System graphs: admins only;
-  the registry and keys graphs: never. After a write the derived links are recomputed
+- Bodies over Settings.max_upload_bytes get 413, malformed RDF 400 with line and column (so do
+  RDF/XML entities beyond graph.xml_guard's bounds), an empty body or one without triples 400,
+  an unknown Content-Type 415, shape violations 422 with the list. The ontology and derived
+  graphs: admins only; meta, keys, audit and vetting-cases: never (graph.write_policy).
+- Writes name graphs by the one rule of graph.write_policy (400 outside
+  https://w3id.org/actorgraph/graph/), and a PUT or POST into a public graph is refused (403)
+  when the body carries triples that only restricted graphs hold. After a write the derived
+  links are recomputed
   (`?reason=false` skips that).
 """
 
@@ -29,7 +34,7 @@ from api import negotiation, results
 from api.dependencies import dataset_for_caller, store_of
 from api.routers.update import UpdateError, error_response, query_flag, read_body
 from api.security import Caller, Role, current_caller, require
-from graph import writes
+from graph import write_policy, writes
 from graph.formats import UnknownFormat, format_named
 from graph.loader import LoadError, RdfSource, RdfSyntaxError, resolve_graph
 from ontology.namespaces import PREFIXES
@@ -38,7 +43,9 @@ router = APIRouter(tags=["Graph Store"])
 GSP_DOC = "SPARQL 1.1 Graph Store HTTP Protocol. `graph` is a graph IRI or short name; `default` is refused (see README)."
 
 
-def _graph(request: Request) -> ox.NamedNode:
+def _graph(request: Request, *, write: bool = False) -> ox.NamedNode:
+    """The graph of the request. Writes follow graph.write_policy's one naming rule (400 outside
+    ActorGraph's graph namespace); reads accept any IRI, and 404 for what is not there."""
     params = request.query_params
     if "default" in params:
         raise UpdateError(
@@ -50,8 +57,8 @@ def _graph(request: Request) -> ox.NamedNode:
     if not name:
         raise UpdateError(400, "name the graph: /graph-store?graph=IRI (or a short name)")
     try:
-        return resolve_graph(name, name)
-    except LoadError as error:
+        return write_policy.graph_for_write(name) if write else resolve_graph(name, name)
+    except (LoadError, write_policy.BadWrite) as error:
         raise UpdateError(400, str(error)) from None
 
 
@@ -97,7 +104,13 @@ async def _upload(request: Request, graph: ox.NamedNode) -> RdfSource:
     except UnknownFormat as error:
         raise UpdateError(415, str(error)) from None
     body = await read_body(request)
-    return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value)
+    if not body:
+        raise UpdateError(
+            400,
+            "the request body is empty: send the graph's content. To empty a graph use CLEAR GRAPH at /update; "
+            "to remove it, DELETE /graph-store",
+        )
+    return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value, require_triples=True)
 
 
 def _syntax_error(error: RdfSyntaxError) -> Response:
@@ -107,7 +120,7 @@ def _syntax_error(error: RdfSyntaxError) -> Response:
 
 async def _write(request: Request, caller: Caller, merge: bool) -> Response:
     try:
-        graph = _graph(request)
+        graph = _graph(request, write=True)
         writes.check_writable(graph, admin=caller.is_admin)
         upload = await _upload(request, graph)
         operation = writes.merge_graph if merge else writes.replace_graph
@@ -140,7 +153,8 @@ async def post_graph(request: Request, caller: Caller = Depends(require(Role.EDI
 @router.delete("/graph-store", summary="Delete a graph", description=GSP_DOC)
 async def delete_graph(request: Request, caller: Caller = Depends(require(Role.EDITOR))) -> Response:
     try:
-        graph = _graph(request)
+        graph = _graph(request, write=True)
+        writes.check_writable(graph, admin=caller.is_admin)
         if graph not in dataset_for_caller(request, caller).graphs:
             raise writes.GraphNotFound(f"no graph {graph.value} (or none you may read)")
         report = await run_in_threadpool(

@@ -95,7 +95,7 @@ async def _answer(request: Request) -> Response:
         return PlainTextResponse(error.message, status_code=error.status)
     refusal = await run_in_threadpool(outbound_refusal, text, caller)
     if refusal:
-        return PlainTextResponse(refusal, status_code=403)
+        return PlainTextResponse(refusal[1], status_code=refusal[0])
     store = store_of(request)
     dataset = await run_in_threadpool(dataset_for_caller, request, caller)
     default, named = _narrow(dataset, default_uris, named_uris)
@@ -105,7 +105,9 @@ async def _answer(request: Request) -> Response:
         try:
             # A timeout, a result cap and a killable worker (graph.limits); the dataset lists are
             # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
-            result = run_limited(store, text, limits=limits, default_graph=default, named_graphs=named)
+            result = run_limited(
+                store, text, limits=limits, default_graph=default, named_graphs=named, network=caller.is_admin
+            )
         except SyntaxError as error:
             return ProtocolError(400, f"SPARQL syntax error: {error.args[0] if error.args else error}")
         except (QueryLimitExceeded, QueryFailed) as error:

@@ -3,17 +3,21 @@
 POST the update as `application/sparql-update`, or form-encoded as `update=`. What it may do, and
 which graphs are visible afterwards (graph.writes explains how this is enforced):
 
-- An editor's update sees only the graphs its text names (GRAPH <iri>, WITH, USING, USING NAMED,
-  or any IRI in the text equal to a graph name); `GRAPH ?g` ranges over those. Its default graph is
-  empty, and writing to it is refused: name a graph. System graphs (ontology, inferred, meta) and
-  the keys graph are never changed by an editor.
-- Every graph it changes is validated against the SHACL shapes and swapped in atomically with a
-  PROV import record (importer `sparql-update`). A graph it creates is registered, so it is
-  visible at once (public, or restricted with `?restricted=true`); a graph it drops is
-  unregistered; a graph it clears stays, empty. Then the derived links are recomputed
-  (`?reason=false` skips that).
-- SERVICE and LOAD are refused for everyone but admins (outbound connections). An admin's update
-  runs directly on the store, with no sandbox, timeout or validation.
+- An update sees only the graphs its text names (GRAPH <iri>, WITH, USING, USING NAMED, or any
+  IRI in the text equal to a graph name) among those the caller may read; `GRAPH ?g` ranges over
+  those, and CLEAR/DROP ALL or NAMED over the data graphs. Its default graph is empty, and
+  writing to it is refused: name a graph. The ontology and derived graphs change only by an
+  admin; meta, keys, audit and vetting-cases never through /update, whatever the role.
+- Graph names: https://w3id.org/actorgraph/graph/NAME only (graph.write_policy); an update that
+  can read a restricted graph may change restricted graphs only, and no update may copy a
+  restricted graph's triples into a public graph (403).
+- Every graph it changes is validated against the SHACL shapes (an admin's is not) and swapped in
+  atomically with a PROV import record (importer `sparql-update`). A graph it creates is
+  registered, so it is visible at once (public, or restricted with `?restricted=true`); a graph
+  it drops is unregistered; a graph it clears stays, empty. Then the derived links are
+  recomputed (`?reason=false` skips that).
+- SERVICE and LOAD are refused for everyone but admins (outbound connections), by a parse of the
+  text and by a worker with no network (graph.outbound, graph.netguard).
 
 The protocol's `using-graph-uri` / `using-named-graph-uri` parameters are refused: honouring them
 would mean rewriting the update text. Write USING <iri> / USING NAMED <iri> in the update instead.
@@ -34,6 +38,7 @@ from api.security import Caller, Role, require
 from graph import writes
 from graph.limits import QueryFailed, QueryLimitExceeded
 from graph.loader import LoadError, ShapeViolations
+from graph.nesting import NestingTooDeep
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -41,7 +46,9 @@ UPDATE_DOC = (
     "SPARQL 1.1 Protocol update operation (editor role). POST the update as application/sparql-update, or "
     "form-encoded as `update`. An editor's update sees and writes only the graphs it names; changed graphs are "
     "validated and swapped in atomically; new graphs are registered (restricted with `restricted=true`); derived "
-    "links are recomputed unless `reason=false`. SERVICE and LOAD: admins only."
+    "links are recomputed unless `reason=false`. SERVICE and LOAD: admins only. Graphs are named under "
+    "https://w3id.org/actorgraph/graph/; an update that reads a restricted graph may fill restricted graphs only; "
+    "meta, keys, audit and vetting-cases are out of reach for every role (see README, Security)."
 )
 
 
@@ -101,11 +108,9 @@ def _run(request: Request, caller: Caller, text: str) -> writes.WriteReport:
     store = store_of(request)
     restricted = query_flag(request, "restricted", False)
     reason = query_flag(request, "reason", True)
-    if caller.is_admin:
-        return writes.direct_update(store, text, restricted_new=restricted, reason=reason)
     readable = list(dataset_for_caller(request, caller).graphs)
     return writes.sandboxed_update(
-        store, text, readable=readable, limits=limits_of(request), restricted_new=restricted, reason=reason
+        store, text, readable=readable, limits=limits_of(request), restricted_new=restricted, reason=reason, admin=caller.is_admin
     )
 
 
@@ -113,6 +118,8 @@ def error_response(error: Exception) -> Response:
     """The HTTP answer for what a write raised (shared with the Graph Store Protocol router)."""
     if isinstance(error, UpdateError):
         return PlainTextResponse(error.message, status_code=error.status)
+    if isinstance(error, NestingTooDeep):
+        return PlainTextResponse(f"SPARQL syntax error: {error}", status_code=400)
     if isinstance(error, SyntaxError):
         return PlainTextResponse(f"SPARQL syntax error: {error.args[0] if error.args else error}", status_code=400)
     if isinstance(error, writes.WriteRefused):
@@ -134,9 +141,9 @@ def error_response(error: Exception) -> Response:
 async def update(request: Request, caller: Caller = Depends(require(Role.EDITOR))) -> Response:
     try:
         text = await _read_update(request)
-        refusal = await run_in_threadpool(outbound_refusal, text, caller)
+        refusal = await run_in_threadpool(lambda: outbound_refusal(text, caller, update=True))
         if refusal:
-            return PlainTextResponse(refusal, status_code=403)
+            return PlainTextResponse(refusal[1], status_code=refusal[0])
         report = await run_in_threadpool(_run, request, caller, text)
     except Exception as error:  # mapped to a status by error_response, or re-raised
         return error_response(error)

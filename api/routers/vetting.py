@@ -180,7 +180,9 @@ async def vetting_screen(
 ) -> Response:
     """Upload a CSV (multipart field `file`, or the body as text/csv) with columns name, type,
     country and optionally date_of_birth or unit_id. Each row gets candidates with scores and the
-    reason for each score, and the vetting outcome of its best match when the match is confident."""
+    reason for each score, and the vetting outcome of its best match when the match is confident.
+    A malformed list (unclosed quote, NUL byte, missing column, bad field) is a 422 naming the row;
+    a body over ACTORGRAPH_MAX_UPLOAD_BYTES is a 413 before the rest is read (api.body_limit)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form()
@@ -197,8 +199,8 @@ async def vetting_screen(
     chosen = _format(request, fmt, ("json", "csv"))
     try:
         rows = screening.parse_csv(data)
-    except screening.ScreeningError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from None
+    except screening.ScreeningError as error:  # the list is unusable as sent: 422 naming the row
+        raise HTTPException(status_code=422, detail=str(error)) from None
     store = store_of(request)
     budget = limits_of(request).timeout * MANY_SUBJECTS_BUDGET_FACTOR
 

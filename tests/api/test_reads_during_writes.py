@@ -22,11 +22,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from graph.limits import WRITE_LOCK, QueryLimits, QueryTimeout, run_limited
+from graph import netguard
+from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
 from graph.store import EmbeddedStore, open_store
 from graph.store.embedded import SMALL_BATCH
 from graph.store.write_gate import WRITE_GATE, WriteGate
-from tests.support import ACTORGRAPH, served
+from tests.support import ACTORGRAPH, Listener, served
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="process isolation needs os.fork")
 
@@ -221,3 +222,20 @@ def test_readers_keep_answering_and_see_whole_versions_while_an_editor_replaces_
     assert failures == [], failures[:5]
     assert set(seen) <= {(VERSIONS, 0), (0, VERSIONS)}, sorted(set(seen))
     assert {(VERSIONS, 0), (0, VERSIONS)} <= set(seen), "the readers should have seen both versions"
+
+
+@pytest.mark.skipif(not netguard.works(), reason="the network guard needs Linux seccomp")
+def test_a_read_moved_to_a_thread_by_a_write_still_has_no_network() -> None:
+    """The thread a write sends a read to loses the network as the forked worker would; an
+    admin's read keeps it."""
+    store = _store(10)
+    limits = QueryLimits(timeout=10, isolation="process")
+    with Listener() as listener, HeldWrite(store):
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?x ?y ?z }} }}"
+        with pytest.raises(QueryFailed, match="not permitted"):
+            run_limited(store, query, limits=limits, default_graph=[], named_graphs=[])
+        assert listener.connections == 0
+        rows = run_limited(store, query, limits=limits, default_graph=[], named_graphs=[], network=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        assert [str(row["x"].value) for row in rows] == ["from-listener"]
+        assert listener.connections == 1

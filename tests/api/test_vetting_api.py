@@ -171,7 +171,7 @@ def test_screening_csv_in_and_out(client, tokens) -> None:
     raw = client.post("/vetting/screen?format=csv", content=upload.encode(), headers=auth(tokens, **{"Content-Type": "text/csv"}))
     assert raw.status_code == 200 and raw.text.splitlines()[0].startswith("row,name,type,country")
     bad = client.post("/vetting/screen", files={"file": ("bad.csv", b"name,type,country\n,unit,XV\n", "text/csv")}, headers=auth(tokens))
-    assert bad.status_code == 400 and bad.json()["detail"] == "row 2, field 'name': empty"
+    assert bad.status_code == 422 and bad.json()["detail"] == "row 2, field 'name': empty"
 
 
 def test_runs_are_recorded_with_the_caller_and_hidden_from_queries(client, tokens, store) -> None:

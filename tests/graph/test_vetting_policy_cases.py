@@ -30,6 +30,7 @@ BORDER = INCIDENT + "efg-border-executions"  # 2008-06-12, established, remediat
 FARMS = INCIDENT + "efg-farm-burning"  # 2009-03, not a gross violation
 TORTURE = INCIDENT + "orvell-detention-torture"  # 2012, established, not remediated
 HOLLIN = INCIDENT + "hollin-ford-killings"
+QUARRY = INCIDENT + "omsd-quarry-killing"  # 2013-08-04, established, a member convicted in 2015
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,31 @@ def test_conviction_establishes_perpetration_and_never_mitigates_it(demo_store, 
     assert all(not f.mitigations or all(m.relation != REL + "judgment-tallavar" for m in f.mitigations) for f in tallavar.findings)
     # negative: without the policy, the conviction alone makes no finding
     assert about(run(demo_store, dataset, PERSON + "gaspar-noll", conviction_establishes=False), "direct", BORDER) == []
+
+
+def test_a_co_accused_conviction_is_never_mitigation_of_a_persons_finding(demo_store, dataset) -> None:
+    tolk = run(demo_store, dataset, PERSON + "mira-tolk")
+    [served] = about(tolk, "command", QUARRY)
+    assert served.mitigations == []
+    assert served.gross_violation is True and served.severity != "low"  # the lookback does not clear it
+    assert tolk.outcome == "flag" and len(tolk.findings) == 1
+    # the convicted member: his own conviction establishes it and is not his mitigation either
+    drey = run(demo_store, dataset, PERSON + "ansel-drey")
+    assert about(drey, "direct", QUARRY)[0].severity == "high" and drey.outcome == "flag"
+    assert all(m.relation != REL + "judgment-drey" for f in drey.findings for m in f.mitigations)
+    # positive control: on the unit's own record, the member's conviction is accountability
+    [on_unit] = about(run(demo_store, dataset, UNIT + "omsd"), "direct", QUARRY)
+    assert [m.relation for m in on_unit.mitigations] == [REL + "judgment-drey"]
+    assert on_unit.severity == "low" and "lookback" in on_unit.severity_basis
+
+
+def test_being_held_accountable_is_no_mitigation_of_ones_own_command(demo_store, dataset) -> None:
+    # The remediation of the border executions held Noll accountable: it remediates the company's
+    # record, not his command of it.
+    noll = run(demo_store, dataset, PERSON + "gaspar-noll")
+    assert all(m.relation != REL + "remediation-efg-border" for f in noll.findings for m in f.mitigations)
+    unit = run(demo_store, dataset, UNIT + "efg-coy")
+    assert any(m.relation == REL + "remediation-efg-border" for f in about(unit, "direct", BORDER) for m in f.mitigations)
 
 
 def test_remediation_attaches_only_to_the_findings_it_concerns(demo_store, dataset) -> None:
