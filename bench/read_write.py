@@ -13,7 +13,8 @@ editor" --rounds times so that the noise of a shared machine hits both alike:
   store keeps its size. Each update is validated, swapped in, registered and reasoned over
   (derived links recomputed), as any editor's update is.
 
-Every answer other than 200 counts as an error (by status); a read must also return rows.
+Every answer other than 200 counts as an error (by status); a read must also be a SPARQL JSON
+results document.
 
     .venv/bin/python bench/read_write.py --seconds 20 --rounds 2 --workdir /tmp/ag-rwbench
     .venv/bin/python bench/read_write.py --compare main   # the same, against main's code too
