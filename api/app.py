@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import auth, limits, routers
 from api.body_limit import BodyLimit
+from api.json_body import JsonBodyGuard
 from api.routers import home, sparql
 from api.settings import Settings
 from api.templating import STATIC_DIR, templates
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.authenticate = auth.authenticate  # API keys (api.auth); see api.security
     limits.install(app, settings)  # query timeout, result cap, worker slots and their errors
+    # The last added is the outermost: BodyLimit bounds what JsonBodyGuard buffers.
+    app.add_middleware(JsonBodyGuard)  # deep JSON is a 400, not a 500
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     if store is not None:
         app.state.store = store

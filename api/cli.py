@@ -7,6 +7,7 @@ with a one-line reason on stderr, followed by details where there are several (s
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -19,10 +20,12 @@ from api import results
 from api.cli_support import StoreOption, fail, opened
 from api.commands import register_all
 from api.settings import DEFAULT_STORE, Settings
-from graph import dumps, loader, registry, setup, sparql, stats
+from graph import dumps, loader, parse_check, registry, setup, sparql, stats
 from graph.dumps import RestoreError
 from graph.formats import UnknownFormat
+from graph.limits import QueryLimitExceeded
 from graph.loader import LoadError, RdfSource
+from graph.nesting import NestingTooDeep
 from graph.sparql import SparqlSyntaxError
 from queries import catalog
 
@@ -165,11 +168,15 @@ def reason(store: StoreOption = None) -> None:
         typer.echo(f"{count:>8,}  {prop}")
 
 
+_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
+
+
 def _query_text(query: str) -> str:
     """A query given as text, as a path to a .rq file, or as the name of a library query."""
-    candidate = Path(query)
-    if candidate.suffix == ".rq" and candidate.is_file():
-        return candidate.read_text(encoding="utf-8")
+    if not _PLAIN_NAME.fullmatch(query):
+        candidate = Path(query)
+        is_file = len(query) < 4096 and candidate.suffix == ".rq" and candidate.is_file()
+        return candidate.read_text(encoding="utf-8") if is_file else query
     try:
         return catalog.text(f"library/{query}")
     except catalog.QueryNotFound:
@@ -184,6 +191,12 @@ def query(
 ) -> None:
     """Run a SPARQL query over every loaded graph and print the result."""
     text = _query_text(query_text)
+    try:
+        parse_check.check_text(text)  # a text that would crash the parser crashes a helper instead
+    except SyntaxError as error:
+        raise fail(f"SPARQL syntax error: {error}") from None
+    except (NestingTooDeep, QueryLimitExceeded) as error:
+        raise fail(str(error)) from None
     with opened(store) as graph_store:
         try:
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))

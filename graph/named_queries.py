@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 from graph import identifiers
 from graph.limits import QueryLimits
 from graph.sparql import Dataset, run_query
-from graph.store import GraphStore, Term
+from graph.store import GraphStore, QueryResult, Term
 from ontology.namespaces import RDF, XSD
 from queries import catalog
 from queries.catalog import NamedQuery, Param
@@ -37,6 +38,9 @@ LIBRARY = "library"
 # Names of request options that share the parameters' namespace (query string, JSON body).
 RESERVED = frozenset({"limit", "offset"})
 MAX_LIMIT = 10_000
+# Rows a page may skip: far beyond any result the result cap lets through, and within what
+# itertools.islice (a C ssize_t) accepts.
+MAX_OFFSET = 1_000_000_000
 # After a page, rows are counted up to this many more to report a total; beyond, it stays unknown.
 COUNT_CAP = 10_000
 MAX_STRING = 1_000
@@ -107,7 +111,9 @@ class Page:
     def solutions(self) -> ox.QuerySolutions:
         """The page as pyoxigraph solutions, for the serializers in api.results (CSV, TSV, XML,
         tables). A fresh iterator on each call."""
-        return ox.parse_query_results(json.dumps(self.to_sparql_json()), ox.QueryResultsFormat.JSON)
+        parsed = ox.parse_query_results(json.dumps(self.to_sparql_json()), ox.QueryResultsFormat.JSON)
+        assert isinstance(parsed, ox.QuerySolutions)  # a results document with a head and rows
+        return parsed
 
 
 def term_json(term: Term) -> dict[str, object]:
@@ -235,8 +241,35 @@ def bind(store: GraphStore, dataset: Dataset, query: NamedQuery, params: Mapping
 def _check_window(limit: int | None, offset: int) -> None:
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise ParameterError("limit", f"must be between 1 and {MAX_LIMIT:,}, got {limit}")
-    if offset < 0:
-        raise ParameterError("offset", f"must be 0 or more, got {offset}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ParameterError("offset", f"must be between 0 and {MAX_OFFSET:,}, got {offset}")
+
+
+def _cut(
+    result: QueryResult, offset: int, limit: int | None
+) -> tuple[tuple[str, ...], int, tuple[tuple[Term | None, ...], ...], int]:
+    """Variables, rows skipped, the window's rows, and rows counted after it (up to COUNT_CAP + 1).
+
+    pyoxigraph's solutions may only be touched, and dropped, on the thread that made them. An
+    exception raised while they are alive carries this frame, and with it the solutions, to
+    whichever thread handles it (the event loop, for a web request); so the frame lets go of them
+    before anything leaves it."""
+    try:
+        if not isinstance(result, ox.QuerySolutions):
+            raise NamedQueryError("a library query must be a SELECT query")
+        variables = tuple(variable.value for variable in result.variables)
+        solutions = iter(result)
+        skipped = sum(1 for _ in islice(solutions, offset))
+        window = islice(solutions, limit) if limit is not None else solutions
+        rows = tuple(tuple(solution[variable] for variable in variables) for solution in window)
+        after = sum(1 for _ in islice(solutions, COUNT_CAP + 1))
+        return variables, skipped, rows, after
+    except BaseException as error:
+        traceback.clear_frames(error.__traceback__)  # the generators' frames below this one
+        raise
+    finally:
+        del result
+        solutions = window = None
 
 
 def run(
@@ -256,17 +289,14 @@ def run(
     query = get(name)
     _check_window(limit, offset)
     substitutions = bind(store, dataset, query, params)
-    result = run_query(store, query.text, dataset, substitutions=substitutions, limits=limits)
-    variables = tuple(variable.value for variable in result.variables)
-    solutions = iter(result)
-    skipped = sum(1 for _ in islice(solutions, offset))
-    window = islice(solutions, limit) if limit is not None else solutions
-    rows = tuple(tuple(solution[variable] for variable in variables) for solution in window)
-    after = sum(1 for _ in islice(solutions, COUNT_CAP + 1))
+    # Handed straight to _cut, never held in this frame: see _cut for why.
+    variables, skipped, rows, after = _cut(
+        run_query(store, query.text, dataset, substitutions=substitutions, limits=limits), offset, limit
+    )
     total = skipped + len(rows) + after if after <= COUNT_CAP else None
     return Page(
         query=query,
-        params={key: _as_text(value) for key, value in params.items() if _given(value)},
+        params={key: _as_text(value) for key, value in params.items() if value is not None and _given(value)},
         bound=substitutions,
         variables=variables,
         rows=rows,

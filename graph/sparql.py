@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph import registry
+from graph.nesting import check_nesting
 from graph.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
 from graph.store import GraphStore, QueryResult, Term
 
@@ -58,12 +59,14 @@ def run_query(
     limits: QueryLimits | None = None,
     network: bool = False,
 ) -> QueryResult:
-    """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message.
+    """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message;
+    nesting beyond graph.nesting's limit raises NestingTooDeep.
 
     With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
     ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
     a query for a request should pass the app's limits. Under limits, the worker has no network
     unless `network` (an admin's SERVICE): see graph.netguard."""
+    check_nesting(text)  # deeper would crash the parser, and with it this process
     graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
     try:
         if limits is not None:

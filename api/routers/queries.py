@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from api import negotiation, results
+from api import json_body, negotiation, results
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import library_limits_of
 from api.security import Caller, current_caller
+from api.worker_threads import run_store_work
 from graph import named_queries
 from graph.named_queries import NamedQueryError, Page, ParameterError, RawValue, UnknownQuery
 from queries.catalog import NamedQuery
@@ -115,9 +115,9 @@ async def _body_params(request: Request) -> dict[str, RawValue | None]:
     if content_type not in ("application/json", ""):
         raise HTTPException(status_code=415, detail=f"send the parameters as application/json or a form, not {content_type}")
     try:
-        decoded = json.loads(body)
-    except ValueError as error:
-        raise HTTPException(status_code=400, detail=f"the body is not valid JSON: {error}") from None
+        decoded = json_body.decode(body)  # depth-checked first: a body without Content-Type too
+    except json_body.JsonBodyError as error:
+        raise HTTPException(status_code=error.status, detail=str(error)) from None
     if not isinstance(decoded, dict):
         raise HTTPException(status_code=422, detail="the body must be a JSON object of parameters")
     params: dict[str, RawValue | None] = {}
@@ -190,7 +190,7 @@ async def _run(request: Request, name: str, params: dict[str, RawValue | None], 
         return named_queries.run(store, dataset, name, params, limit=limit, offset=offset, limits=limits)
 
     try:
-        page = await run_in_threadpool(execute)
+        page = await run_store_work(execute)
     except UnknownQuery as error:
         raise HTTPException(status_code=404, detail=f"{error}; GET /queries lists them") from None
     except ParameterError as error:
@@ -201,7 +201,7 @@ async def _run(request: Request, name: str, params: dict[str, RawValue | None], 
 
 
 LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=named_queries.MAX_LIMIT, description="Rows per page.")
-OffsetQuery = Query(0, ge=0, description="Rows to skip.")
+OffsetQuery = Query(0, ge=0, le=named_queries.MAX_OFFSET, description="Rows to skip.")
 
 
 @router.get("/{name}", summary="Run a named query (GET)", description=RUN_DOC)
@@ -227,8 +227,8 @@ async def run_post(
     limit, offset = _window(params, limit, offset)
     if not 1 <= limit <= named_queries.MAX_LIMIT:
         raise _unprocessable("limit", f"must be between 1 and {named_queries.MAX_LIMIT:,}, got {limit}")
-    if offset < 0:
-        raise _unprocessable("offset", f"must be 0 or more, got {offset}")
+    if not 0 <= offset <= named_queries.MAX_OFFSET:
+        raise _unprocessable("offset", f"must be between 0 and {named_queries.MAX_OFFSET:,}, got {offset}")
     for key, value in _query_string_params(request).items():
         if key in params:
             raise _unprocessable(key, "is given both in the query string and in the body")

@@ -19,6 +19,8 @@ from api.dependencies import dataset_for_caller, store_of
 from api.auth import outbound_refusal
 from api.limits import limits_of, status_for
 from api.security import current_caller
+from api.text_checks import TextRefused, check_request_text
+from api.worker_threads import run_store_work
 from graph.limits import QueryFailed, QueryLimitExceeded, run_limited
 from graph.sparql import Dataset, SparqlSyntaxError
 
@@ -93,13 +95,17 @@ async def _answer(request: Request) -> Response:
         text, default_uris, named_uris = await _read_query(request)
     except ProtocolError as error:
         return PlainTextResponse(error.message, status_code=error.status)
-    refusal = await run_in_threadpool(outbound_refusal, text, caller)
+    refusal = await run_in_threadpool(outbound_refusal, text, caller)  # measures nesting first
     if refusal:
         return PlainTextResponse(refusal[1], status_code=refusal[0])
+    limits = limits_of(request)
+    try:
+        await check_request_text(text, limits=limits)  # before pyoxigraph parses it in this process
+    except TextRefused as refused:
+        return PlainTextResponse(refused.message, status_code=refused.status)
     store = store_of(request)
     dataset = await run_in_threadpool(dataset_for_caller, request, caller)
     default, named = _narrow(dataset, default_uris, named_uris)
-    limits = limits_of(request)
 
     def execute() -> tuple[bytes, str] | ProtocolError:
         try:
@@ -120,7 +126,7 @@ async def _answer(request: Request) -> Response:
         return results.serialize(result, chosen)
 
     # Query and serialization both run off the event loop, so one slow query does not stall others.
-    outcome = await run_in_threadpool(execute)
+    outcome = await run_store_work(execute)
     if isinstance(outcome, ProtocolError):
         return PlainTextResponse(outcome.message, status_code=outcome.status)
     body, media_type = outcome

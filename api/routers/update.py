@@ -35,6 +35,7 @@ from api.auth import outbound_refusal
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of, status_for
 from api.security import Caller, Role, require
+from api.text_checks import TextRefused, check_request_text
 from graph import writes
 from graph.limits import QueryFailed, QueryLimitExceeded
 from graph.loader import LoadError, ShapeViolations
@@ -116,7 +117,7 @@ def _run(request: Request, caller: Caller, text: str) -> writes.WriteReport:
 
 def error_response(error: Exception) -> Response:
     """The HTTP answer for what a write raised (shared with the Graph Store Protocol router)."""
-    if isinstance(error, UpdateError):
+    if isinstance(error, (UpdateError, TextRefused)):
         return PlainTextResponse(error.message, status_code=error.status)
     if isinstance(error, NestingTooDeep):
         return PlainTextResponse(f"SPARQL syntax error: {error}", status_code=400)
@@ -144,6 +145,7 @@ async def update(request: Request, caller: Caller = Depends(require(Role.EDITOR)
         refusal = await run_in_threadpool(lambda: outbound_refusal(text, caller, update=True))
         if refusal:
             return PlainTextResponse(refusal[1], status_code=refusal[0])
+        await check_request_text(text, limits=limits_of(request), update=True)  # an admin's runs in this process
         report = await run_in_threadpool(_run, request, caller, text)
     except Exception as error:  # mapped to a status by error_response, or re-raised
         return error_response(error)

@@ -21,14 +21,15 @@ from datetime import date, datetime, timezone
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import dataset_for_caller, store_of
 from api.limits import limits_of
 from api.security import Caller, Role, require
 from api.templating import templates
+from api.worker_threads import run_store_work
 from graph import audit, screening
 from graph.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.sparql import Dataset
@@ -140,6 +141,18 @@ def _report_context(result: FindingSet, run: audit.RunRecord | None) -> dict[str
 # -- the audit trail -----------------------------------------------------------------------
 
 
+def _recorded_subject(subject: str) -> str:
+    """A subject no visible graph names may still have runs on record, if it is an absolute IRI;
+    anything else cannot be one, and is refused naming the parameter."""
+    try:
+        return ox.NamedNode(subject.strip()).value
+    except ValueError as error:
+        raise HTTPException(
+            status_code=422,
+            detail=f"parameter 'subject': {subject!r} names no subject in the graphs you may see, and is not an absolute IRI ({error})",
+        ) from None
+
+
 @router.get("/vetting/runs", summary="Vetting runs (audit trail)")
 async def vetting_runs(
     request: Request,
@@ -158,13 +171,13 @@ async def vetting_runs(
             try:
                 iri = resolve(store, dataset, subject).value
             except UnknownSubject:
-                iri = subject  # runs may outlive the data they were about
+                iri = _recorded_subject(subject)  # runs may outlive the data they were about
             except AmbiguousSubject as error:
                 raise HTTPException(status_code=409, detail=str(error)) from None
         runs = audit.list_runs(store, iri, limit=limit)
         return {"subject": iri, "runs": [r.as_dict() for r in runs], "diff": audit.latest_diff(runs) if iri else None}
 
-    return JSONResponse(await run_in_threadpool(work))
+    return JSONResponse(await run_store_work(work))
 
 
 # -- screening -----------------------------------------------------------------------------
@@ -219,7 +232,7 @@ async def vetting_screen(
             audit.write(store, quads)
         return results
 
-    results = await run_in_threadpool(work)
+    results = await run_store_work(work)
     if chosen == "csv":
         return PlainTextResponse(
             screening.to_csv(results),
@@ -272,7 +285,7 @@ async def vetting_subject(
         run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api")
         return result, run
 
-    result, run = await run_in_threadpool(work)
+    result, run = await run_store_work(work)
     if chosen == "html":
         return templates.TemplateResponse(request, "vetting_report.html", _report_context(result, run))
     if chosen == "csv":
@@ -323,7 +336,7 @@ async def vetting_program(
             audit.write(store, quads)
         return program
 
-    program = await run_in_threadpool(work)
+    program = await run_store_work(work)
     if chosen == "html":
         return templates.TemplateResponse(
             request,

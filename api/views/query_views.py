@@ -19,7 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from api import limits as api_limits
 from api.auth import outbound_refusal
 from api.security import Caller
+from api.text_checks import TextRefused, check_request_text
 from api.views import build
+from api.worker_threads import run_store_work
 from graph import named_queries
 from graph.search import index_for
 from graph.limits import QueryFailed, QueryLimitExceeded, QueryLimits
@@ -52,7 +54,7 @@ async def library_view(store: GraphStore, dataset: Dataset, name: str, params: d
         return view
 
     try:
-        return await run_in_threadpool(work)
+        return await run_store_work(work)
     except named_queries.UnknownQuery as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
     except named_queries.NamedQueryError as error:
@@ -70,6 +72,10 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
     refusal = await run_in_threadpool(outbound_refusal, text, caller)
     if refusal:
         raise HTTPException(status_code=refusal[0], detail=refusal[1])
+    try:
+        await check_request_text(text, limits=limits)
+    except TextRefused as refused:
+        raise HTTPException(status_code=refused.status, detail=refused.message) from None
 
     def work() -> build.GraphView:
         index = index_for(store, dataset)
@@ -89,7 +95,7 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
         raise HTTPException(status_code=422, detail="an ASK query answers yes or no; there is nothing to draw. Use CONSTRUCT or SELECT.")
 
     try:
-        return await run_in_threadpool(work)
+        return await run_store_work(work)
     except SparqlSyntaxError as error:
         raise HTTPException(status_code=400, detail=f"SPARQL syntax error: {error}") from None
     except (QueryLimitExceeded, QueryFailed) as error:

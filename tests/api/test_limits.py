@@ -119,14 +119,17 @@ def test_byte_budget_bounds_wide_rows(demo_store: EmbeddedStore) -> None:
 
 
 def _children(pid: int) -> set[int]:
+    """The forked query workers of `pid`: its children, less the parse-check helpers it keeps
+    (graph.parse_check), which are meant to stay."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if f"\nPPid:\t{pid}\n" in status:
+            if f"\nPPid:\t{pid}\n" in status and b"graph.parse_check" not in command:
                 found.add(int(entry.name))
     return found
 
