@@ -61,7 +61,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
@@ -195,10 +195,11 @@ def _evaluate(
             return {"kind": "boolean"}
         triples = isinstance(result, ox.QueryTriples)
         writer = _LineCountingWriter(sink, limits.result_cap, limits.result_bytes, 0 if triples else 1, abandoned)
-        if triples:
-            result.serialize(writer, ox.RdfFormat.N_TRIPLES)
+        stream = cast(IO[bytes], writer)  # a raw binary stream, which is what pyoxigraph writes to
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(stream, ox.RdfFormat.N_TRIPLES)
         else:
-            result.serialize(writer, ox.QueryResultsFormat.TSV)
+            result.serialize(stream, ox.QueryResultsFormat.TSV)
         return {"kind": "triples" if triples else "solutions"}
 
     return work
@@ -496,7 +497,7 @@ def run_limited(
     and then honours FROM, FROM NAMED and GRAPH <iri> over the whole store.
     Raises SyntaxError, QueryTimeout, ResultCapExceeded, QueryBusy or QueryFailed.
     """
-    if default_graph is None or named_graphs is None:  # type: ignore[comparison-overlap]
+    if default_graph is None or named_graphs is None:
         raise ValueError("run_limited needs an explicit dataset: default_graph and named_graphs")
     default, named = list(default_graph), list(named_graphs)
     data, outcome = run_isolated(

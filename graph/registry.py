@@ -130,8 +130,12 @@ def register(store: GraphStore, record: ImportRecord) -> ox.NamedNode:
     """Write the import record and make the graph visible. Earlier import records of the same
     graph stay, as history; the graph's current-state properties point to the newest."""
     activity = ox.NamedNode(f"{ID}import/{uuid.uuid4()}")
-    store.remove(_current_state_quads(store, record.graph))
-    store.add(_record_quads(record, activity))
+    new = _record_quads(record, activity)
+    kept = set(new)
+    # New record first, stale state after: a read in between sees the graph registered (twice,
+    # for a moment), never unregistered nor without its restricted flag.
+    store.add(new)
+    store.remove([quad for quad in _current_state_quads(store, record.graph) if quad not in kept])
     return activity
 
 
