@@ -92,7 +92,7 @@ def load(
     except (LoadError, UnknownFormat) as error:
         raise fail(str(error)) from None
     batches = [sources] if graph else [[source] for source in sources]
-    with opened(store) as graph_store:
+    with opened(store, derive_stale=reason) as graph_store:
         for batch in batches:
             total = sum(Path(source.name).stat().st_size for source in batch)
             with _progress_bar(total, f"loading {Path(batch[0].name).name}") as bar:

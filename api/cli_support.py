@@ -37,13 +37,15 @@ def fail(message: str, details: str | None = None) -> typer.Exit:
 
 
 @contextmanager
-def opened(store_path: Path | None, *, read_only: bool = False) -> Iterator[EmbeddedStore]:
+def opened(store_path: Path | None, *, read_only: bool = False, derive_stale: bool = True) -> Iterator[EmbeddedStore]:
     """Open the store for one command and turn store errors into a one-line exit. `read_only`
-    opens an existing on-disk store without the writer's lock, so reads work beside a server."""
+    opens an existing on-disk store without the writer's lock, so reads work beside a server.
+    A writable store is recovered on opening (graph.recovery); `derive_stale=False` leaves stale
+    derived links for later, for `load --no-reason`."""
     path = store_path if store_path is not None else DEFAULT_STORE
     read_only = read_only and str(path) != ":memory:" and Path(str(path)).exists()
     try:
-        store = open_store(path, read_only=read_only)
+        store = open_store(path, read_only=read_only, derive_stale=derive_stale)
     except StoreError as error:
         raise fail(str(error)) from None
     try:

@@ -24,7 +24,9 @@ How, and why this way (measured on a synthetic 1M-triple store, on disk):
 - All rules run before anything is written, so a failing rule leaves the previous inferred graph
   in place. The new graph is then written as a difference: new links are added in one
   transaction, then stale ones removed. A crash in between leaves a superset (stale links, never
-  missing ones) that the next run repairs; a rerun on unchanged data writes nothing.
+  missing ones) that the next run repairs; a rerun on unchanged data writes nothing. The caller
+  (graph.setup.reason) records the data version the links were computed from only after this,
+  so start-up recovery sees an interrupted run as stale and runs it again.
 
 On 1M synthetic triples (about 200,000 derived links) a full run takes about 2 s in memory and
 5-8 s on a disk store, most of it in the first write of the links.
@@ -42,6 +44,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 import queries
+from graph import failpoints
 from graph.store.base import GraphStore
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
 
@@ -234,6 +237,7 @@ def _replace_graph(backend: _Backend, graph: ox.NamedNode, new: set[ox.Quad]) ->
     added = [quad for quad in new if quad not in old]
     if added:
         backend.add(added)
+    failpoints.reached("reason:links-added")
     stale = [quad for quad in old if quad not in new]
     if stale:
         backend.remove(stale)

@@ -20,14 +20,26 @@ because it shares the parent's copy-on-write memory and open database; it serial
 (the result cap is enforced while serializing) into a pipe, and it is SIGKILLed at the deadline.
 The cost is the fork: about 2 ms for the demo store, 20-35 ms for a process holding a
 million-triple in-memory store. Forking a threaded process has one known hazard, a lock copied
-while another thread held it; `_run_in_process` says how it is contained (no write under way
-during a fork; a child stuck on such a lock is recognised, killed and forked again). With `isolation="thread"` (the fallback elsewhere, or on request)
-queries run in a thread: a streaming query stops at the deadline, but a blocking one can only be
-abandoned: the client gets its error on time, while the thread runs on to the end.
+while another thread held it; `_run_in_process` says how it is contained (no fork while a store
+write is inside the engine; a child stuck on such a lock is recognised, killed and forked again).
+With `isolation="thread"` (the fallback elsewhere, or on request) queries run in a thread: a
+streaming query stops at the deadline, but a blocking one can only be abandoned: the client gets
+its error on time, while the thread runs on to the end.
+
+Reads never wait for writes. A process query that finds a store write inside the engine
+(graph/store/write_gate.py) runs in a thread instead, under the same slot, deadline and cap:
+waiting would hold its worker slot for as long as the write lasts (a bulk load, a flush), and
+with a few slots and a steady editor the reads queued up to their timeout. pyoxigraph reads a
+consistent snapshot, so such a read sees the store between two engine writes, as a forked child
+does; graph.loader makes each of those either atomic or invisible until registered. What it
+gives up, only while a write is under way, is the kill at the deadline. Workers that are never
+forked from the writing process (spawned, each on a checkpoint of the store rolled after every
+write) would keep the kill and drop the fork's cost too, at the price of a checkpoint per write
+and a pool to manage; not built.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the
-timeout gets QueryBusy.
+timeout gets QueryBusy. Slots go to requests in the order they asked (graph/slots.py).
 
 Results come back as pyoxigraph's own types (parsed from the child's TSV, N-Triples or JSON), so
 callers cannot tell a limited query from a plain one.
@@ -49,23 +61,28 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
 from graph import netguard
+from graph.slots import FairSlots
 from graph.store import GraphStore, QueryResult, Term
+from graph.store.write_gate import WRITE_GATE
 from queries import catalog
 
 Isolation = Literal["process", "thread"]
 DEFAULT_ISOLATION: Isolation = "process" if hasattr(os, "fork") else "thread"
-DEFAULT_WORKERS = max(2, os.cpu_count() or 2)
+# Two slots per CPU: a slot is held while the server's thread forks, waits on the child's pipe
+# and for the GIL, not only while a query computes. With one per CPU, 20 concurrent readers kept
+# the server at half a core and their p99 doubled (README, "Reads while an editor writes").
+DEFAULT_WORKERS = max(4, 2 * (os.cpu_count() or 2))
 Sink = Callable[[bytes], None]
 Work = Callable[[Sink], dict[str, Any]]
 
-# Held by every write this process makes through graph.writes, and taken around os.fork: a child
-# forked while another thread is inside a store write could inherit a lock that is never released
-# (measured: about 1 in 10 forks under a continuous write storm on the in-memory store).
+# Held by every write this process makes through graph.writes, one at a time, so a sandbox never
+# works from a stale copy. Reads never take it: forks are kept out of engine writes by WRITE_GATE,
+# for as long as the engine call lasts, not the whole write.
 WRITE_LOCK = threading.RLock()
 _PROBE_INTERVAL = 0.05  # seconds between looks at a silent worker (see _deadlocked)
 _FORK_ATTEMPTS = 5
@@ -113,7 +130,7 @@ class QueryLimits:
     workers: int = DEFAULT_WORKERS
     # Rows can be wide (long literals): a byte budget bounds the memory a result may take too.
     result_bytes: int = 256 * 2**20
-    slots: threading.BoundedSemaphore = field(init=False, repr=False, compare=False)
+    slots: FairSlots = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.result_cap < 0 or self.workers < 1:
@@ -122,7 +139,7 @@ class QueryLimits:
             raise ValueError(f"query isolation {self.isolation!r}: use process or thread")
         if self.isolation == "process" and not hasattr(os, "fork"):
             raise ValueError("process isolation needs os.fork, which this platform lacks; use isolation='thread'")
-        object.__setattr__(self, "slots", threading.BoundedSemaphore(self.workers))
+        object.__setattr__(self, "slots", FairSlots(self.workers))
 
 
 class _Stop(Exception):
@@ -178,10 +195,11 @@ def _evaluate(
             return {"kind": "boolean"}
         triples = isinstance(result, ox.QueryTriples)
         writer = _LineCountingWriter(sink, limits.result_cap, limits.result_bytes, 0 if triples else 1, abandoned)
-        if triples:
-            result.serialize(writer, ox.RdfFormat.N_TRIPLES)
+        stream = cast(IO[bytes], writer)  # a raw binary stream, which is what pyoxigraph writes to
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(stream, ox.RdfFormat.N_TRIPLES)
         else:
-            result.serialize(writer, ox.QueryResultsFormat.TSV)
+            result.serialize(stream, ox.QueryResultsFormat.TSV)
         return {"kind": "triples" if triples else "solutions"}
 
     return work
@@ -271,6 +289,10 @@ class _Deadlocked(Exception):
     """The child waits on a lock nobody will release (see _deadlocked)."""
 
 
+class _WriteUnderWay(Exception):
+    """A store write is inside the engine: no fork now (see run_isolated)."""
+
+
 def _cpu_ticks(pid: int) -> int | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -326,9 +348,10 @@ def _read_frames(fd: int, pid: int, deadline: float, timeout: float) -> tuple[by
 
 
 def _fork_worker(work: Work, limits: QueryLimits, deadline: float, network: bool = False) -> tuple[int, int]:
-    """Fork one worker; returns its pid and the read end of its pipe."""
-    if not WRITE_LOCK.acquire(timeout=max(0.0, deadline - time.monotonic())):
-        raise QueryTimeout(limits.timeout)  # a write held the store for the whole timeout
+    """Fork one worker; returns its pid and the read end of its pipe. Raises _WriteUnderWay
+    rather than wait for a write."""
+    if not WRITE_GATE.begin_fork():
+        raise _WriteUnderWay()
     try:
         read_fd, write_fd = os.pipe()
         with warnings.catch_warnings():
@@ -341,11 +364,11 @@ def _fork_worker(work: Work, limits: QueryLimits, deadline: float, network: bool
                 _child(work, write_fd, limits.timeout, network)
             finally:
                 os._exit(1)  # whatever happens, the child never runs on as a copy of the server
-        # Closed before the lock is released, so no other worker forked later inherits it (the
-        # parent would then wait for that worker too before it saw this pipe's end).
+        # Closed before the gate opens, so no other worker forked later inherits it (the parent
+        # would then wait for that worker too before it saw this pipe's end).
         os.close(write_fd)
     finally:
-        WRITE_LOCK.release()  # only the parent gets here
+        WRITE_GATE.end_fork()  # only the parent gets here
     return pid, read_fd
 
 
@@ -354,7 +377,7 @@ def _run_in_process(work: Work, limits: QueryLimits, deadline: float, network: b
 
     Forking a threaded process copies every lock as it was: one held by another thread at that
     instant (a reader of the store, RocksDB's flush and compaction threads) is never released in
-    the child. No write is under way (WRITE_LOCK is taken around the fork), but readers and
+    the child. No engine write is under way (WRITE_GATE, else _WriteUnderWay), but readers and
     RocksDB's own threads cannot be paused: measured, 20 of 400 forks hung with two threads
     reading and one writing an on-disk store. Such a child is recognised (_deadlocked), killed
     and forked again; by then the lock is free. Measured with this: none of 400 failed."""
@@ -417,12 +440,16 @@ def run_isolated(
         raise QueryBusy(limits.workers, limits.timeout)
     if not network:
         netguard.works()  # probed once, here, rather than again in every forked worker
-    if limits.isolation == "thread":
-        return _run_in_thread(work_for, limits, deadline, network)  # the thread releases the slot
-    try:
-        return _run_in_process(work_for(None), limits, deadline, network)
-    finally:
-        limits.slots.release()
+    if limits.isolation == "process":
+        release = True
+        try:
+            return _run_in_process(work_for(None), limits, deadline, network)
+        except _WriteUnderWay:
+            release = False  # the thread below takes the slot over (module docstring: reads never wait)
+        finally:
+            if release:
+                limits.slots.release()
+    return _run_in_thread(work_for, limits, deadline, network)  # the thread releases the slot
 
 
 def _raise_for(outcome: dict[str, Any], limits: QueryLimits) -> None:
@@ -470,7 +497,7 @@ def run_limited(
     and then honours FROM, FROM NAMED and GRAPH <iri> over the whole store.
     Raises SyntaxError, QueryTimeout, ResultCapExceeded, QueryBusy or QueryFailed.
     """
-    if default_graph is None or named_graphs is None:  # type: ignore[comparison-overlap]
+    if default_graph is None or named_graphs is None:
         raise ValueError("run_limited needs an explicit dataset: default_graph and named_graphs")
     default, named = list(default_graph), list(named_graphs)
     data, outcome = run_isolated(

@@ -5,8 +5,10 @@ Order of work, and why:
    replacing). Writing with `bulk_extend` skips per-quad transactions, which is what makes loading
    fast; atomicity comes from the graph being new, so dropping it restores the store exactly.
 2. Validate the new graph against the SHACL shapes, compiled to SPARQL (unless `trusted`).
-3. Register the graph with its PROV import record. Only registered graphs are visible to users, so
-   nobody reads a graph that is still being checked.
+3. Register the graph with its PROV import record, in one transaction (with the move of a staged
+   replacement, when replacing). Only registered graphs are visible to users, so nobody reads a
+   graph that is still being checked, and registering is the commit point: a crash before it
+   leaves an unregistered graph, which start-up recovery (graph.recovery) removes.
 """
 
 from __future__ import annotations
@@ -19,17 +21,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from string import Template
 from typing import IO
 
 import pyoxigraph as ox
 
-from graph import registry, xml_guard
+from graph import failpoints, registry, xml_guard
 from graph.formats import RdfFileFormat, format_for_path
 from graph.store import GraphStore
 from graph.validation import ShapeValidator, Violation
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
-from queries import catalog
 
 Progress = Callable[[int], None]
 GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
@@ -144,12 +144,6 @@ def _rdflib_quads(reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None) -
     yield from ox.parse(data, ox.RdfFormat.N_QUADS)
 
 
-def _move(store: GraphStore, staging: ox.NamedNode, target: ox.NamedNode) -> None:
-    # Both IRIs were minted and checked here (NamedNode validates), never taken as free text.
-    update = Template(catalog.text("store/move_graph")).substitute(staging=str(staging), target=str(target))
-    store.update(update)
-
-
 @dataclass(frozen=True)
 class RdfSource:
     """One document to load: a name for messages and records, a way to open it, its format."""
@@ -208,6 +202,9 @@ def _write_sources(
             raise LoadError(f"{source.name}: holds no triples (only prefixes, comments or blank space); nothing was loaded")
         total += counter[0]
         files.append(registry.SourceFile(source.name, reader.sha256.hexdigest(), source.format.media_type))
+        if len(files) < len(sources):
+            failpoints.reached("load:source-written")
+    failpoints.reached("load:data-written")
     return total, files
 
 
@@ -265,8 +262,6 @@ def load_sources(
     if dry_run:
         store.drop_graph(staging)
         return LoadResult(target, triples, not trusted, tuple(files), registered)
-    if staging != target:
-        _move(store, staging, target)
     record = registry.ImportRecord(
         graph=target,
         files=tuple(files),
@@ -277,8 +272,9 @@ def load_sources(
         importer=importer,
         restricted=restricted,
     )
-    registry.register(store, record)
+    registry.register(store, record, staged=staging)
     store.flush()
+    failpoints.reached("load:registered")
     return LoadResult(target, triples, not trusted, tuple(files), registered)
 
 

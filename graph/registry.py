@@ -2,19 +2,30 @@
 
 A named graph is part of the dataset that users see only once its import record is written, which
 is the last step of a load. A load that fails, or is interrupted, leaves an unregistered graph that
-nobody reads and that the next load of the same name clears.
+nobody reads, and that start-up recovery (graph.recovery) or the next load of the same name clears.
+
+Every change of the registry is one SPARQL update, so one transaction: a crash leaves the old
+record or the new one, never half of each. Replacing a graph moves the staged content onto it in
+that same transaction, so content and record always match.
+
+The data version is a digest of which import each registered data graph comes from and whether it
+is restricted. Every load makes a new import activity, so every change of the data changes the
+version; derived graphs record the version they were computed from, and a mismatch means stale.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from string import Template
 
 import pyoxigraph as ox
 
 from graph.store import GraphStore
-from ontology.namespaces import AG, DCTERMS, GRAPH, ID, META_GRAPH, PROV, RDF, RDFS, XSD
+from ontology.namespaces import AG, DCTERMS, GRAPH, ID, META_GRAPH, PROV, RDF, RDFS, SYSTEM_GRAPHS, XSD
 from queries import catalog
 
 META = ox.NamedNode(META_GRAPH)
@@ -72,6 +83,8 @@ class ImportRecord:
     ended: datetime
     importer: str = "rdf"
     restricted: bool = False
+    # For derived graphs: the data version (see `data_version`) their content was computed from.
+    data_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ def now() -> datetime:
 
 def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]:
     g = record.graph
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (g, _TYPE, _ag("DataGraph")),
         (g, _TYPE, _prov("Entity")),
         (g, ox.NamedNode(RDFS + "label"), ox.Literal(graph_name(g))),
@@ -110,6 +123,8 @@ def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]
         (activity, _prov("startedAtTime"), _datetime(record.started)),
         (activity, _prov("endedAtTime"), _datetime(record.ended)),
     ]
+    if record.data_version is not None:
+        triples.append((activity, _ag("dataVersion"), ox.Literal(record.data_version)))
     for source in record.files:
         triples += [
             (activity, _prov("used"), source.iri),
@@ -126,18 +141,41 @@ def _current_state_quads(store: GraphStore, graph: ox.NamedNode) -> list[ox.Quad
     return [q for q in store.quads(META) if q.subject == graph and q.predicate in predicates]
 
 
-def register(store: GraphStore, record: ImportRecord) -> ox.NamedNode:
-    """Write the import record and make the graph visible. Earlier import records of the same
-    graph stay, as history; the graph's current-state properties point to the newest."""
+def _triples_text(quads: Iterable[ox.Quad]) -> str:
+    """Quads of the meta graph as SPARQL triples. Terms print as N-Triples, which is valid SPARQL
+    with every character escaped; registry records hold no blank nodes (DATA blocks refuse them)."""
+    lines = []
+    for quad in quads:
+        if quad.graph_name != META or any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object)):
+            raise ValueError(f"not a registry quad: {quad}")
+        lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    return "\n".join(lines)
+
+
+def _commit(
+    store: GraphStore, remove: Iterable[ox.Quad], add: Iterable[ox.Quad], move: tuple[ox.NamedNode, ox.NamedNode] | None = None
+) -> None:
+    """Apply a registry change, and optionally move a staged graph onto its target, as one update."""
+    moving = f"MOVE SILENT GRAPH {move[0]} TO GRAPH {move[1]} ;" if move and move[0] != move[1] else ""
+    update = Template(catalog.text("store/commit_registry")).substitute(
+        move=moving, meta=str(META), remove=_triples_text(remove), add=_triples_text(add)
+    )
+    store.update(update)
+
+
+def register(store: GraphStore, record: ImportRecord, *, staged: ox.NamedNode | None = None) -> ox.NamedNode:
+    """Write the import record and make the graph visible, in one transaction. With `staged`, the
+    content of that graph replaces the graph's in the same transaction. Earlier import records of
+    the same graph stay, as history; the graph's current-state properties point to the newest."""
     activity = ox.NamedNode(f"{ID}import/{uuid.uuid4()}")
-    store.remove(_current_state_quads(store, record.graph))
-    store.add(_record_quads(record, activity))
+    move = (staged, record.graph) if staged is not None else None
+    _commit(store, _current_state_quads(store, record.graph), _record_quads(record, activity), move)
     return activity
 
 
 def unregister(store: GraphStore, graph: ox.NamedNode) -> None:
     """Hide a graph: remove its DataGraph node (import activities stay as history)."""
-    store.remove([q for q in store.quads(META) if q.subject == graph])
+    _commit(store, [q for q in store.quads(META) if q.subject == graph], [])
 
 
 def set_restricted(store: GraphStore, graph: ox.NamedNode, restricted: bool) -> None:
@@ -145,8 +183,8 @@ def set_restricted(store: GraphStore, graph: ox.NamedNode, restricted: bool) -> 
     if not is_registered(store, graph):
         raise KeyError(f"no graph named {graph_name(graph)!r} is registered")
     flag = _ag("graphRestricted")
-    store.remove([q for q in store.quads(META) if q.subject == graph and q.predicate == flag])
-    store.add([ox.Quad(graph, flag, _boolean(restricted), META)])
+    old = [q for q in store.quads(META) if q.subject == graph and q.predicate == flag]
+    _commit(store, old, [ox.Quad(graph, flag, _boolean(restricted), META)])
 
 
 def is_registered(store: GraphStore, graph: ox.NamedNode) -> bool:
@@ -165,6 +203,7 @@ def _text(solution: ox.QuerySolution, name: str) -> str | None:
 def registered_graphs(store: GraphStore) -> list[GraphInfo]:
     """Every registered graph with its newest import record, sorted by name."""
     rows = store.query(catalog.text("store/data_graphs"), default_graph=[META])
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
     infos = []
     for row in rows:
         infos.append(
@@ -185,3 +224,43 @@ def registered_graphs(store: GraphStore) -> list[GraphInfo]:
 def visible_graphs(store: GraphStore, *, include_restricted: bool = True) -> list[ox.NamedNode]:
     """The graphs a query may read: registered data graphs (restricted ones only if allowed)."""
     return [info.graph for info in registered_graphs(store) if include_restricted or not info.restricted]
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The data version of the store, and the version each registered graph was derived from
+    (None for asserted graphs, and for derived graphs written before versions were recorded)."""
+
+    current: str
+    derived_from: dict[str, str | None]
+    data_graphs: int
+    restricted_data: bool
+
+
+def versions(store: GraphStore) -> Versions:
+    """The current data version: a digest over the registered graphs outside the system graphs
+    (the data the rules read), each with its current import and restricted flag."""
+    rows = list(store.query(catalog.text("store/data_version"), default_graph=[META]))  # type: ignore[arg-type]
+    parts: list[str] = []
+    derived: dict[str, str | None] = {}
+    restricted_data = False
+    for row in rows:
+        graph = row["graph"].value
+        if graph in SYSTEM_GRAPHS:
+            derived[graph] = _text(row, "version")
+            continue
+        restricted = _text(row, "restricted") == "true"
+        restricted_data = restricted_data or restricted
+        parts.append(f"{graph} {row['import'].value} {restricted}")
+    digest = hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
+    return Versions(current=digest, derived_from=derived, data_graphs=len(parts), restricted_data=restricted_data)
+
+
+def registered_iris(store: GraphStore) -> set[str]:
+    """The IRIs of every registered graph (data, derived and the ontology)."""
+    data_graph = _ag("DataGraph")
+    return {
+        q.subject.value
+        for q in store.quads(META)
+        if q.predicate == _TYPE and q.object == data_graph and isinstance(q.subject, ox.NamedNode)
+    }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import dumps, inference, loader, registry
+from graph import dumps, failpoints, inference, loader, registry
 from graph.loader import LoadResult, RdfSource
 from graph.store import GraphStore
 from ontology.files import MODEL_FILES
@@ -65,7 +65,7 @@ def load_ontology(store: GraphStore) -> LoadResult:
     )
 
 
-def _register_inferred(store: GraphStore, graph: ox.NamedNode, *, restricted: bool) -> None:
+def _register_inferred(store: GraphStore, graph: ox.NamedNode, *, restricted: bool, data_version: str) -> None:
     now = registry.now()
     record = registry.ImportRecord(
         graph=graph,
@@ -76,6 +76,7 @@ def _register_inferred(store: GraphStore, graph: ox.NamedNode, *, restricted: bo
         ended=now,
         importer="rules",
         restricted=restricted,
+        data_version=data_version,
     )
     registry.register(store, record)
 
@@ -85,19 +86,45 @@ def reason(store: GraphStore) -> dict[str, int]:
 
     Links that follow from public data go to the public `inferred` graph. When restricted graphs
     exist, links from all data go to `inferred-restricted`, itself restricted, so a reader never
-    sees a link whose evidence they may not see."""
+    sees a link whose evidence they may not see.
+
+    Each inferred graph is registered last, with the data version its links were computed from:
+    that record is the commit point, so a run cut short leaves an older version, which
+    `derived_links_stale` reports and start-up recovery recomputes."""
+    version = registry.versions(store).current
     infos = [i for i in registry.registered_graphs(store) if i.graph.value not in SYSTEM_GRAPHS and i.importer != "rules"]
     public = [i.graph for i in infos if not i.restricted]
     report = inference.materialize(store, source_graphs=public)
-    _register_inferred(store, ox.NamedNode(INFERRED_GRAPH), restricted=False)
+    _register_inferred(store, ox.NamedNode(INFERRED_GRAPH), restricted=False, data_version=version)
+    failpoints.reached("reason:public-done")
     restricted_target = ox.NamedNode(INFERRED_RESTRICTED_GRAPH)
     if any(i.restricted for i in infos):
         inference.materialize(store, source_graphs=[i.graph for i in infos], target=restricted_target)
-        _register_inferred(store, restricted_target, restricted=True)
-    elif registry.is_registered(store, restricted_target):
-        registry.unregister(store, restricted_target)
-        store.drop_graph(restricted_target)
+        _register_inferred(store, restricted_target, restricted=True, data_version=version)
+    else:
+        if registry.is_registered(store, restricted_target):
+            registry.unregister(store, restricted_target)
+        store.drop_graph(restricted_target)  # also what an interrupted run left unregistered
     return dict(report.counts)
+
+
+def derived_links_stale(store: GraphStore) -> list[str]:
+    """Why the derived links do not match the data, or [] when they do: an inferred graph that is
+    missing, was computed from another data version, or should not exist any more."""
+    versions = registry.versions(store)
+    public, restricted = INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
+    problems = []
+    if public not in versions.derived_from:
+        if versions.data_graphs:
+            problems.append("the inferred graph is not registered")
+    elif versions.derived_from[public] != versions.current:
+        problems.append("the inferred graph was computed from another data version")
+    if versions.restricted_data:
+        if versions.derived_from.get(restricted) != versions.current:
+            problems.append("the inferred-restricted graph is missing or was computed from another data version")
+    elif restricted in versions.derived_from or store.has_graph(ox.NamedNode(restricted)):
+        problems.append("the inferred-restricted graph remains while no graph is restricted")
+    return problems
 
 
 def init_store(store: GraphStore, *, demo: bool = False, force: bool = False) -> InitReport:

@@ -23,14 +23,15 @@ So every update, an admin's too, runs in a sandbox, and the policy is checked on
    graphs become visible that way, dropped graphs are unregistered. With several graphs, all are
    validated before any is written. Then the derived links are recomputed.
 
-All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy
-and no query worker is forked in the middle of a write.
+All writes hold one lock (graph.limits.WRITE_LOCK), so a sandbox never works from a stale copy.
+Reads do not take it: they never wait for a write (graph.limits says how they stay safe).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -229,9 +230,18 @@ def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Cal
     return work_for
 
 
+@lru_cache(maxsize=8)
+def _update_limits(limits: QueryLimits) -> QueryLimits:
+    """The same limits with one slot of their own for updates. Updates run one at a time under
+    WRITE_LOCK anyway, and an editor queued behind twenty readers for a slot would hold every
+    other write back. One shared slot, so that a runaway update abandoned in a thread (a write
+    was under way when it started: graph.limits) blocks the next ones rather than pile up."""
+    return replace(limits, workers=1)
+
+
 def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits, network: bool) -> ox.Store:
-    # An update returns no rows: the cap does not apply, the timeout and the worker slot do.
-    data, outcome = run_isolated(_sandbox_work(sandbox, text), limits, network=network)
+    # An update returns no rows: the cap does not apply, the timeout and the update slot do.
+    data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits), network=network)
     error = outcome.get("error")
     if error == "syntax":
         raise SyntaxError(outcome.get("message", "invalid update"))

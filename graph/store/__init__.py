@@ -10,8 +10,24 @@ from graph.store.embedded import EmbeddedStore
 __all__ = ["GraphStore", "QueryResult", "StoreError", "Term", "EmbeddedStore", "open_store"]
 
 
-def open_store(path: Path | str | None, *, read_only: bool = False) -> EmbeddedStore:
-    """Open the embedded store at `path`, or an in-memory one when `path` is None or ':memory:'."""
+def open_store(
+    path: Path | str | None, *, read_only: bool = False, recover: bool = True, derive_stale: bool = True
+) -> EmbeddedStore:
+    """Open the embedded store at `path`, or an in-memory one when `path` is None or ':memory:'.
+
+    A writable on-disk store is recovered first (graph.recovery): what an interrupted import left
+    is removed and stale derived links are recomputed (unless `derive_stale` is false), so every
+    command and the server start from a consistent store. A read-only store cannot be repaired;
+    it is the server's (which recovered when it started) that read-only commands open, and a
+    warning says so when it needs recovery."""
     if path is None or str(path) == ":memory:":
         return EmbeddedStore(None)
-    return EmbeddedStore(Path(path), read_only=read_only)
+    store = EmbeddedStore(Path(path), read_only=read_only)
+    if recover:
+        from graph import recovery  # here: recovery builds on the registry, which builds on this package
+
+        if read_only:
+            recovery.warn_if_needed(store)
+        else:
+            recovery.recover(store, derive_stale=derive_stale)
+    return store
