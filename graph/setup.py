@@ -108,6 +108,23 @@ def reason(store: GraphStore) -> dict[str, int]:
     return dict(report.counts)
 
 
+def carry_derived_links(store: GraphStore, previous_version: str) -> bool:
+    """Record the derived links as computed from the current data version without recomputing
+    them, for a change that touched nothing the rules read. Only when they were up to date for
+    `previous_version` and the inferred graphs needed stay the same; False otherwise (then reason)."""
+    versions = registry.versions(store)
+    public, restricted = INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
+    if versions.derived_from.get(public) != previous_version:
+        return False
+    had_restricted = versions.derived_from.get(restricted) == previous_version
+    if versions.restricted_data != had_restricted:
+        return False  # an inferred-restricted graph must be made, or dropped
+    _register_inferred(store, ox.NamedNode(public), restricted=False, data_version=versions.current)
+    if had_restricted:
+        _register_inferred(store, ox.NamedNode(restricted), restricted=True, data_version=versions.current)
+    return True
+
+
 def derived_links_stale(store: GraphStore) -> list[str]:
     """Why the derived links do not match the data, or [] when they do: an inferred graph that is
     missing, was computed from another data version, or should not exist any more."""

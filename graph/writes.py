@@ -36,7 +36,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import loader, outbound, registry, setup, write_policy
+from graph import loader, outbound, registry, rule_inputs, setup, write_policy
 from graph.formats import format_named
 from graph.keys import KEYS_GRAPH
 from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
@@ -94,11 +94,27 @@ def _triples_bytes(quads: Sequence[ox.Quad]) -> bytes:
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _reason(store: GraphStore, wanted: bool) -> bool:
-    if wanted and setup.is_initialized(store):
-        setup.reason(store)
-        return True
-    return False
+def _reason(store: GraphStore, wanted: bool, touched: frozenset[str] | None = None, previous_version: str | None = None) -> bool:
+    """Bring the derived links up to date. A change whose `touched` predicates no rule reads keeps
+    the links computed for `previous_version`, re-recorded for the new version."""
+    if not wanted or not setup.is_initialized(store):
+        return False
+    if touched is not None and previous_version is not None and not rule_inputs.rules_read_any(touched):
+        if setup.carry_derived_links(store, previous_version):
+            return True
+    setup.reason(store)
+    return True
+
+
+def _touched_predicates(
+    store: GraphStore, copied: Sequence[ox.NamedNode], changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]]
+) -> frozenset[str]:
+    """The predicates of the triples an update adds or removes, read before anything is written."""
+    touched: set[str] = set()
+    for graph, _, new in changes:
+        old = set(store.quads(graph)) if graph in copied else set()
+        touched.update(quad.predicate.value for quad in old.symmetric_difference(new))
+    return frozenset(touched)
 
 
 # --- the Graph Store Protocol ----------------------------------------------------------------
@@ -340,6 +356,7 @@ def sandboxed_update(
     # CLEAR ALL / DROP ALL mean the data graphs: they are all the update is given.
     everything = outbound.verdict(text, update=True).whole_store
     with WRITE_LOCK:
+        previous_version = registry.versions(store).current
         copied = [graph for graph in readable if graph.value in named or (everything and graph.value not in SYSTEM_GRAPHS)]
         sandbox = ox.Store()
         for graph in copied:
@@ -347,6 +364,7 @@ def sandboxed_update(
         sandbox.bulk_extend(q for graph in copied for q in store.quads(graph))
         after = _run_sandbox(sandbox, text, limits, network=admin)
         changes = _diff(store, copied, after)
+        touched = _touched_predicates(store, copied, changes)
         _check_changes(store, changes, admin)
         flags = _restricted_flags(store)
         _check_flow(store, copied, changes, flags, restricted_new)
@@ -379,4 +397,4 @@ def sandboxed_update(
                 store.drop_graph(graph)
                 report.append(GraphChange(graph.value, change, 0))
         store.flush()
-        return WriteReport(tuple(report), _reason(store, reason and bool(report)))
+        return WriteReport(tuple(report), _reason(store, reason and bool(report), touched, previous_version))
