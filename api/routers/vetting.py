@@ -96,6 +96,21 @@ def policy_params(
 PolicyParam = Annotated[Policy, Depends(policy_params)]
 
 
+class VetOptions:
+    """The query parameters every vetting route shares: the day, the answer's format, the knowledge date."""
+
+    def __init__(
+        self,
+        date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
+        fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+        as_known_on: KnownOn = None,
+    ) -> None:
+        self.date, self.format, self.as_known_on = date_, fmt, as_known_on
+
+
+Options = Annotated[VetOptions, Depends()]
+
+
 def _format(request: Request, fmt: str | None, allowed: tuple[str, ...]) -> str:
     """?format= wins; otherwise the Accept header (text/html, text/csv), otherwise JSON."""
     if fmt:
@@ -254,11 +269,10 @@ async def vetting_screen(
 # -- one subject ---------------------------------------------------------------------------
 
 
-async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, date_: str | None, fmt: str | None,
-                   as_known_on: str | None, *, record: bool) -> Response:
-    day = _day(date_)
-    known = _day(as_known_on, "as_known_on") if as_known_on else None
-    chosen = _format(request, fmt, ("json", "html", "csv"))
+async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, options: VetOptions, *, record: bool) -> Response:
+    day = _day(options.date)
+    known = _day(options.as_known_on, "as_known_on") if options.as_known_on else None
+    chosen = _format(request, options.format, ("json", "html", "csv"))
     store = store_of(request)
     budget = limits_of(request).timeout
 
@@ -296,14 +310,12 @@ async def vetting_subject(
     id: str,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
-    as_known_on: KnownOn = None,
+    options: Options,
 ) -> Response:
     """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
     README), a printable HTML report (Accept: text/html or ?format=html), or CSV. Viewing is not a
     vetting run: nothing is recorded (`run` is null); POST the same URL to record the run."""
-    return await _vet_one(request, id, caller, policy, date_, fmt, as_known_on, record=False)
+    return await _vet_one(request, id, caller, policy, options, record=False)
 
 
 @router.post("/vetting/{id:path}", summary="Run and record a vetting of one subject")
@@ -312,23 +324,20 @@ async def vetting_subject_run(
     id: str,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
-    as_known_on: KnownOn = None,
+    options: Options,
 ) -> Response:
     """An explicit vetting run: the same answer as GET, and the run is recorded in the audit trail
     against the caller's API key (`run` is its IRI)."""
-    return await _vet_one(request, id, caller, policy, date_, fmt, as_known_on, record=True)
+    return await _vet_one(request, id, caller, policy, options, record=True)
 
 
 # -- a program -----------------------------------------------------------------------------
 
 
-async def _vet_program(request: Request, id: str, caller: Caller, policy: Policy, date_: str | None, fmt: str | None,
-                       as_known_on: str | None, *, record: bool) -> Response:
-    day = _day(date_)
-    known = _day(as_known_on, "as_known_on") if as_known_on else None
-    chosen = _format(request, fmt, ("json", "html", "csv"))
+async def _vet_program(request: Request, id: str, caller: Caller, policy: Policy, options: VetOptions, *, record: bool) -> Response:
+    day = _day(options.date)
+    known = _day(options.as_known_on, "as_known_on") if options.as_known_on else None
+    chosen = _format(request, options.format, ("json", "html", "csv"))
     store = store_of(request)
     budget = limits_of(request).timeout * MANY_SUBJECTS_BUDGET_FACTOR
 
@@ -372,15 +381,13 @@ async def vetting_program(
     id: str,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
-    as_known_on: KnownOn = None,
+    options: Options,
 ) -> Response:
     """Every implementer, funder, partner and target of the program, vetted: a table with each
     participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
     HTML: a table linking to each participant's report). Viewing records nothing; POST the same
     URL to record a run per participant."""
-    return await _vet_program(request, id, caller, policy, date_, fmt, as_known_on, record=False)
+    return await _vet_program(request, id, caller, policy, options, record=False)
 
 
 @router.post("/programs/{id:path}/vetting", summary="Run and record a vetting of every participant of a program")
@@ -389,13 +396,11 @@ async def vetting_program_run(
     id: str,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
-    as_known_on: KnownOn = None,
+    options: Options,
 ) -> Response:
     """An explicit vetting run of a program: the same answer as GET, and each participant's run is
     recorded in the audit trail against the caller's API key."""
-    return await _vet_program(request, id, caller, policy, date_, fmt, as_known_on, record=True)
+    return await _vet_program(request, id, caller, policy, options, record=True)
 
 
 __all__ = ["router"]
