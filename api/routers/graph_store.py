@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import negotiation, results
 from api.dependencies import dataset_for_caller, store_of
-from api.routers.update import UpdateError, error_response, query_flag, read_body
+from api.routers.update import UpdateError, error_response, query_flag
 from api.security import Caller, Role, current_caller, require
 from graph import write_policy, writes
 from graph.formats import UnknownFormat, format_named
@@ -103,7 +103,7 @@ async def _upload(request: Request, graph: ox.NamedNode) -> RdfSource:
         fmt = format_named(media_type)
     except UnknownFormat as error:
         raise UpdateError(415, str(error)) from None
-    body = await read_body(request)
+    body = await request.body()  # api.body_limit bounds it
     if not body:
         raise UpdateError(
             400,

@@ -47,19 +47,6 @@ def _narrow(dataset: Dataset, default_uris: list[str], named_uris: list[str]) ->
     return default, named
 
 
-async def _bounded_body(request: Request) -> bytes:
-    """The request body, refused with 413 beyond Settings.max_upload_bytes."""
-    limit = request.app.state.settings.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ProtocolError(413, f"the request body is {int(declared):,} bytes; the limit is {limit:,}")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ProtocolError(413, f"the request body is over the limit of {limit:,} bytes")
-    return body
-
 
 async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
     """The query text and dataset parameters from any of the three protocol forms."""
@@ -70,7 +57,7 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
         text = params.get("query")
     else:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await _bounded_body(request)
+        body = await request.body()  # api.body_limit bounds it
         if content_type == "application/sparql-query":
             text = body.decode("utf-8", errors="replace")
         elif content_type == "application/x-www-form-urlencoded":

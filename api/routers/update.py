@@ -67,23 +67,10 @@ def query_flag(request: Request, name: str, default: bool) -> bool:
     return value.strip().lower() in {"true", "1", "yes", "on"}
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 beyond Settings.max_upload_bytes (also used by GSP)."""
-    limit = request.app.state.settings.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise UpdateError(413, f"the request body is {int(declared):,} bytes; the limit is {limit:,} (ACTORGRAPH_MAX_UPLOAD_BYTES)")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise UpdateError(413, f"the request body is over the limit of {limit:,} bytes (ACTORGRAPH_MAX_UPLOAD_BYTES)")
-    return bytes(body)
-
 
 async def _read_update(request: Request) -> str:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await read_body(request)
+    body = await request.body()  # api.body_limit bounds it
     dataset_params = {"using-graph-uri", "using-named-graph-uri"}
     if content_type == "application/sparql-update":
         text = body.decode("utf-8", errors="replace")
