@@ -130,6 +130,9 @@ class QueryLimits:
     workers: int = DEFAULT_WORKERS
     # Rows can be wide (long literals): a byte budget bounds the memory a result may take too.
     result_bytes: int = 256 * 2**20
+    # Added to a forked worker's nice value: reads yield the CPU to writes (graph.writes passes 0),
+    # so an editor's update is not starved by a crowd of readers on a busy machine.
+    niceness: int = 5
     slots: FairSlots = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -266,7 +269,7 @@ def _shielded(work: Work, network: bool) -> Work:
     return run
 
 
-def _child(work: Work, fd: int, timeout: float, network: bool = False) -> None:
+def _child(work: Work, fd: int, timeout: float, network: bool = False, niceness: int = 0) -> None:
     """The forked child: run the work, stream frames to the parent, and leave with os._exit so
     that nothing inherited (atexit hooks, buffers, the database handle) is flushed or closed."""
     status = 1
@@ -278,6 +281,8 @@ def _child(work: Work, fd: int, timeout: float, network: bool = False) -> None:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):
             signal.signal(number, signal.SIG_DFL)
         signal.alarm(int(timeout) + 2)  # dies by itself even if the parent went away
+        if niceness:
+            os.nice(niceness)
         outcome = _outcome_of(_shielded(work, network), lambda chunk: _frame(fd, _DATA, chunk))
         _frame(fd, _END, json.dumps(outcome).encode())
         status = 0
@@ -361,7 +366,7 @@ def _fork_worker(work: Work, limits: QueryLimits, deadline: float, network: bool
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             try:
                 os.close(read_fd)
-                _child(work, write_fd, limits.timeout, network)
+                _child(work, write_fd, limits.timeout, network, limits.niceness)
             finally:
                 os._exit(1)  # whatever happens, the child never runs on as a copy of the server
         # Closed before the gate opens, so no other worker forked later inherits it (the parent
@@ -452,7 +457,8 @@ def run_isolated(
     return _run_in_thread(work_for, limits, deadline, network)  # the thread releases the slot
 
 
-def _raise_for(outcome: dict[str, Any], limits: QueryLimits) -> None:
+def raise_for_outcome(outcome: dict[str, Any], limits: QueryLimits) -> None:
+    """Turn a worker's reported failure into the query-limit error it stands for."""
     error = outcome.get("error")
     if error is None:
         return
@@ -503,5 +509,5 @@ def run_limited(
     data, outcome = run_isolated(
         lambda abandoned: _evaluate(store, text, substitutions, default, named, limits, abandoned), limits, network=network
     )
-    _raise_for(outcome, limits)
+    raise_for_outcome(outcome, limits)
     return _result_from(outcome["kind"], data)

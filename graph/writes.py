@@ -39,10 +39,12 @@ import pyoxigraph as ox
 from graph import loader, outbound, registry, rule_inputs, setup, write_policy
 from graph.formats import format_named
 from graph.keys import KEYS_GRAPH
-from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded, run_isolated
+from graph.isolated_validation import IsolatedValidator, Validator, single_thread_validator
+from graph.limits import WRITE_LOCK, QueryLimits, raise_for_outcome, run_isolated
 from graph.loader import LoadResult, RdfSource
 from graph.sparql_scan import mentioned_iris
 from graph.store import GraphStore
+from graph.validation import Violation
 from graph.write_policy import BadWrite as BadWrite
 from graph.write_policy import WriteRefused as WriteRefused
 from ontology.namespaces import PROTECTED_GRAPHS, SYSTEM_GRAPHS
@@ -128,10 +130,12 @@ class _ReplacingValidator:
     because the old graph still holds it. Here the old version is left out; the loader itself
     should do the same for `actorgraph load --replace`."""
 
-    def __init__(self, replaced: ox.NamedNode) -> None:
-        self._inner, self._replaced = loader.default_validator(), replaced
+    def __init__(self, replaced: ox.NamedNode, inner: Validator | None = None) -> None:
+        self._inner, self._replaced = inner or loader.default_validator(), replaced
 
-    def validate(self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000) -> Any:
+    def validate(
+        self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000
+    ) -> list[Violation]:
         context = [graph for graph in context_graphs if graph != self._replaced]
         return self._inner.validate(store, data_graphs, context, limit)
 
@@ -146,8 +150,14 @@ def _load(
     importer: str,
     dry_run: bool = False,
     trusted: bool = False,
+    limits: QueryLimits | None = None,
 ) -> LoadResult:
+    """Load through graph.loader, validated against everything but the graph's old version; with
+    `limits`, the validation runs in a query worker (graph.isolated_validation)."""
     system = graph.value in PROTECTED
+    validator: Validator = _ReplacingValidator(graph)
+    if limits is not None:
+        validator = IsolatedValidator(_ReplacingValidator(graph, single_thread_validator()), _update_limits(limits))
     return loader.load_sources(
         store,
         sources,
@@ -158,7 +168,7 @@ def _load(
         allow_system_graph=system and admin,
         importer=importer,
         dry_run=dry_run,
-        validator=_ReplacingValidator(graph),  # type: ignore[arg-type]
+        validator=validator,  # type: ignore[arg-type]
     )
 
 
@@ -252,21 +262,13 @@ def _update_limits(limits: QueryLimits) -> QueryLimits:
     WRITE_LOCK anyway, and an editor queued behind twenty readers for a slot would hold every
     other write back. One shared slot, so that a runaway update abandoned in a thread (a write
     was under way when it started: graph.limits) blocks the next ones rather than pile up."""
-    return replace(limits, workers=1)
+    return replace(limits, workers=1, niceness=0)
 
 
 def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits, network: bool) -> ox.Store:
     # An update returns no rows: the cap does not apply, the timeout and the update slot do.
     data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits), network=network)
-    error = outcome.get("error")
-    if error == "syntax":
-        raise SyntaxError(outcome.get("message", "invalid update"))
-    if error == "abandoned":
-        raise QueryTimeout(limits.timeout)
-    if error == "cap":  # pragma: no cover - updates write no result rows
-        raise ResultCapExceeded(limits.result_cap)
-    if error:
-        raise QueryFailed(outcome.get("message", "the update failed"))
+    raise_for_outcome(outcome, limits)
     after = ox.Store()
     after.bulk_extend(ox.parse(data, ox.RdfFormat.N_QUADS))
     for name in outcome["graphs"]:
@@ -375,13 +377,22 @@ def sandboxed_update(
 
         if len(writes) > 1 and not admin:  # validate them all before writing any
             for graph, _, quads in writes:
-                _load(store, graph, sources(graph, quads), admin=False, restricted=False, importer="sparql-update", dry_run=True)
+                _load(
+                    store, graph, sources(graph, quads), admin=False, restricted=False, importer="sparql-update", dry_run=True, limits=limits
+                )
         report = []
         for graph, change, quads in changes:
             restricted = flags.get(graph.value, restricted_new)
             if change in {"created", "modified"}:
                 result = _load(
-                    store, graph, sources(graph, quads), admin=admin, restricted=restricted, importer="sparql-update", trusted=admin
+                    store,
+                    graph,
+                    sources(graph, quads),
+                    admin=admin,
+                    restricted=restricted,
+                    importer="sparql-update",
+                    trusted=admin,
+                    limits=None if len(writes) > 1 else limits,  # several: validated above already
                 )
                 report.append(GraphChange(graph.value, change, result.triples))
             elif change == "emptied":

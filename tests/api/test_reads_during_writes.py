@@ -239,3 +239,26 @@ def test_a_read_moved_to_a_thread_by_a_write_still_has_no_network() -> None:
         assert isinstance(rows, ox.QuerySolutions)
         assert [str(row["x"].value) for row in rows] == ["from-listener"]
         assert listener.connections == 1
+
+
+def _niceness_of_a_worker(limits: QueryLimits) -> int:
+    from graph.limits import run_isolated
+
+    def work_for(_abandoned: object) -> object:
+        def work(sink: object) -> dict[str, object]:
+            return {"nice": os.nice(0)}
+
+        return work
+
+    _, outcome = run_isolated(work_for, limits)  # type: ignore[arg-type]
+    return int(outcome["nice"])
+
+
+def test_read_workers_yield_the_cpu_to_the_update_worker() -> None:
+    from graph.writes import _update_limits
+
+    server = os.nice(0)
+    reads = QueryLimits()
+    assert reads.niceness > 0
+    assert _niceness_of_a_worker(reads) == min(19, server + reads.niceness)
+    assert _niceness_of_a_worker(_update_limits(reads)) == server

@@ -730,3 +730,36 @@ def test_actorgraph_shapes_match_pyshacl(validator: ShapeValidator) -> None:
     assert len(keys(ours)) >= 45  # the fixture breaks many rules at once
     assert {v.focus_node for v in ours} >= {fic(f"b{i}") for i in range(1, 18)}
     assert as_components(ours) == pyshacl_keys(store, SHAPES_FILE, validator)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation in a query worker (graph.isolated_validation)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_worker_finds_the_same_violations_as_the_server_thread(validator: ShapeValidator, isolation: str) -> None:
+    from graph.isolated_validation import IsolatedValidator, single_thread_validator
+    from graph.limits import QueryLimits
+
+    broken = VALID_RELATIONS.replace(f"ag:ally fic:unit-brigade ; {SOURCED}", "ag:ally fic:unit-brigade")
+    store = make_store(broken, 'fic:unit-battalion ag:level "local" .')
+    direct = validator.validate(store, [DATA], [ONTOLOGY])
+    isolated = IsolatedValidator(single_thread_validator(), QueryLimits(isolation=isolation)).validate(store, [DATA], [ONTOLOGY])  # type: ignore[arg-type]
+    assert len(direct) >= 2
+    assert isolated == direct
+
+
+def test_a_worker_that_runs_out_of_time_reports_a_timeout() -> None:
+    from graph.isolated_validation import IsolatedValidator
+    from graph.limits import QueryLimits, QueryTimeout
+
+    class Slow:
+        def validate(self, *args: object, **kwargs: object) -> list[Violation]:
+            import time
+
+            time.sleep(5)
+            return []
+
+    with pytest.raises(QueryTimeout):
+        IsolatedValidator(Slow(), QueryLimits(timeout=0.5)).validate(make_store(), [DATA], [ONTOLOGY])
