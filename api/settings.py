@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, QueryLimits
+from graph.store.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, QueryLimits
 
 DEFAULT_STORE = Path("var/store")
 
@@ -20,9 +20,9 @@ class Settings:
     anonymous_access: bool = True
     query_timeout: float = 10.0  # seconds, for every query a request runs
     result_cap: int = 100_000  # rows (or triples) a query may return
-    query_isolation: str = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.limits
+    query_isolation: str = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.store.limits
     query_workers: int = DEFAULT_WORKERS  # queries that may run at once
-    max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.body_limit): 413 beyond
+    max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.web.body_limit): 413 beyond
 
     def query_limits(self) -> QueryLimits:
         """The limits every query of this app runs under; create one per app (it holds the

@@ -7,18 +7,18 @@ actors give ~1.0M triples, 630,000 give ~10M) it builds or reuses the store of b
 variants call by call so that the noise of a shared machine hits them alike:
 
 - 2-hop ego network at a date, 4-hop shortest paths, a named query of the library, actor search:
-  the Python function (graph.tracing / graph.search) or the .rq text on pyoxigraph, the route
+  the Python function (graph.tracing.links / graph.index.search) or the .rq text on pyoxigraph, the route
   handler called in-process (dataset, index, id resolution, response model), the same plus the
   response's JSON, and the HTTP request; the API overhead is HTTP p50 - direct p50;
 - what a request pays besides the work itself: the caller's dataset and the index's cache key
   (each a query of the store's records), resolving the id, an HTTP request that does no store work,
-  an API key, and a query run in a forked child (graph.limits) or a thread;
+  an API key, and a query run in a forked child (graph.store.limits) or a thread;
 - the same 2-hop question through rdflib's own engine (the synthetic graph copied into an
-  rdflib Graph): one SPARQL query run by both engines, and graph.tracing.network itself with
+  rdflib Graph): one SPARQL query run by both engines, and graph.tracing.links.network itself with
   rdflib answering its per-node edge query; skipped at 10M when memory would not allow it;
 - POST /sparql throughput, a label look-up with LIMIT, 8 concurrent clients, against the server
   as configured by default (queries in a forked child) and, memory allowing, a second server with
-  ACTORGRAPH_QUERY_ISOLATION=thread. The forks of graph.limits are also timed in-process.
+  ACTORGRAPH_QUERY_ISOLATION=thread. The forks of graph.store.limits are also timed in-process.
 
     .venv/bin/python bench/api_latency.py --scales 1m --workdir /tmp/actorgraph-bench
     .venv/bin/python bench/api_latency.py --scales 1m,10m --workdir /tmp/actorgraph-bench
@@ -61,12 +61,15 @@ from pydantic import TypeAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tracing as harness  # bench/tracing.py: the store, the samples, percentile
 
-from api.routers import actors as actors_route
-from api.routers import paths as paths_route
-from api.security import ANONYMOUS
+from api.web.routers import actors as actors_route
+from api.web.routers import paths as paths_route
+from api.web.security import ANONYMOUS
 from api.settings import Settings
-from graph import named_queries, search, sparql, tracing
-from graph.limits import QueryLimits, run_limited
+from graph.query import named_queries
+from graph.index import search
+from graph.query import sparql
+from graph.tracing import links as tracing
+from graph.store.limits import QueryLimits, run_limited
 from graph.store import EmbeddedStore
 from ontology.namespaces import SYNTHETIC_GRAPH, XSD
 from queries import catalog
@@ -208,7 +211,7 @@ class Server:
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds from start until the server answers a search fast, i.e. its name index is built
-        (a search waits for the start-up build of graph.search.warm rather than building twice)."""
+        (a search waits for the start-up build of graph.index.search.warm rather than building twice)."""
         deadline = self.started + timeout
         while True:
             if self.process.poll() is not None:
@@ -365,7 +368,7 @@ class _Value:
 
 
 class RdflibEngine:
-    """Just enough of graph.store.GraphStore for graph.tracing.edges_of to run its query
+    """Just enough of graph.store.GraphStore for graph.tracing.links.edges_of to run its query
     (queries/tracing/edges.rq) on rdflib's engine, values bound with initBindings."""
 
     def __init__(self, graph: Any) -> None:
@@ -622,7 +625,7 @@ def measure_ego(
         out(f"\n2-hop ego network at {AT}, {label} (nodes per network: median {statistics.median(sizes):.0f}, max {max(sizes)}); ms per call")
         with ServerCpu(http) as cpu:
             s = interleaved(variants, inputs, args.repeat, deadline=deadline)
-        row("graph.tracing.network (direct)", s["function"])
+        row("graph.tracing.links.network (direct)", s["function"])
         row("route handler in-process (+ dataset, index, id, model)", s["route"])
         row("route handler + response JSON (pydantic dump_json)", s["route+json"])
         row("HTTP GET /actors/{id}/network?depth=2&at=", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -661,7 +664,7 @@ def measure_paths(
     out(f"\n4-hop shortest paths, pairs exactly 4 relations apart (median nodes expanded {expanded:.0f}); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, pairs, args.repeat, deadline=deadline)
-    row("graph.tracing.paths (direct)", s["function"])
+    row("graph.tracing.links.paths (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /paths?from=&to=&max=4", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -686,11 +689,11 @@ def measure_named(
     day = ox.Literal(AT.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     route = queries_route(http)
     # The route runs the library query under limits: the app's library limits where this build has
-    # them (api.limits.library_variant: a thread), else the app's own (a forked child by default).
+    # them (api.web.limits.library_variant: a thread), else the app's own (a forked child by default).
     # Both are timed in-process, so the cost of each isolation shows beside the HTTP figure.
     takes_limits = "limits" in inspect.signature(named_queries.run).parameters
     try:
-        from api.limits import library_variant
+        from api.web.limits import library_variant
 
         route_limits: QueryLimits | None = library_variant(Settings().query_limits())
     except ImportError:
@@ -729,11 +732,11 @@ def measure_named(
         out(f"\nnamed query {name} ({param}=, at={AT}; rows per answer: median {statistics.median(rows):.0f}, max {max(rows)}); ms per call")
         s = interleaved(variants, inputs, args.repeat, deadline=deadline)
         row("pyoxigraph Store.query(.rq text, substitutions=), all rows", s["direct"])
-        row("graph.named_queries.run (parameters checked, IRI resolved)", s["run"])
+        row("graph.query.named_queries.run (parameters checked, IRI resolved)", s["run"])
         if "limited" in s:
-            row(f"graph.named_queries.run, the route's limits ({route_limits.isolation}, in-process)", s["limited"])
+            row(f"graph.query.named_queries.run, the route's limits ({route_limits.isolation}, in-process)", s["limited"])
         if "forked" in s:
-            row("graph.named_queries.run, limits with a forked child (in-process)", s["forked"])
+            row("graph.query.named_queries.run, limits with a forked child (in-process)", s["forked"])
         if "http" in s:
             row(f"HTTP GET {route.split('{')[0]}{name}?{param}=&at=", s["http"])
             parts = []
@@ -766,7 +769,7 @@ def measure_search(
     out("\nactor search, first 20 results (names, names without accents, prefixes, single words, typos); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, texts, args.repeat, deadline=deadline)
-    row("graph.search.search_actors (direct)", s["function"])
+    row("graph.index.search.search_actors (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /actors?q=&limit=20", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -821,8 +824,8 @@ def measure_sparql(
     )
     s = interleaved(variants, texts, args.repeat, deadline=deadline)
     row("pyoxigraph Store.query, rows read", s["direct"])
-    row("graph.limits.run_limited, forked child (in the bench process)", s["fork"])
-    row("graph.limits.run_limited, thread (in the bench process)", s["thread"])
+    row("graph.store.limits.run_limited, forked child (in the bench process)", s["fork"])
+    row("graph.store.limits.run_limited, thread (in the bench process)", s["thread"])
     row("HTTP POST /sparql, server as default (forked child per query)", s["http-process"])
     if "http-thread" in s:
         row("HTTP POST /sparql, server with ACTORGRAPH_QUERY_ISOLATION=thread", s["http-thread"])
@@ -973,10 +976,10 @@ def measure_rdflib(
         out(f"    {len(subset)} of the random actors, {args.rdflib_rounds} rounds, interleaved; ms per call")
         s = interleaved(variants, subset, args.rdflib_rounds, deadline=deadline)
         row("HTTP GET /actors/{id}/network?depth=2&at= (the API)", s["http"])
-        row("graph.tracing.network on pyoxigraph (direct)", s["function"])
+        row("graph.tracing.links.network on pyoxigraph (direct)", s["function"])
         row("one 2-hop SPARQL query, pyoxigraph", s["oxigraph"])
         row("the same SPARQL query, rdflib Graph.query", s["rdflib"])
-        row("graph.tracing.network with rdflib answering edges.rq", s["engine"])
+        row("graph.tracing.links.network with rdflib answering edges.rq", s["engine"])
         ratio = s["rdflib"].p50() / s["http"].p50()
         engine_ratio = s["engine"].p50() / s["http"].p50()
         out(

@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import failpoints, synth
+from graph.store import failpoints
+from graph.synthetic import generator as synth
 from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def cli(tree: Path, *args: str, failpoint: str | None = None) -> subprocess.Pope
     if failpoint:
         environment[failpoints.ENVIRONMENT_VARIABLE] = failpoint
     return subprocess.Popen(
-        [sys.executable, "-m", "api.cli", *args], cwd=tempfile.gettempdir(), env=environment,
+        [sys.executable, "-m", "api.cli.main", *args], cwd=tempfile.gettempdir(), env=environment,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 

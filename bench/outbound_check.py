@@ -2,11 +2,11 @@
 
 Prints figures; it does not pass or fail. In one run, with the variants interleaved call by call:
 
-- graph.outbound's check on the library's queries: as they are (no keyword letters, so no parse),
+- graph.guards.outbound's check on the library's queries: as they are (no keyword letters, so no parse),
   with a comment holding "service" first seen (each text unique, so rdflib parses it) and cached;
-- a query run under graph.limits with the network guard (the default for non-admins) and without
+- a query run under graph.store.limits with the network guard (the default for non-admins) and without
   it (an admin's), under process and thread isolation, on the demo store in memory;
-- graph.write_policy's copy check on a Graph Store upload of the demo graph into a public graph,
+- graph.guards.write_policy's copy check on a Graph Store upload of the demo graph into a public graph,
   with a restricted graph in the store.
 
     .venv/bin/python bench/outbound_check.py --rounds 30
@@ -23,10 +23,14 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from graph import loader, outbound, registry, setup, write_policy
-from graph.formats import format_named
-from graph.limits import Isolation, QueryLimits, run_limited
-from graph.loader import RdfSource
+from graph.ingest import loader
+from graph.guards import outbound
+from graph.ingest import registry
+from graph.ingest import setup
+from graph.guards import write_policy
+from graph.ingest.formats import format_named
+from graph.store.limits import Isolation, QueryLimits, run_limited
+from graph.ingest.loader import RdfSource
 from graph.store import open_store
 from ontology.namespaces import DEMO_GRAPH
 from queries import catalog

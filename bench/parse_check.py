@@ -1,4 +1,4 @@
-"""What the contained parse check (graph.parse_check) adds to a query and to an update.
+"""What the contained parse check (graph.guards.parse_check) adds to a query and to an update.
 
 Runs a small query on the demo store under both isolations, with and without the check in front
 of it, interleaved round by round so that the machine's noise hits every variant alike; prints
@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from graph import setup, sparql
-from graph.limits import QueryLimits, run_limited
-from graph.parse_check import check_text
+from graph.ingest import setup
+from graph.query import sparql
+from graph.store.limits import QueryLimits, run_limited
+from graph.guards.parse_check import check_text
 from graph.store import open_store
 
 QUERY = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"

@@ -42,8 +42,8 @@ from pathlib import Path
 
 import httpx
 
-from graph import named_queries
-from graph.sparql import dataset_for
+from graph.query import named_queries
+from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore
 from queries import catalog
 

@@ -30,8 +30,14 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from graph import loader, registry, search, setup, sparql, synth, tracing
-from graph.sparql import Dataset
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.index import search
+from graph.ingest import setup
+from graph.query import sparql
+from graph.synthetic import generator as synth
+from graph.tracing import links as tracing
+from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import SYNTHETIC_GRAPH
 from queries import catalog
@@ -210,7 +216,7 @@ def sample_queries(store: EmbeddedStore, dataset: Dataset, count: int, seed: int
 
 def bench_index_build(store: EmbeddedStore, dataset: Dataset) -> tuple[float, float]:
     """Seconds (wall, CPU) to build the subject index from scratch: what the first request after a
-    load pays, unless the index was warmed (graph.search.warm)."""
+    load pays, unless the index was warmed (graph.index.search.warm)."""
     state = search.graph_state(store, dataset)
     terms = search.terms_for(store, dataset, state)
     started, started_cpu = time.perf_counter(), time.process_time()

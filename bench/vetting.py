@@ -6,7 +6,7 @@ program <= 150 ms p50, 1,000 names <= 10 s.
 
     .venv/bin/python bench/vetting.py --workdir /tmp/actorgraph-bench-vetting
 
-The first run generates the data (graph.synth), loads the ontology and the data (trusted) and
+The first run generates the data (graph.synthetic.generator), loads the ontology and the data (trusted) and
 materializes the derived links into WORKDIR/store-N; later runs with the same --workdir reuse it.
 Subjects are a deterministic sample of every kind of synthetic actor (units at every level,
 commanders, militia members, armed groups, civil society...). The program is a 20-partner program
@@ -14,15 +14,15 @@ drawn from that sample and written into its own graph. The screening list takes 
 graph and spells them as lists do: without diacritics, upper case, "Last, First", an alias, a typo,
 with or without the country, plus names that are in no record.
 
-"vet" is graph.vetting.vet alone; "vet + audit" adds what a request also does: the data version
+"vet" is graph.vetting.engine.vet alone; "vet + audit" adds what a request also does: the data version
 (the import records in force) and writing the run to the audit graph.
 
 The program and the screening also run the path they replaced, interleaved with the new one in the
 same run so that load on the machine weighs on both alike, and the ratio of the medians is printed.
 "One by one" vets each partner or match with its own SPARQL queries (sharing one fact cache, as
 before) and matches each row with one rapidfuzz extract per block; the new paths read many subjects
-per query (graph.vetting_batch), read nodes by index scans, and score many rows per cdist
-(graph.screening_fuzzy). The bench checks that both paths give the same outcomes.
+per query (graph.vetting.batch), read nodes by index scans, and score many rows per cdist
+(graph.vetting.screening.fuzzy). The bench checks that both paths give the same outcomes.
 """
 
 from __future__ import annotations
@@ -40,12 +40,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import audit, loader, registry, screening, setup, sparql, synth  # noqa: E402
-from graph.formats import format_named  # noqa: E402
-from graph.loader import RdfSource  # noqa: E402
+from graph.vetting import audit  # noqa: E402
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.vetting.screening import screen as screening
+from graph.ingest import setup
+from graph.query import sparql
+from graph.synthetic import generator as synth
+from graph.ingest.formats import format_named  # noqa: E402
+from graph.ingest.loader import RdfSource  # noqa: E402
 from graph.store import EmbeddedStore, open_store  # noqa: E402
-from graph.vetting import vet, vet_program  # noqa: E402
-from graph.vetting_facts import Facts  # noqa: E402
+from graph.vetting.engine import vet, vet_program  # noqa: E402
+from graph.vetting.facts import Facts  # noqa: E402
 from ontology.namespaces import SYNTHETIC  # noqa: E402
 
 DAY = date(2025, 6, 1)

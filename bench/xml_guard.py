@@ -1,4 +1,4 @@
-"""What the XML checks (graph/xml_guard.py) cost next to parsing the same RDF/XML.
+"""What the XML checks (graph/guards/xml_guard.py) cost next to parsing the same RDF/XML.
 
 Prints figures; it does not pass or fail. Writes an RDF/XML file of synthetic triples, in the
 style OWL tools write (a DOCTYPE of entities, and references in every rdf:resource), plus the same
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.xml_guard import check_depth, check_entities
+from graph.guards.xml_guard import check_depth, check_entities
 
 NS = "https://w3id.org/actorgraph/fictional/id/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import setup
+from graph.ingest import setup
 from graph.store import EmbeddedStore, open_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ def open_store(
 ) -> EmbeddedStore:
     """Open the embedded store at `path`, or an in-memory one when `path` is None or ':memory:'.
 
-    A writable on-disk store is recovered first (graph.recovery): what an interrupted import left
+    A writable on-disk store is recovered first (graph.store.recovery): what an interrupted import left
     is removed and stale derived links are recomputed (unless `derive_stale` is false), so every
     command and the server start from a consistent store. A read-only store cannot be repaired;
     it is the server's (which recovered when it started) that read-only commands open, and a
@@ -24,7 +24,7 @@ def open_store(
         return EmbeddedStore(None)
     store = EmbeddedStore(Path(path), read_only=read_only)
     if recover:
-        from graph import recovery  # here: recovery builds on the registry, which builds on this package
+        from graph.store import recovery  # here: recovery builds on the registry, which builds on this package
 
         if read_only:
             recovery.warn_if_needed(store)

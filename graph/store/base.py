@@ -47,7 +47,7 @@ class GraphStore(Protocol):
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without a transaction. Callers make the result atomic by writing
         only into a graph that did not exist before, registering it last, and dropping it on
-        failure; after a crash, start-up recovery drops it (graph.recovery)."""
+        failure; after a crash, start-up recovery drops it (graph.store.recovery)."""
         ...
 
     def add(self, quads: Iterable[ox.Quad]) -> None:

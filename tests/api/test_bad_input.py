@@ -19,9 +19,9 @@ from urllib.parse import quote, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys
+from graph.access import keys
 from graph.store import EmbeddedStore
 from tests.graph.test_xml_guard import billion_laughs, nested_nodes
 from tests.support import ACTORGRAPH, served

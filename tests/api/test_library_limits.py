@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph.limits import DEFAULT_ISOLATION
+from graph.store.limits import DEFAULT_ISOLATION
 from graph.store import EmbeddedStore
 
 

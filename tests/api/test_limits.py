@@ -23,10 +23,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import sparql
-from graph.limits import (
+from graph.query import sparql
+from graph.store.limits import (
     QueryBusy,
     QueryLimits,
     QueryTimeout,
@@ -71,7 +71,7 @@ def timed(function, *args, **kwargs) -> tuple[float, BaseException | object]:
     return time.monotonic() - started, outcome
 
 
-# --- graph.limits ---------------------------------------------------------------------------------
+# --- graph.store.limits ---------------------------------------------------------------------------------
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="process isolation needs os.fork")
@@ -120,7 +120,7 @@ def test_byte_budget_bounds_wide_rows(demo_store: EmbeddedStore) -> None:
 
 def _children(pid: int) -> set[int]:
     """The forked query workers of `pid`: its children, less the parse-check helpers it keeps
-    (graph.parse_check), which are meant to stay."""
+    (graph.guards.parse_check), which are meant to stay."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -129,7 +129,7 @@ def _children(pid: int) -> set[int]:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if f"\nPPid:\t{pid}\n" in status and b"graph.parse_check" not in command:
+            if f"\nPPid:\t{pid}\n" in status and b"graph.guards.parse_check" not in command:
                 found.add(int(entry.name))
     return found
 
@@ -284,7 +284,7 @@ def test_real_server_leaves_no_worker_behind(server: tuple[str, int]) -> None:
 def test_a_worker_stuck_on_an_inherited_lock_is_forked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork copies a lock another thread holds; the copy is never released in the child. Such
     a child is recognised (asleep on a futex, using no CPU), killed, and forked again."""
-    import graph.limits as limits_module
+    import graph.store.limits as limits_module
 
     held = threading.Lock()
     held.acquire()

@@ -20,9 +20,9 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph.nesting import MAX_NESTING
+from graph.guards.nesting import MAX_NESTING
 from graph.store import EmbeddedStore
 from tests.support import served
 

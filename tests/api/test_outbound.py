@@ -19,10 +19,12 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys, netguard, writes
-from graph.limits import QueryFailed, QueryLimits, run_limited
+from graph.access import keys
+from graph.store import netguard
+from graph.ingest import writes
+from graph.store.limits import QueryFailed, QueryLimits, run_limited
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH
 from tests.api.test_access_control import build_store
@@ -295,7 +297,7 @@ def test_the_issue_repro_on_a_served_store(disk_store: tuple[Path, dict[str, str
 
 
 def test_texts_without_the_keywords_letters_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from graph import outbound
+    from graph.guards import outbound
 
     def refuse(*_: object) -> None:
         raise AssertionError("parsed")
@@ -326,7 +328,7 @@ def test_the_engine_reads_keywords_only_from_their_letters(listener: Listener) -
 
 
 def test_depth_beyond_the_checking_parser_is_a_400_and_beyond_the_limit_too(client: TestClient) -> None:
-    from graph.nesting import MAX_NESTING
+    from graph.guards.nesting import MAX_NESTING
 
     def nested(depth: int, word: str) -> str:
         return f'SELECT * WHERE {{ BIND("{word}" AS ?w) FILTER({"(" * depth}true{")" * depth}) }}'
@@ -348,7 +350,7 @@ def test_unparsable_text_with_a_keyword_is_a_400_with_the_position(client: TestC
 
 
 def test_deep_nesting_is_a_400_for_admins_too(client: TestClient, tokens: dict[str, str]) -> None:
-    from graph.nesting import MAX_NESTING
+    from graph.guards.nesting import MAX_NESTING
 
     deep = "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1)
     query = client.get("/sparql", params={"query": f"SELECT * WHERE {deep}"}, headers=bearer(tokens["admin"]))

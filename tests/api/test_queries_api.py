@@ -2,7 +2,7 @@
 
 The app serves the demo store through a real TestClient; the CLI runs as a real process against a
 store on disk. Restricted graphs are checked with the app's own API keys: a reader's key and an
-analyst's key, issued by graph.keys.
+analyst's key, issued by graph.access.keys.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys, loader, named_queries, setup
-from graph.formats import format_named
-from graph.loader import RdfSource
+from graph.access import keys
+from graph.ingest import loader
+from graph.query import named_queries
+from graph.ingest import setup
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 from tests.conftest import FIXTURES

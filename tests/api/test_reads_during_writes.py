@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from graph import netguard
-from graph.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
+from graph.store import netguard
+from graph.store.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
 from graph.store import EmbeddedStore, open_store
 from graph.store.embedded import SMALL_BATCH
 from graph.store.write_gate import WRITE_GATE, WriteGate
@@ -242,7 +242,7 @@ def test_a_read_moved_to_a_thread_by_a_write_still_has_no_network() -> None:
 
 
 def _niceness_of_a_worker(limits: QueryLimits) -> int:
-    from graph.limits import run_isolated
+    from graph.store.limits import run_isolated
 
     def work_for(_abandoned: object) -> object:
         def work(sink: object) -> dict[str, object]:
@@ -255,7 +255,7 @@ def _niceness_of_a_worker(limits: QueryLimits) -> int:
 
 
 def test_read_workers_yield_the_cpu_to_the_update_worker() -> None:
-    from graph.writes import _update_limits
+    from graph.ingest.writes import _update_limits
 
     server = os.nice(0)
     reads = QueryLimits()

@@ -13,11 +13,13 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.json_body import MAX_JSON_DEPTH, check_depth, JsonBodyError
+from api.web.app import create_app
+from api.web.json_body import MAX_JSON_DEPTH, check_depth, JsonBodyError
 from api.settings import Settings
-from api import worker_threads
-from graph import keys, named_queries, sparql
+from api.web import worker_threads
+from graph.access import keys
+from graph.query import named_queries
+from graph.query import sparql
 from graph.store import EmbeddedStore
 
 UNIT = "fictional/unit/bn-72"
@@ -201,7 +203,7 @@ def test_no_route_answers_a_bad_iri_with_a_server_error(client: TestClient, admi
 
 
 def test_route_work_keeps_its_results_on_its_thread(unraisable: list[str]) -> None:
-    """What api.worker_threads wraps around a route's work: on an error, the frames are cleared
+    """What api.web.worker_threads wraps around a route's work: on an error, the frames are cleared
     on the thread that ran it, so the graph result they held is dropped there."""
 
     def work() -> object:

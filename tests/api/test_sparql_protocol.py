@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import loader
+from graph.ingest import loader
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH
 from tests.conftest import FIXTURES

@@ -9,9 +9,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys, registry
+from graph.access import keys
+from graph.ingest import registry
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 from tests.api.test_access_control import MARKER, SECRET_GRAPH, build_store

@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys, loader, setup
-from graph.audit import AUDIT_GRAPH
-from graph.formats import format_named
-from graph.loader import RdfSource
+from graph.access import keys
+from graph.ingest import loader
+from graph.ingest import setup
+from graph.vetting.audit import AUDIT_GRAPH
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import keys, setup
+from graph.access import keys
+from graph.ingest import setup
 from graph.store import open_store
 from ontology.namespaces import FICTIONAL
 from tests.support import ACTORGRAPH, served

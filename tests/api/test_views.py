@@ -16,11 +16,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.routers.ontology_page import ontology_doc
+from api.web.app import create_app
+from api.web.routers.ontology_page import ontology_doc
 from api.settings import Settings
-from api.views import build, safety, styling
-from graph import loader, search, setup, sparql, tracing
+from api.web.views import build, safety, styling
+from graph.ingest import loader
+from graph.index import search
+from graph.ingest import setup
+from graph.query import sparql
+from graph.tracing import links as tracing
 from graph.store import EmbeddedStore, open_store
 
 F = "https://w3id.org/actorgraph/fictional/id/"

@@ -13,11 +13,14 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.web.app import create_app
 from api.settings import Settings
-from graph import keys, loader, registry, write_policy
-from graph.formats import format_named
-from graph.loader import RdfSource
+from graph.access import keys
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.guards import write_policy
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore
 from ontology.namespaces import AUDIT_GRAPH, GRAPH, INFERRED_RESTRICTED_GRAPH, KEYS_GRAPH, META_GRAPH, VETTING_CASES_GRAPH
 from tests.api.test_access_control import MARKER, SECRET_GRAPH, SECRET_UNIT, build_store

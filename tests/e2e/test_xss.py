@@ -98,7 +98,7 @@ def test_sparql_page_and_query_view_show_payloads_as_text(page: Any, watch: Watc
 
 def test_json_embedded_in_pages_cannot_close_its_script_element(server: str) -> None:
     """The view's JSON sits in a <script type=application/json>; a `</script>` inside a value
-    would end it early. Values are HTML-escaped before they go into the JSON (api.views.safety),
+    would end it early. Values are HTML-escaped before they go into the JSON (api.web.views.safety),
     and Jinja's tojson then writes <, > and & as \\u003c, \\u003e and \\u0026."""
     import urllib.request
 

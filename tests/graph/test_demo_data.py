@@ -7,10 +7,14 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, registry, setup, sparql, tracing
-from graph.loader import RdfSource
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.ingest import setup
+from graph.query import sparql
+from graph.tracing import links as tracing
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore
-from graph.vetting import vet
+from graph.vetting.engine import vet
 from ontology.namespaces import AG, DEMO_GRAPH, FICTIONAL, FICTIONAL_GRAPH, ID, ONTOLOGY_GRAPH
 
 PREFIXES = """PREFIX ag: <https://w3id.org/actorgraph/ontology#>

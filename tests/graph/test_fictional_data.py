@@ -193,7 +193,7 @@ def test_conforms_to_the_shapes(scenario: ox.Store) -> None:
 
 
 def test_passes_the_project_validator(scenario: ox.Store) -> None:
-    validation = pytest.importorskip("graph.validation")
+    validation = pytest.importorskip("graph.ingest.validation")
     violations = validation.default_validator().validate(
         scenario, [ox.NamedNode(FICTIONAL_GRAPH)], [ox.NamedNode("urn:test:ontology")]
     )

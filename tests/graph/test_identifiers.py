@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import identifiers, sparql
+from graph.index import identifiers
+from graph.query import sparql
 from graph.store import EmbeddedStore
 from ontology.namespaces import FICTIONAL, ID
 

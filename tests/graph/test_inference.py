@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import inference
+from graph.ingest import inference
 from graph.store import open_store
 from ontology import reasoner
 from ontology.namespaces import AG, FICTIONAL, INFERRED_GRAPH, graph_iri

@@ -9,9 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, registry
-from graph.formats import format_named
-from graph.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViolations
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.ingest.formats import format_named
+from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViolations
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH, META_GRAPH
 from tests.conftest import FIXTURES

@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import chain, identifiers, setup
-from graph.importers import sfm
-from graph.sparql import dataset_for
+from graph.tracing import chain
+from graph.index import identifiers
+from graph.ingest import setup
+from graph.ingest.importers.sfm import importer as sfm
+from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore, open_store
 from tests.conftest import shared_data
 

@@ -1,4 +1,4 @@
-"""The query library (queries/library/*.rq) run through graph.named_queries.
+"""The query library (queries/library/*.rq) run through graph.query.named_queries.
 
 Every query runs on the demo store, with and without its optional parameters; the answers are
 checked against the fictional scenario's storyline (graph/data/fictional/scenario.ttl); parameters
@@ -12,11 +12,14 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, named_queries, setup, sparql
-from graph.formats import format_named
-from graph.loader import RdfSource
-from graph.named_queries import Page, ParameterError, UnknownQuery
-from graph.sparql import Dataset
+from graph.ingest import loader
+from graph.query import named_queries
+from graph.ingest import setup
+from graph.query import sparql
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
+from graph.query.named_queries import Page, ParameterError, UnknownQuery
+from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 from queries import catalog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.nesting import MAX_NESTING, NestingTooDeep, check_nesting, nesting_depth
+from graph.guards.nesting import MAX_NESTING, NestingTooDeep, check_nesting, nesting_depth
 
 
 def nested_groups(depth: int) -> str:

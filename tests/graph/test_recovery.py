@@ -25,9 +25,14 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from graph import failpoints, loader, recovery, registry, setup, sparql
+from graph.store import failpoints
+from graph.ingest import loader
+from graph.store import recovery
+from graph.ingest import registry
+from graph.ingest import setup
+from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
-from graph.vetting import vet
+from graph.vetting.engine import vet
 from ontology.namespaces import FICTIONAL, GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, SYSTEM_GRAPHS
 from tests.support import ACTORGRAPH
 
@@ -234,7 +239,7 @@ def test_vetting_needs_the_derived_links(tmp_path: Path) -> None:
 def test_recovery_never_drops_system_graphs(tmp_path: Path) -> None:
     path = initialized(tmp_path / "store")
     store = open_store(path)
-    from graph import keys
+    from graph.access import keys
 
     keys.create_key(store, "admin", "recovery test")
     system_before = {g: n for g, n in graphs_in_dump(store).items() if g in SYSTEM_GRAPHS}
@@ -356,7 +361,7 @@ def test_the_server_answers_vetting_as_after_a_clean_load(tmp_path: Path) -> Non
     import json
     import urllib.request
 
-    from graph import keys
+    from graph.access import keys
     from tests.support import served
 
     clean = reference(tmp_path, "clean", [([SCENARIO], {})])

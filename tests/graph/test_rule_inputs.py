@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph import setup, sparql, writes
-from graph.limits import QueryLimits
-from graph.rule_inputs import predicates_read, rules_read_any
+from graph.ingest import setup
+from graph.query import sparql
+from graph.ingest import writes
+from graph.store.limits import QueryLimits
+from graph.ingest.rule_inputs import predicates_read, rules_read_any
 from graph.store import open_store
 from ontology.namespaces import INFERRED_GRAPH
 

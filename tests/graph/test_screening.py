@@ -9,10 +9,14 @@ from datetime import date
 
 import pytest
 
-from graph import audit, loader, screening, setup, sparql
-from graph.formats import format_named
-from graph.loader import RdfSource
-from graph.screening import ScreenInput, ScreeningError, acronym, fold, key, match, parse_csv
+from graph.vetting import audit
+from graph.ingest import loader
+from graph.vetting.screening import screen as screening
+from graph.ingest import setup
+from graph.query import sparql
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
+from graph.vetting.screening.screen import ScreenInput, ScreeningError, acronym, fold, key, match, parse_csv
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 

@@ -1,4 +1,4 @@
-"""Screening many rows at once (match_all, graph.screening_fuzzy) finds the same candidates, with the
+"""Screening many rows at once (match_all, graph.vetting.screening.fuzzy) finds the same candidates, with the
 same scores, reasons and verdicts, as matching each row alone with rapidfuzz's extract."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ import sys
 import pytest
 from rapidfuzz import fuzz, process
 
-from graph import audit, screening, sparql
-from graph.screening import ScreenInput, match, match_all
-from graph.screening_fuzzy import extract, extract_many
+from graph.vetting import audit
+from graph.vetting.screening import screen as screening
+from graph.query import sparql
+from graph.vetting.screening.screen import ScreenInput, match, match_all
+from graph.vetting.screening.fuzzy import extract, extract_many
 from graph.store import EmbeddedStore
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph import loader, registry, setup
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.ingest import setup
 from graph.store import EmbeddedStore
 from ontology.namespaces import AG, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 from tests.conftest import FIXTURES

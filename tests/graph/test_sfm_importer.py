@@ -20,14 +20,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import identifiers, registry
-from graph.importers import sfm
-from graph.importers import sfm_vocab as vocab
-from graph.importers.sfm_countries import state_iri
-from graph.importers.sfm_dates import Precision, parse_date
-from graph.importers.sfm_graph import incident_iri, person_iri, source_iri, unit_iri
-from graph.setup import DEMO_DIR
-from graph.sparql import dataset_for
+from graph.index import identifiers
+from graph.ingest import registry
+from graph.ingest.importers.sfm import importer as sfm
+from graph.ingest.importers.sfm import vocab
+from graph.ingest.importers.sfm.countries import state_iri
+from graph.ingest.importers.sfm.dates import Precision, parse_date
+from graph.ingest.importers.sfm.mapping import incident_iri, person_iri, source_iri, unit_iri
+from graph.ingest.setup import DEMO_DIR
+from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore
 from ontology.namespaces import AG, DCTERMS, GRAPH, ORG, PROV, RDF, RDFS
 from tests.conftest import shared_data

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from graph.slots import FairSlots
+from graph.store.slots import FairSlots
 
 
 def wait_until(condition, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.synth import SynthStats, iter_lines, write_synthetic
+from graph.synthetic.generator import SynthStats, iter_lines, write_synthetic
 from ontology.files import OWL_FILE, SHAPES_FILE, VOCABULARIES_FILE
 from ontology.namespaces import AG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SYNTHETIC, SYNTHETIC_GRAPH, XSD
 
@@ -325,7 +325,7 @@ def test_conforms_to_the_shapes() -> None:
 
 def test_passes_the_project_validator() -> None:
     """The compiled-SPARQL validator the loader uses, on a 10k-actor sample (~160k triples)."""
-    validation = pytest.importorskip("graph.validation")
+    validation = pytest.importorskip("graph.ingest.validation")
     store = load(text(10_000, 5))
     ontology = ox.NamedNode("urn:test:ontology")
     for path in (OWL_FILE, VOCABULARIES_FILE):

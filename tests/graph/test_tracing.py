@@ -9,10 +9,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, programs, registry, search, sparql, tracing
-from graph.search import UnknownFilter, normalize
+from graph.ingest import loader
+from graph.tracing import programs
+from graph.ingest import registry
+from graph.index import search
+from graph.query import sparql
+from graph.tracing import links as tracing
+from graph.index.search import UnknownFilter, normalize
 from graph.store import EmbeddedStore
-from graph.tracing import BadParameter, NotFound
+from graph.tracing.links import BadParameter, NotFound
 from ontology.namespaces import AG, FICTIONAL, GRAPH
 
 F = FICTIONAL
@@ -405,7 +410,7 @@ def test_valid_at_reads_dates_by_the_one_set_of_rules() -> None:
     makes the edge uncertain inside its month; an edge the dates rule out is dropped."""
     from datetime import date
 
-    from graph.vetting_time import DAY, MONTH, Overlap
+    from graph.vetting.dates import DAY, MONTH, Overlap
 
     def edge(start: str | None, end: str | None = None, *, ongoing: bool = False, precision: str = DAY) -> tracing.Edge:
         return tracing.Edge("r", AG + "Command", "a", "b", "commander", "commandedUnit", True, start, end, None, None, (),

@@ -16,7 +16,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH, SKOS
 
-from graph.validation import ShapeValidator, UnsupportedShapeError, Violation
+from graph.ingest.validation import ShapeValidator, UnsupportedShapeError, Violation
 from ontology.files import MODEL_FILES, SHAPES_FILE, VOCABULARIES_FILE
 from ontology.namespaces import AG, FICTIONAL, FICTIONAL_GRAPH, ONTOLOGY_GRAPH
 
@@ -733,14 +733,14 @@ def test_actorgraph_shapes_match_pyshacl(validator: ShapeValidator) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Validation in a query worker (graph.isolated_validation)
+# Validation in a query worker (graph.ingest.isolated_validation)
 # --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("isolation", ["process", "thread"])
 def test_a_worker_finds_the_same_violations_as_the_server_thread(validator: ShapeValidator, isolation: str) -> None:
-    from graph.isolated_validation import IsolatedValidator, single_thread_validator
-    from graph.limits import QueryLimits
+    from graph.ingest.isolated_validation import IsolatedValidator, single_thread_validator
+    from graph.store.limits import QueryLimits
 
     broken = VALID_RELATIONS.replace(f"ag:ally fic:unit-brigade ; {SOURCED}", "ag:ally fic:unit-brigade")
     store = make_store(broken, 'fic:unit-battalion ag:level "local" .')
@@ -751,8 +751,8 @@ def test_a_worker_finds_the_same_violations_as_the_server_thread(validator: Shap
 
 
 def test_a_worker_that_runs_out_of_time_reports_a_timeout() -> None:
-    from graph.isolated_validation import IsolatedValidator
-    from graph.limits import QueryLimits, QueryTimeout
+    from graph.ingest.isolated_validation import IsolatedValidator
+    from graph.store.limits import QueryLimits, QueryTimeout
 
     class Slow:
         def validate(self, *args: object, **kwargs: object) -> list[Violation]:

@@ -17,15 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, setup, sparql
-from graph.loader import RdfSource
-from graph.formats import format_named
+from graph.ingest import loader
+from graph.ingest import setup
+from graph.query import sparql
+from graph.ingest.loader import RdfSource
+from graph.ingest.formats import format_named
 from graph.store import EmbeddedStore, open_store
-from graph.vetting import NotVettable, vet, vet_program
-from graph.vetting_facts import Facts
-from graph.vetting_model import Finding, FindingSet
-from graph.vetting_policy import DEFAULT_POLICY, Policy, PolicyError, load_policy, policy_from_dict
-from graph.vetting_time import DAY, MONTH, YEAR, Overlap, Period, holds_on, is_current, lookback_start, overlaps
+from graph.vetting.engine import NotVettable, vet, vet_program
+from graph.vetting.facts import Facts
+from graph.vetting.model import Finding, FindingSet
+from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, load_policy, policy_from_dict
+from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, holds_on, is_current, lookback_start, overlaps
 from ontology.namespaces import AG, FICTIONAL
 from queries import catalog
 
@@ -484,7 +486,7 @@ def test_rule_queries_bind_the_subject_by_substitution() -> None:
 
 
 def test_a_vetting_past_its_time_budget_stops(demo_store, dataset) -> None:
-    from graph.vetting_facts import VettingTimeout
+    from graph.vetting.facts import VettingTimeout
 
     with pytest.raises(VettingTimeout, match="time budget"):
         vet(demo_store, dataset, UNIT + "bn-72", on=DAY_OF_VETTING, facts=Facts(demo_store, dataset, budget=-1.0))

@@ -1,4 +1,4 @@
-"""Batched reads for many subjects (graph.vetting_batch) answer exactly as one subject at a time.
+"""Batched reads for many subjects (graph.vetting.batch) answer exactly as one subject at a time.
 
 A program's partners and a screening's matches are read with a few queries per batch instead of
 about ten per subject; these tests hold every answer of the batched path to the one-by-one path on
@@ -13,14 +13,15 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph import sparql, vetting_facts
-from graph.identifiers import UnknownSubject
-from graph.screening import NameIndex, parse_csv, screen
+from graph.query import sparql
+from graph.vetting import facts as vetting_facts
+from graph.index.identifiers import UnknownSubject
+from graph.vetting.screening.screen import NameIndex, parse_csv, screen
 from graph.store import EmbeddedStore
-from graph.vetting import NotVettable, vet, vet_program
-from graph.vetting_batch import batched_text, describe_all, prefetch
-from graph.vetting_facts import Facts
-from graph.vetting_policy import DEFAULT_POLICY, Policy, policy_from_dict
+from graph.vetting.engine import NotVettable, vet, vet_program
+from graph.vetting.batch import batched_text, describe_all, prefetch
+from graph.vetting.facts import Facts
+from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
 from ontology.namespaces import FICTIONAL
 
 DAY = date(2025, 6, 1)

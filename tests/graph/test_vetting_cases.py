@@ -9,15 +9,18 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from graph import audit, loader, setup, sparql
-from graph import vetting_cases as cases
-from graph.formats import format_named
-from graph.identifiers import UnknownSubject
-from graph.loader import RdfSource
+from graph.vetting import audit
+from graph.ingest import loader
+from graph.ingest import setup
+from graph.query import sparql
+from graph.vetting.cases import records as cases
+from graph.ingest.formats import format_named
+from graph.index.identifiers import UnknownSubject
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
-from graph.vetting import NotVettable
-from graph.vetting_cases_review import STATUSES, CaseView, parse_status, review, status_of
-from graph.vetting_policy import DEFAULT_POLICY, PolicyError, policy_from_dict
+from graph.vetting.engine import NotVettable
+from graph.vetting.cases.review import STATUSES, CaseView, parse_status, review, status_of
+from graph.vetting.policy import DEFAULT_POLICY, PolicyError, policy_from_dict
 from ontology.namespaces import FICTIONAL, graph_iri
 
 UNIT, PERSON = FICTIONAL + "unit/", FICTIONAL + "person/"

@@ -10,11 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import loader, registry
-from graph.formats import format_named
-from graph.loader import RdfSource, RdfSyntaxError
+from graph.ingest import loader
+from graph.ingest import registry
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource, RdfSyntaxError
 from graph.store import EmbeddedStore
-from graph.xml_guard import EXPANSION_FLOOR, MAX_DEPTH, MAX_ENTITY_BYTES, XmlRefused, check_depth, check_entities, check_stream
+from graph.guards.xml_guard import EXPANSION_FLOOR, MAX_DEPTH, MAX_ENTITY_BYTES, XmlRefused, check_depth, check_entities, check_stream
 
 RDF_OPEN = (
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
@@ -163,7 +164,7 @@ def test_files_are_scanned_through_a_memory_map(tmp_path: Path) -> None:
 
 def test_references_across_scan_windows_are_all_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     # Windows of 7 bytes cut "&w;" references at every possible offset; each must count once.
-    monkeypatch.setattr("graph.xml_guard.WINDOW", 7)
+    monkeypatch.setattr("graph.guards.xml_guard.WINDOW", 7)
     per_reference = 1_000 - len("&w;")
     fits = EXPANSION_FLOOR // per_reference - 2
     document = rdfxml(f'<!DOCTYPE rdf:RDF [<!ENTITY w "{"w" * 1000}">]>\n', "&w;" * fits)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph import setup
+from graph.ingest import setup
 from ontology import reasoner
 
 

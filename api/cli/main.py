@@ -1,0 +1,332 @@
+"""The `actorgraph` command line: set up, load, check, query and serve the graph.
+
+Every command takes --store PATH (or ACTORGRAPH_STORE; default ./var/store). Errors exit non-zero
+with a one-line reason on stderr, followed by details where there are several (shape violations).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from tqdm import tqdm
+
+from api.web import results
+from api.cli.support import StoreOption, fail, opened
+from api.cli.commands import register_all
+from api.settings import DEFAULT_STORE, Settings
+from graph.store import dumps
+from graph.ingest import loader
+from graph.guards import parse_check
+from graph.ingest import registry
+from graph.ingest import setup
+from graph.query import sparql
+from graph.query import stats
+from graph.store.dumps import RestoreError
+from graph.ingest.formats import UnknownFormat
+from graph.store.limits import QueryLimitExceeded
+from graph.ingest.loader import LoadError, RdfSource
+from graph.guards.nesting import NestingTooDeep
+from graph.query.sparql import SparqlSyntaxError
+from queries import catalog
+
+app = typer.Typer(
+    name="actorgraph",
+    help="ActorGraph: a knowledge graph of the actors and programs around mass-atrocity prevention.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _progress_bar(total_bytes: int, description: str) -> tqdm:
+    # Shown only on a terminal and for files big enough to take a moment.
+    return tqdm(
+        total=total_bytes,
+        unit="B",
+        unit_scale=True,
+        desc=description,
+        disable=not sys.stderr.isatty() or total_bytes < 5_000_000,
+        leave=False,
+    )
+
+
+@app.command()
+def init(
+    store: StoreOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Also load the bundled demo data (real public data and the fictional scenario).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Reload even if the store is already initialized.")] = False,
+) -> None:
+    """Create the store and load the ontology; with --demo, also the bundled demo data."""
+    with opened(store) as graph_store:
+        try:
+            report = setup.init_store(graph_store, demo=demo, force=force)
+        except LoadError as error:
+            raise fail(str(error).splitlines()[0], "\n".join(str(error).splitlines()[1:])) from None
+    if report.skipped:
+        typer.echo("The store is already initialized; nothing to do (use --force to reload).")
+        return
+    for load in report.loads:
+        typer.echo(f"loaded {load.triples:>8,} triples into {registry.graph_name(load.graph)}")
+    typer.echo(f"derived {sum(report.inferred.values()):,} links into inferred")
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, N3, TriX, HexTuples.")],
+    store: StoreOption = None,
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Graph name (under .../graph/) or IRI. Default: one graph per file, named after it.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Format name when the extension does not tell.")] = None,
+    trusted: Annotated[bool, typer.Option("--trusted", help="Skip SHACL validation, for bulk data already checked.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the graph if it exists.")] = False,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
+    restricted: Annotated[bool, typer.Option("--restricted", help="Only analysts and above may read the graph (see `actorgraph graphs`).")] = False,
+) -> None:
+    """Load RDF files, each into its own named graph (or all into --graph), validated and atomic."""
+    try:
+        sources = [RdfSource.from_path(path, fmt) for path in files]
+    except (LoadError, UnknownFormat) as error:
+        raise fail(str(error)) from None
+    batches = [sources] if graph else [[source] for source in sources]
+    with opened(store, derive_stale=reason) as graph_store:
+        for batch in batches:
+            total = sum(Path(source.name).stat().st_size for source in batch)
+            with _progress_bar(total, f"loading {Path(batch[0].name).name}") as bar:
+                try:
+                    result = loader.load_sources(
+                        graph_store, batch, graph=graph, trusted=trusted, replace=replace, progress=bar.update,
+                        restricted=restricted,
+                    )
+                except LoadError as error:
+                    lines = str(error).splitlines()
+                    raise fail(lines[0], "\n".join(lines[1:]) or None) from None
+            checked = "validated" if result.validated else "trusted, not validated"
+            typer.echo(f"loaded {result.triples:,} triples into {registry.graph_name(result.graph)} ({checked})")
+        if reason:
+            counts = setup.reason(graph_store)
+            typer.echo(f"derived {sum(counts.values()):,} links into inferred")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to check against the SHACL shapes.")],
+    store: StoreOption = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Format name when the extension does not tell.")] = None,
+) -> None:
+    """Check files against the shapes, with the ontology and loaded graphs as context; load nothing."""
+    with opened(store) as graph_store:
+        if not setup.is_initialized(graph_store):
+            setup.load_ontology(graph_store)
+        failed = False
+        for path in files:
+            try:
+                result = loader.load_sources(graph_store, [RdfSource.from_path(path, fmt)], dry_run=True)
+                typer.echo(f"{path}: valid ({result.triples:,} triples)")
+            except (LoadError, UnknownFormat) as error:
+                failed = True
+                typer.echo(str(error), err=True)
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def check(
+    store: StoreOption = None,
+    with_data: Annotated[bool, typer.Option("--with-data", help="Also reason over the asserted data graphs of the store.")] = False,
+) -> None:
+    """Check that the ontology (and optionally the data) is consistent, with HermiT."""
+    from ontology import reasoner  # starts Java only when asked for
+
+    extra: list[Path] = []
+    with opened(store) as graph_store:
+        if with_data:
+            extra.append(setup.export_asserted_data(graph_store))
+    try:
+        report = reasoner.check_consistency(extra)
+    except reasoner.ReasonerError as error:
+        raise fail(str(error)) from None
+    finally:
+        for path in extra:
+            path.unlink(missing_ok=True)
+    if not report.consistent:
+        raise fail("inconsistent: " + report.explanation)
+    typer.echo("consistent (HermiT)")
+
+
+@app.command()
+def reason(store: StoreOption = None) -> None:
+    """Materialize the derived links (commands, memberOf, subOrganizationOf, ...) into the inferred graph."""
+    with opened(store) as graph_store:
+        if not setup.is_initialized(graph_store):
+            raise fail("the store is not initialized; run `actorgraph init` first")
+        counts = setup.reason(graph_store)
+    for prop, count in sorted(counts.items()):
+        typer.echo(f"{count:>8,}  {prop}")
+
+
+_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def _query_text(query: str) -> str:
+    """A query given as text, as a path to a .rq file, or as the name of a library query."""
+    if not _PLAIN_NAME.fullmatch(query):
+        candidate = Path(query)
+        is_file = len(query) < 4096 and candidate.suffix == ".rq" and candidate.is_file()
+        return candidate.read_text(encoding="utf-8") if is_file else query
+    try:
+        return catalog.text(f"library/{query}")
+    except catalog.QueryNotFound:
+        return query
+
+
+@app.command()
+def query(
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or the name of a library query.")],
+    store: StoreOption = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format for SELECT results.")] = TableFormat.table,
+) -> None:
+    """Run a SPARQL query over every loaded graph and print the result."""
+    text = _query_text(query_text)
+    try:
+        parse_check.check_text(text)  # a text that would crash the parser crashes a helper instead
+    except SyntaxError as error:
+        raise fail(f"SPARQL syntax error: {error}") from None
+    except (NestingTooDeep, QueryLimitExceeded) as error:
+        raise fail(str(error)) from None
+    with opened(store) as graph_store:
+        try:
+            result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
+        except SparqlSyntaxError as error:
+            raise fail(f"SPARQL syntax error: {error}") from None
+        if fmt is TableFormat.table or results.is_graph_result(result):
+            typer.echo(results.table(result))
+        elif fmt is TableFormat.json:
+            typer.echo(results.json_rows(result) if hasattr(result, "variables") else json.dumps(bool(result)))
+        else:
+            body, _ = results.serialize(result, "csv") if hasattr(result, "variables") else (str(bool(result)).lower().encode(), "")
+            sys.stdout.write(body.decode("utf-8"))
+
+
+@app.command(name="stats")
+def show_stats(
+    store: StoreOption = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+) -> None:
+    """Counts by class, by named graph, and of relations by type."""
+    with opened(store) as graph_store:
+        figures = stats.statistics(graph_store)
+    if fmt is TableFormat.json:
+        typer.echo(json.dumps(figures.as_dict(), indent=2))
+        return
+    if fmt is TableFormat.csv:
+        typer.echo("section,name,iri,count")
+        for section, counts in (("total", figures.totals), ("class", figures.classes), ("relation", figures.relations)):
+            for count in counts:
+                typer.echo(f"{section},{count.label},{count.iri},{count.count}")
+        for graph_count in figures.graphs:
+            typer.echo(f"graph,{graph_count.name},{graph_count.iri},{graph_count.triples}")
+        return
+    sections = (("Totals", figures.totals), ("By class", figures.classes), ("Relations by type", figures.relations))
+    for title, counts in sections:
+        typer.echo(f"\n{title}")
+        for count in counts:
+            typer.echo(f"  {count.count:>9,}  {count.label}")
+    typer.echo("\nBy named graph")
+    for graph_count in figures.graphs:
+        flags = " (restricted)" if graph_count.restricted else ""
+        typer.echo(f"  {graph_count.triples:>9,}  {graph_count.name}{flags}")
+
+
+@app.command()
+def dump(
+    output: Annotated[Optional[Path], typer.Argument(help="File to write (N-Quads); default standard output.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the whole store, every graph, as N-Quads."""
+    with opened(store) as graph_store:
+        if output is None:
+            dumps.dump(graph_store, sys.stdout.buffer)
+            return
+        with output.open("wb") as stream:
+            count = dumps.dump(graph_store, stream)
+    typer.echo(f"wrote {count:,} quads to {output}")
+
+
+@app.command()
+def restore(
+    dump_file: Annotated[Path, typer.Argument(help="An N-Quads dump made by `actorgraph dump`.")],
+    store: StoreOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a store that holds data.")] = False,
+) -> None:
+    """Replace the store with a dump. The old store stays as it was if the dump is bad."""
+    path = store if store is not None else DEFAULT_STORE
+    if str(path) == ":memory:":
+        raise fail("restore needs a store directory, not ':memory:'")
+    try:
+        count = dumps.restore_directory(Path(path), dump_file, force=force)
+    except RestoreError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"restored {count:,} quads into {path}")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[Optional[str], typer.Option("--host", envvar="ACTORGRAPH_HOST", help="Interface to listen on.", show_default="127.0.0.1")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", envvar="ACTORGRAPH_PORT", help="Port to listen on.", show_default="8000")] = None,
+) -> None:
+    """Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."""
+    import uvicorn
+
+    from api.web.app import create_app
+
+    settings = Settings.from_env(store=store, host=host, port=port)
+    typer.echo(f"ActorGraph on http://{settings.host}:{settings.port}  (store: {settings.store or ':memory:'})")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def synth(
+    actors: Annotated[int, typer.Option("--actors", min=1, help="Number of actors to generate.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .nq (N-Quads) or .trig (TriG).")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same bytes.")] = 42,
+) -> None:
+    """Generate a deterministic synthetic graph (fictional, its own namespace) for tests and benchmarks."""
+    from graph.synthetic import generator
+
+    with tqdm(total=actors, unit="actor", desc="generating", disable=not sys.stderr.isatty(), leave=False) as bar:
+        done = [0]
+
+        def advance(written: int) -> None:
+            bar.update(written - done[0])
+            done[0] = written
+
+        try:
+            figures = generator.write_synthetic(out, actors, seed=seed, progress=advance)
+        except ValueError as error:
+            raise fail(str(error)) from None
+    typer.echo(
+        f"wrote {figures.triples:,} triples to {out}: {figures.actors:,} actors, {figures.programs:,} programs, "
+        f"{figures.relations:,} relation nodes, {figures.incidents:,} incidents"
+    )
+
+
+register_all(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

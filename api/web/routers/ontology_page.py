@@ -1,0 +1,154 @@
+"""The ontology page: documentation of the classes, properties and SKOS schemes, generated from
+the model files (ontology/*.ttl) by our own template.
+
+Why from the files and not from the store: the page documents the model this code was built
+with, whether or not a store has been initialized, and a data import cannot change it. The files
+are parsed once per process into a small in-memory pyoxigraph store and read with three queries of
+queries/views/. Every term gets an anchor named after its IRI fragment (id="MilitaryUnit"), so
+links such as /ontology#MilitaryUnit work from anywhere, including the ontology's own IRIs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.web.templating import templates
+from ontology.files import MODEL_FILES
+from ontology.namespaces import AG, PREFIXES
+from queries import catalog
+
+router = APIRouter(tags=["Pages"])
+
+
+def anchor(iri: str) -> str:
+    """The anchor of a term: its fragment, or the last path segment for IRIs without one."""
+    return iri.rsplit("#", 1)[1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def curie(iri: str) -> str:
+    """ag:MilitaryUnit for the IRIs of known prefixes, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@dataclass
+class TermDoc:
+    iri: str
+    label: str
+    definition: str = ""
+    supers: list[str] = field(default_factory=list)
+    subs: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.iri)
+
+
+@dataclass
+class PropertyDoc(TermDoc):
+    kind: str = ""
+    domains: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
+    inverses: list[str] = field(default_factory=list)
+    characteristics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConceptDoc(TermDoc):
+    notation: str = ""
+    matches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SchemeDoc(TermDoc):
+    concepts: list[ConceptDoc] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OntologyDoc:
+    classes: list[TermDoc]
+    properties: list[PropertyDoc]
+    schemes: list[SchemeDoc]
+    labels: dict[str, str]  # every documented IRI -> label, for links between terms
+
+
+def _add(values: list[str], value: str | None) -> None:
+    if value and value not in values:
+        values.append(value)
+
+
+def _text(row: ox.QuerySolution, name: str) -> str | None:
+    term = row[name]
+    return None if term is None or isinstance(term, ox.BlankNode) else term.value
+
+
+@lru_cache(maxsize=1)
+def ontology_doc() -> OntologyDoc:
+    """Read the model files once and gather every class, property and scheme."""
+    store = ox.Store()
+    for path in MODEL_FILES:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    classes: dict[str, TermDoc] = {}
+    for row in store.query(catalog.text("views/ontology_classes")):
+        iri = row["class"].value
+        doc = classes.setdefault(iri, TermDoc(iri, _text(row, "label") or anchor(iri)))
+        doc.definition = doc.definition or (_text(row, "definition") or "")
+        _add(doc.supers, _text(row, "super"))
+    for doc in classes.values():
+        for parent in doc.supers:
+            if parent in classes:
+                _add(classes[parent].subs, doc.iri)
+    properties: dict[str, PropertyDoc] = {}
+    for row in store.query(catalog.text("views/ontology_properties")):
+        iri = row["property"].value
+        doc = properties.setdefault(iri, PropertyDoc(iri, _text(row, "label") or anchor(iri)))
+        doc.kind = doc.kind or anchor(row["kind"].value).replace("Property", " property").lower()
+        doc.definition = doc.definition or (_text(row, "definition") or "")
+        _add(doc.domains, _text(row, "domain"))
+        _add(doc.ranges, _text(row, "range"))
+        _add(doc.supers, _text(row, "super"))
+        _add(doc.inverses, _text(row, "inverse"))
+        characteristic = _text(row, "characteristic")
+        _add(doc.characteristics, anchor(characteristic).replace("Property", "").lower() if characteristic else None)
+    schemes: dict[str, SchemeDoc] = {}
+    concepts: dict[str, ConceptDoc] = {}
+    for row in store.query(catalog.text("views/ontology_schemes")):
+        iri = row["scheme"].value
+        scheme = schemes.setdefault(iri, SchemeDoc(iri, _text(row, "schemeLabel") or anchor(iri)))
+        scheme.definition = scheme.definition or (_text(row, "schemeDefinition") or "")
+        concept_iri = _text(row, "concept")
+        if concept_iri is None:
+            continue
+        concept = concepts.get(concept_iri)
+        if concept is None:
+            concept = concepts[concept_iri] = ConceptDoc(concept_iri, _text(row, "label") or anchor(concept_iri))
+            scheme.concepts.append(concept)
+        concept.notation = concept.notation or (_text(row, "notation") or "")
+        concept.definition = concept.definition or (_text(row, "definition") or "")
+        _add(concept.matches, _text(row, "match"))
+    ordered_schemes = sorted(schemes.values(), key=lambda s: (not s.iri.startswith(AG), s.label.casefold()))
+    labels = {iri: doc.label for group in (classes, properties, concepts, schemes) for iri, doc in group.items()}
+    return OntologyDoc(
+        classes=sorted(classes.values(), key=lambda d: d.label.casefold()),
+        properties=sorted(properties.values(), key=lambda d: d.label.casefold()),
+        schemes=ordered_schemes,
+        labels=labels,
+    )
+
+
+@router.get("/ontology", response_class=HTMLResponse, summary="Ontology documentation")
+async def ontology_page(request: Request) -> HTMLResponse:
+    """Classes (labels, definitions, superclasses, subclasses), properties (domains, ranges,
+    characteristics, inverses) and SKOS schemes with their concepts and mappings."""
+    doc = ontology_doc()
+    return templates.TemplateResponse(request, "ontology.html", {"doc": doc, "anchor": anchor, "curie": curie})
+
+
+__all__ = ["router", "ontology_doc", "anchor"]

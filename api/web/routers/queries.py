@@ -1,0 +1,238 @@
+"""The query library over HTTP: list the named queries, and run one with parameters.
+
+`GET /queries/{name}?actor=unit/bn-72&at=2018-04-14` and `POST /queries/{name}` with a JSON
+object (or a form) of parameters do the same thing. Results are JSON rows by default, or SPARQL
+JSON, XML, CSV or TSV when the Accept header asks. Pages are cut with `limit` and `offset`; the
+`next` link (and the `Link: rel="next"` header, for the non-JSON formats) asks for the next page.
+The query sees only the graphs the caller's role may read, through graph.query.named_queries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.web import json_body
+from api.web import negotiation
+from api.web import results
+from api.web.dependencies import dataset_for_caller, store_of
+from api.web.limits import library_limits_of
+from api.web.security import Caller, current_caller
+from api.web.worker_threads import run_store_work
+from graph.query import named_queries
+from graph.query.named_queries import NamedQueryError, Page, ParameterError, RawValue, UnknownQuery
+from queries.catalog import NamedQuery
+
+router = APIRouter(prefix="/queries", tags=["Query library"])
+
+DEFAULT_LIMIT = 100
+ROWS = "rows"
+# Media type -> format. The first entry is the default: plain JSON rows.
+MEDIA_TYPES: dict[str, str] = {
+    "application/json": ROWS,
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+
+RUN_DOC = (
+    "Run a named query of the library. Pass its parameters (see `GET /queries`) as query-string "
+    "fields, or, with POST, as a JSON object or a form. `limit` and `offset` select a page. "
+    "Results: JSON rows by default; SPARQL JSON, SPARQL XML, CSV or TSV by the Accept header. "
+    "An unknown query is a 404; an unknown, missing or invalid parameter is a 422 that names it."
+)
+BODY_SCHEMA = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["string", "integer"]},
+                    "example": {"unit": "unit/bn-72", "at": "2018-04-14"},
+                }
+            }
+        },
+    }
+}
+
+
+def _describe(query: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": query.short_name,
+        "title": query.title,
+        "description": query.description,
+        "params": [
+            {"name": p.name, "type": p.type, "description": p.description, "optional": p.optional}
+            for p in query.params
+        ],
+        "example": query.example_params(),
+        "href": f"/queries/{query.short_name}",
+    }
+
+
+@router.get("", summary="List the named queries")
+async def list_queries() -> list[dict[str, Any]]:
+    """Every query of the library with its title, description, parameters and an example."""
+    return [_describe(query) for query in named_queries.list_queries()]
+
+
+def _unprocessable(param: str, message: str) -> HTTPException:
+    return HTTPException(status_code=422, detail=f"parameter {param!r}: {message}")
+
+
+def _single_values(pairs: Mapping[str, list[str]]) -> dict[str, str]:
+    """One value per name: a repeated parameter is ambiguous, so it is refused."""
+    values = {}
+    for name, given in pairs.items():
+        if len(given) > 1:
+            raise _unprocessable(name, "is given more than once")
+        values[name] = given[0]
+    return values
+
+
+def _query_string_params(request: Request) -> dict[str, str]:
+    """The query parameters of the URL, without the paging ones."""
+    pairs: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        if key not in named_queries.RESERVED:
+            pairs.setdefault(key, []).append(value)
+    return _single_values(pairs)
+
+
+async def _body_params(request: Request) -> dict[str, RawValue | None]:
+    """Parameters from a POST body: a JSON object, or a form."""
+    body = await request.body()
+    if not body.strip():
+        return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        return dict(_single_values(parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)))
+    if content_type not in ("application/json", ""):
+        raise HTTPException(status_code=415, detail=f"send the parameters as application/json or a form, not {content_type}")
+    try:
+        decoded = json_body.decode(body)  # depth-checked first: a body without Content-Type too
+    except json_body.JsonBodyError as error:
+        raise HTTPException(status_code=error.status, detail=str(error)) from None
+    if not isinstance(decoded, dict):
+        raise HTTPException(status_code=422, detail="the body must be a JSON object of parameters")
+    params: dict[str, RawValue | None] = {}
+    for name, value in decoded.items():
+        if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int))):
+            raise _unprocessable(name, f"expected a string or a whole number, got {json.dumps(value)}")
+        params[name] = value
+    return params
+
+
+def _window(params: dict[str, RawValue | None], limit: int, offset: int) -> tuple[int, int]:
+    """limit and offset may also come in a POST body; the body's win over the defaults."""
+    values = {"limit": limit, "offset": offset}
+    for name in named_queries.RESERVED:
+        if name in params:
+            raw = params.pop(name)
+            try:
+                values[name] = int(raw) if raw is not None and not isinstance(raw, bool) else values[name]
+            except ValueError:
+                raise _unprocessable(name, f"expected a whole number, got {raw!r}") from None
+    return values["limit"], values["offset"]
+
+
+def _page_url(request: Request, page: Page, offset: int) -> str:
+    query = urlencode({**page.params, "limit": page.limit, "offset": offset})
+    return str(request.url.replace(query=query))
+
+
+def _plain(term: object) -> str | None:
+    return None if term is None else getattr(term, "value", str(term))
+
+
+def _respond(request: Request, page: Page, chosen: str) -> Response:
+    next_url = _page_url(request, page, page.next_offset) if page.next_offset is not None else None
+    headers = {}
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if page.total is not None:
+        headers["X-Total-Count"] = str(page.total)
+    if chosen == ROWS:
+        content = {
+            "query": page.query.short_name,
+            "title": page.query.title,
+            "params": dict(page.params),
+            "bound": {name: _plain(term) for name, term in page.bound.items()},
+            "variables": list(page.variables),
+            "rows": [{name: _plain(term) for name, term in record.items()} for record in page.records()],
+            "offset": page.offset,
+            "limit": page.limit,
+            "count": len(page.rows),
+            "total": page.total,
+            "next": next_url,
+        }
+        return JSONResponse(content, headers=headers)
+    body, media_type = results.serialize(page.solutions(), chosen)
+    return Response(content=body, media_type=media_type, headers=headers)
+
+
+async def _run(request: Request, name: str, params: dict[str, RawValue | None], caller: Caller, limit: int, offset: int) -> Response:
+    chosen = negotiation.choose(request.headers.get("accept"), MEDIA_TYPES)
+    if chosen is None:
+        offered = ", ".join(MEDIA_TYPES)
+        raise HTTPException(status_code=406, detail=f"cannot produce any type in the Accept header; offered: {offered}")
+    store = store_of(request)
+    limits = library_limits_of(request)
+
+    # A timeout or a result over the cap raises graph.store.limits errors, which api.web.limits answers.
+    def execute() -> Page:
+        dataset = dataset_for_caller(request, caller)
+        return named_queries.run(store, dataset, name, params, limit=limit, offset=offset, limits=limits)
+
+    try:
+        page = await run_store_work(execute)
+    except UnknownQuery as error:
+        raise HTTPException(status_code=404, detail=f"{error}; GET /queries lists them") from None
+    except ParameterError as error:
+        raise _unprocessable(error.param, error.message) from None
+    except NamedQueryError as error:
+        raise HTTPException(status_code=500, detail=str(error)) from None
+    return _respond(request, page, chosen)
+
+
+LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=named_queries.MAX_LIMIT, description="Rows per page.")
+OffsetQuery = Query(0, ge=0, le=named_queries.MAX_OFFSET, description="Rows to skip.")
+
+
+@router.get("/{name}", summary="Run a named query (GET)", description=RUN_DOC)
+async def run_get(
+    request: Request,
+    name: str,
+    limit: int = LimitQuery,
+    offset: int = OffsetQuery,
+    caller: Caller = Depends(current_caller),
+) -> Response:
+    return await _run(request, name, dict(_query_string_params(request)), caller, limit, offset)
+
+
+@router.post("/{name}", summary="Run a named query (POST)", description=RUN_DOC, openapi_extra=BODY_SCHEMA)
+async def run_post(
+    request: Request,
+    name: str,
+    limit: int = LimitQuery,
+    offset: int = OffsetQuery,
+    caller: Caller = Depends(current_caller),
+) -> Response:
+    params = await _body_params(request)
+    limit, offset = _window(params, limit, offset)
+    if not 1 <= limit <= named_queries.MAX_LIMIT:
+        raise _unprocessable("limit", f"must be between 1 and {named_queries.MAX_LIMIT:,}, got {limit}")
+    if not 0 <= offset <= named_queries.MAX_OFFSET:
+        raise _unprocessable("offset", f"must be between 0 and {named_queries.MAX_OFFSET:,}, got {offset}")
+    for key, value in _query_string_params(request).items():
+        if key in params:
+            raise _unprocessable(key, "is given both in the query string and in the body")
+        params[key] = value
+    return await _run(request, name, params, caller, limit, offset)

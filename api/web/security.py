@@ -1,0 +1,85 @@
+"""Who is calling, and what they may do.
+
+Roles are ordered: reader < analyst < editor < admin. Readers see public graphs; analysts also
+restricted graphs; editors may also write data graphs; admins also SPARQL SERVICE and LOAD and the
+ontology and derived graphs. No role writes the system graphs (meta, keys, audit, vetting cases)
+through the API, and no write copies restricted data into a public graph (graph.guards.write_policy). Every route that reads the graph gets its dataset from the caller's role (see
+api.web.dependencies.dataset_for_caller), never by rewriting query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from fastapi import Depends, HTTPException, Request
+
+
+class Role(IntEnum):
+    READER = 1
+    ANALYST = 2
+    EDITOR = 3
+    ADMIN = 4
+
+    @classmethod
+    def parse(cls, name: str) -> Role:
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown role {name!r}; roles are reader, analyst, editor, admin") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role
+    key_name: str | None = None  # the label of the API key; None for anonymous callers
+    key_id: str | None = None  # a stable, non-secret id of the key, for audit records
+
+    @property
+    def can_read_restricted(self) -> bool:
+        return self.role >= Role.ANALYST
+
+    @property
+    def can_write(self) -> bool:
+        return self.role >= Role.EDITOR
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role >= Role.ADMIN
+
+    @property
+    def display(self) -> str:
+        return f"{self.key_name or 'anonymous'} ({self.role.label})"
+
+
+ANONYMOUS = Caller(Role.READER)
+
+
+def current_caller(request: Request) -> Caller:
+    """The caller of this request, from `Authorization: Bearer KEY`; anonymous callers are readers
+    unless the settings turn anonymous access off."""
+    authenticate: Callable[[Request], Caller] | None = getattr(request.app.state, "authenticate", None)
+    if authenticate is not None:
+        return authenticate(request)
+    if request.headers.get("authorization"):
+        raise HTTPException(status_code=401, detail="API keys are not enabled on this server")
+    return ANONYMOUS
+
+
+def require(minimum: Role) -> Callable[[Caller], Caller]:
+    """A dependency that refuses callers below `minimum` with a 403 that says which role is needed."""
+
+    def check(caller: Caller = Depends(current_caller)) -> Caller:
+        if caller.role < minimum:
+            raise HTTPException(
+                status_code=403,
+                detail=f"this needs the {minimum.label} role; you are {caller.display}",
+            )
+        return caller
+
+    return check

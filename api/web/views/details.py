@@ -1,0 +1,77 @@
+"""The details panel of a graph view: what a clicked node is and how it is linked, with evidence.
+
+It reuses graph.tracing.links.profile (the same relations, grouped by type, that the actor page lists)
+and only escapes and flattens it for the browser, which writes it with textContent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.web.views import safety
+from api.web.views.build import clean_date, period
+from graph.tracing import links as tracing
+from graph.index.search import index_for
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
+
+
+def source_json(source: tracing.SourceRef) -> dict[str, Any]:
+    """A source as the panel shows it: title, publisher, year, and a link only if http(s)."""
+    return {
+        "title": safety.text(source.title or source.id),
+        "publisher": safety.text(source.publisher) if source.publisher else None,
+        "year": safety.text((source.year or "")[:4]) if source.year else None,
+        "url": safety.text(safety.safe_url(source.url)) if safety.safe_url(source.url) else None,
+    }
+
+
+def relation_json(relation: tracing.RelationView) -> dict[str, Any]:
+    start, end = clean_date(relation.start), clean_date(relation.end)
+    other = relation.counterpart
+    return {
+        "type": safety.text(relation.type),
+        "label": safety.text(relation.label),
+        "role": safety.text(relation.role),
+        "direction": relation.direction,
+        "other": {
+            "id": safety.text(other.id, limit=2000),
+            "label": safety.text(other.label),
+            "kind": other.kind,
+            "href": safety.page_href(other.kind, other.id),
+        },
+        "otherRole": safety.text(relation.counterpart_role),
+        "start": start,
+        "end": end,
+        "period": safety.text(period(start, end)),
+        "confidence": safety.text(relation.confidence) if relation.confidence else None,
+        "status": safety.text(relation.status) if relation.status else None,
+        "sources": [source_json(s) for s in relation.sources],
+    }
+
+
+def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, Any]:
+    """A node's profile, escaped: names, aliases, types and relations with dates and sources."""
+    iri = tracing.resolve(store, dataset, name)
+    index = index_for(store, dataset)
+    profile = tracing.profile(store, dataset, iri)
+    subject = index.get(iri)
+    start = clean_date(subject.start) if subject else None
+    end = clean_date(subject.end) if subject else None
+    return {
+        "id": safety.text(iri, limit=2000),
+        "label": safety.text(profile.label),
+        "kind": profile.kind,
+        "types": [safety.text(t.label) for t in profile.types],
+        "names": safety.texts(profile.names),
+        "aliases": safety.texts(profile.aliases),
+        "country": safety.text(profile.country.label) if profile.country else None,
+        "location": safety.text(profile.location) if profile.location else None,
+        "period": safety.text(period(start, end)),
+        "href": safety.page_href(profile.kind, iri),
+        "view": safety.view_href(profile.kind, iri),
+        "groups": [
+            {"type": safety.text(g.type), "label": safety.text(g.label), "relations": [relation_json(r) for r in g.relations]}
+            for g in profile.relations
+        ],
+    }

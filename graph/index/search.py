@@ -1,0 +1,683 @@
+"""In-process indexes of names: finding actors by name fast, and labelling what tracing returns.
+
+Why an index and not SPARQL: a case- and accent-insensitive, ranked, fuzzy name search has to look
+at every name. Done in SPARQL (`FILTER(CONTAINS(LCASE(...)))` over ~100k names) it scans the
+store on every request and still cannot ignore accents or rank by similarity. Here one query
+(`queries/tracing/subjects.rq`) reads the names, types, facets and dates of every actor, program,
+incident and source once; searching is then dictionary and bisect look-ups plus one rapidfuzz
+pass, a few milliseconds on a 1M-triple graph.
+
+Freshness: an index is built for one store and one dataset (the graphs a caller may see) and
+keyed by the registered graphs' import records (`graph_state`). A load, a replacement or a new
+reasoning run re-registers a graph with a new import time, so the next request builds a new
+index. Readers and analysts see different graphs, so each dataset gets its own index.
+
+The same module keeps the ontology's terms (`Terms`: labels and the class hierarchy), which
+tracing, programs and the filters here need to label classes and to expand a class to its
+subclasses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import unicodedata
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import pyoxigraph as ox
+from rapidfuzz import fuzz, process
+
+from graph.ingest import registry
+from graph.query.sparql import Dataset, dataset_for
+from graph.store import GraphStore
+from ontology.namespaces import AG, DCTERMS, FICTIONAL, ID, ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SYNTHETIC
+from queries import catalog
+
+#################################################################
+# Normalizing names
+#################################################################
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents removed, punctuation as spaces: "Brigada Sêrra" -> "brigada serra".
+
+    NFKD splits an accented letter into the letter and a combining mark, which is then dropped;
+    casefold handles ß and the like better than lower()."""
+    if not text.isascii():  # most names are ASCII: skip the decomposition for them
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+# Short forms of data IRIs: "unit/bn-72" (kind/slug, in any of our namespaces) and
+# "fictional/unit/bn-72" or "synthetic/unit/b0-div" (namespace, kind and slug).
+NAMESPACE_PREFIXES = {"fictional/": FICTIONAL, "synthetic/": SYNTHETIC, "id/": ID}
+
+
+def candidate_iris(name: str) -> list[str]:
+    """The IRIs a short form may stand for, most specific first; an IRI stands for itself."""
+    name = name.strip()
+    if "://" in name or name.startswith("urn:"):
+        return [name]
+    if "/" not in name or " " in name:
+        return []
+    found = [base + name[len(prefix) :].strip("/") for prefix, base in NAMESPACE_PREFIXES.items() if name.startswith(prefix)]
+    return found + [base + name.strip("/") for base in (ID, FICTIONAL, SYNTHETIC)]
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last '#' or '/': ag:MilitaryUnit -> MilitaryUnit."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+#################################################################
+# The ontology's terms
+#################################################################
+
+TOP_KINDS: tuple[tuple[str, str], ...] = (
+    ("actor", AG + "Actor"),
+    ("program", AG + "Program"),
+    ("incident", AG + "Incident"),
+    ("relation", AG + "Relation"),
+    ("source", AG + "Source"),
+)
+
+
+class Terms:
+    """Labels and the class hierarchy of the ontology graph, from `queries/tracing/terms.rq`."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str | None, str | None]]) -> None:
+        labels: dict[str, tuple[int, str]] = {}
+        parents: dict[str, set[str]] = defaultdict(set)
+        for term, label, language, parent in rows:
+            # Prefer English, then untagged, then any other language.
+            rank = 0 if language == "en" else 1 if not language else 2
+            if term not in labels or rank < labels[term][0]:
+                labels[term] = (rank, label)
+            if parent is not None:
+                parents[term].add(parent)
+        self._labels = {term: label for term, (_, label) in labels.items()}
+        self._parents = dict(parents)
+        self._children: dict[str, set[str]] = defaultdict(set)
+        for child, ups in self._parents.items():
+            for parent in ups:
+                self._children[parent].add(child)
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._descendants: dict[str, frozenset[str]] = {}
+        self._by_name: dict[str, str] = {}
+        for term in set(self._labels) | set(self._parents):
+            self._by_name.setdefault(local_name(term).casefold(), term)
+        for term, label in self._labels.items():
+            self._by_name.setdefault(normalize(label), term)
+
+    def label(self, iri: str) -> str:
+        """The English label of a term, or its local name when it has none."""
+        return self._labels.get(iri) or local_name(iri)
+
+    def ancestors(self, iri: str) -> frozenset[str]:
+        """The class and all its superclasses (rdfs:subClassOf*)."""
+        return self._closure(iri, self._parents, self._ancestors)
+
+    def descendants(self, iri: str) -> frozenset[str]:
+        """The class and all its subclasses."""
+        return self._closure(iri, self._children, self._descendants)
+
+    @staticmethod
+    def _closure(iri: str, links: dict[str, set[str]], cache: dict[str, frozenset[str]]) -> frozenset[str]:
+        found = cache.get(iri)
+        if found is None:
+            seen, todo = {iri}, [iri]
+            while todo:
+                for nxt in links.get(todo.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            found = cache[iri] = frozenset(seen)
+        return found
+
+    def knows(self, iri: str) -> bool:
+        """True for terms of the ontology (labelled, or placed in the class hierarchy)."""
+        return iri in self._labels or iri in self._parents or iri in self._children
+
+    def is_a(self, cls: str, top: str) -> bool:
+        return top in self.ancestors(cls)
+
+    def kind(self, types: Iterable[str]) -> str:
+        """actor, program, incident, relation, source, or other: what a node is, for views."""
+        for kind, top in TOP_KINDS:
+            if any(self.is_a(cls, top) for cls in types):
+                return kind
+        return "other"
+
+    def most_specific(self, classes: Iterable[str], within: str | None = None) -> list[str]:
+        """The classes that no other of them specializes (optionally only those below `within`)."""
+        pool = [c for c in dict.fromkeys(classes) if within is None or self.is_a(c, within)]
+        return [c for c in pool if not any(o != c and c in self.ancestors(o) for o in pool)]
+
+    def resolve_class(self, name: str) -> str | None:
+        """A class named by IRI, by short name (MilitaryUnit) or by label ("military unit")."""
+        name = name.strip()
+        if name.startswith("ag:"):
+            name = AG + name[3:]
+        if "://" in name:
+            return name if self.knows(name) else None
+        return self._by_name.get(name.casefold()) or self._by_name.get(normalize(name))
+
+
+#################################################################
+# The subject index
+#################################################################
+
+NAME_FIELDS = {RDFS + "label": 0, AG + "name": 1, AG + "alias": 2}
+_SINGLE = {
+    AG + "country": "country",
+    AG + "countryCode": "country_code",
+    AG + "level": "level",
+    AG + "sector": "sector",
+    AG + "location": "location",
+    AG + "startDate": "start",
+    AG + "endDate": "end",
+    DCTERMS + "title": "title",
+    DCTERMS + "publisher": "publisher",
+    DCTERMS + "issued": "issued",
+    SCHEMA + "url": "url",
+}
+_TYPE = RDF + "type"
+
+MATCH_TIERS = {4: "exact", 3: "prefix", 2: "token", 1: "fuzzy"}
+FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) a fuzzy match needs
+MIN_PREFIX = 3  # a query's last token matches word prefixes from this length on (search as you type)
+
+
+@dataclass
+class Subject:
+    """An actor, program, incident or source as the index knows it."""
+
+    iri: str
+    label: str = ""
+    kind: str = "other"
+    types: tuple[str, ...] = ()
+    names: list[str] = field(default_factory=list)  # rdfs:label and ag:name values, distinct
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    country_code: str | None = None
+    level: str | None = None
+    sector: str | None = None
+    location: str | None = None
+    start: str | None = None
+    end: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    issued: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One actor found by a search: how it matched and on which of its names."""
+
+    subject: Subject
+    match: str
+    score: float
+    matched_name: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    hits: list[Hit]
+
+
+class UnknownFilter(ValueError):
+    """A filter value (type, country, level, sector) names nothing known; says which parameter."""
+
+    def __init__(self, parameter: str, value: str, hint: str) -> None:
+        super().__init__(f"{parameter}={value!r}: {hint}")
+        self.parameter, self.value, self.hint = parameter, value, hint
+
+
+class SubjectIndex:
+    """Names, types, facets and dates of every actor, program, incident and source of a dataset."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]], terms: Terms) -> None:
+        self.terms = terms
+        subjects: dict[str, Subject] = {}
+        types: dict[str, list[str]] = defaultdict(list)
+        for iri, prop, value in rows:
+            subject = subjects.get(iri)
+            if subject is None:
+                subject = subjects[iri] = Subject(iri)
+            if prop == _TYPE:
+                types[iri].append(value)
+            elif prop in NAME_FIELDS:
+                target = subject.aliases if NAME_FIELDS[prop] == 2 else subject.names
+                if value not in target:
+                    target.append(value)
+                if NAME_FIELDS[prop] == 0 and (not subject.label or value < subject.label):
+                    subject.label = value  # rdfs:label is the display name (DESIGN: same as ag:name)
+            elif prop in _SINGLE:
+                attr = _SINGLE[prop]
+                current = getattr(subject, attr)
+                # Several values (two start dates, two countries) are rare; keep one deterministically.
+                if current is None or value < current:
+                    setattr(subject, attr, value)
+        kinds: dict[tuple[str, ...], str] = {}  # most subjects share a handful of type sets
+        for iri, subject in subjects.items():
+            subject.types = tuple(sorted(set(types[iri])))
+            kind = kinds.get(subject.types)
+            if kind is None:
+                kind = kinds[subject.types] = terms.kind(subject.types)
+            subject.kind = kind
+            subject.names.sort()
+            subject.aliases = [alias for alias in subject.aliases if alias not in subject.names]
+            if not subject.label:
+                subject.label = subject.names[0] if subject.names else (subject.title or local_name(iri))
+        self._subjects = subjects
+        self._build_actor_indexes()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_actor_indexes(self) -> None:
+        normalized: dict[str, str] = {}  # each distinct name normalized once (label == ag:name, mostly)
+
+        def norm(text: str) -> str:
+            found = normalized.get(text)
+            if found is None:
+                found = normalized[text] = normalize(text)
+            return found
+
+        actors = [s for s in self._subjects.values() if s.kind == "actor"]
+        actors.sort(key=lambda s: (norm(s.label), s.iri))
+        self._actors = actors
+        # Unique normalized names, each with the actors (and which field) that carry it.
+        name_ids: dict[str, int] = {}
+        postings: list[list[tuple[int, int, str]]] = []
+        for position, subject in enumerate(actors):
+            candidates = [(name, 0 if name == subject.label else 1) for name in subject.names]
+            candidates += [(alias, 2) for alias in subject.aliases]
+            for original, field_rank in candidates:
+                key = norm(original)
+                if not key:
+                    continue
+                name_id = name_ids.get(key)
+                if name_id is None:
+                    name_id = name_ids[key] = len(postings)
+                    postings.append([])
+                postings[name_id].append((position, field_rank, original))
+        self._names = list(name_ids)  # name_id -> normalized name
+        self._exact = name_ids
+        self._postings = postings
+        self._sorted_names = sorted((name, name_id) for name, name_id in name_ids.items())
+        self._sorted_keys = [name for name, _ in self._sorted_names]
+        tokens: dict[str, set[int]] = defaultdict(set)
+        for name, name_id in name_ids.items():
+            for token in name.split():
+                tokens[token].add(name_id)
+        self._tokens = dict(tokens)
+        self._vocabulary = sorted(tokens)
+        # Fuzzy passes only look at names (and words) of a compatible length; see _by_length.
+        self._names_by_length = _LengthBuckets(self._names)
+        self._words_by_length = _LengthBuckets(self._vocabulary)
+        # Facets: value -> actor positions, so a filter is a set intersection.
+        self._by_type: dict[str, set[int]] = defaultdict(set)
+        countries: dict[str, set[int]] = defaultdict(set)
+        levels: dict[str, set[int]] = defaultdict(set)
+        sectors: dict[str, set[int]] = defaultdict(set)
+        for position, subject in enumerate(actors):
+            for cls in subject.types:
+                self._by_type[cls].add(position)
+            if subject.country is not None:
+                countries[subject.country].add(position)
+            if subject.level is not None:
+                levels[subject.level].add(position)
+            if subject.sector is not None:
+                sectors[subject.sector].add(position)
+        self._by_facet = {"country": countries, "level": levels, "sector": sectors}
+
+    # -- look-ups -----------------------------------------------------------------------------
+
+    def get(self, iri: str) -> Subject | None:
+        return self._subjects.get(iri)
+
+    def label(self, iri: str) -> str:
+        """The display label of a subject, or of an ontology term, or the IRI's local name."""
+        subject = self._subjects.get(iri)
+        return subject.label if subject is not None else self.terms.label(iri)
+
+    def of_kind(self, kind: str) -> list[Subject]:
+        """Every subject of one kind, sorted by label."""
+        found = [s for s in self._subjects.values() if s.kind == kind]
+        found.sort(key=lambda s: (normalize(s.label), s.iri))
+        return found
+
+    @property
+    def actor_count(self) -> int:
+        return len(self._actors)
+
+    @property
+    def name_count(self) -> int:
+        return len(self._names)
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def _type_filter(self, value: str) -> set[int]:
+        cls = self.terms.resolve_class(value)
+        if cls is None:
+            raise UnknownFilter("type", value, "no such class; give a class short name such as MilitaryUnit, or its IRI")
+        if not self.terms.is_a(cls, AG + "Actor"):
+            raise UnknownFilter("type", value, f"{local_name(cls)} is not a kind of actor")
+        found: set[int] = set()
+        for sub in self.terms.descendants(cls):
+            found |= self._by_type.get(sub, set())
+        return found
+
+    def _country_filter(self, value: str) -> set[int]:
+        countries = self._by_facet["country"]
+        wanted = value.strip()
+        for iri in candidate_iris(wanted):
+            if iri in countries:
+                return countries[iri]
+        key = normalize(wanted)
+        for iri in countries:
+            state = self._subjects.get(iri)
+            if state is None:
+                continue
+            keys = {normalize(n) for n in state.names + state.aliases}
+            if (state.country_code and state.country_code.casefold() == wanted.casefold()) or key in keys:
+                return countries[iri]
+        raise UnknownFilter("country", value, "no actor has that country; give a state's IRI, kind/slug, country code or name")
+
+    def _concept_filter(self, facet: str, value: str) -> set[int]:
+        values = self._by_facet[facet]
+        wanted = value.strip()
+        if wanted.startswith("ag:"):
+            wanted = AG + wanted[3:]
+        key = normalize(wanted)
+        suffix = facet.capitalize()  # LocalLevel -> Local, SecuritySector -> Security
+        for iri, positions in values.items():
+            short = local_name(iri)
+            keys = {normalize(short), normalize(self.terms.label(iri))}
+            if short.endswith(suffix):
+                keys.add(normalize(short[: -len(suffix)]))
+            if wanted == iri or key in keys:
+                return positions
+        known = ", ".join(sorted(normalize(self.terms.label(iri)) for iri in values))
+        raise UnknownFilter(facet, value, f"unknown {facet}; known values are: {known}")
+
+    def _allowed(self, type_: str | None, country: str | None, level: str | None, sector: str | None) -> set[int] | None:
+        sets = []
+        if type_:
+            sets.append(self._type_filter(type_))
+        if country:
+            sets.append(self._country_filter(country))
+        if level:
+            sets.append(self._concept_filter("level", level))
+        if sector:
+            sets.append(self._concept_filter("sector", sector))
+        if not sets:
+            return None
+        sets.sort(key=len)
+        allowed = set(sets[0])
+        for other in sets[1:]:
+            allowed &= other
+        return allowed
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        q: str | None,
+        *,
+        type_: str | None = None,
+        country: str | None = None,
+        level: str | None = None,
+        sector: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchPage:
+        """Actors whose label, name or alias matches `q`, best first: exact name, then names that
+        start with the query, then names that contain every query word, then fuzzy matches.
+        Without `q`, every actor that passes the filters, by label. Raises UnknownFilter."""
+        allowed = self._allowed(type_, country, level, sector)
+        query = normalize(q or "")
+        if not query:
+            positions = range(len(self._actors)) if allowed is None else sorted(allowed)
+            total = len(positions)
+            page = [self._actors[p] for p in positions[offset : offset + limit]]
+            return SearchPage(total, [Hit(s, "all", 0.0, s.label) for s in page])
+        best: dict[int, tuple[int, float, int, str]] = {}
+
+        def offer(name_id: int, tier: int, score: float) -> None:
+            for position, field_rank, original in self._postings[name_id]:
+                if allowed is not None and position not in allowed:
+                    continue
+                current = best.get(position)
+                candidate = (tier, score, -field_rank, original)
+                if current is None or candidate[:3] > current[:3]:
+                    best[position] = candidate
+
+        for name_id, tier, score in self._matches(query):
+            offer(name_id, tier, score)
+        ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], -item[1][2], item[0]))
+        hits = [
+            Hit(self._actors[position], MATCH_TIERS[tier], round(score, 1), original)
+            for position, (tier, score, _, original) in ordered[offset : offset + limit]
+        ]
+        return SearchPage(len(ordered), hits)
+
+    def _matches(self, query: str) -> Iterable[tuple[int, int, float]]:
+        """(name_id, tier, score) for every name that matches, in any tier; callers keep the best."""
+        exact = self._exact.get(query)
+        if exact is not None:
+            yield exact, 4, 100.0
+        start = bisect.bisect_left(self._sorted_keys, query)
+        for name, name_id in self._sorted_names[start:]:
+            if not name.startswith(query):
+                break
+            yield name_id, 3, 100.0 * len(query) / len(name)
+        words = query.split()
+        token_hits = self._names_with_words(words)
+        for name_id in token_hits:
+            yield name_id, 2, fuzz.ratio(query, self._names[name_id])
+        for name_id, score in self._names_by_length.fuzzy(query):
+            yield name_id, 1, score
+        for name_id, score in self._fuzzy_words(words):
+            yield name_id, 1, score
+
+    def _word_postings(self, word: str, *, prefix: bool) -> set[int]:
+        if not prefix or len(word) < MIN_PREFIX:
+            return self._tokens.get(word, set())
+        found: set[int] = set()
+        start = bisect.bisect_left(self._vocabulary, word)
+        for token in self._vocabulary[start:]:
+            if not token.startswith(word):
+                break
+            found |= self._tokens[token]
+        return found
+
+    def _names_with_words(self, words: Sequence[str]) -> set[int]:
+        """Names that contain every query word as a word (the last one may be a word's prefix)."""
+        sets = [self._word_postings(word, prefix=i == len(words) - 1) for i, word in enumerate(words)]
+        return _intersect(sets)
+
+    def _fuzzy_words(self, words: Sequence[str]) -> Iterable[tuple[int, float]]:
+        """Names each of whose query words is close to one of the name's words ("Vantesi" finds
+        "Aurel Vantessi"). Short words must match exactly: fuzzy two-letter words match anything."""
+        per_word: list[dict[int, float]] = []
+        for word in words:
+            scores: dict[int, float] = {}
+            if len(word) < 4:
+                for name_id in self._tokens.get(word, ()):
+                    scores[name_id] = 100.0
+            else:
+                for token_id, score in self._words_by_length.fuzzy(word):
+                    for name_id in self._tokens[self._vocabulary[token_id]]:
+                        if score > scores.get(name_id, 0.0):
+                            scores[name_id] = score
+            if not scores:
+                return
+            per_word.append(scores)
+        per_word.sort(key=len)
+        for name_id in _intersect([set(s) for s in per_word]):
+            yield name_id, sum(s[name_id] for s in per_word) / len(per_word)
+
+
+class _LengthBuckets:
+    """Strings sorted by length, so a fuzzy pass only scores those whose length allows a match.
+
+    rapidfuzz's ratio is 2*matches/(len(a)+len(b)), so a score of at least c (0-1) needs the
+    other string's length within [len*c/(2-c), len*(2-c)/c]: for c=0.8, two thirds to one and a
+    half times the query's. That leaves a third to a half of the names, and the pass is that much
+    faster (it is the largest cost of a search)."""
+
+    def __init__(self, strings: Sequence[str]) -> None:
+        order = sorted(range(len(strings)), key=lambda i: len(strings[i]))
+        self._ids = order
+        self._strings = [strings[i] for i in order]
+        self._lengths = [len(text) for text in self._strings]
+
+    def fuzzy(self, query: str, cutoff: float = FUZZY_CUTOFF) -> list[tuple[int, float]]:
+        """(original index, score) of every string scoring at least `cutoff` against `query`."""
+        c = cutoff / 100.0
+        low = bisect.bisect_left(self._lengths, int(len(query) * c / (2 - c)))
+        high = bisect.bisect_right(self._lengths, int(len(query) * (2 - c) / c) + 1)
+        found = process.extract(query, self._strings[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        return [(self._ids[low + position], score) for _, score, position in found]
+
+
+def _intersect(sets: list[set[int]]) -> set[int]:
+    if not sets:
+        return set()
+    ordered = sorted(sets, key=len)
+    found = set(ordered[0])
+    for other in ordered[1:]:
+        if not found:
+            break
+        found &= other
+    return found
+
+
+#################################################################
+# Building and caching per store and dataset
+#################################################################
+
+GraphState = tuple[tuple[str, str, int], ...]
+_T = TypeVar("_T")
+_MAX_STATES = 4  # readers and analysts, and a previous state while a new one is being built
+
+
+def graph_state(store: GraphStore, dataset: Dataset) -> GraphState:
+    """What an index depends on: each visible graph with its newest import time and size. A new
+    load, replacement or reasoning run changes it, so the index is rebuilt."""
+    visible = {graph.value for graph in dataset.graphs}
+    return tuple(
+        (info.graph.value, info.imported_at, info.triples)
+        for info in registry.registered_graphs(store)
+        if info.graph.value in visible
+    )
+
+
+class _Cache:
+    """Built objects per store (weakly held: a closed test store takes its indexes with it) and
+    per graph state, the few newest only.
+
+    Concurrent first requests for one key build it once (the others wait on that key's lock);
+    requests for keys already built, or for other keys, never wait for a build."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_store: weakref.WeakKeyDictionary[object, OrderedDict[tuple[str, GraphState], object]] = weakref.WeakKeyDictionary()
+        self._building: dict[tuple[int, str, GraphState], threading.Lock] = {}
+
+    def _lookup(self, store: GraphStore, key: tuple[str, GraphState]) -> tuple[bool, object]:
+        entries = self._by_store.setdefault(store, OrderedDict())
+        if key in entries:
+            entries.move_to_end(key)
+            return True, entries[key]
+        return False, None
+
+    def get(self, store: GraphStore, kind: str, state: GraphState, build: Callable[[], _T]) -> _T:
+        key = (kind, state)
+        with self._lock:
+            found, value = self._lookup(store, key)
+            if found:
+                return value  # type: ignore[return-value]
+            building = self._building.setdefault((id(store), kind, state), threading.Lock())
+        with building:
+            with self._lock:
+                found, value = self._lookup(store, key)
+                if found:
+                    return value  # type: ignore[return-value]
+            built = build()
+            with self._lock:
+                entries = self._by_store.setdefault(store, OrderedDict())
+                entries[key] = built
+                while len(entries) > _MAX_STATES * 2:
+                    entries.popitem(last=False)
+                self._building.pop((id(store), kind, state), None)
+            return built
+
+
+_CACHE = _Cache()
+
+
+def _load_terms(store: GraphStore, dataset: Dataset) -> Terms:
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    graphs = [ontology] if ontology in dataset.graphs else list(dataset.graphs)
+    rows = []
+    for row in store.query(catalog.text("tracing/terms"), default_graph=graphs):
+        label = row["label"]
+        parent = row["super"]
+        rows.append((row["term"].value, label.value, getattr(label, "language", None), parent.value if parent is not None else None))
+    return Terms(rows)
+
+
+def terms_for(store: GraphStore, dataset: Dataset, state: GraphState | None = None) -> Terms:
+    """The ontology's labels and class hierarchy, as the dataset sees them (cached)."""
+    state = graph_state(store, dataset) if state is None else state
+    ontology_state = tuple(item for item in state if item[0] == ONTOLOGY_GRAPH) or state
+    return _CACHE.get(store, "terms", ontology_state, lambda: _load_terms(store, dataset))
+
+
+def index_for(store: GraphStore, dataset: Dataset, state: GraphState | None = None) -> SubjectIndex:
+    """The subject index of this dataset, built on first use after any graph changed."""
+    state = graph_state(store, dataset) if state is None else state
+    terms = terms_for(store, dataset, state)
+
+    def build() -> SubjectIndex:
+        solutions = store.query(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
+        rows = ((row[0].value, row[1].value, row[2].value) for row in solutions)
+        return SubjectIndex(rows, terms)
+
+    return _CACHE.get(store, "subjects", state, build)
+
+
+def search_actors(
+    store: GraphStore,
+    dataset: Dataset,
+    q: str | None,
+    *,
+    type_: str | None = None,
+    country: str | None = None,
+    level: str | None = None,
+    sector: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
+    """Find actors by name (see SubjectIndex.search); the index is built or reused as needed."""
+    index = index_for(store, dataset)
+    return index.search(q, type_=type_, country=country, level=level, sector=sector, limit=limit, offset=offset)
+
+
+def warm(store: GraphStore) -> None:
+    """Build the indexes of the reader and the analyst datasets now, so that the first search after
+    start-up (or after a load) does not pay for them. Meant for a background thread at start-up."""
+    for include_restricted in (False, True):
+        index_for(store, dataset_for(store, include_restricted=include_restricted))

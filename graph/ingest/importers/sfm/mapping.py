@@ -1,0 +1,405 @@
+"""Turning checked SFM records into triples for two named graphs: public, and restricted.
+
+IRIs are minted from SFM ids (unit/sfm-{uuid}, person/sfm-{uuid}, incident/sfm-{uuid},
+source/sfm-{uuid}), relation nodes from a digest of what identifies them, so the same export always
+gives the same triples and a re-import changes nothing.
+
+What goes where: SFM marks some sources restricted (source:restricted:admin = 1). A statement that
+only restricted sources support must not be visible to readers who may not see those sources, so
+it goes to the restricted graph:
+- a unit, person or incident whose name (incident: whose citations) only restricted sources
+  support goes there whole, with every relation that touches it;
+- a relation node that only restricted sources support goes there whole;
+- a single value (an alias, a classification, a country) that only restricted sources support goes
+  there, while the rest of its entity stays public;
+- a public node's prov:wasDerivedFrom links to restricted sources go there, with those sources.
+Statements with no source at all are public: nothing restricted supports them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.ingest.importers.sfm import vocab
+from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, state_iri
+from graph.ingest.importers.sfm.dates import PartialDate, Precision
+from graph.ingest.importers.sfm.records import (
+    EntityRecord,
+    IncidentRecord,
+    PersonRecord,
+    RelationRecord,
+    SfmData,
+    SourceRecord,
+    Support,
+    UnitRecord,
+)
+from ontology.namespaces import AG, CODE, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, data_iri
+
+Term = ox.NamedNode | ox.Literal
+
+TYPE = ox.NamedNode(RDF + "type")
+LABEL = ox.NamedNode(RDFS + "label")
+IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
+DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+CLASSIFICATION_SCHEME = ox.NamedNode(CODE + "sfm-classification")
+
+
+def ag(local: str) -> ox.NamedNode:
+    return ox.NamedNode(AG + local)
+
+
+def text(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def typed(value: str, datatype: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+
+def unit_iri(uuid: str) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("unit", f"sfm-{uuid}"))
+
+
+def person_iri(uuid: str) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("person", f"sfm-{uuid}"))
+
+
+def incident_iri(uuid: str) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("incident", f"sfm-{uuid}"))
+
+
+def source_iri(uuid: str) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("source", f"sfm-{uuid}"))
+
+
+def classification_iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{CODE}sfm-classification-{vocab.slug(value)}")
+
+
+RELATION_PREFIX = {"Subordination": "sub", "Membership": "member", "Posting": "posting", "Command": "command"}
+
+
+def relation_iri(relation: RelationRecord) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("relation", f"sfm-{RELATION_PREFIX[relation.kind]}-{relation.digest()}"))
+
+
+def perpetration_iri(incident: str, perpetrator: str) -> ox.NamedNode:
+    return ox.NamedNode(data_iri("relation", f"sfm-perpetration-{incident}-{perpetrator}"))
+
+
+def issued_literal(value: PartialDate) -> ox.Literal:
+    """dcterms:issued at the precision the source gives, as the demo data does (xsd:gYear)."""
+    if value.precision is Precision.YEAR:
+        return typed(f"{value.year:04d}", "gYear")
+    if value.precision is Precision.MONTH:
+        return typed(f"{value.year:04d}-{value.month:02d}", "gYearMonth")
+    return typed(value.first_day().isoformat(), "date")
+
+
+@dataclass
+class Graphs:
+    """The triples of one import, split by visibility, and counts for the report."""
+
+    public: set[ox.Triple] = field(default_factory=set)
+    restricted: set[ox.Triple] = field(default_factory=set)
+    counts: Counter[str] = field(default_factory=Counter)
+    restricted_counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term, *, hidden: bool) -> None:
+        (self.restricted if hidden else self.public).add(ox.Triple(subject, predicate, obj))
+
+    def count(self, kind: str, *, hidden: bool) -> None:
+        self.counts[kind] += 1
+        if hidden:
+            self.restricted_counts[kind] += 1
+
+
+class GraphBuilder:
+    """Builds the two graphs from one export's records."""
+
+    def __init__(self, data: SfmData) -> None:
+        self.data = data
+        self.graphs = Graphs()
+        self.restricted_sources = {uuid for uuid, source in data.sources.items() if source.restricted}
+
+    def only_restricted(self, support: Support) -> bool:
+        return bool(support) and support <= self.restricted_sources
+
+    def build(self) -> Graphs:
+        hidden_units = {uuid for uuid, unit in self.data.units.items() if self.only_restricted(unit.name_support)}
+        hidden_persons = {uuid for uuid, person in self.data.persons.items() if self.only_restricted(person.name_support)}
+        for source in self.data.sources.values():
+            self._source(source)
+        for unit in self.data.units.values():
+            self._unit(unit, hidden=unit.uuid in hidden_units)
+        for person in self.data.persons.values():
+            self._person(person, hidden=person.uuid in hidden_persons)
+        for relation in self.data.relations.values():
+            hidden_ends = hidden_units if relation.subject_kind == "unit" else hidden_persons
+            hidden = relation.subject in hidden_ends or relation.object in hidden_units or self.only_restricted(relation.support)
+            self._relation(relation, hidden=hidden)
+        for incident in self.data.incidents.values():
+            self._incident(incident, hidden_units, hidden_persons)
+        self._vocabulary()
+        self.graphs.restricted -= self.graphs.public  # said publicly anyway: nothing to hide
+        return self.graphs
+
+    # ----------------------------------------------------------------------------------------
+
+    def _derived_from(self, node: ox.NamedNode, support: Support, *, hidden: bool) -> None:
+        """Links to the node's sources; a link to a restricted source is itself restricted."""
+        for source in sorted(support):
+            self.graphs.add(node, DERIVED, source_iri(source), hidden=hidden or source in self.restricted_sources)
+
+    def _source(self, source: SourceRecord) -> None:
+        node, hidden = source_iri(source.uuid), source.restricted
+        add = self.graphs.add
+        add(node, TYPE, ag("Source"), hidden=hidden)
+        add(node, IDENTIFIER, text(source.uuid), hidden=hidden)
+        add(node, ox.NamedNode(DCTERMS + "title"), text(source.title), hidden=hidden)
+        add(node, LABEL, text(source.title), hidden=hidden)
+        add(node, ox.NamedNode(DCTERMS + "publisher"), text(source.publisher), hidden=hidden)
+        if source.author:
+            add(node, ox.NamedNode(DCTERMS + "description"), text(f"Author: {source.author}"), hidden=hidden)
+        if source.issued is not None:
+            add(node, ox.NamedNode(DCTERMS + "issued"), issued_literal(source.issued), hidden=hidden)
+        # First-publication evidence for the knowledge date: when the record was created, uploaded.
+        if source.created is not None:
+            add(node, ox.NamedNode(DCTERMS + "created"), issued_literal(source.created), hidden=hidden)
+        if source.uploaded is not None:
+            add(node, ox.NamedNode(DCTERMS + "available"), issued_literal(source.uploaded), hidden=hidden)
+        if source.url:
+            add(node, ox.NamedNode(SCHEMA + "url"), text(source.url), hidden=hidden)
+        if source.archive_url:
+            add(node, ag("archiveUrl"), text(source.archive_url), hidden=hidden)
+        if source.restricted:
+            add(node, ag("restricted"), typed("true", "boolean"), hidden=True)
+        for note in source.notes:
+            add(node, ag("note"), text(note), hidden=hidden)
+        self.graphs.count("sources", hidden=hidden)
+
+    def _entity(self, node: ox.NamedNode, record: EntityRecord, cls: str, *, hidden: bool) -> None:
+        add = self.graphs.add
+        add(node, TYPE, ag(cls), hidden=hidden)
+        add(node, LABEL, text(record.name), hidden=hidden)
+        add(node, ag("name"), text(record.name), hidden=hidden)
+        add(node, IDENTIFIER, text(record.uuid), hidden=hidden)
+        for alias, support in sorted(record.aliases.items()):
+            add(node, ag("alias"), text(alias), hidden=hidden or self.only_restricted(support))
+        for code, support in sorted(record.countries.items()):
+            add(node, ag("country"), ox.NamedNode(state_iri(code)), hidden=hidden or self.only_restricted(support))
+
+    def _unit(self, unit: UnitRecord, *, hidden: bool) -> None:
+        node = unit_iri(unit.uuid)
+        cls = vocab.unit_class(list(unit.classifications))
+        self._entity(node, unit, cls, hidden=hidden)
+        for value, support in sorted(unit.classifications.items()):
+            self.graphs.add(node, ag("actorType"), classification_iri(value), hidden=hidden or self.only_restricted(support))
+        for place, support in sorted(unit.locations.items()):
+            self.graphs.add(node, ag("location"), text(place), hidden=hidden or self.only_restricted(support))
+        if unit.stub:
+            self.graphs.add(node, ag("note"), text("Known from SFM only as the parent of another unit"), hidden=hidden)
+        self.graphs.count("units", hidden=hidden)
+
+    def _person(self, person: PersonRecord, *, hidden: bool) -> None:
+        self._entity(person_iri(person.uuid), person, "Person", hidden=hidden)
+        self.graphs.count("persons", hidden=hidden)
+
+    # ----------------------------------------------------------------------------------------
+
+    def _relation(self, relation: RelationRecord, *, hidden: bool) -> None:
+        node = relation_iri(relation)
+        add = self.graphs.add
+        subject = unit_iri(relation.subject) if relation.subject_kind == "unit" else person_iri(relation.subject)
+        obj = unit_iri(relation.object)
+        roles = {
+            "Subordination": ("childUnit", "parentUnit"),
+            "Membership": (ORG + "member", ORG + "organization"),
+            "Posting": (ORG + "member", ORG + "organization"),
+            "Command": ("commander", "commandedUnit"),
+        }[relation.kind]
+        add(node, TYPE, ag(relation.kind), hidden=hidden)
+        add(node, _property(roles[0]), subject, hidden=hidden)
+        add(node, _property(roles[1]), obj, hidden=hidden)
+        add(node, ag("confidence"), ag(relation.confidence), hidden=hidden)
+        if relation.rank:
+            add(node, ag("rank"), text(relation.rank), hidden=hidden)
+        if relation.title or relation.role:
+            add(node, ag("title"), text(relation.title or relation.role or ""), hidden=hidden)
+        for note in relation_notes(relation):
+            add(node, ag("note"), text(note), hidden=hidden)
+        self._period(node, relation, hidden=hidden)
+        self._derived_from(node, relation.support, hidden=hidden)
+        kind = {"Subordination": "subordinations", "Membership": "memberships", "Posting": "postings", "Command": "commands"}[relation.kind]
+        self.graphs.count(kind, hidden=hidden)
+
+    def _period(self, node: ox.NamedNode, relation: RelationRecord, *, hidden: bool) -> None:
+        """Dates normalized as the ontology says: a partial start date becomes the first day of its
+        period, a partial end date the last, and the precision says what SFM gave. A relation SFM
+        assumes to continue is ag:ongoing with no end date."""
+        period, add = relation.period, self.graphs.add
+        if period.start is not None:
+            add(node, ag("startDate"), typed(period.start.first_day().isoformat(), "date"), hidden=hidden)
+            add(node, ag("startPrecision"), ag(period.start.precision.value), hidden=hidden)
+        if period.ongoing:
+            add(node, ag("ongoing"), typed("true", "boolean"), hidden=hidden)
+        elif period.end is not None:
+            add(node, ag("endDate"), typed(period.end.last_day().isoformat(), "date"), hidden=hidden)
+            add(node, ag("endPrecision"), ag(period.end.precision.value), hidden=hidden)
+
+    # ----------------------------------------------------------------------------------------
+
+    def _incident(self, incident: IncidentRecord, hidden_units: set[str], hidden_persons: set[str]) -> None:
+        node, add = incident_iri(incident.uuid), self.graphs.add
+        hidden = self.only_restricted(incident.support)
+        label = incident_label(incident)
+        add(node, TYPE, ag("Incident"), hidden=hidden)
+        add(node, LABEL, text(label), hidden=hidden)
+        add(node, ag("name"), text(label), hidden=hidden)
+        add(node, IDENTIFIER, text(incident.uuid), hidden=hidden)
+        assert incident.start is not None  # incidents without any date are skipped when read
+        add(node, ag("startDate"), typed(incident.start.first_day().isoformat(), "date"), hidden=hidden)
+        add(node, ag("startPrecision"), ag(incident.start.precision.value), hidden=hidden)
+        if incident.end is not None:
+            add(node, ag("endDate"), typed(incident.end.last_day().isoformat(), "date"), hidden=hidden)
+            add(node, ag("endPrecision"), ag(incident.end.precision.value), hidden=hidden)
+        if incident.location:
+            add(node, ag("location"), text(incident.location), hidden=hidden)
+        if incident.description:
+            add(node, ox.NamedNode(DCTERMS + "description"), text(incident.description), hidden=hidden)
+        for concept in violation_concepts(incident.violation_types):
+            add(node, ag("violationType"), ag(concept), hidden=hidden)
+        for note in incident_notes(incident):
+            add(node, ag("note"), text(note), hidden=hidden)
+        self._derived_from(node, incident.support, hidden=hidden)
+        self.graphs.count("incidents", hidden=hidden)
+        perpetrators = [(unit_iri(u), u in hidden_units, u) for u in incident.perpetrator_units]
+        perpetrators += [(person_iri(p), p in hidden_persons, p) for p in incident.perpetrator_persons]
+        for perpetrator, perpetrator_hidden, uuid in perpetrators:
+            self._perpetration(incident, node, perpetrator, uuid, hidden=hidden or perpetrator_hidden)
+
+    def _perpetration(self, incident: IncidentRecord, incident_node: ox.NamedNode, perpetrator: ox.NamedNode, uuid: str, *, hidden: bool) -> None:
+        """SFM records perpetrators as alleged by its sources; it has no field for a court finding,
+        so the status is ag:Alleged. It gives no confidence for them either: recorded as low."""
+        node, add = perpetration_iri(incident.uuid, uuid), self.graphs.add
+        add(node, TYPE, ag("Perpetration"), hidden=hidden)
+        add(node, ag("perpetrator"), perpetrator, hidden=hidden)
+        add(node, ag("incident"), incident_node, hidden=hidden)
+        add(node, ag("status"), ag("Alleged"), hidden=hidden)
+        add(node, ag("confidence"), ag(vocab.DEFAULT_CONFIDENCE), hidden=hidden)
+        add(node, ag("note"), text("SFM gives no confidence for perpetrators; recorded as low"), hidden=hidden)
+        add(node, ag("startDate"), typed(incident.start.first_day().isoformat(), "date"), hidden=hidden)  # type: ignore[union-attr]
+        add(node, ag("startPrecision"), ag(incident.start.precision.value), hidden=hidden)  # type: ignore[union-attr]
+        if incident.end is not None:
+            add(node, ag("endDate"), typed(incident.end.last_day().isoformat(), "date"), hidden=hidden)
+            add(node, ag("endPrecision"), ag(incident.end.precision.value), hidden=hidden)
+        self._derived_from(node, incident.support, hidden=hidden)
+        self.graphs.count("perpetrations", hidden=hidden)
+
+    # ----------------------------------------------------------------------------------------
+
+    def _vocabulary(self) -> None:
+        """States and SFM classification concepts, defined in the public graph when a public
+        statement uses them, else in the restricted graph (a classification only restricted
+        sources give would otherwise leak through its concept)."""
+        states = {ox.NamedNode(state_iri(code)): code for code in COUNTRY_NAMES}
+        concepts: dict[ox.NamedNode, str] = {}
+        for unit in self.data.units.values():
+            for value in unit.classifications:
+                concepts.setdefault(classification_iri(value), value)
+        public_objects = {t.object for t in self.graphs.public}
+        hidden_objects = {t.object for t in self.graphs.restricted}
+        used_publicly = False
+        for node in sorted((public_objects | hidden_objects) & (set(states) | set(concepts)), key=lambda n: n.value):
+            hidden = node not in public_objects
+            if node in states:
+                name = COUNTRY_NAMES[states[node]]
+                self.graphs.add(node, TYPE, ag("State"), hidden=hidden)
+                self.graphs.add(node, LABEL, text(name), hidden=hidden)
+                self.graphs.add(node, ag("name"), text(name), hidden=hidden)
+                self.graphs.add(node, ag("countryCode"), text(states[node]), hidden=hidden)
+                self.graphs.count("states", hidden=hidden)
+            else:
+                value = concepts[node]
+                self.graphs.add(node, TYPE, ox.NamedNode(SKOS + "Concept"), hidden=hidden)
+                self.graphs.add(node, LABEL, text(value), hidden=hidden)
+                self.graphs.add(node, ox.NamedNode(SKOS + "prefLabel"), text(value), hidden=hidden)
+                self.graphs.add(node, ox.NamedNode(SKOS + "notation"), text(value), hidden=hidden)
+                self.graphs.add(node, ox.NamedNode(SKOS + "inScheme"), CLASSIFICATION_SCHEME, hidden=hidden)
+                used_publicly = used_publicly or not hidden
+                self.graphs.count("classifications", hidden=hidden)
+        if concepts:
+            scheme_hidden = not used_publicly
+            self.graphs.add(CLASSIFICATION_SCHEME, TYPE, ox.NamedNode(SKOS + "ConceptScheme"), hidden=scheme_hidden)
+            self.graphs.add(CLASSIFICATION_SCHEME, LABEL, text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
+            self.graphs.add(CLASSIFICATION_SCHEME, ox.NamedNode(SKOS + "prefLabel"), text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
+
+
+def _property(name: str) -> ox.NamedNode:
+    return ox.NamedNode(name) if "://" in name else ag(name)
+
+
+def violation_concepts(types: Iterable[str]) -> list[str]:
+    found: dict[str, None] = {}
+    for value in types:
+        for concept in vocab.violation_concepts(value)[0]:
+            found.setdefault(concept, None)
+    return list(found)
+
+
+def incident_label(incident: IncidentRecord) -> str:
+    """SFM incidents have no name; the label says what, where and when."""
+    what = "; ".join(incident.violation_types)
+    where = incident.location or incident.location_description
+    when = str(incident.start) if incident.start else ""
+    details = ", ".join(part for part in (where, when) if part)
+    return f"{what} ({details})" if details else what
+
+
+def incident_notes(incident: IncidentRecord) -> list[str]:
+    """SFM's own wording, kept next to the coarser ActorGraph concepts."""
+    notes = list(incident.notes)
+    for value in incident.violation_types:
+        concepts, matched = vocab.violation_concepts(value)
+        if matched:
+            notes.append(f"SFM violation type: {value}")
+        else:
+            notes.append(f"SFM violation type: {value} (no matching ActorGraph concept; recorded as ag:{concepts[0]})")
+    if incident.location_description:
+        notes.append(f"location: {incident.location_description}")
+    if incident.perpetrator_classifications:
+        notes.append("SFM perpetrator classification: " + "; ".join(incident.perpetrator_classifications))
+    return notes
+
+
+CONFIDENCE_WORDS = {"LowConfidence": "low", "MediumConfidence": "medium", "HighConfidence": "high"}
+
+
+def relation_notes(relation: RelationRecord) -> list[str]:
+    """What SFM says about a relation that the ontology has no term for: the posting role, the
+    meaning of its first and last cited dates, the confidence of each date."""
+    notes: list[str] = []
+    period = relation.period
+    if relation.role:
+        notes.append(f"SFM posting role: {relation.role}")
+    if relation.relation_class and vocab.fold(relation.relation_class) != "command":
+        notes.append(f"SFM relation class: {relation.relation_class}")
+    if period.start is not None and period.start_exact is not True:
+        notes.append(f"SFM: {period.start} is the first cited date; the actual start is not known and may be earlier")
+    if period.end is not None:
+        if period.end_kind is vocab.OpenEnded.ASSUMED_ONGOING:
+            notes.append(f"SFM: last cited {period.end}; assumed to continue (open-ended)")
+        elif period.end_kind is not vocab.OpenEnded.EXACT_END:
+            notes.append(f"SFM: {period.end} is the last cited date; the actual end is not known and may be later")
+    if relation.start_context:
+        notes.append(f"SFM start context: {relation.start_context}")
+    if relation.end_context:
+        notes.append(f"SFM end context: {relation.end_context}")
+    for which, value in (("start", period.start_confidence), ("end", period.end_confidence)):
+        if value and value != relation.confidence and getattr(period, which) is not None:
+            notes.append(f"SFM confidence in the {which} date: {CONFIDENCE_WORDS[value]}")
+    return notes

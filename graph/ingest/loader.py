@@ -1,0 +1,302 @@
+"""Loading RDF files into the store: each file lands whole in its own named graph, or not at all.
+
+Order of work, and why:
+1. Parse and write straight into the target graph, which must be new (or a staging graph when
+   replacing). Writing with `bulk_extend` skips per-quad transactions, which is what makes loading
+   fast; atomicity comes from the graph being new, so dropping it restores the store exactly.
+2. Validate the new graph against the SHACL shapes, compiled to SPARQL (unless `trusted`).
+3. Register the graph with its PROV import record, in one transaction (with the move of a staged
+   replacement, when replacing). Only registered graphs are visible to users, so nobody reads a
+   graph that is still being checked, and registering is the commit point: a crash before it
+   leaves an unregistered graph, which start-up recovery (graph.store.recovery) removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from graph.store import failpoints
+from graph.ingest import registry
+from graph.guards import xml_guard
+from graph.ingest.formats import RdfFileFormat, format_for_path
+from graph.store import GraphStore
+from graph.ingest.validation import ShapeValidator, Violation
+from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
+
+Progress = Callable[[int], None]
+GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
+
+
+class LoadError(Exception):
+    """A load was refused or failed; the store is as it was before."""
+
+
+class RdfSyntaxError(LoadError):
+    """The file is not well-formed in its format."""
+
+    def __init__(self, source: str, message: str, line: int | None = None, column: int | None = None):
+        self.source, self.line, self.column, self.detail = source, line, column, message
+        where = f"{source}:{line}:{column}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class ShapeViolations(LoadError):
+    """The file parsed but breaks the SHACL shapes."""
+
+    def __init__(self, source: str, violations: Sequence[Violation]):
+        self.source, self.violations = source, list(violations)
+        shown = "\n".join(f"  - {v}" for v in self.violations[:20])
+        more = f"\n  ... and {len(self.violations) - 20} more" if len(self.violations) > 20 else ""
+        super().__init__(f"{source}: {len(self.violations)} shape violation(s), nothing was loaded:\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    graph: ox.NamedNode
+    triples: int
+    validated: bool
+    files: tuple[registry.SourceFile, ...]
+    replaced: bool
+
+
+def resolve_graph(name: str | None, source_name: str) -> ox.NamedNode:
+    """The graph a load writes to: an absolute IRI as given, a short name under .../graph/, or a
+    name derived from the file name."""
+    if not name:
+        stem = Path(source_name).name.split(".")[0]
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "data"
+    if "://" in name or name.startswith("urn:"):
+        try:
+            return ox.NamedNode(name)
+        except ValueError as error:
+            raise LoadError(f"--graph {name!r} is not a valid IRI: {error}") from error
+    if not GRAPH_NAME.match(name):
+        raise LoadError(
+            f"--graph {name!r} is not a valid graph name: use letters, digits, '.', '_', '-' and '/'"
+        )
+    return ox.NamedNode(GRAPH + name)
+
+
+class _HashingReader(io.RawIOBase):
+    """Wraps a binary stream: hashes what passes through and reports bytes read for progress bars."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress | None) -> None:
+        self._raw, self._progress = raw, progress
+        self.sha256 = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._raw.read(len(buffer))
+        if not chunk:
+            return 0
+        self.sha256.update(chunk)
+        buffer[: len(chunk)] = chunk
+        if self._progress:
+            self._progress(len(chunk))
+        return len(chunk)
+
+
+def _syntax_error(source: str, error: SyntaxError) -> RdfSyntaxError:
+    """pyoxigraph puts (file, line, column, ...) in args[1]; keep its message, which says what broke."""
+    line = column = None
+    if len(error.args) > 1 and isinstance(error.args[1], tuple) and len(error.args[1]) >= 3:
+        line, column = error.args[1][1], error.args[1][2]
+    message = str(error.args[0]) if error.args else str(error)
+    return RdfSyntaxError(source, message, line, column)
+
+
+def _parsed_quads(
+    reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None, target: ox.NamedNode, counter: list[int]
+) -> Iterator[ox.Quad]:
+    """Every triple of the file, placed in the target graph. Blank nodes are renamed so that two
+    files that both say `_:b0` do not merge their nodes."""
+    if fmt.oxigraph is not None:
+        parsed = ox.parse(reader, fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True)
+    else:
+        parsed = _rdflib_quads(reader, fmt, base_iri)
+    count = 0
+    for quad in parsed:
+        count += 1
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+    counter[0] = count
+
+
+def _rdflib_quads(reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None) -> Iterator[ox.Quad]:
+    """Formats only rdflib reads: parse with rdflib, re-emit as N-Quads, parse that natively."""
+    import rdflib  # imported here: only these rare formats need it
+
+    dataset = rdflib.Dataset()
+    try:
+        dataset.parse(data=reader.read(), format=fmt.rdflib_name, publicID=base_iri)
+    except Exception as error:  # rdflib raises many unrelated exception types for bad input
+        raise SyntaxError(f"{fmt.name} parser: {error}") from error
+    data = dataset.serialize(format="nquads", encoding="utf-8")
+    yield from ox.parse(data, ox.RdfFormat.N_QUADS)
+
+
+@dataclass(frozen=True)
+class RdfSource:
+    """One document to load: a name for messages and records, a way to open it, its format."""
+
+    name: str
+    open: Callable[[], IO[bytes]]
+    format: RdfFileFormat
+    base_iri: str | None = None
+    # What a person hands in (a file, a request body) must hold triples: an empty one is a mistake,
+    # not a wish for an empty graph. Content ActorGraph builds itself (a graph an update emptied) may not.
+    require_triples: bool = False
+
+    @classmethod
+    def from_path(cls, path: Path, fmt: str | None = None) -> RdfSource:
+        if not path.is_file():
+            raise LoadError(f"{path}: no such file")
+        if path.stat().st_size == 0:
+            raise LoadError(f"{path}: the file is empty (0 bytes); nothing was loaded")
+        return cls(str(path), lambda: path.open("rb"), format_for_path(path, fmt), path.resolve().as_uri(), True)
+
+    @classmethod
+    def from_bytes(
+        cls, name: str, data: bytes, fmt: RdfFileFormat, base_iri: str | None = None, *, require_triples: bool = False
+    ) -> RdfSource:
+        return cls(name, lambda: io.BytesIO(data), fmt, base_iri, require_triples)
+
+
+def check_source(source: RdfSource) -> None:
+    """Refuse, before anything is written, what no parser may be handed: XML whose entities would
+    expand, or whose elements nest, beyond graph.guards.xml_guard's bounds (pyoxigraph and expat expand
+    entities in memory, and pyoxigraph slows down more than quadratically with depth)."""
+    if not source.format.is_xml:
+        return
+    with source.open() as stream:
+        try:
+            xml_guard.check_stream(stream)
+        except xml_guard.XmlRefused as error:
+            raise RdfSyntaxError(source.name, error.message, error.line, error.column) from None
+
+
+def _write_sources(
+    store: GraphStore, sources: Sequence[RdfSource], staging: ox.NamedNode, progress: Progress | None
+) -> tuple[int, list[registry.SourceFile]]:
+    """Stream every source into the staging graph; return the triple count and per-file checksums."""
+    total = 0
+    files: list[registry.SourceFile] = []
+    for source in sources:
+        counter = [0]
+        with source.open() as stream:
+            reader = _HashingReader(stream, progress)
+            try:
+                store.bulk_add(_parsed_quads(reader, source.format, source.base_iri, staging, counter))
+            except SyntaxError as error:
+                raise _syntax_error(source.name, error) from None
+        if source.require_triples and counter[0] == 0:
+            raise LoadError(f"{source.name}: holds no triples (only prefixes, comments or blank space); nothing was loaded")
+        total += counter[0]
+        files.append(registry.SourceFile(source.name, reader.sha256.hexdigest(), source.format.media_type))
+        if len(files) < len(sources):
+            failpoints.reached("load:source-written")
+    failpoints.reached("load:data-written")
+    return total, files
+
+
+def load_sources(
+    store: GraphStore,
+    sources: Sequence[RdfSource],
+    *,
+    graph: str | None = None,
+    trusted: bool = False,
+    replace: bool = False,
+    restricted: bool = False,
+    allow_system_graph: bool = False,
+    validator: ShapeValidator | None = None,
+    progress: Progress | None = None,
+    importer: str = "rdf",
+    dry_run: bool = False,
+) -> LoadResult:
+    """Load one or more RDF documents as one import into one named graph, atomically.
+
+    With `dry_run` the documents are parsed and validated exactly as for a load, against the
+    ontology and the graphs already loaded, and then dropped: nothing stays in the store.
+
+    The graph defaults to a name derived from the first document. A graph that exists is only
+    replaced with `replace=True`; then the new content is staged in a temporary graph, validated,
+    and moved over the old one in a single transaction.
+    """
+    if not sources:
+        raise LoadError("nothing to load: no files given")
+    for source in sources:
+        check_source(source)
+    target = resolve_graph(graph, sources[0].name)
+    if target.value in SYSTEM_GRAPHS and not allow_system_graph:
+        raise LoadError(f"graph {target.value} is managed by ActorGraph itself; choose another --graph")
+    registered = registry.is_registered(store, target)
+    if registered and not replace and not dry_run:
+        raise LoadError(
+            f"graph {registry.graph_name(target)!r} already exists; pass --replace to replace it, "
+            "or choose another --graph"
+        )
+    if not registered and not dry_run:
+        store.drop_graph(target)  # leftovers of an interrupted load: never registered, never seen
+    staged_elsewhere = registered or dry_run
+    staging = ox.NamedNode(f"{target.value}#staging-{uuid.uuid4().hex}") if staged_elsewhere else target
+
+    started = registry.now()
+    try:
+        triples, files = _write_sources(store, sources, staging, progress)
+        if not trusted:
+            violations = _validate(store, staging, validator, replacing=target if registered else None)
+            if violations:
+                raise ShapeViolations(", ".join(s.name for s in sources), violations)
+    except BaseException:
+        store.drop_graph(staging)
+        raise
+    if dry_run:
+        store.drop_graph(staging)
+        return LoadResult(target, triples, not trusted, tuple(files), registered)
+    record = registry.ImportRecord(
+        graph=target,
+        files=tuple(files),
+        triples=triples,
+        validated=not trusted,
+        started=started,
+        ended=registry.now(),
+        importer=importer,
+        restricted=restricted,
+    )
+    registry.register(store, record, staged=staging)
+    store.flush()
+    failpoints.reached("load:registered")
+    return LoadResult(target, triples, not trusted, tuple(files), registered)
+
+
+def _validate(
+    store: GraphStore, graph: ox.NamedNode, validator: ShapeValidator | None, replacing: ox.NamedNode | None = None
+) -> list[Violation]:
+    """Focus nodes come from the new graph only; class and vocabulary look-ups also see the
+    ontology and the graphs already loaded, so a file may point at actors loaded before it. The
+    graph being replaced is left out: its old content must not make up for what the new lacks."""
+    checker = validator if validator is not None else default_validator()
+    context = [ox.NamedNode(ONTOLOGY_GRAPH), *(g for g in registry.visible_graphs(store) if g != replacing)]
+    return checker.validate(store, [graph], context)
+
+
+@lru_cache(maxsize=1)
+def default_validator() -> ShapeValidator:
+    """One validator per process, because compiling the shapes is done once."""
+    return ShapeValidator()
+
+
+def load_file(store: GraphStore, path: Path, *, fmt: str | None = None, **options: object) -> LoadResult:
+    """Load one file into its own graph; see `load_sources` for the options."""
+    return load_sources(store, [RdfSource.from_path(path, fmt)], **options)  # type: ignore[arg-type]

@@ -1,0 +1,266 @@
+"""The registry of data graphs: one PROV record per import, kept in the meta graph.
+
+A named graph is part of the dataset that users see only once its import record is written, which
+is the last step of a load. A load that fails, or is interrupted, leaves an unregistered graph that
+nobody reads, and that start-up recovery (graph.store.recovery) or the next load of the same name clears.
+
+Every change of the registry is one SPARQL update, so one transaction: a crash leaves the old
+record or the new one, never half of each. Replacing a graph moves the staged content onto it in
+that same transaction, so content and record always match.
+
+The data version is a digest of which import each registered data graph comes from and whether it
+is restricted. Every load makes a new import activity, so every change of the data changes the
+version; derived graphs record the version they were computed from, and a mismatch means stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from string import Template
+
+import pyoxigraph as ox
+
+from graph.store import GraphStore
+from ontology.namespaces import AG, DCTERMS, GRAPH, ID, META_GRAPH, PROV, RDF, RDFS, SYSTEM_GRAPHS, XSD
+from queries import catalog
+
+META = ox.NamedNode(META_GRAPH)
+_TYPE = ox.NamedNode(RDF + "type")
+
+
+def _ag(local: str) -> ox.NamedNode:
+    return ox.NamedNode(AG + local)
+
+
+def _prov(local: str) -> ox.NamedNode:
+    return ox.NamedNode(PROV + local)
+
+
+def _datetime(value: datetime) -> ox.Literal:
+    return ox.Literal(value.isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def _boolean(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def graph_name(graph: ox.NamedNode) -> str:
+    """The short name of a graph: the part after .../graph/ for ours, else the whole IRI."""
+    return graph.value[len(GRAPH):] if graph.value.startswith(GRAPH) else graph.value
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file an import read: its name, its SHA-256 and its media type."""
+
+    name: str
+    checksum: str
+    media_type: str
+
+    @property
+    def iri(self) -> ox.NamedNode:
+        # Keyed by content, so loading the same bytes twice points at the same entity.
+        return ox.NamedNode(f"{ID}file/{self.checksum}")
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """What came in, from where and when: the PROV record of one load."""
+
+    graph: ox.NamedNode
+    files: tuple[SourceFile, ...]
+    triples: int
+    validated: bool
+    started: datetime
+    ended: datetime
+    importer: str = "rdf"
+    restricted: bool = False
+    # For derived graphs: the data version (see `data_version`) their content was computed from.
+    data_version: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """A registered graph as listed by `registered_graphs`."""
+
+    graph: ox.NamedNode
+    name: str
+    restricted: bool
+    triples: int
+    files: tuple[str, ...]
+    validated: bool
+    importer: str | None
+    imported_at: str
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]:
+    g = record.graph
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (g, _TYPE, _ag("DataGraph")),
+        (g, _TYPE, _prov("Entity")),
+        (g, ox.NamedNode(RDFS + "label"), ox.Literal(graph_name(g))),
+        (g, _ag("graphRestricted"), _boolean(record.restricted)),
+        (g, _prov("wasGeneratedBy"), activity),
+        (g, ox.NamedNode(DCTERMS + "modified"), _datetime(record.ended)),
+        (activity, _TYPE, _ag("Import")),
+        (activity, _TYPE, _prov("Activity")),
+        (activity, _prov("generated"), g),
+        (activity, _ag("tripleCount"), _integer(record.triples)),
+        (activity, _ag("validated"), _boolean(record.validated)),
+        (activity, _ag("importer"), ox.Literal(record.importer)),
+        (activity, _prov("startedAtTime"), _datetime(record.started)),
+        (activity, _prov("endedAtTime"), _datetime(record.ended)),
+    ]
+    if record.data_version is not None:
+        triples.append((activity, _ag("dataVersion"), ox.Literal(record.data_version)))
+    for source in record.files:
+        triples += [
+            (activity, _prov("used"), source.iri),
+            (source.iri, _TYPE, _prov("Entity")),
+            (source.iri, _ag("sourceFile"), ox.Literal(source.name)),
+            (source.iri, _ag("checksum"), ox.Literal(source.checksum)),
+            (source.iri, _ag("fileFormat"), ox.Literal(source.media_type)),
+        ]
+    return [ox.Quad(s, p, o, META) for s, p, o in triples]
+
+
+def _current_state_quads(store: GraphStore, graph: ox.NamedNode) -> list[ox.Quad]:
+    predicates = {_prov("wasGeneratedBy"), ox.NamedNode(DCTERMS + "modified"), _ag("graphRestricted")}
+    return [q for q in store.quads(META) if q.subject == graph and q.predicate in predicates]
+
+
+def _triples_text(quads: Iterable[ox.Quad]) -> str:
+    """Quads of the meta graph as SPARQL triples. Terms print as N-Triples, which is valid SPARQL
+    with every character escaped; registry records hold no blank nodes (DATA blocks refuse them)."""
+    lines = []
+    for quad in quads:
+        if quad.graph_name != META or any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object)):
+            raise ValueError(f"not a registry quad: {quad}")
+        lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    return "\n".join(lines)
+
+
+def _commit(
+    store: GraphStore, remove: Iterable[ox.Quad], add: Iterable[ox.Quad], move: tuple[ox.NamedNode, ox.NamedNode] | None = None
+) -> None:
+    """Apply a registry change, and optionally move a staged graph onto its target, as one update."""
+    moving = f"MOVE SILENT GRAPH {move[0]} TO GRAPH {move[1]} ;" if move and move[0] != move[1] else ""
+    update = Template(catalog.text("store/commit_registry")).substitute(
+        move=moving, meta=str(META), remove=_triples_text(remove), add=_triples_text(add)
+    )
+    store.update(update)
+
+
+def register(store: GraphStore, record: ImportRecord, *, staged: ox.NamedNode | None = None) -> ox.NamedNode:
+    """Write the import record and make the graph visible, in one transaction. With `staged`, the
+    content of that graph replaces the graph's in the same transaction. Earlier import records of
+    the same graph stay, as history; the graph's current-state properties point to the newest."""
+    activity = ox.NamedNode(f"{ID}import/{uuid.uuid4()}")
+    move = (staged, record.graph) if staged is not None else None
+    _commit(store, _current_state_quads(store, record.graph), _record_quads(record, activity), move)
+    return activity
+
+
+def unregister(store: GraphStore, graph: ox.NamedNode) -> None:
+    """Hide a graph: remove its DataGraph node (import activities stay as history)."""
+    _commit(store, [q for q in store.quads(META) if q.subject == graph], [])
+
+
+def set_restricted(store: GraphStore, graph: ox.NamedNode, restricted: bool) -> None:
+    """Mark a registered graph restricted (analysts and above) or public."""
+    if not is_registered(store, graph):
+        raise KeyError(f"no graph named {graph_name(graph)!r} is registered")
+    flag = _ag("graphRestricted")
+    old = [q for q in store.quads(META) if q.subject == graph and q.predicate == flag]
+    _commit(store, old, [ox.Quad(graph, flag, _boolean(restricted), META)])
+
+
+def is_registered(store: GraphStore, graph: ox.NamedNode) -> bool:
+    return any(
+        q.predicate == _TYPE and q.object == _ag("DataGraph")
+        for q in store.quads(META)
+        if q.subject == graph
+    )
+
+
+def _text(solution: ox.QuerySolution, name: str) -> str | None:
+    term = solution[name]
+    return None if term is None else term.value
+
+
+def registered_graphs(store: GraphStore) -> list[GraphInfo]:
+    """Every registered graph with its newest import record, sorted by name."""
+    rows = store.query(catalog.text("store/data_graphs"), default_graph=[META])
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    infos = []
+    for row in rows:
+        infos.append(
+            GraphInfo(
+                graph=row["graph"],
+                name=row["label"].value,
+                restricted=_text(row, "restricted") == "true",
+                triples=int(row["triples"].value),
+                files=tuple(sorted((_text(row, "files") or "").split("\n"))) if _text(row, "files") else (),
+                validated=_text(row, "validated") == "true",
+                importer=_text(row, "importer"),
+                imported_at=row["ended"].value,
+            )
+        )
+    return infos
+
+
+def visible_graphs(store: GraphStore, *, include_restricted: bool = True) -> list[ox.NamedNode]:
+    """The graphs a query may read: registered data graphs (restricted ones only if allowed)."""
+    return [info.graph for info in registered_graphs(store) if include_restricted or not info.restricted]
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The data version of the store, and the version each registered graph was derived from
+    (None for asserted graphs, and for derived graphs written before versions were recorded)."""
+
+    current: str
+    derived_from: dict[str, str | None]
+    data_graphs: int
+    restricted_data: bool
+
+
+def versions(store: GraphStore) -> Versions:
+    """The current data version: a digest over the registered graphs outside the system graphs
+    (the data the rules read), each with its current import and restricted flag."""
+    rows = list(store.query(catalog.text("store/data_version"), default_graph=[META]))  # type: ignore[arg-type]
+    parts: list[str] = []
+    derived: dict[str, str | None] = {}
+    restricted_data = False
+    for row in rows:
+        graph = row["graph"].value
+        if graph in SYSTEM_GRAPHS:
+            derived[graph] = _text(row, "version")
+            continue
+        restricted = _text(row, "restricted") == "true"
+        restricted_data = restricted_data or restricted
+        parts.append(f"{graph} {row['import'].value} {restricted}")
+    digest = hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
+    return Versions(current=digest, derived_from=derived, data_graphs=len(parts), restricted_data=restricted_data)
+
+
+def registered_iris(store: GraphStore) -> set[str]:
+    """The IRIs of every registered graph (data, derived and the ontology)."""
+    data_graph = _ag("DataGraph")
+    return {
+        q.subject.value
+        for q in store.quads(META)
+        if q.predicate == _TYPE and q.object == data_graph and isinstance(q.subject, ox.NamedNode)
+    }

@@ -1,0 +1,84 @@
+"""Running SPARQL for people and programs: the dataset a caller may see, and clear errors.
+
+Visibility is enforced with pyoxigraph's `default_graph=` and `named_graphs=` arguments, which
+override FROM, FROM NAMED and GRAPH in the query text; the text itself is never rewritten.
+
+Queries that people and programs send pass `limits=` (a QueryLimits, one per app, on
+`app.state.query_limits`): they then run with a timeout and a result cap, isolated so that a
+runaway query can be stopped (see graph.store.limits for how, and for the limits of that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.ingest import registry
+from graph.guards.nesting import check_nesting
+from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
+from graph.store import GraphStore, QueryResult, Term
+
+__all__ = [
+    "Dataset",
+    "QueryBusy",
+    "QueryFailed",
+    "QueryLimitExceeded",
+    "QueryLimits",
+    "QueryTimeout",
+    "ResultCapExceeded",
+    "SparqlSyntaxError",
+    "dataset_for",
+    "run_query",
+]
+
+
+class SparqlSyntaxError(ValueError):
+    """The query text does not parse; the message is the parser's, with its position."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query sees: their union as the default graph, and each by name."""
+
+    graphs: tuple[ox.NamedNode, ...]
+
+
+def dataset_for(store: GraphStore, *, include_restricted: bool = True) -> Dataset:
+    """Every registered graph (ontology, data, inferred), without restricted ones if not allowed."""
+    return Dataset(tuple(registry.visible_graphs(store, include_restricted=include_restricted)))
+
+
+def run_query(
+    store: GraphStore,
+    text: str,
+    dataset: Dataset,
+    *,
+    substitutions: Mapping[str, Term] | None = None,
+    limits: QueryLimits | None = None,
+    network: bool = False,
+) -> QueryResult:
+    """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message;
+    nesting beyond graph.guards.nesting's limit raises NestingTooDeep.
+
+    With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
+    ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
+    a query for a request should pass the app's limits. Under limits, the worker has no network
+    unless `network` (an admin's SERVICE): see graph.store.netguard."""
+    check_nesting(text)  # deeper would crash the parser, and with it this process
+    graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
+    try:
+        if limits is not None:
+            return run_limited(
+                store,
+                text,
+                limits=limits,
+                default_graph=graphs,
+                named_graphs=graphs,
+                substitutions=substitutions,
+                network=network,
+            )
+        return store.query(text, substitutions=substitutions, default_graph=graphs, named_graphs=graphs)
+    except SyntaxError as error:
+        raise SparqlSyntaxError(str(error.args[0]) if error.args else str(error)) from None

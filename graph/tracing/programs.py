@@ -1,0 +1,207 @@
+"""Programs: the SSR, JSR, DDR, early-warning, development and peace-building programs, and who
+implements, funds, partners in and is targeted by each, with dates, confidence and sources.
+
+The participants come from the same edge query as tracing (`queries/tracing/edges.rq`), so a
+program page and the ego network of an actor agree on every link. What only programs have (the
+finer program role, the funding amount, the conflict phase, date precision) comes from two small
+queries bound to the program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.index.search import SubjectIndex, index_for, local_name
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
+from graph.tracing.links import (
+    NodeRef,
+    RelationView,
+    SourceRef,
+    TermRef,
+    data_graphs,
+    edges_of,
+    node_ref,
+    relation_view,
+    source_ref,
+    term_ref,
+)
+from ontology.namespaces import AG
+from queries import catalog
+
+PARTICIPATION = AG + "ProgramParticipation"
+# Participation classes -> the list a program page shows them in; other participations go to
+# "participants".
+GROUPS = {
+    AG + "Implementation": "implementers",
+    AG + "Funding": "funders",
+    AG + "Partnership": "partners",
+    AG + "Targeting": "targets",
+}
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    id: str
+    label: str
+    types: list[TermRef]
+    start: str | None
+    end: str | None
+    level: TermRef | None
+    sector: TermRef | None
+    country: NodeRef | None
+    location: str | None
+
+
+@dataclass(frozen=True)
+class ProgramPage:
+    total: int
+    limit: int
+    offset: int
+    programs: list[ProgramSummary]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participation node: who, in which role, when, how sure, on what evidence."""
+
+    id: str
+    type: str
+    label: str
+    actor: NodeRef
+    program_role: TermRef | None
+    start: str | None
+    end: str | None
+    confidence: str | None
+    status: str | None
+    amount: str | None
+    currency: str | None
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class ProgramDetail:
+    id: str
+    label: str
+    names: list[str]
+    aliases: list[str]
+    types: list[TermRef]
+    start: str | None
+    end: str | None
+    start_precision: str | None
+    end_precision: str | None
+    level: TermRef | None
+    sector: TermRef | None
+    country: NodeRef | None
+    location: str | None
+    conflict_phase: TermRef | None
+    implementers: list[Participant]
+    funders: list[Participant]
+    partners: list[Participant]
+    targets: list[Participant]
+    participants: list[Participant]
+    related: list[RelationView]  # other relations naming the program, e.g. reforms made under it
+
+
+def _summary(index: SubjectIndex, iri: str) -> ProgramSummary:
+    subject = index.get(iri)
+    assert subject is not None
+    terms = index.terms
+    return ProgramSummary(
+        id=iri,
+        label=subject.label,
+        types=[r for r in (term_ref(terms, t) for t in terms.most_specific(subject.types, within=AG + "Program")) if r],
+        start=subject.start,
+        end=subject.end,
+        level=term_ref(terms, subject.level),
+        sector=term_ref(terms, subject.sector),
+        country=node_ref(index, subject.country) if subject.country else None,
+        location=subject.location,
+    )
+
+
+def list_programs(
+    store: GraphStore, dataset: Dataset, *, limit: int = 50, offset: int = 0, index: SubjectIndex | None = None
+) -> ProgramPage:
+    """Every program the caller may see, by label, one page of them."""
+    index = index or index_for(store, dataset)
+    programs = index.of_kind("program")
+    page = [_summary(index, p.iri) for p in programs[offset : offset + limit]]
+    return ProgramPage(len(programs), limit, offset, page)
+
+
+def _value(term: object) -> str | None:
+    return None if term is None else term.value  # type: ignore[attr-defined]
+
+
+def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: SubjectIndex | None = None) -> ProgramDetail:
+    """A program's period, level, sector and place, and its participants grouped by role."""
+    index = index or index_for(store, dataset)
+    terms = index.terms
+    summary = _summary(index, program)
+    subject = index.get(program)
+    assert subject is not None
+    node = ox.NamedNode(program)
+    graphs = data_graphs(dataset)
+    extra = {"startPrecision": None, "endPrecision": None, "phase": None}
+    for row in store.query(catalog.text("tracing/program"), substitutions={"program": node}, default_graph=graphs):
+        for key in extra:
+            extra[key] = extra[key] or _value(row[key])
+    details: dict[str, dict[str, str | None]] = {}
+    for row in store.query(catalog.text("tracing/participations"), substitutions={"program": node}, default_graph=graphs):
+        details[row["participation"].value] = {
+            "role": _value(row["programRole"]),
+            "amount": _value(row["amount"]),
+            "currency": _value(row["currency"]),
+        }
+    groups: dict[str, list[Participant]] = {name: [] for name in (*GROUPS.values(), "participants")}
+    related: list[RelationView] = []
+    for edge in edges_of(store, dataset, program, terms):
+        if not terms.is_a(edge.cls, PARTICIPATION):
+            related.append(relation_view(index, program, edge))
+            continue
+        extra_of = details.get(edge.relation, {})
+        group = next((name for cls, name in GROUPS.items() if terms.is_a(edge.cls, cls)), "participants")
+        groups[group].append(
+            Participant(
+                id=edge.relation,
+                type=local_name(edge.cls),
+                label=terms.label(edge.cls),
+                actor=node_ref(index, edge.other(program)),
+                program_role=term_ref(terms, extra_of.get("role")),
+                start=edge.start,
+                end=edge.end,
+                confidence=terms.label(edge.confidence) if edge.confidence else None,
+                status=terms.label(edge.status) if edge.status else None,
+                amount=extra_of.get("amount"),
+                currency=extra_of.get("currency"),
+                sources=[source_ref(index, s) for s in edge.sources],
+            )
+        )
+    for members in groups.values():
+        members.sort(key=lambda p: (p.actor.label.casefold(), p.start or "", p.id))
+    related.sort(key=lambda r: (r.start is None, r.start or "", r.id))
+    return ProgramDetail(
+        id=program,
+        label=summary.label,
+        names=list(subject.names),
+        aliases=list(subject.aliases),
+        types=summary.types,
+        start=summary.start,
+        end=summary.end,
+        start_precision=terms.label(extra["startPrecision"]) if extra["startPrecision"] else None,
+        end_precision=terms.label(extra["endPrecision"]) if extra["endPrecision"] else None,
+        level=summary.level,
+        sector=summary.sector,
+        country=summary.country,
+        location=summary.location,
+        conflict_phase=term_ref(terms, extra["phase"]),
+        implementers=groups["implementers"],
+        funders=groups["funders"],
+        partners=groups["partners"],
+        targets=groups["targets"],
+        participants=groups["participants"],
+        related=related,
+    )
