@@ -2,7 +2,7 @@
 
 DESIGN: the plain binary links (ag:memberOf, ag:commands, ag:subOrganizationOf, ...) are derived
 from the dated, sourced relation nodes. The OWL property chains state what they mean; these rules
-compute the same links fast, and tests/graph/test_inference.py checks with HermiT
+compute the same links fast, and tests/graph/ingest/test_inference.py checks with HermiT
 (ontology/reasoner.py) that both agree. Derived links live in their own named graph
 (`INFERRED_GRAPH`), apart from asserted data, and are recomputed from scratch.
 

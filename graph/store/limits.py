@@ -1,6 +1,6 @@
 """Timeouts and result caps for SPARQL, and how they are enforced given what pyoxigraph offers.
 
-What pyoxigraph 0.5 does and does not do (measured, see tests/api/test_limits.py):
+What pyoxigraph 0.5 does and does not do (measured, see tests/api/web/test_limits.py):
 
 - It has no cancellation API and no timeout option.
 - It releases the GIL while it evaluates, so a query running in a thread does not stall the

@@ -10,7 +10,7 @@ those rows name, and their sources, are then read with one query per batch as we
 afterwards runs unchanged and finds everything in the cache. The `VALUES` table drives the same
 index scans as a substituted subject does, so each subject's rows come in the order of its own
 query, and where two findings are equally strong the same one is kept: a batched run answers
-exactly as one subject at a time does (tests/graph/test_vetting_batch.py holds every demo actor to
+exactly as one subject at a time does (tests/graph/vetting/test_vetting_batch.py holds every demo actor to
 it, under several dates and policies, and the vetting bench checks the outcomes).
 
 Only named terms go into the `VALUES` table, each serialized by pyoxigraph (an IRI it accepted

@@ -30,7 +30,7 @@ from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 from tests.conftest import FIXTURES
-from tests.graph.test_named_queries import INJECTIONS, SECRET_COMMAND, VALID
+from tests.graph.query.test_named_queries import INJECTIONS, SECRET_COMMAND, VALID
 
 ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 QUERIES = named_queries.list_queries()

@@ -28,7 +28,7 @@ from graph.tracing import links as tracing
 from graph.store import EmbeddedStore, open_store
 
 F = "https://w3id.org/actorgraph/fictional/id/"
-XSS = Path(__file__).resolve().parents[1] / "e2e" / "fixtures" / "xss.ttl"
+XSS = Path(__file__).resolve().parents[2] / "e2e" / "fixtures" / "xss.ttl"
 HTML = {"Accept": "text/html"}
 
 

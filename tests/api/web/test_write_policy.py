@@ -23,8 +23,8 @@ from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore
 from ontology.namespaces import AUDIT_GRAPH, GRAPH, INFERRED_RESTRICTED_GRAPH, KEYS_GRAPH, META_GRAPH, VETTING_CASES_GRAPH
-from tests.api.test_access_control import MARKER, SECRET_GRAPH, SECRET_UNIT, build_store
-from tests.api.test_update_gsp import renamed_sample
+from tests.api.web.test_access_control import MARKER, SECRET_GRAPH, SECRET_UNIT, build_store
+from tests.api.web.test_update_gsp import renamed_sample
 
 AG = "https://w3id.org/actorgraph/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -23,7 +23,7 @@ from api.web.app import create_app
 from api.settings import Settings
 from graph.access import keys
 from graph.store import EmbeddedStore
-from tests.graph.test_xml_guard import billion_laughs, nested_nodes
+from tests.graph.guards.test_xml_guard import billion_laughs, nested_nodes
 from tests.support import ACTORGRAPH, served
 
 LIMIT = 200_000
@@ -212,7 +212,7 @@ def test_an_empty_authorization_header_is_401_over_real_http(server: tuple[str, 
 
 @pytest.fixture(scope="module")
 def app_store() -> EmbeddedStore:
-    from tests.api.test_access_control import build_store
+    from tests.api.web.test_access_control import build_store
 
     return build_store()
 

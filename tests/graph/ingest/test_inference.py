@@ -14,7 +14,7 @@ from graph.store import open_store
 from ontology import reasoner
 from ontology.namespaces import AG, FICTIONAL, INFERRED_GRAPH, graph_iri
 
-SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "reasoning_sample.ttl"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "reasoning_sample.ttl"
 SAMPLE_GRAPH = ox.NamedNode(graph_iri("reasoning-sample"))
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
 

@@ -27,7 +27,7 @@ from graph.ingest import writes
 from graph.store.limits import QueryFailed, QueryLimits, run_limited
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH
-from tests.api.test_access_control import build_store
+from tests.api.web.test_access_control import build_store
 from tests.support import Listener, served
 
 needs_guard = pytest.mark.skipif(not netguard.works(), reason="no seccomp network guard on this platform")

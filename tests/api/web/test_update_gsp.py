@@ -15,7 +15,7 @@ from graph.access import keys
 from graph.ingest import registry
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
-from tests.api.test_access_control import MARKER, SECRET_GRAPH, build_store
+from tests.api.web.test_access_control import MARKER, SECRET_GRAPH, build_store
 from tests.conftest import FIXTURES
 
 AG = "https://w3id.org/actorgraph/ontology#"
