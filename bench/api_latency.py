@@ -61,16 +61,15 @@ from pydantic import TypeAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tracing as harness  # bench/tracing.py: the store, the samples, percentile
 
+from api.settings import Settings
 from api.web.routers import actors as actors_route
 from api.web.routers import paths as paths_route
 from api.web.security import ANONYMOUS
-from api.settings import Settings
-from graph.query import named_queries
 from graph.index import search
-from graph.query import sparql
-from graph.tracing import links as tracing
-from graph.store.limits import QueryLimits, run_limited
+from graph.query import named_queries, sparql
 from graph.store import EmbeddedStore
+from graph.store.limits import QueryLimits, run_limited
+from graph.tracing import links as tracing
 from ontology.namespaces import SYNTHETIC_GRAPH, XSD
 from queries import catalog
 

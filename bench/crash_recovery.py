@@ -26,9 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.store import failpoints
+from graph.store import failpoints, open_store
 from graph.synthetic import generator as synth
-from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,15 +23,12 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from graph.ingest import loader
-from graph.guards import outbound
-from graph.ingest import registry
-from graph.ingest import setup
-from graph.guards import write_policy
+from graph.guards import outbound, write_policy
+from graph.ingest import loader, registry, setup
 from graph.ingest.formats import format_named
-from graph.store.limits import Isolation, QueryLimits, run_limited
 from graph.ingest.loader import RdfSource
 from graph.store import open_store
+from graph.store.limits import Isolation, QueryLimits, run_limited
 from ontology.namespaces import DEMO_GRAPH
 from queries import catalog
 

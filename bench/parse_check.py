@@ -17,11 +17,11 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from graph.guards.parse_check import check_text
 from graph.ingest import setup
 from graph.query import sparql
-from graph.store.limits import QueryLimits, run_limited
-from graph.guards.parse_check import check_text
 from graph.store import open_store
+from graph.store.limits import QueryLimits, run_limited
 
 QUERY = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
 UPDATE = "INSERT DATA { GRAPH <urn:bench:g> { <urn:a> <urn:b> <urn:c> } }"

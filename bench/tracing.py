@@ -30,15 +30,13 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from graph.ingest import loader
-from graph.ingest import registry
 from graph.index import search
-from graph.ingest import setup
+from graph.ingest import loader, registry, setup
 from graph.query import sparql
-from graph.synthetic import generator as synth
-from graph.tracing import links as tracing
 from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store
+from graph.synthetic import generator as synth
+from graph.tracing import links as tracing
 from ontology.namespaces import SYNTHETIC_GRAPH
 from queries import catalog
 

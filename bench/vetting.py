@@ -34,25 +34,22 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.vetting import audit  # noqa: E402
-from graph.ingest import loader
-from graph.ingest import registry
-from graph.vetting.screening import screen as screening
-from graph.ingest import setup
+from graph.ingest import loader, registry, setup
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
 from graph.query import sparql
+from graph.store import EmbeddedStore, open_store
 from graph.synthetic import generator as synth
-from graph.ingest.formats import format_named  # noqa: E402
-from graph.ingest.loader import RdfSource  # noqa: E402
-from graph.store import EmbeddedStore, open_store  # noqa: E402
-from graph.vetting.engine import vet, vet_program  # noqa: E402
-from graph.vetting.facts import Facts  # noqa: E402
-from ontology.namespaces import SYNTHETIC  # noqa: E402
+from graph.vetting import audit
+from graph.vetting.engine import vet, vet_program
+from graph.vetting.facts import Facts
+from graph.vetting.screening import screen as screening
+from ontology.namespaces import SYNTHETIC
 
 DAY = date(2025, 6, 1)
 PROGRAM = SYNTHETIC + "program/bench-twenty-partners"
@@ -229,7 +226,7 @@ def main() -> None:
         outcomes[result.outcome] += 1  # type: ignore[attr-defined]
     for subject in subjects[:100]:
         def request() -> None:
-            started = datetime.now(timezone.utc)
+            started = datetime.now(UTC)
             result = vet(store, dataset, subject, on=DAY)
             audit.record(store, result, agent=audit.CLI_AGENT, version=audit.data_version(store, dataset), started=started, context="bench")
         with_audit_ms.append(timed(request)[0])

@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.vetting import audit  # noqa: E402
 from graph.ingest import setup
 from graph.query import sparql
-from graph.vetting.cases import records as cases  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.vetting.engine import NotVettable  # noqa: E402
-from graph.vetting.cases.review import recheck, review  # noqa: E402
-from graph.vetting.policy import DEFAULT_POLICY  # noqa: E402
+from graph.store import open_store
+from graph.vetting import audit
+from graph.vetting.cases import records as cases
+from graph.vetting.cases.review import recheck, review
+from graph.vetting.engine import NotVettable
+from graph.vetting.policy import DEFAULT_POLICY
 
 SUBJECTS = """
 PREFIX ag: <https://w3id.org/actorgraph/ontology#>

@@ -266,7 +266,7 @@ def _explain_inconsistency(ntriples: bytes) -> str:
         _java(),
         f"-Xmx{JAVA_MEMORY_MB}M",
         "-cp",
-        owlready2.reasoning._PELLET_CLASSPATH,  # noqa: SLF001 - owlready2 exposes no public name for it
+        owlready2.reasoning._PELLET_CLASSPATH,
         "pellet.Pellet",
         "explain",
         "--ignore-imports",

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -144,7 +144,7 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
     return NamedQuery(name, path, title, " ".join(description), text, tuple(params), example)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> NamedQuery:
     """Load a query by name: its path below queries/ without '.rq', such as 'library/actor_links'."""
     path = (QUERIES_DIR / f"{name}.rq").resolve()

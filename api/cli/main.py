@@ -11,28 +11,25 @@ import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from tqdm import tqdm
 
-from api.web import results
-from api.cli.support import StoreOption, fail, opened
 from api.cli.commands import register_all
+from api.cli.support import StoreOption, fail, opened
 from api.settings import DEFAULT_STORE, Settings
-from graph.store import dumps
-from graph.ingest import loader
+from api.web import results
 from graph.guards import parse_check
-from graph.ingest import registry
-from graph.ingest import setup
-from graph.query import sparql
-from graph.query import stats
-from graph.store.dumps import RestoreError
-from graph.ingest.formats import UnknownFormat
-from graph.store.limits import QueryLimitExceeded
-from graph.ingest.loader import LoadError, RdfSource
 from graph.guards.nesting import NestingTooDeep
+from graph.ingest import loader, registry, setup
+from graph.ingest.formats import UnknownFormat
+from graph.ingest.loader import LoadError, RdfSource
+from graph.query import sparql, stats
 from graph.query.sparql import SparqlSyntaxError
+from graph.store import dumps
+from graph.store.dumps import RestoreError
+from graph.store.limits import QueryLimitExceeded
 from queries import catalog
 
 app = typer.Typer(
@@ -85,8 +82,8 @@ def init(
 def load(
     files: Annotated[list[Path], typer.Argument(help="RDF files: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, N3, TriX, HexTuples.")],
     store: StoreOption = None,
-    graph: Annotated[Optional[str], typer.Option("--graph", help="Graph name (under .../graph/) or IRI. Default: one graph per file, named after it.")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Format name when the extension does not tell.")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Graph name (under .../graph/) or IRI. Default: one graph per file, named after it.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Format name when the extension does not tell.")] = None,
     trusted: Annotated[bool, typer.Option("--trusted", help="Skip SHACL validation, for bulk data already checked.")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the graph if it exists.")] = False,
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
@@ -121,7 +118,7 @@ def load(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="RDF files to check against the SHACL shapes.")],
     store: StoreOption = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Format name when the extension does not tell.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Format name when the extension does not tell.")] = None,
 ) -> None:
     """Check files against the shapes, with the ontology and loaded graphs as context; load nothing."""
     with opened(store) as graph_store:
@@ -249,7 +246,7 @@ def show_stats(
 
 @app.command()
 def dump(
-    output: Annotated[Optional[Path], typer.Argument(help="File to write (N-Quads); default standard output.")] = None,
+    output: Annotated[Path | None, typer.Argument(help="File to write (N-Quads); default standard output.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the whole store, every graph, as N-Quads."""
@@ -282,8 +279,8 @@ def restore(
 @app.command()
 def serve(
     store: StoreOption = None,
-    host: Annotated[Optional[str], typer.Option("--host", envvar="ACTORGRAPH_HOST", help="Interface to listen on.", show_default="127.0.0.1")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", envvar="ACTORGRAPH_PORT", help="Port to listen on.", show_default="8000")] = None,
+    host: Annotated[str | None, typer.Option("--host", envvar="ACTORGRAPH_HOST", help="Interface to listen on.", show_default="127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option("--port", envvar="ACTORGRAPH_PORT", help="Port to listen on.", show_default="8000")] = None,
 ) -> None:
     """Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."""
     import uvicorn

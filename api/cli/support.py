@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,7 @@ from api.settings import DEFAULT_STORE
 from graph.store import EmbeddedStore, StoreError, open_store
 
 StoreOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--store",
         envvar="ACTORGRAPH_STORE",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import threading
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -11,13 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web import auth
-from api.web import limits
-from api.web import routers
+from api.settings import Settings
+from api.web import auth, limits, routers
 from api.web.body_limit import BodyLimit
 from api.web.json_body import JsonBodyGuard
 from api.web.routers import home, sparql
-from api.settings import Settings
 from api.web.templating import STATIC_DIR, templates
 from graph.index import search
 from graph.store import GraphStore, open_store

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
-from api.web.security import ANONYMOUS, Caller, Role
 from api.settings import Settings
+from api.web.security import ANONYMOUS, Caller, Role
 from graph.access import keys
 from graph.guards import outbound
 from graph.guards.nesting import NestingTooDeep

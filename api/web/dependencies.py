@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.web.security import Caller
 from api.settings import Settings
+from api.web.security import Caller
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import GraphStore

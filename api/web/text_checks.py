@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
-from graph.store.limits import QueryLimitExceeded, QueryLimits
 from graph.guards.nesting import NestingTooDeep
 from graph.guards.parse_check import check_text
+from graph.store.limits import QueryLimitExceeded, QueryLimits
 
 
 class TextRefused(Exception):

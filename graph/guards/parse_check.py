@@ -33,8 +33,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph.store.limits import QueryTimeout
 from graph.guards.nesting import check_nesting
+from graph.store.limits import QueryTimeout
 
 _QUERY, _UPDATE = b"Q", b"U"
 _OK, _SYNTAX = b"O", b"S"

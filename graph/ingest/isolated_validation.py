@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from graph.store.limits import QueryLimits, Sink, raise_for_outcome, run_isolated
 from graph.ingest.validation import ShapeValidator, Violation
+from graph.store.limits import QueryLimits, Sink, raise_for_outcome, run_isolated
 
 
 class Validator(Protocol):

@@ -25,12 +25,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph.store import failpoints
-from graph.ingest import registry
 from graph.guards import xml_guard
+from graph.ingest import registry
 from graph.ingest.formats import RdfFileFormat, format_for_path
-from graph.store import GraphStore
 from graph.ingest.validation import ShapeValidator, Violation
+from graph.store import GraphStore, failpoints
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
 
 Progress = Callable[[int], None]

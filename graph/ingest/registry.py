@@ -19,7 +19,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from string import Template
 
 import pyoxigraph as ox
@@ -54,7 +54,7 @@ def _integer(value: int) -> ox.Literal:
 
 def graph_name(graph: ox.NamedNode) -> str:
     """The short name of a graph: the part after .../graph/ for ours, else the whole IRI."""
-    return graph.value[len(GRAPH):] if graph.value.startswith(GRAPH) else graph.value
+    return graph.value.removeprefix(GRAPH)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class GraphInfo:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]:

@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.store import dumps
-from graph.store import failpoints
-from graph.ingest import inference
-from graph.ingest import loader
-from graph.ingest import registry
+from graph.ingest import inference, loader, registry
 from graph.ingest.loader import LoadResult, RdfSource
-from graph.store import GraphStore
+from graph.store import GraphStore, dumps, failpoints
 from ontology.files import MODEL_FILES
 from ontology.namespaces import (
     DEMO_GRAPH,

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import count, islice
 from pathlib import Path
@@ -349,7 +349,7 @@ def _sparql_variable(name: str) -> str:
 _TEMPLATE_DIR = resources.files("queries") / "shacl"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name: str) -> Template:
     """queries/shacl/<name>.rq without its comment header."""
     text = (_TEMPLATE_DIR / (name + ".rq")).read_text(encoding="utf-8")
@@ -464,10 +464,7 @@ _SEVERITIES = {SH.Violation: "sh:Violation", SH.Warning: "sh:Warning", SH.Info: 
 # Datatypes whose XSD cast function pyoxigraph implements: an ill-formed literal fails the cast.
 _CASTABLE = frozenset(
     XSD[name]
-    for name in (
-        "string boolean integer decimal float double date time dateTime duration dayTimeDuration "
-        "yearMonthDuration gYear gYearMonth gMonthDay gDay gMonth"
-    ).split()
+    for name in ["string", "boolean", "integer", "decimal", "float", "double", "date", "time", "dateTime", "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonthDay", "gDay", "gMonth"]
 )
 # Types derived from xsd:integer, which pyoxigraph cannot cast to: checked as integers in range.
 # pyoxigraph's integers are 64-bit, which also bounds the "unbounded" types here.

@@ -36,22 +36,18 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.ingest import loader
-from graph.guards import outbound
-from graph.ingest import registry
-from graph.ingest import rule_inputs
-from graph.ingest import setup
-from graph.guards import write_policy
-from graph.ingest.formats import format_named
 from graph.access.keys import KEYS_GRAPH
-from graph.ingest.isolated_validation import IsolatedValidator, Validator, single_thread_validator
-from graph.store.limits import WRITE_LOCK, QueryLimits, raise_for_outcome, run_isolated
-from graph.ingest.loader import LoadResult, RdfSource
+from graph.guards import outbound, write_policy
 from graph.guards.sparql_scan import mentioned_iris
-from graph.store import GraphStore
-from graph.ingest.validation import Violation
 from graph.guards.write_policy import BadWrite as BadWrite
 from graph.guards.write_policy import WriteRefused as WriteRefused
+from graph.ingest import loader, registry, rule_inputs, setup
+from graph.ingest.formats import format_named
+from graph.ingest.isolated_validation import IsolatedValidator, Validator, single_thread_validator
+from graph.ingest.loader import LoadResult, RdfSource
+from graph.ingest.validation import Violation
+from graph.store import GraphStore
+from graph.store.limits import WRITE_LOCK, QueryLimits, raise_for_outcome, run_isolated
 from ontology.namespaces import PROTECTED_GRAPHS, SYSTEM_GRAPHS
 
 # Graphs only admins may write through the API; of these, PROTECTED_GRAPHS not even admins.

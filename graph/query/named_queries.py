@@ -27,9 +27,9 @@ from itertools import islice
 import pyoxigraph as ox
 
 from graph.index import identifiers
-from graph.store.limits import QueryLimits
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore, QueryResult, Term
+from graph.store.limits import QueryLimits
 from ontology.namespaces import RDF, XSD
 from queries import catalog
 from queries.catalog import NamedQuery, Param

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.ingest import registry
 from graph.guards.nesting import check_nesting
-from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
+from graph.ingest import registry
 from graph.store import GraphStore, QueryResult, Term
+from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
 
 __all__ = [
     "Dataset",

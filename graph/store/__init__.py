@@ -7,7 +7,7 @@ from pathlib import Path
 from graph.store.base import GraphStore, QueryResult, StoreError, Term
 from graph.store.embedded import EmbeddedStore
 
-__all__ = ["GraphStore", "QueryResult", "StoreError", "Term", "EmbeddedStore", "open_store"]
+__all__ = ["EmbeddedStore", "GraphStore", "QueryResult", "StoreError", "Term", "open_store"]
 
 
 def open_store(

@@ -65,9 +65,8 @@ from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
-from graph.store import netguard
+from graph.store import GraphStore, QueryResult, Term, netguard
 from graph.store.slots import FairSlots
-from graph.store import GraphStore, QueryResult, Term
 from graph.store.write_gate import WRITE_GATE
 from queries import catalog
 

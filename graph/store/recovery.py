@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.ingest import registry
-from graph.ingest import setup
+from graph.ingest import registry, setup
 from graph.store.base import GraphStore
 from ontology.namespaces import SYSTEM_GRAPHS
 

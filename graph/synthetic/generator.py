@@ -431,7 +431,7 @@ class SynthStats:
 class _Block:
     """The triples of one block, rendered as lines, plus the counters the stats need."""
 
-    __slots__ = ("lines", "end", "relations", "rel_prefix", "rng", "source")
+    __slots__ = ("end", "lines", "rel_prefix", "relations", "rng", "source")
 
     def __init__(self, end: str, rel_prefix: str, rng: random.Random, source: str) -> None:
         self.lines: list[str] = []

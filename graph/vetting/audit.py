@@ -29,7 +29,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
@@ -197,7 +197,7 @@ def _run_quads(record: RunRecord, agent: Agent, started: datetime, ended: dateti
 def prepare(result: FindingSet, *, agent: Agent, version: DataVersion, started: datetime, ended: datetime | None = None,
             context: str = "") -> tuple[RunRecord, list[ox.Quad]]:
     """The record of one run and the quads that store it (write them with `write`)."""
-    ended = ended or datetime.now(timezone.utc)
+    ended = ended or datetime.now(UTC)
     summary = finding_summary(result)
     record = RunRecord(
         iri=f"{RUN_NS}{uuid.uuid4()}",

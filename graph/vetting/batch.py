@@ -174,4 +174,4 @@ def prefetch(facts: Facts, subjects: Sequence[str], policy: Policy) -> None:
     describe_all(facts, (value for iri in nodes for p in FOLLOWED for value in facts.describe(iri).get(p, ())))
 
 
-__all__ = ["prefetch", "describe_all", "batched_text", "BATCH"]
+__all__ = ["BATCH", "batched_text", "describe_all", "prefetch"]

@@ -41,13 +41,13 @@ from graph.index.identifiers import UnknownSubject
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.vetting.batch import prefetch
+from graph.vetting.dates import Overlap, lookback_start
 from graph.vetting.facts import Facts, MitigationRow, local_name
 from graph.vetting.model import Evidence, Finding, FindingSet, IncidentRef, Mitigation
 from graph.vetting.policy import CONFIDENCES, DEFAULT_POLICY, Policy
 from graph.vetting.rules import Context, Draft, Step, absorption, command, direct, hierarchy, membership
 from graph.vetting.sanctions import risk, sanctions
 from graph.vetting.succession import inherited
-from graph.vetting.dates import Overlap, lookback_start
 from ontology.namespaces import INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -620,4 +620,4 @@ def _reason(result: FindingSet, policy: Policy, warnings: list[str]) -> str:
     )
 
 
-__all__ = ["vet", "vet_program", "NotVettable", "ProgramVetting", "ProgramParticipant"]
+__all__ = ["NotVettable", "ProgramParticipant", "ProgramVetting", "vet", "vet_program"]

@@ -15,15 +15,15 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import pyoxigraph as ox
 
-from graph.store.limits import QueryTimeout
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
-from graph.vetting.model import SourceRef
+from graph.store.limits import QueryTimeout
 from graph.vetting.dates import Period, parse_date, parse_partial, parse_precision
+from graph.vetting.model import SourceRef
 from ontology.namespaces import AG, DCTERMS, PROV, RDF, RDFS, SCHEMA
 from queries import catalog
 
@@ -49,7 +49,7 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(name: str) -> str:
     return catalog.text(f"vetting/{name}")
 

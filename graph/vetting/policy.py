@@ -238,4 +238,4 @@ def load_policy(path: Path | str | None) -> Policy:
     return policy_from_dict(values)
 
 
-__all__ = ["Policy", "PolicyError", "DEFAULT_POLICY", "RULES", "CONFIDENCES", "REGIME_TYPES", "load_policy", "policy_from_dict"]
+__all__ = ["CONFIDENCES", "DEFAULT_POLICY", "REGIME_TYPES", "RULES", "Policy", "PolicyError", "load_policy", "policy_from_dict"]

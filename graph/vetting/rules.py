@@ -37,9 +37,9 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from graph.vetting.dates import Currency, Overlap, Period, TimeCheck, combine, is_current, known_by, overlaps
 from graph.vetting.facts import Edge, Facts, local_name
 from graph.vetting.policy import Policy
-from graph.vetting.dates import Currency, Overlap, Period, TimeCheck, combine, is_current, known_by, overlaps
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from graph.vetting.dates import known_by, partial
 from graph.vetting.model import Evidence, Finding
 from graph.vetting.rules import SUCCESSION_VERBS, Context, succession_kind
-from graph.vetting.dates import known_by, partial
 
 MAX_CHAIN = 10  # successions walked back; real chains are a few renamings long
 
@@ -66,7 +66,7 @@ def _carried(ctx: Context, finding: Finding, link: str, predecessor: str, kind: 
         sources=details.sources,
         note=f"kind: {kind}; every finding of the predecessor carries to the successor",
     )
-    carried = Finding(**{**finding.__dict__})
+    carried = Finding(**finding.__dict__)
     carried.evidence = [step, *finding.evidence]
     carried.via_succession = {
         "from": predecessor,

@@ -7,13 +7,11 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.ingest import registry
-from graph.ingest import setup
-from graph.query import sparql
-from graph.tracing import links as tracing
+from graph.ingest import loader, registry, setup
 from graph.ingest.loader import RdfSource
+from graph.query import sparql
 from graph.store import EmbeddedStore
+from graph.tracing import links as tracing
 from graph.vetting.engine import vet
 from ontology.namespaces import AG, DEMO_GRAPH, FICTIONAL, FICTIONAL_GRAPH, ID, ONTOLOGY_GRAPH
 

@@ -15,20 +15,20 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from api.cli.support import JsonOption, StoreOption, fail, opened
 from api.web.security import Role
-from graph.vetting import audit
 from graph.access import keys
-from graph.query import sparql
-from graph.vetting.cases import records as cases
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.query import sparql
 from graph.store import GraphStore
-from graph.vetting.engine import NotVettable
+from graph.vetting import audit
+from graph.vetting.cases import records as cases
 from graph.vetting.cases.review import STATUSES, CaseView, parse_status, review
+from graph.vetting.engine import NotVettable
 from graph.vetting.policy import PolicyError, load_policy
 
 cases_app = typer.Typer(name="cases", help="Vetting cases: the decisions vetters took, their sign-off, expiry and re-vetting.",
@@ -36,7 +36,7 @@ cases_app = typer.Typer(name="cases", help="Vetting cases: the decisions vetters
 
 KeyOption = Annotated[str, typer.Option("--key", envvar="ACTORGRAPH_KEY", show_envvar=True,
                                         help="Your API key (analyst or above): the decision is recorded against it.")]
-OnOption = Annotated[Optional[str], typer.Option("--on", help="Status as of this day, YYYY-MM-DD (default today).")]
+OnOption = Annotated[str | None, typer.Option("--on", help="Status as of this day, YYYY-MM-DD (default today).")]
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -103,11 +103,11 @@ def create(
     decision: Annotated[str, typer.Option("--decision", help=f"One of {', '.join(cases.DECISIONS)}.")],
     justification: Annotated[str, typer.Option("--justification", help="Why, in words.")],
     key: KeyOption,
-    conditions: Annotated[Optional[str], typer.Option("--conditions", help="The conditions (with approve_with_conditions only).")] = None,
-    date_: Annotated[Optional[str], typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")] = None,
-    as_known_on: Annotated[Optional[str], typer.Option("--as-known-on", help="Use only what was knowable on this day.")] = None,
-    expires: Annotated[Optional[str], typer.Option("--expires", help="An earlier expiry than the policy's, YYYY-MM-DD.")] = None,
-    policy: Annotated[Optional[Path], typer.Option("--policy", help="A policy file (.toml or .json); decision_valid_months sets the expiry.")] = None,
+    conditions: Annotated[str | None, typer.Option("--conditions", help="The conditions (with approve_with_conditions only).")] = None,
+    date_: Annotated[str | None, typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")] = None,
+    as_known_on: Annotated[str | None, typer.Option("--as-known-on", help="Use only what was knowable on this day.")] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="An earlier expiry than the policy's, YYYY-MM-DD.")] = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="A policy file (.toml or .json); decision_valid_months sets the expiry.")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -135,8 +135,8 @@ def create(
 
 @cases_app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help=f"Only cases with this status: {', '.join(STATUSES)}.")] = None,
-    subject: Annotated[Optional[str], typer.Option("--subject", help="Only cases about this subject.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help=f"Only cases with this status: {', '.join(STATUSES)}.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Only cases about this subject.")] = None,
     on: OnOption = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
@@ -204,7 +204,7 @@ def show(
 def sign_off(
     case_id: Annotated[str, typer.Argument(help="The case id (12 hexadecimal characters).")],
     key: KeyOption,
-    note: Annotated[Optional[str], typer.Option("--note", help="What you add as second reviewer.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What you add as second reviewer.")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -18,8 +18,7 @@ from pathlib import Path
 import typer
 
 from api.cli.support import JsonOption, StoreOption, fail, opened
-from graph.ingest import registry
-from graph.ingest import setup
+from graph.ingest import registry, setup
 from graph.ingest.loader import LoadError, resolve_graph
 
 graphs_app = typer.Typer(name="graphs", help="List data graphs; restrict or unrestrict them.", no_args_is_help=True)

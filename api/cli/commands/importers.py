@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -37,7 +37,7 @@ import_app = typer.Typer(
 )
 
 ExportDateOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--date-of-export",
         help="The day the data was exported (YYYY-MM-DD). Dates after it are errors; for an extract, also the date of the file's source. Default: today (extracts: the date in the file name, if any).",

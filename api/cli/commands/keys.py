@@ -12,7 +12,7 @@ command modules while it is being set up; the store option is restated here.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,7 +27,7 @@ keys_app = typer.Typer(name="keys", help="Create, list and revoke API keys (Auth
 @keys_app.command("create")
 def create(
     role: Annotated[str, typer.Option("--role", help="reader, analyst, editor or admin.")],
-    name: Annotated[Optional[str], typer.Option("--name", help="A label saying whose key this is.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="A label saying whose key this is.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Create a key with a role and print it. It is shown this once: only its hash is kept."""

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from api.web import results
 from api.cli.support import StoreOption, fail, opened
-from graph.query import named_queries
-from graph.query import sparql
+from api.web import results
+from graph.query import named_queries, sparql
 from graph.query.named_queries import NamedQueryError
 
 
@@ -86,10 +85,10 @@ def list_queries(
 @app.command("run")
 def run_query(
     name: Annotated[str, typer.Argument(help="The query's name, as `actorgraph queries list` shows it.")],
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for several.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for several.")] = None,
     store: StoreOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, max=named_queries.MAX_LIMIT, help="At most this many rows (default: all).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=named_queries.MAX_LIMIT, help="At most this many rows (default: all).")] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
     """Run a named query with parameters and print its rows."""

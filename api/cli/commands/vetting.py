@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from api.cli.support import StoreOption, fail, opened
-from graph.vetting import audit
-from graph.vetting.screening import screen as screening
-from graph.query import sparql
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.query import sparql
 from graph.store import GraphStore
+from graph.vetting import audit
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
 from graph.vetting.report import RULE_TITLES, findings_csv, program_text, text_report
+from graph.vetting.screening import screen as screening
 
 
 class ReportFormat(str, Enum):
@@ -47,9 +47,9 @@ class ScreenFormat(str, Enum):
     csv = "csv"
 
 
-DateOption = Annotated[Optional[str], typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")]
-KnownOnOption = Annotated[Optional[str], typer.Option("--as-known-on", help="Use only statements whose sources were published, or imported, by this day, YYYY-MM-DD: what was knowable then.")]
-PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A policy file (.toml or .json); see graph/vetting/policy.py for the keys and defaults.")]
+DateOption = Annotated[str | None, typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")]
+KnownOnOption = Annotated[str | None, typer.Option("--as-known-on", help="Use only statements whose sources were published, or imported, by this day, YYYY-MM-DD: what was knowable then.")]
+PolicyOption = Annotated[Path | None, typer.Option("--policy", help="A policy file (.toml or .json); see graph/vetting/policy.py for the keys and defaults.")]
 
 
 def _day(value: str | None, option: str = "--date") -> date:
@@ -100,7 +100,7 @@ def vet_command(
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         iri = _resolve(graph_store, dataset, subject)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         try:
             result = vet(graph_store, dataset, iri, on=day, policy=chosen, as_known_on=known)
         except (NotVettable, UnknownSubject) as error:
@@ -135,7 +135,7 @@ def vet_program_command(
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         iri = _resolve(graph_store, dataset, program)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         try:
             result = vet_program(graph_store, dataset, iri, on=day, policy=chosen, as_known_on=known)
         except UnknownSubject as error:
@@ -162,7 +162,7 @@ def screen_command(
     date_: DateOption = None,
     policy: PolicyOption = None,
     fmt: Annotated[ScreenFormat, typer.Option("--format", help="text (a table), json or csv.")] = ScreenFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write the results here instead of standard output.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the results here instead of standard output.")] = None,
 ) -> None:
     """Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of
     each confident match."""
@@ -176,7 +176,7 @@ def screen_command(
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         version = audit.data_version(graph_store, dataset)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         results = screening.screen(graph_store, dataset, rows, version_digest=version.digest, on=day, policy=chosen)
         quads = []
         for result in screening.iter_vetted(results):
@@ -203,7 +203,7 @@ def screen_command(
 
 def runs_command(
     store: StoreOption = None,
-    subject: Annotated[Optional[str], typer.Option("--subject", help="Only runs about this subject; also shows what changed since the run before.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Only runs about this subject; also shows what changed since the run before.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

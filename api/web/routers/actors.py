@@ -22,8 +22,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.security import Caller, current_caller
 from graph.index import search
-from graph.tracing import links as tracing
 from graph.index.search import Hit, UnknownFilter
+from graph.tracing import links as tracing
 from graph.tracing.links import BadParameter, NotFound
 
 #################################################################

@@ -31,11 +31,11 @@ from api.web.dependencies import dataset_for_caller, store_of
 from api.web.limits import limits_of
 from api.web.security import Caller, Role, require
 from api.web.templating import templates
+from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.vetting import audit
 from graph.vetting.cases import records as cases
-from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
-from graph.vetting.engine import NotVettable
 from graph.vetting.cases.review import STATUSES, CaseView, parse_status, review
+from graph.vetting.engine import NotVettable
 from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, policy_from_dict
 
 router = APIRouter(tags=["Vetting cases"])

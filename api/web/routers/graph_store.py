@@ -30,8 +30,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web import negotiation
-from api.web import results
+from api.web import negotiation, results
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.routers.update import UpdateError, error_response, query_flag
 from api.web.security import Caller, Role, current_caller, require

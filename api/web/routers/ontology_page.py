@@ -151,4 +151,4 @@ async def ontology_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "ontology.html", {"doc": doc, "anchor": anchor, "curie": curie})
 
 
-__all__ = ["router", "ontology_doc", "anchor"]
+__all__ = ["anchor", "ontology_doc", "router"]

@@ -25,14 +25,14 @@ from api.web.dependencies import dataset_for_caller, store_of
 from api.web.security import Caller, current_caller
 from api.web.templating import templates
 from api.web.views import build, program_views, safety
-from graph.query import named_queries
-from graph.tracing import programs
-from graph.ingest import registry
 from graph.index import search
-from graph.tracing import links as tracing
 from graph.index.search import index_for, local_name
+from graph.ingest import registry
+from graph.query import named_queries
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing import links as tracing
+from graph.tracing import programs
 from ontology.namespaces import AG
 
 router = APIRouter(tags=["Pages"])
@@ -140,7 +140,7 @@ async def search_page(
     request: Request,
     caller: Annotated[Caller, Depends(current_caller)],
     q: str | None = None,
-    type: str | None = None,  # noqa: A002 - the API's parameter name
+    type: str | None = None,
     country: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.routers.actors import APIModel, Node, Relation, Source, Term, translate
 from api.web.security import Caller, current_caller
-from graph.tracing import programs
 from graph.index import search
 from graph.tracing import links as tracing
+from graph.tracing import programs
 from graph.tracing.links import BadParameter, NotFound
 
 router = APIRouter(prefix="/programs", tags=["Programs"])

@@ -17,9 +17,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.web import json_body
-from api.web import negotiation
-from api.web import results
+from api.web import json_body, negotiation, results
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.limits import library_limits_of
 from api.web.security import Caller, current_caller

@@ -14,16 +14,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web import negotiation
-from api.web import results
-from api.web.dependencies import dataset_for_caller, store_of
+from api.web import negotiation, results
 from api.web.auth import outbound_refusal
+from api.web.dependencies import dataset_for_caller, store_of
 from api.web.limits import limits_of, status_for
 from api.web.security import current_caller
 from api.web.text_checks import TextRefused, check_request_text
 from api.web.worker_threads import run_store_work
-from graph.store.limits import QueryFailed, QueryLimitExceeded, run_limited
 from graph.query.sparql import Dataset, SparqlSyntaxError
+from graph.store.limits import QueryFailed, QueryLimitExceeded, run_limited
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -131,4 +130,4 @@ async def sparql_post(request: Request) -> Response:
     return await _answer(request)
 
 
-__all__ = ["router", "SparqlSyntaxError"]
+__all__ = ["SparqlSyntaxError", "router"]

@@ -36,10 +36,10 @@ from api.web.dependencies import dataset_for_caller, store_of
 from api.web.limits import limits_of, status_for
 from api.web.security import Caller, Role, require
 from api.web.text_checks import TextRefused, check_request_text
-from graph.ingest import writes
-from graph.store.limits import QueryFailed, QueryLimitExceeded
-from graph.ingest.loader import LoadError, ShapeViolations
 from graph.guards.nesting import NestingTooDeep
+from graph.ingest import writes
+from graph.ingest.loader import LoadError, ShapeViolations
+from graph.store.limits import QueryFailed, QueryLimitExceeded
 
 router = APIRouter(tags=["SPARQL"])
 

@@ -21,7 +21,7 @@ Policy settings can be given per request (?lookback_years=, ?min_confidence=, ?h
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -34,16 +34,16 @@ from api.web.limits import limits_of
 from api.web.security import Caller, Role, require
 from api.web.templating import templates
 from api.web.worker_threads import run_store_work
-from graph.vetting import audit
-from graph.vetting.screening import screen as screening
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.vetting import audit
 from graph.vetting.engine import NotVettable, ProgramVetting, vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, policy_from_dict
 from graph.vetting.report import RULE_TITLES, findings_csv
+from graph.vetting.screening import screen as screening
 
 router = APIRouter(tags=["Vetting"])
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
@@ -240,7 +240,7 @@ async def vetting_screen(
     def work() -> list[screening.ScreenRow]:
         dataset = dataset_for_caller(request, caller)
         version = audit.data_version(store, dataset)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         results = screening.screen(
             store, dataset, rows, version_digest=version.digest, on=day, policy=policy,
             show_restricted=caller.can_read_restricted, budget=budget,
@@ -280,7 +280,7 @@ async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, op
     def work() -> tuple[FindingSet, audit.RunRecord | None]:
         dataset = dataset_for_caller(request, caller)
         iri = _resolve(store, dataset, id)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         facts = Facts(store, dataset, show_restricted=caller.can_read_restricted, budget=budget, as_known_on=known)
         try:
             result = vet(store, dataset, iri, on=day, policy=policy, facts=facts)
@@ -345,7 +345,7 @@ async def _vet_program(request: Request, id: str, caller: Caller, policy: Policy
     def work() -> ProgramVetting:
         dataset = dataset_for_caller(request, caller)
         iri = _resolve(store, dataset, id)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         try:
             program = vet_program(store, dataset, iri, on=day, policy=policy, show_restricted=caller.can_read_restricted, budget=budget,
                                   as_known_on=known)

@@ -27,10 +27,10 @@ from api.web.limits import limits_of
 from api.web.security import Caller, current_caller
 from api.web.templating import templates
 from api.web.views import build, details, program_views, query_views
-from graph.tracing import links as tracing
 from graph.index.search import index_for, local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing import links as tracing
 
 router = APIRouter(tags=["Graph views"])
 
@@ -178,7 +178,7 @@ async def view_paths(
     caller: Annotated[Caller, Depends(current_caller)],
     source: Annotated[str | None, Query(alias="from")] = None,
     target: Annotated[str | None, Query(alias="to")] = None,
-    max: Annotated[int, Query(ge=1, le=tracing.MAX_PATH_HOPS)] = 4,  # noqa: A002 - the API's name
+    max: Annotated[int, Query(ge=1, le=tracing.MAX_PATH_HOPS)] = 4,
     at: str | None = None,
     types: str | None = None,
 ) -> HTMLResponse:

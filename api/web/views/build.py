@@ -23,8 +23,8 @@ from typing import Any
 from pyvis.network import Network as PyvisNetwork
 
 from api.web.views import safety, styling
-from graph.tracing import links as tracing
 from graph.index.search import SubjectIndex, local_name
+from graph.tracing import links as tracing
 from ontology.namespaces import AG
 
 # Above this many nodes a view is cut and the page asks to narrow it down (depth, date, types).

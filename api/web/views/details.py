@@ -10,10 +10,10 @@ from typing import Any
 
 from api.web.views import safety
 from api.web.views.build import clean_date, period
-from graph.tracing import links as tracing
 from graph.index.search import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing import links as tracing
 
 
 def source_json(source: tracing.SourceRef) -> dict[str, Any]:

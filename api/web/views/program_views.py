@@ -16,11 +16,11 @@ from datetime import date
 from urllib.parse import quote
 
 from api.web.views import build
-from graph.tracing import programs
-from graph.tracing import links as tracing
 from graph.index.search import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing import links as tracing
+from graph.tracing import programs
 
 
 def program_view(store: GraphStore, dataset: Dataset, name: str, *, at: date | None = None) -> tuple[programs.ProgramDetail, build.GraphView]:

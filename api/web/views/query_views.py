@@ -22,11 +22,11 @@ from api.web.security import Caller
 from api.web.text_checks import TextRefused, check_request_text
 from api.web.views import build
 from api.web.worker_threads import run_store_work
-from graph.query import named_queries
 from graph.index.search import index_for
-from graph.store.limits import QueryFailed, QueryLimitExceeded, QueryLimits
+from graph.query import named_queries
 from graph.query.sparql import Dataset, SparqlSyntaxError, run_query
 from graph.store import GraphStore
+from graph.store.limits import QueryFailed, QueryLimitExceeded, QueryLimits
 
 # A posted query reads at most this many triples or rows: a view of more is unreadable anyway.
 MAX_RESULTS = 20_000

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyoxigraph as ox
 
-from graph.vetting import audit
-from graph.store.limits import WRITE_LOCK
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.vetting.engine import vet
+from graph.store.limits import WRITE_LOCK
+from graph.vetting import audit
 from graph.vetting.cases.model import (
     CASE_NS,
     DECISIONS,
@@ -43,12 +42,13 @@ from graph.vetting.cases.model import (
     CaseError,
     CaseNotFound,
     SameReviewer,
-    clean_text,
     add_months,
     check_decision,
+    clean_text,
     expiry,
     moment,
 )
+from graph.vetting.engine import vet
 from graph.vetting.facts import Facts
 from graph.vetting.policy import Policy
 from ontology.namespaces import AG, DCTERMS, RDF, RDFS, XSD
@@ -71,7 +71,7 @@ def _date_literal(value: str) -> ox.Literal:
 def _iso(value: datetime) -> str:
     """UTC, to the microsecond, in the canonical xsd:dateTime form the store gives back (no
     trailing zeros, Z), so that a case reads the same whether it was just created or read again."""
-    text = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    text = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
     return text + "Z"
 
 
@@ -147,7 +147,7 @@ def create(
     the case land in one transaction, the run's context naming the case ("case 3f9a1c0b7d2e").
     Raises CaseError, and the engine's UnknownSubject and NotVettable."""
     value, condition_text, reason = check_decision(decision, conditions, justification)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     expires_on = expiry(now.date(), policy, expires)
     facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget, as_known_on=as_known_on)
     result = vet(store, dataset, subject, on=on, policy=policy, facts=facts)
@@ -188,7 +188,7 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
     """The second reviewer's sign-off. It must come from another key than the decision's, once,
     before the decision expires, on the newest case about the subject. Raises CaseNotFound, SameReviewer, CaseConflict, CaseError."""
     text = clean_text(note, "note", required=False)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with WRITE_LOCK:  # the check and the write are one step: two sign-offs cannot both land
         case = get(store, case_id)
         if case.signed_off_by is not None:

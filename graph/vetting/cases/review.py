@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.vetting import audit
 from graph.index.identifiers import UnknownSubject
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.vetting.engine import NotVettable, vet
+from graph.vetting import audit
 from graph.vetting.cases.records import Case, CaseError, moment
+from graph.vetting.engine import NotVettable, vet
 from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import PolicyError, policy_from_dict

@@ -43,15 +43,15 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
-from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
-from graph.vetting.engine import NotVettable, vet
 from graph.vetting.batch import BATCH as PREFETCH_BATCH
 from graph.vetting.batch import prefetch
+from graph.vetting.engine import NotVettable, vet
 from graph.vetting.facts import Facts, local_name
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy
+from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from queries import catalog
 
 CONFIDENT = 88.0
@@ -704,5 +704,19 @@ def iter_vetted(results: Iterable[ScreenRow]) -> Iterator[FindingSet]:
             yield result.vetting
 
 
-__all__ = ["NameIndex", "ScreenInput", "ScreenRow", "Candidate", "ScreeningError", "parse_csv", "match", "screen", "to_csv",
-           "fold", "key", "acronym", "index_for", "iter_vetted"]
+__all__ = [
+    "Candidate",
+    "NameIndex",
+    "ScreenInput",
+    "ScreenRow",
+    "ScreeningError",
+    "acronym",
+    "fold",
+    "index_for",
+    "iter_vetted",
+    "key",
+    "match",
+    "parse_csv",
+    "screen",
+    "to_csv",
+]

@@ -20,14 +20,13 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader
-from graph.ingest import setup
-from graph.ingest.loader import RdfSource
-from graph.ingest.formats import format_named
 from graph.guards.outbound import verdict
+from graph.ingest import loader, setup
+from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL, GRAPH, META_GRAPH
 from queries import catalog

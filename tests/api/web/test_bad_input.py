@@ -19,8 +19,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
 from graph.store import EmbeddedStore
 from tests.graph.guards.test_xml_guard import billion_laughs, nested_nodes

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
-from graph.store.limits import DEFAULT_ISOLATION
+from api.web.app import create_app
 from graph.store import EmbeddedStore
+from graph.store.limits import DEFAULT_ISOLATION
 
 
 def test_library_queries_use_thread_isolation_with_the_same_limits(demo_store: EmbeddedStore) -> None:

@@ -23,9 +23,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.query import sparql
+from graph.store import EmbeddedStore, open_store
 from graph.store.limits import (
     QueryBusy,
     QueryLimits,
@@ -33,7 +34,6 @@ from graph.store.limits import (
     ResultCapExceeded,
     run_limited,
 )
-from graph.store import EmbeddedStore, open_store
 from tests.support import ACTORGRAPH, served
 
 COUNT_CUBE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

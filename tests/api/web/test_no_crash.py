@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.guards.nesting import MAX_NESTING
 from graph.store import EmbeddedStore
 from tests.support import served

@@ -19,13 +19,12 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
-from graph.store import netguard
 from graph.ingest import writes
+from graph.store import EmbeddedStore, netguard
 from graph.store.limits import QueryFailed, QueryLimits, run_limited
-from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH
 from tests.api.web.test_access_control import build_store
 from tests.support import Listener, served

@@ -19,14 +19,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader
-from graph.query import named_queries
-from graph.ingest import setup
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
+from graph.query import named_queries
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 from tests.conftest import FIXTURES

@@ -22,10 +22,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from graph.store import netguard
-from graph.store.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
-from graph.store import EmbeddedStore, open_store
+from graph.store import EmbeddedStore, netguard, open_store
 from graph.store.embedded import SMALL_BATCH
+from graph.store.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
 from graph.store.write_gate import WRITE_GATE, WriteGate
 from tests.support import ACTORGRAPH, Listener, served
 

@@ -13,13 +13,12 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
-from api.web.json_body import MAX_JSON_DEPTH, check_depth, JsonBodyError
 from api.settings import Settings
 from api.web import worker_threads
+from api.web.app import create_app
+from api.web.json_body import MAX_JSON_DEPTH, JsonBodyError, check_depth
 from graph.access import keys
-from graph.query import named_queries
-from graph.query import sparql
+from graph.query import named_queries, sparql
 from graph.store import EmbeddedStore
 
 UNIT = "fictional/unit/bn-72"

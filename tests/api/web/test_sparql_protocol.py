@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.ingest import loader
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH

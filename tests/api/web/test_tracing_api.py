@@ -12,9 +12,9 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
+from api.settings import Settings
 from api.web.app import create_app
 from api.web.security import Caller, Role
-from api.settings import Settings
 from graph.ingest import loader
 from graph.store import EmbeddedStore
 from ontology.namespaces import FICTIONAL

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
 from graph.ingest import registry
 from graph.store import EmbeddedStore

@@ -15,15 +15,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader
-from graph.ingest import setup
-from graph.vetting.audit import AUDIT_GRAPH
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
+from graph.vetting.audit import AUDIT_GRAPH
 from ontology.namespaces import FICTIONAL
 
 UNIT, PERSON = FICTIONAL + "unit/", FICTIONAL + "person/"

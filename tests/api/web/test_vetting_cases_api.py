@@ -10,15 +10,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
-from graph.vetting import audit
+from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader
-from graph.ingest import setup
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
+from graph.vetting import audit
 from graph.vetting.cases.records import CASES_GRAPH, add_months
 from ontology.namespaces import FICTIONAL
 

@@ -16,16 +16,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.settings import Settings
 from api.web.app import create_app
 from api.web.routers.ontology_page import ontology_doc
-from api.settings import Settings
 from api.web.views import build, safety, styling
-from graph.ingest import loader
 from graph.index import search
-from graph.ingest import setup
+from graph.ingest import loader, setup
 from graph.query import sparql
-from graph.tracing import links as tracing
 from graph.store import EmbeddedStore, open_store
+from graph.tracing import links as tracing
 
 F = "https://w3id.org/actorgraph/fictional/id/"
 XSS = Path(__file__).resolve().parents[2] / "e2e" / "fixtures" / "xss.ttl"
@@ -217,7 +216,7 @@ def test_paths_and_query_views(client: TestClient) -> None:
 def test_posted_query_views_follow_the_endpoint_rules(client: TestClient, query: str, status: int, words: str) -> None:
     response = client.post("/view/query", data={"query": query}, headers=HTML)
     assert response.status_code == status
-    message = re.search(r'class="error">(.*?)</p>', response.text, re.S).group(1)
+    message = re.search(r'class="error">(.*?)</p>', response.text, re.DOTALL).group(1)
     assert words.lower() in message.lower()
 
 

@@ -13,12 +13,11 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.web.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader
-from graph.ingest import registry
 from graph.guards import write_policy
+from graph.ingest import loader, registry
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore

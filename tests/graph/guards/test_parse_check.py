@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from graph.guards import parse_check
-from graph.store.limits import QueryTimeout
 from graph.guards.nesting import NestingTooDeep
 from graph.guards.parse_check import ParserCrash, check_parses, check_text
+from graph.store.limits import QueryTimeout
 
 BANGS = "ASK { FILTER(" + "!" * 100_000 + "true) }"
 VALUES = " ".join(str(i) for i in range(300))

@@ -10,12 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.ingest import registry
+from graph.guards.xml_guard import EXPANSION_FLOOR, MAX_DEPTH, MAX_ENTITY_BYTES, XmlRefused, check_depth, check_entities, check_stream
+from graph.ingest import loader, registry
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource, RdfSyntaxError
 from graph.store import EmbeddedStore
-from graph.guards.xml_guard import EXPANSION_FLOOR, MAX_DEPTH, MAX_ENTITY_BYTES, XmlRefused, check_depth, check_entities, check_stream
 
 RDF_OPEN = (
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '

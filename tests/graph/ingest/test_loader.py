@@ -9,8 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.ingest import registry
+from graph.ingest import loader, registry
 from graph.ingest.formats import format_named
 from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViolations
 from graph.store import EmbeddedStore

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.ingest import setup
-from graph.query import sparql
-from graph.ingest import writes
-from graph.store.limits import QueryLimits
+from graph.ingest import setup, writes
 from graph.ingest.rule_inputs import predicates_read, rules_read_any
+from graph.query import sparql
 from graph.store import open_store
+from graph.store.limits import QueryLimits
 from ontology.namespaces import INFERRED_GRAPH
 
 AG = "https://w3id.org/actorgraph/ontology#"

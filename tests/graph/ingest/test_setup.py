@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.ingest import loader
-from graph.ingest import registry
-from graph.ingest import setup
+from graph.ingest import loader, registry, setup
 from graph.store import EmbeddedStore
 from ontology.namespaces import AG, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 from tests.conftest import FIXTURES

@@ -12,12 +12,10 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.query import named_queries
-from graph.ingest import setup
-from graph.query import sparql
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
+from graph.query import named_queries, sparql
 from graph.query.named_queries import Page, ParameterError, UnknownQuery
 from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store

@@ -25,13 +25,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from graph.store import failpoints
-from graph.ingest import loader
-from graph.store import recovery
-from graph.ingest import registry
-from graph.ingest import setup
+from graph.ingest import loader, registry, setup
 from graph.query import sparql
-from graph.store import EmbeddedStore, open_store
+from graph.store import EmbeddedStore, failpoints, open_store, recovery
 from graph.vetting.engine import vet
 from ontology.namespaces import FICTIONAL, GRAPH, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH, SYSTEM_GRAPHS
 from tests.support import ACTORGRAPH

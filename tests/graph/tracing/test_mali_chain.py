@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.tracing import chain
 from graph.index import identifiers
 from graph.ingest import setup
 from graph.ingest.importers.sfm import importer as sfm
 from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore, open_store
+from graph.tracing import chain
 from tests.conftest import shared_data
 
 GRAPHML_NS = {"g": "http://graphml.graphdrawing.org/xmlns"}

@@ -9,14 +9,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.tracing import programs
-from graph.ingest import registry
 from graph.index import search
-from graph.query import sparql
-from graph.tracing import links as tracing
 from graph.index.search import UnknownFilter, normalize
+from graph.ingest import loader, registry
+from graph.query import sparql
 from graph.store import EmbeddedStore
+from graph.tracing import links as tracing
+from graph.tracing import programs
 from graph.tracing.links import BadParameter, NotFound
 from ontology.namespaces import AG, FICTIONAL, GRAPH
 

@@ -9,15 +9,14 @@ from datetime import date
 
 import pytest
 
-from graph.vetting import audit
-from graph.ingest import loader
-from graph.vetting.screening import screen as screening
-from graph.ingest import setup
-from graph.query import sparql
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
-from graph.vetting.screening.screen import ScreenInput, ScreeningError, acronym, fold, key, match, parse_csv
+from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
+from graph.vetting import audit
+from graph.vetting.screening import screen as screening
+from graph.vetting.screening.screen import ScreeningError, ScreenInput, acronym, fold, key, match, parse_csv
 from ontology.namespaces import FICTIONAL
 
 UNIT, PERSON, GROUP = FICTIONAL + "unit/", FICTIONAL + "person/", FICTIONAL + "group/"

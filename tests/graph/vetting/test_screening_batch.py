@@ -9,12 +9,12 @@ import sys
 import pytest
 from rapidfuzz import fuzz, process
 
+from graph.query import sparql
+from graph.store import EmbeddedStore
 from graph.vetting import audit
 from graph.vetting.screening import screen as screening
-from graph.query import sparql
-from graph.vetting.screening.screen import ScreenInput, match, match_all
 from graph.vetting.screening.fuzzy import extract, extract_many
-from graph.store import EmbeddedStore
+from graph.vetting.screening.screen import ScreenInput, match, match_all
 
 
 @pytest.fixture(scope="module")

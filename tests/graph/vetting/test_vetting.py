@@ -17,17 +17,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader
-from graph.ingest import setup
-from graph.query import sparql
-from graph.ingest.loader import RdfSource
+from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
+from graph.ingest.loader import RdfSource
+from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
+from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, holds_on, is_current, lookback_start, overlaps
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.model import Finding, FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, load_policy, policy_from_dict
-from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, holds_on, is_current, lookback_start, overlaps
 from ontology.namespaces import AG, FICTIONAL
 from queries import catalog
 

@@ -13,15 +13,15 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from graph.query import sparql
-from graph.vetting import facts as vetting_facts
 from graph.index.identifiers import UnknownSubject
-from graph.vetting.screening.screen import NameIndex, parse_csv, screen
+from graph.query import sparql
 from graph.store import EmbeddedStore
-from graph.vetting.engine import NotVettable, vet, vet_program
+from graph.vetting import facts as vetting_facts
 from graph.vetting.batch import batched_text, describe_all, prefetch
+from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
+from graph.vetting.screening.screen import NameIndex, parse_csv, screen
 from ontology.namespaces import FICTIONAL
 
 DAY = date(2025, 6, 1)

@@ -3,30 +3,29 @@ day of, day after), the second reviewer's sign-off, and re-vetting after a real 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
-from graph.vetting import audit
-from graph.ingest import loader
-from graph.ingest import setup
-from graph.query import sparql
-from graph.vetting.cases import records as cases
-from graph.ingest.formats import format_named
 from graph.index.identifiers import UnknownSubject
+from graph.ingest import loader, setup
+from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
+from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
-from graph.vetting.engine import NotVettable
+from graph.vetting import audit
+from graph.vetting.cases import records as cases
 from graph.vetting.cases.review import STATUSES, CaseView, parse_status, review, status_of
+from graph.vetting.engine import NotVettable
 from graph.vetting.policy import DEFAULT_POLICY, PolicyError, policy_from_dict
 from ontology.namespaces import FICTIONAL, graph_iri
 
 UNIT, PERSON = FICTIONAL + "unit/", FICTIONAL + "person/"
 ALICE = audit.Agent("a11ce0000001", "Alice, vetting desk", "analyst")
 BOB = audit.Agent("b0b000000002", "Bob, second reviewer", "analyst")
-JUNE_1 = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
+JUNE_1 = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -87,7 +86,7 @@ def test_expiry_follows_the_policy(decided: date, months: int, expires: date) ->
 def test_expiry_edges_day_before_of_and_after(store: EmbeddedStore) -> None:
     case = decide(store, UNIT + "bn-72")
     assert case.expires == "2026-06-01"
-    cases.sign_off(store, case.id, agent=BOB, now=datetime(2025, 6, 2, tzinfo=timezone.utc))
+    cases.sign_off(store, case.id, agent=BOB, now=datetime(2025, 6, 2, tzinfo=UTC))
     assert views(store, date(2026, 5, 31))[case.id].status == "in-force"
     assert views(store, date(2026, 6, 1))[case.id].status == "expired"
     assert views(store, date(2026, 6, 2))[case.id].status == "expired"
@@ -142,7 +141,7 @@ def test_sign_off_needs_a_second_key_once_and_before_expiry(store: EmbeddedStore
     with pytest.raises(cases.SameReviewer, match="different API key"):
         cases.sign_off(store, case.id, agent=audit.Agent(ALICE.id, "Alice again", "admin"))
     assert store.graph_size(cases.CASES_GRAPH) == size and cases.get(store, case.id).signed_off_by is None
-    signed = cases.sign_off(store, case.id, agent=BOB, note="Checked the sources.", now=datetime(2025, 6, 3, tzinfo=timezone.utc))
+    signed = cases.sign_off(store, case.id, agent=BOB, note="Checked the sources.", now=datetime(2025, 6, 3, tzinfo=UTC))
     again = cases.get(store, case.id)
     assert again.as_dict()["sign_off"] == {"by": {"id": BOB.id, "label": BOB.label, "role": "analyst"},
                                            "at": "2025-06-03T00:00:00Z", "note": "Checked the sources."}
@@ -151,8 +150,8 @@ def test_sign_off_needs_a_second_key_once_and_before_expiry(store: EmbeddedStore
         cases.sign_off(store, case.id, agent=audit.Agent("c0ffee000003", "Carol", "admin"))
     late = decide(store, UNIT + "bde-7")
     with pytest.raises(cases.CaseConflict, match="expired on 2026-06-01"):
-        cases.sign_off(store, late.id, agent=BOB, now=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    cases.sign_off(store, late.id, agent=BOB, now=datetime(2026, 5, 31, 23, 59, tzinfo=timezone.utc))
+        cases.sign_off(store, late.id, agent=BOB, now=datetime(2026, 6, 1, tzinfo=UTC))
+    cases.sign_off(store, late.id, agent=BOB, now=datetime(2026, 5, 31, 23, 59, tzinfo=UTC))
     for bad in ("nope", "", "0" * 12):
         with pytest.raises(cases.CaseNotFound):
             cases.sign_off(store, bad, agent=BOB)
@@ -226,14 +225,14 @@ def test_removed_findings_and_a_vanished_subject_ask_for_re_vetting(store: Embed
 
 def test_a_newer_case_supersedes_the_older_one(store: EmbeddedStore) -> None:
     first = decide(store, UNIT + "bn-72")
-    second = decide(store, UNIT + "bn-72", "suspend", now=datetime(2025, 6, 2, tzinfo=timezone.utc))
+    second = decide(store, UNIT + "bn-72", "suspend", now=datetime(2025, 6, 2, tzinfo=UTC))
     listed = views(store, date(2025, 7, 1))
     assert listed[first.id].status == "superseded" and listed[first.id].superseded_by == second.id
     assert listed[second.id].status == "awaiting-sign-off"
     assert [c.id for c in cases.list_cases(store, subject=UNIT + "bn-72")] == [second.id, first.id]
     with pytest.raises(cases.CaseConflict, match=f"superseded by case {second.id}"):
-        cases.sign_off(store, first.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=timezone.utc))
-    assert cases.sign_off(store, second.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=timezone.utc)).signed_off_by == BOB
+        cases.sign_off(store, first.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=UTC))
+    assert cases.sign_off(store, second.id, agent=BOB, now=datetime(2025, 6, 3, tzinfo=UTC)).signed_off_by == BOB
 
 
 def test_status_precedence() -> None:

@@ -16,10 +16,10 @@ import pytest
 
 from graph.query import sparql
 from graph.store import EmbeddedStore
+from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, overlaps, parse_partial
 from graph.vetting.engine import vet
 from graph.vetting.model import Finding, FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, policy_from_dict
-from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, overlaps, parse_partial
 from ontology.namespaces import FICTIONAL
 
 ON = date(2025, 6, 1)

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from graph.ingest.importers.sfm.dates import PartialDate
-from graph.ingest.importers.sfm.mapping import Graphs, GraphBuilder
+from graph.ingest.importers.sfm.mapping import GraphBuilder, Graphs
 from graph.ingest.importers.sfm.parse import ExportReader, ReaderOptions
 from graph.ingest.importers.sfm.records import SourceRecord
 from graph.ingest.importers.sfm.report import ImportReport

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.ingest import loader
-from graph.ingest import registry
-from graph.ingest import setup
+from graph.ingest import loader, registry, setup
 from graph.ingest.formats import format_named
 from graph.ingest.importers.sfm.report import GraphWrite
 from graph.ingest.loader import LoadError, RdfSource
