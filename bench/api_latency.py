@@ -68,7 +68,7 @@ from api.web.security import ANONYMOUS
 from graph.index import search
 from graph.query import named_queries, sparql
 from graph.store import EmbeddedStore
-from graph.store.limits import QueryLimits, run_limited
+from graph.store.limits import QueryLimits
 from graph.tracing import links as tracing
 from ontology.namespaces import SYNTHETIC_GRAPH, XSD
 from queries import catalog
@@ -812,8 +812,8 @@ def measure_sparql(
     https = {name: Http(server) for name, server in servers.items()}
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("direct", lambda text: list(store.raw.query(text, default_graph=graphs, named_graphs=graphs))),
-        ("fork", lambda text: list(run_limited(store, text, limits=process_limits, default_graph=graphs, named_graphs=graphs))),
-        ("thread", lambda text: list(run_limited(store, text, limits=thread_limits, default_graph=graphs, named_graphs=graphs))),
+        ("fork", lambda text: list(store.evaluate(text, limits=process_limits, default_graph=graphs, named_graphs=graphs))),
+        ("thread", lambda text: list(store.evaluate(text, limits=thread_limits, default_graph=graphs, named_graphs=graphs))),
     ]
     for name, client in https.items():
         variants.append((f"http-{name}", client.sparql))
@@ -823,14 +823,14 @@ def measure_sparql(
     )
     s = interleaved(variants, texts, args.repeat, deadline=deadline)
     row("pyoxigraph Store.query, rows read", s["direct"])
-    row("graph.store.limits.run_limited, forked child (in the bench process)", s["fork"])
-    row("graph.store.limits.run_limited, thread (in the bench process)", s["thread"])
+    row("EmbeddedStore.evaluate under limits, forked child (in the bench process)", s["fork"])
+    row("EmbeddedStore.evaluate under limits, thread (in the bench process)", s["thread"])
     row("HTTP POST /sparql, server as default (forked child per query)", s["http-process"])
     if "http-thread" in s:
         row("HTTP POST /sparql, server with ACTORGRAPH_QUERY_ISOLATION=thread", s["http-thread"])
     out(
         f"    API overhead p50 {s['http-process'].p50() - s['direct'].p50():+.2f} ms, of which the fork "
-        f"(run_limited process - thread, in-process) {s['fork'].p50() - s['thread'].p50():+.2f} ms"
+        f"(limited process - thread, in-process) {s['fork'].p50() - s['thread'].p50():+.2f} ms"
     )
     summary.add("POST /sparql label look-up, 1 client", s["direct"], s["http-process"])
     if "http-thread" in s:

@@ -28,7 +28,7 @@ from graph.ingest import loader, registry, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import open_store
-from graph.store.limits import Isolation, QueryLimits, run_limited
+from graph.store.limits import Isolation, QueryLimits
 from ontology.namespaces import DEMO_GRAPH
 from queries import catalog
 
@@ -78,7 +78,7 @@ def bench_guard(rounds: int) -> None:
         limits = QueryLimits(timeout=30, isolation=isolation)
 
         def run(network: bool) -> None:
-            list(run_limited(store, PROBE, limits=limits, default_graph=graphs, named_graphs=graphs, network=network))  # type: ignore[arg-type]
+            list(store.evaluate(PROBE, limits=limits, default_graph=graphs, named_graphs=graphs, network=network))  # type: ignore[arg-type]
 
         run(False)  # warm-up
         run(True)

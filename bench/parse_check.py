@@ -21,7 +21,7 @@ from graph.guards.parse_check import check_text
 from graph.ingest import setup
 from graph.query import sparql
 from graph.store import open_store
-from graph.store.limits import QueryLimits, run_limited
+from graph.store.limits import QueryLimits
 
 QUERY = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
 UPDATE = "INSERT DATA { GRAPH <urn:bench:g> { <urn:a> <urn:b> <urn:c> } }"
@@ -47,7 +47,7 @@ def main() -> None:
         def run() -> object:
             if checked:
                 check_text(QUERY)
-            result = run_limited(store, QUERY, limits=limits, default_graph=graphs, named_graphs=graphs)
+            result = store.evaluate(QUERY, limits=limits, default_graph=graphs, named_graphs=graphs)
             assert isinstance(result, ox.QuerySolutions)
             return list(result)
 

@@ -25,17 +25,19 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import owlready2
-import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+from rdflib.util import guess_format
 
 from ontology.files import MODEL_FILES
 from ontology.namespaces import ONTOLOGY_IRI, OWL, XSD
 
 # A data source is an RDF file (format from its extension) or, as a str, Turtle text (which
 # includes N-Triples).
-DataSource = Union[Path, str]
+DataSource = Path | str
+_Triple = tuple[Node, Node, Node]
 
 # HermiT keeps the whole tableau in the heap; owlready2's default of 2000 MB is tight once real data
 # is added. -Xmx only reserves address space, so a generous default costs nothing on small inputs.
@@ -124,29 +126,33 @@ def derive_links(data_paths: Sequence[DataSource], properties: Sequence[str]) ->
 def _ntriples(sources: Iterable[DataSource]) -> bytes:
     """Everything as one N-Triples document. owlready2 does not read Turtle, and N-Triples is the
     format it parses fastest; graph names of quad formats are dropped (the reasoner sees a union)."""
-    buffer = io.BytesIO()
+    union = rdflib.Graph()
     for source in sources:
-        ox.serialize((_hermit_safe(triple) for triple in _triples(source)), buffer, ox.RdfFormat.N_TRIPLES)
-    return buffer.getvalue()
+        for triple in _triples(source):
+            union.add(_hermit_safe(triple))
+    return union.serialize(format="nt", encoding="utf-8")
 
 
-def _triples(source: DataSource) -> Iterator[ox.Triple]:
-    """Parse one source with pyoxigraph: a Path by its extension, a str as Turtle text."""
+def _triples(source: DataSource) -> Iterator[_Triple]:
+    """Parse one source with rdflib: a Path by its extension, a str as Turtle text."""
+    dataset = rdflib.Dataset()
     try:
         if isinstance(source, Path):
-            rdf_format = ox.RdfFormat.from_extension(source.suffix.lstrip("."))
+            rdf_format = guess_format(str(source))
             if rdf_format is None:
                 raise ReasonerError(f"{source}: unknown RDF file extension {source.suffix!r}")
-            quads = ox.parse(path=str(source), format=rdf_format)
+            dataset.parse(source, format=rdf_format)
         else:
-            quads = ox.parse(source, format=ox.RdfFormat.TURTLE)
-        for quad in quads:
-            yield quad.triple if isinstance(quad, ox.Quad) else quad
-    except (SyntaxError, OSError) as error:
+            dataset.parse(data=source, format="turtle")
+    except ReasonerError:
+        raise
+    except Exception as error:  # rdflib's parsers raise many unrelated types for bad input
         raise ReasonerError(f"cannot read reasoner input {_describe(source)}: {error}") from error
+    for subject, predicate, value, _graph in dataset.quads((None, None, None, None)):
+        yield subject, predicate, value
 
 
-def _hermit_safe(triple: ox.Triple) -> ox.Triple:
+def _hermit_safe(triple: _Triple) -> _Triple:
     """Rewrite xsd:date literals as xsd:dateTime at midnight.
 
     HermiT rejects xsd:date: it is not in the OWL 2 datatype map, and HermiT aborts with an
@@ -157,15 +163,15 @@ def _hermit_safe(triple: ox.Triple) -> ox.Triple:
     years), and malformed dates left as they are, fall to HermiT's --ignoreUnsupportedDatatypes
     (see _run_hermit).
     """
-    value = triple.object
-    if not isinstance(value, ox.Literal) or value.datatype.value != XSD_DATE:
+    subject, predicate, value = triple
+    if not isinstance(value, rdflib.Literal) or str(value.datatype) != XSD_DATE:
         return triple
-    match = _DATE.fullmatch(value.value)
+    match = _DATE.fullmatch(str(value))
     if match is None:
         return triple
     day, timezone = match.groups()
-    moment = ox.Literal(f"{day}T00:00:00{timezone}", datatype=ox.NamedNode(XSD_DATE_TIME))
-    return ox.Triple(triple.subject, triple.predicate, moment)
+    moment = rdflib.Literal(f"{day}T00:00:00{timezone}", datatype=rdflib.URIRef(XSD_DATE_TIME), normalize=False)
+    return subject, predicate, moment
 
 
 def _describe(source: DataSource) -> str:

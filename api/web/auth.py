@@ -55,9 +55,9 @@ def authenticate(request: Request) -> Caller:
 
 def outbound_refusal(text: str, caller: Caller, *, update: bool = False) -> tuple[int, str] | None:
     """Why this SPARQL text is refused for this caller, as (HTTP status, message), or None.
-    SERVICE and LOAD make pyoxigraph open outbound connections (SSRF: a caller could reach
+    SERVICE and LOAD make the engine open outbound connections (SSRF: a caller could reach
     internal hosts through the server), so only admins may use them; graph.guards.outbound decides from
-    a real parse, and graph.store.netguard keeps non-admins' workers off the network whatever it says."""
+    a real parse, and graph.store.embedded.netguard keeps non-admins' workers off the network whatever it says."""
     try:
         outbound.check(text, update=update, admin=caller.is_admin, who=caller.display)
     except outbound.OutboundRefused as error:

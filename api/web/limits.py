@@ -5,12 +5,10 @@ that a route does not catch itself becomes, through the handlers installed here:
 - 503 Service Unavailable with Retry-After for a timeout or when every query worker is busy
   (the server could answer, just not this query now; SPARQL servers such as Fuseki do the same);
 - 422 Unprocessable Content for a result over the cap (the client should narrow the query);
-- 500 for a query that failed while evaluating, with pyoxigraph's message.
+- 500 for a query that failed while evaluating, with the engine's message.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -42,13 +40,13 @@ def limits_of(request: Request) -> QueryLimits:
 
 
 def library_variant(limits: QueryLimits) -> QueryLimits:
-    """Limits for the query library's own .rq files: same timeout and cap, run in a thread.
+    """Limits for the query library's own .rq files: same timeout, cap and worker slots, run in a thread.
 
     A forked child per query is what lets the server stop an arbitrary /sparql query, but it costs
     20-30 ms on a million-triple store (bench/api_latency.py), far more than a library query
     itself. Library queries are reviewed files whose values are bound as typed parameters, so a
     thread is enough: the caller still gets the timeout error on time."""
-    return replace(limits, isolation="thread")
+    return limits.variant(isolation="thread")
 
 
 def library_limits_of(request: Request) -> QueryLimits:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-from graph.store import QueryResult
+from graph.store import Boolean, QueryResult, Solutions, Triples, rdf
 
 
 @dataclass(frozen=True)
@@ -20,55 +18,55 @@ class ResultFormat:
     media_type: str
 
 
-SOLUTION_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
-    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+SOLUTION_FORMATS: dict[str, tuple[rdf.QueryResultsFormat, str]] = {
+    "json": (rdf.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (rdf.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (rdf.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (rdf.QueryResultsFormat.TSV, "text/tab-separated-values"),
 }
-GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+GRAPH_FORMATS: dict[str, tuple[rdf.RdfFormat, str]] = {
+    "turtle": (rdf.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (rdf.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (rdf.RdfFormat.JSON_LD, "application/ld+json"),
+    "rdfxml": (rdf.RdfFormat.RDF_XML, "application/rdf+xml"),
 }
 
 
 def is_graph_result(result: QueryResult) -> bool:
-    return isinstance(result, ox.QueryTriples)
+    return isinstance(result, Triples)
 
 
 def serialize(result: QueryResult, name: str) -> tuple[bytes, str]:
     """Serialize a result in the named format; returns the bytes and the media type."""
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, Triples):
         rdf_format, media_type = GRAPH_FORMATS[name]
-        return result.serialize(format=rdf_format) or b"", media_type
+        return result.serialize(rdf_format), media_type
     results_format, media_type = SOLUTION_FORMATS[name]
-    return result.serialize(format=results_format) or b"", media_type
+    return result.serialize(results_format), media_type
 
 
 def _cell(term: object) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
+    if isinstance(term, rdf.Literal):
         return term.value
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, rdf.NamedNode):
         return term.value
     return str(term)
 
 
-def rows(result: ox.QuerySolutions) -> tuple[list[str], list[list[str]]]:
+def rows(result: Solutions) -> tuple[list[str], list[list[str]]]:
     """Column names and plain-text cells of a SELECT result."""
-    names = [variable.value for variable in result.variables]
+    names = result.variables
     return names, [[_cell(solution[name]) for name in names] for solution in result]
 
 
 def table(result: QueryResult) -> str:
     """A plain-text table for a terminal, or the boolean, or Turtle for graph results."""
-    if isinstance(result, ox.QueryBoolean):
-        return "true" if bool(result) else "false"
-    if isinstance(result, ox.QueryTriples):
-        return (result.serialize(format=ox.RdfFormat.TURTLE) or b"").decode("utf-8")
+    if isinstance(result, Boolean):
+        return "true" if result.value else "false"
+    if isinstance(result, Triples):
+        return result.serialize(rdf.RdfFormat.TURTLE).decode("utf-8")
     names, body = rows(result)
     widths = [max([len(name), *(len(row[i]) for row in body)]) for i, name in enumerate(names)]
     line = "  ".join(name.ljust(width) for name, width in zip(names, widths))
@@ -78,7 +76,7 @@ def table(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
-def json_rows(result: ox.QuerySolutions) -> str:
+def json_rows(result: Solutions) -> str:
     """Plain JSON objects, one per row, for scripts that don't want SPARQL JSON."""
     names, body = rows(result)
     return json.dumps([dict(zip(names, row)) for row in body], ensure_ascii=False, indent=2)

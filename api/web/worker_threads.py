@@ -1,6 +1,6 @@
-"""Running a request's store work off the event loop, so that its pyoxigraph results stay there.
+"""Running a request's store work off the event loop, so that its query results stay there.
 
-pyoxigraph's query results (QuerySolutions, QueryTriples) belong to the thread that made them:
+The embedded engine's query results (the solutions and triples streams) belong to the thread that made them:
 dropped on another one they are leaked, with "... is unsendable, but is being dropped on another
 thread" in the log. A result never returned still travels when the work fails: the exception's
 traceback holds every frame it passed through, locals included, and the event loop thread drops

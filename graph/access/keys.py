@@ -29,14 +29,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pyoxigraph as ox
-
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from ontology.namespaces import AG, DCTERMS, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
 from queries import catalog
 
-KEYS_GRAPH = ox.NamedNode(KEYS_GRAPH_IRI)
+KEYS_GRAPH = rdf.NamedNode(KEYS_GRAPH_IRI)
 ROLES = ("reader", "analyst", "editor", "admin")  # the labels of api.web.security.Role
 _TOKEN = re.compile(r"^ag_(?P<id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_\-]{43})$")
 _HASH_LABEL = b"actorgraph-api-key-v1"
@@ -66,8 +64,8 @@ class NewKey:
     token: str
 
 
-def _iri(key_id: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{ID}key/{key_id}")
+def _iri(key_id: str) -> rdf.NamedNode:
+    return rdf.NamedNode(f"{ID}key/{key_id}")
 
 
 def _hash(key_id: str, secret: str) -> str:
@@ -78,20 +76,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _dt(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + "dateTime"))
+def _dt(value: str) -> rdf.Literal:
+    return rdf.Literal(value, datatype=rdf.NamedNode(XSD + "dateTime"))
 
 
-def _bool(value: bool) -> ox.Literal:
-    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+def _bool(value: bool) -> rdf.Literal:
+    return rdf.Literal("true" if value else "false", datatype=rdf.NamedNode(XSD + "boolean"))
 
 
-def _text(row: ox.QuerySolution, name: str) -> str | None:
+def _text(row: rdf.Row, name: str) -> str | None:
     term = row[name]
     return None if term is None else term.value
 
 
-def _record(row: ox.QuerySolution) -> ApiKey:
+def _record(row: rdf.Row) -> ApiKey:
     return ApiKey(
         key_id=row["id"].value,
         label=_text(row, "label") or "",
@@ -111,24 +109,24 @@ def create_key(store: GraphStore, role: str, label: str | None = None) -> NewKey
     created = _now()
     key = _iri(key_id)
     label = label or f"key {key_id}"
-    triples = [
-        (key, ox.NamedNode(RDF + "type"), ox.NamedNode(AG + "ApiKey")),
-        (key, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(key_id)),
-        (key, ox.NamedNode(RDFS + "label"), ox.Literal(label)),
-        (key, ox.NamedNode(AG + "keyRole"), ox.Literal(role)),
-        (key, ox.NamedNode(AG + "keyHash"), ox.Literal(_hash(key_id, secret))),
-        (key, ox.NamedNode(DCTERMS + "created"), _dt(created)),
-        (key, ox.NamedNode(AG + "revoked"), _bool(False)),
+    triples: list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]] = [
+        (key, rdf.NamedNode(RDF + "type"), rdf.NamedNode(AG + "ApiKey")),
+        (key, rdf.NamedNode(DCTERMS + "identifier"), rdf.Literal(key_id)),
+        (key, rdf.NamedNode(RDFS + "label"), rdf.Literal(label)),
+        (key, rdf.NamedNode(AG + "keyRole"), rdf.Literal(role)),
+        (key, rdf.NamedNode(AG + "keyHash"), rdf.Literal(_hash(key_id, secret))),
+        (key, rdf.NamedNode(DCTERMS + "created"), _dt(created)),
+        (key, rdf.NamedNode(AG + "revoked"), _bool(False)),
     ]
-    store.add(ox.Quad(s, p, o, KEYS_GRAPH) for s, p, o in triples)
+    store.add(rdf.Quad(s, p, o, KEYS_GRAPH) for s, p, o in triples)
     store.flush()
     return NewKey(ApiKey(key_id, label, role, created, False), f"ag_{key_id}_{secret}")
 
 
 def _lookup(store: GraphStore, key_id: str) -> tuple[ApiKey, str] | None:
     rows = list(
-        store.query(
-            catalog.text("keys/lookup"), substitutions={"key": _iri(key_id)}, default_graph=[KEYS_GRAPH], named_graphs=[]
+        store.select(
+            catalog.text("keys/lookup"), bindings={"key": _iri(key_id)}, default_graph=[KEYS_GRAPH], named_graphs=[]
         )
     )
     return (_record(rows[0]), rows[0]["hash"].value) if rows else None
@@ -136,7 +134,7 @@ def _lookup(store: GraphStore, key_id: str) -> tuple[ApiKey, str] | None:
 
 def list_keys(store: GraphStore) -> list[ApiKey]:
     """Every key, oldest first, revoked ones included (they stay, as a record)."""
-    rows = store.query(catalog.text("keys/list"), default_graph=[KEYS_GRAPH], named_graphs=[])
+    rows = store.select(catalog.text("keys/list"), default_graph=[KEYS_GRAPH], named_graphs=[])
     return [_record(row) for row in rows]
 
 
@@ -148,10 +146,10 @@ def revoke_key(store: GraphStore, key_id: str) -> ApiKey:
     key, _ = found
     if key.revoked:
         return key
-    iri, flag = _iri(key.key_id), ox.NamedNode(AG + "revoked")
+    iri, flag = _iri(key.key_id), rdf.NamedNode(AG + "revoked")
     store.remove(q for q in store.quads(KEYS_GRAPH) if q.subject == iri and q.predicate == flag)
     revoked_at = _now()
-    store.add([ox.Quad(iri, flag, _bool(True), KEYS_GRAPH), ox.Quad(iri, ox.NamedNode(PROV + "invalidatedAtTime"), _dt(revoked_at), KEYS_GRAPH)])
+    store.add([rdf.Quad(iri, flag, _bool(True), KEYS_GRAPH), rdf.Quad(iri, rdf.NamedNode(PROV + "invalidatedAtTime"), _dt(revoked_at), KEYS_GRAPH)])
     store.flush()
     return ApiKey(key.key_id, key.label, key.role, key.created, True, revoked_at)
 

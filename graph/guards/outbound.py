@@ -9,8 +9,8 @@ comment and escape ends, and a text that makes them disagree hides the keyword (
 Two layers, because a parser can also disagree with the engine:
 - this parse gives non-admins a clear 403 (or a 400 when the text does not parse, or is nested
   too deeply for rdflib's recursive parser: a few dozen levels, below graph.guards.nesting's limit);
-- the worker that evaluates a non-admin's text cannot open a connection at all (graph.store.netguard,
-  applied by graph.store.limits), whatever the parse said.
+- the worker that evaluates a non-admin's text cannot open a connection at all (graph.store.embedded.netguard,
+  applied by graph.store.embedded.isolation), whatever the parse said.
 
 The nesting check runs first, so a deep text never reaches either parser. rdflib's parser is
 slow (tens of milliseconds for a library query), so it only sees texts that could hold one of the

@@ -31,9 +31,8 @@ import threading
 import time
 from typing import IO
 
-import pyoxigraph as ox
-
 from graph.guards.nesting import check_nesting
+from graph.store import open_scratch, rdf
 from graph.store.limits import QueryTimeout
 
 _QUERY, _UPDATE = b"Q", b"U"
@@ -166,12 +165,12 @@ def _read_frame(stream: IO[bytes]) -> tuple[bytes, str] | None:
 def _parse(kind: bytes, text: str) -> tuple[bytes, str]:
     try:
         if kind == _UPDATE:
-            ox.Store().update(text)
+            open_scratch().update(text)
         else:
-            # A variable the text cannot name: pyoxigraph refuses the substitution once the text
+            # A variable the text cannot name: the engine refuses the binding once the text
             # has parsed, before it evaluates anything.
-            unnamed = ox.Variable("agparsecheck" + secrets.token_hex(16))
-            ox.Store().query(text, substitutions={unnamed: ox.Literal("")})
+            unnamed = "agparsecheck" + secrets.token_hex(16)
+            open_scratch().evaluate(text, bindings={unnamed: rdf.Literal("")})
     except SyntaxError as error:
         return _SYNTAX, str(error.args[0]) if error.args else str(error)
     except Exception:  # it parsed; what evaluation (LOAD with no network, ...) made of it is irrelevant

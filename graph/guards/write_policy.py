@@ -25,9 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-import pyoxigraph as ox
-
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from ontology.namespaces import GRAPH, PROTECTED_GRAPHS
 from queries import catalog
 
@@ -50,7 +48,7 @@ def _valid_name(name: str) -> bool:
     return all(_SEGMENT.fullmatch(s) and s not in {".", ".."} for s in segments)
 
 
-def graph_for_write(name: str) -> ox.NamedNode:
+def graph_for_write(name: str) -> rdf.NamedNode:
     """The graph a write names, by the one rule of the module docstring; BadWrite otherwise."""
     local = name[len(GRAPH) :] if name.startswith(GRAPH) else None
     if local is None and ("://" in name or ":" in name):
@@ -64,10 +62,10 @@ def graph_for_write(name: str) -> ox.NamedNode:
             f"graph {name!r} is not a valid graph name: NAME is letters, digits, '.', '_', '-', in segments "
             "joined by '/', none of them '.' or '..'"
         )
-    return ox.NamedNode(GRAPH + local)
+    return rdf.NamedNode(GRAPH + local)
 
 
-def check_reachable(graph: ox.NamedNode) -> None:
+def check_reachable(graph: rdf.NamedNode) -> None:
     """Refuse any API write to a system graph that only its own commands change."""
     if graph.value in PROTECTED_GRAPHS:
         raise WriteRefused(
@@ -78,7 +76,7 @@ def check_reachable(graph: ox.NamedNode) -> None:
 
 
 def check_update_flow(
-    sandboxed: Sequence[ox.NamedNode], changed: Sequence[tuple[ox.NamedNode, str]], restricted: Callable[[ox.NamedNode], bool]
+    sandboxed: Sequence[rdf.NamedNode], changed: Sequence[tuple[rdf.NamedNode, str]], restricted: Callable[[rdf.NamedNode], bool]
 ) -> None:
     """Refuse an update that could read a restricted graph (one of `sandboxed`) and changes a
     public one. `restricted` tells, for any graph, whether it is (or will be created) restricted."""
@@ -95,26 +93,26 @@ def check_update_flow(
             )
 
 
-def _ground(triple: ox.Triple) -> bool:
-    return not isinstance(triple.subject, (ox.BlankNode, ox.Triple)) and not isinstance(triple.object, (ox.BlankNode, ox.Triple))
+def _ground(triple: rdf.Triple) -> bool:
+    return not isinstance(triple.subject, (rdf.BlankNode, rdf.Triple)) and not isinstance(triple.object, (rdf.BlankNode, rdf.Triple))
 
 
-def _held(store: GraphStore, triple: ox.Triple, graphs: Sequence[ox.NamedNode]) -> bool:
+def _held(store: GraphStore, triple: rdf.Triple, graphs: Sequence[rdf.NamedNode]) -> bool:
     if not graphs:
         return False
     bound = {"s": triple.subject, "p": triple.predicate, "o": triple.object}
-    rows = store.query(catalog.text("policy/triple_held"), substitutions=bound, default_graph=[], named_graphs=list(graphs))
-    return any(True for _ in rows)  # type: ignore[union-attr]
+    rows = store.select(catalog.text("policy/triple_held"), bindings=bound, default_graph=[], named_graphs=list(graphs))
+    return any(True for _ in rows)
 
 
 def restricted_copies(
-    store: GraphStore, triples: Iterable[ox.Triple], flags: Mapping[str, bool], *, limit: int = 5
-) -> list[ox.Triple]:
+    store: GraphStore, triples: Iterable[rdf.Triple], flags: Mapping[str, bool], *, limit: int = 5
+) -> list[rdf.Triple]:
     """Up to `limit` of `triples` that a restricted graph holds and no public graph does.
     `flags` maps every registered graph to whether it is restricted. Triples with a blank node
     are not compared: their nodes are renamed on every load, so no copy can be recognised."""
-    restricted = [ox.NamedNode(g) for g, closed in flags.items() if closed]
-    public = [ox.NamedNode(g) for g, closed in flags.items() if not closed]
+    restricted = [rdf.NamedNode(g) for g, closed in flags.items() if closed]
+    public = [rdf.NamedNode(g) for g, closed in flags.items() if not closed]
     written = {t for t in triples if _ground(t)}
     if not restricted or not written:
         return []
@@ -125,11 +123,11 @@ def restricted_copies(
         candidates = []
         for graph in restricted:
             for quad in store.quads(graph):
-                triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+                triple = rdf.Triple(quad.subject, quad.predicate, quad.object)
                 if triple in written:
                     candidates.append(triple)
                     written.discard(triple)
-    found: list[ox.Triple] = []
+    found: list[rdf.Triple] = []
     for triple in sorted(candidates, key=str):
         if not _held(store, triple, public):
             found.append(triple)
@@ -138,7 +136,7 @@ def restricted_copies(
     return found
 
 
-def check_no_restricted_copies(store: GraphStore, graph: ox.NamedNode, triples: Iterable[ox.Triple], flags: Mapping[str, bool]) -> None:
+def check_no_restricted_copies(store: GraphStore, graph: rdf.NamedNode, triples: Iterable[rdf.Triple], flags: Mapping[str, bool]) -> None:
     """Refuse writing into the public `graph` triples copied from a restricted graph."""
     copies = restricted_copies(store, triples, flags)
     if copies:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
+from graph.store import rdf
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class RdfFileFormat:
     media_type: str
     extensions: tuple[str, ...]
     # The pyoxigraph format, or None when only rdflib reads it (then rdflib_name is set).
-    oxigraph: ox.RdfFormat | None
+    oxigraph: rdf.RdfFormat | None
     rdflib_name: str | None = None
 
     @property
@@ -33,13 +33,13 @@ class RdfFileFormat:
 
 
 FORMATS: tuple[RdfFileFormat, ...] = (
-    RdfFileFormat("turtle", "text/turtle", (".ttl", ".turtle"), ox.RdfFormat.TURTLE),
-    RdfFileFormat("ntriples", "application/n-triples", (".nt", ".ntriples"), ox.RdfFormat.N_TRIPLES),
-    RdfFileFormat("nquads", "application/n-quads", (".nq", ".nquads"), ox.RdfFormat.N_QUADS),
-    RdfFileFormat("trig", "application/trig", (".trig",), ox.RdfFormat.TRIG),
-    RdfFileFormat("jsonld", "application/ld+json", (".jsonld", ".json"), ox.RdfFormat.JSON_LD),
-    RdfFileFormat("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), ox.RdfFormat.RDF_XML),
-    RdfFileFormat("n3", "text/n3", (".n3",), ox.RdfFormat.N3),
+    RdfFileFormat("turtle", "text/turtle", (".ttl", ".turtle"), rdf.RdfFormat.TURTLE),
+    RdfFileFormat("ntriples", "application/n-triples", (".nt", ".ntriples"), rdf.RdfFormat.N_TRIPLES),
+    RdfFileFormat("nquads", "application/n-quads", (".nq", ".nquads"), rdf.RdfFormat.N_QUADS),
+    RdfFileFormat("trig", "application/trig", (".trig",), rdf.RdfFormat.TRIG),
+    RdfFileFormat("jsonld", "application/ld+json", (".jsonld", ".json"), rdf.RdfFormat.JSON_LD),
+    RdfFileFormat("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), rdf.RdfFormat.RDF_XML),
+    RdfFileFormat("n3", "text/n3", (".n3",), rdf.RdfFormat.N3),
     RdfFileFormat("trix", "application/trix", (".trix",), None, "trix"),
     RdfFileFormat("hext", "application/x-ndjson+hextuples", (".hext",), None, "hext"),
 )

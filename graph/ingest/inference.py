@@ -8,7 +8,7 @@ compute the same links fast, and tests/graph/ingest/test_inference.py checks wit
 
 How, and why this way (measured on a synthetic 1M-triple store, on disk):
 
-- Each rule is a CONSTRUCT, run with `use_default_graph_as_union=True`, and the triples come back
+- Each rule is a CONSTRUCT, run with `default_graph=ALL_GRAPHS`, and the triples come back
   to Python. The union default graph lets joins and the transitive path run across all import
   graphs through the store's global indexes. Listing the asserted graphs as `default_graph=`
   instead was twice as slow with five graphs and grows with every import (each lookup probes each
@@ -36,16 +36,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import pyoxigraph as ox
 
 import queries
-from graph.store import failpoints
-from graph.store.base import GraphStore
+from graph.store import failpoints, rdf
+from graph.store.base import ALL_GRAPHS, DefaultGraph, GraphStore
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
 
 RULES_DIR = Path(queries.__file__).resolve().parent / "rules"
@@ -130,11 +127,11 @@ def parse_rule(path: Path) -> Rule:
 
 
 def materialize(
-    store: ox.Store | GraphStore,
+    store: GraphStore,
     rules_dir: Path = RULES_DIR,
     *,
-    source_graphs: Sequence[ox.NamedNode] | None = None,
-    target: ox.NamedNode | None = None,
+    source_graphs: Sequence[rdf.NamedNode] | None = None,
+    target: rdf.NamedNode | None = None,
 ) -> InferenceReport:
     """Recompute the inferred graph from scratch, atomically enough that a failure leaves the
     previous inferred graph in place.
@@ -142,16 +139,15 @@ def materialize(
     `source_graphs` limits what the rules read. Links derived from restricted graphs must not
     land in a graph that readers see, so the caller derives public links from the public graphs
     only, and writes links from everything into a separate restricted `target`. Without
-    `source_graphs` the rules read the union of all graphs (fastest, for stores with no
-    restricted data)."""
+    `source_graphs` the rules read the union of all graphs (for stores with no restricted data)."""
     started = time.perf_counter()
-    backend = _backend(store)
     rules = load_rules(rules_dir)
-    graph = target if target is not None else ox.NamedNode(INFERRED_GRAPH)
-    by_property: dict[str, set[ox.Quad]] = {rule.derives: set() for rule in rules}
+    graph = target if target is not None else rdf.NamedNode(INFERRED_GRAPH)
+    sources: DefaultGraph = list(source_graphs) if source_graphs is not None else ALL_GRAPHS
+    by_property: dict[str, set[rdf.Quad]] = {rule.derives: set() for rule in rules}
     for rule in rules:
-        by_property[rule.derives].update(_run(backend, rule, graph, source_graphs))
-    _replace_graph(backend, graph, set().union(*by_property.values()))
+        by_property[rule.derives].update(_run(store, rule, graph, sources))
+    _replace_graph(store, graph, set().union(*by_property.values()))
     counts = {prop: len(links) for prop, links in by_property.items()}
     return InferenceReport(counts=counts, seconds=time.perf_counter() - started)
 
@@ -161,86 +157,31 @@ def materialize(
 # ----------------------------------------------------------------------------------------------
 
 
-class _Backend(Protocol):
-    """The four store calls materialize needs: GraphStore has them, a bare pyoxigraph.Store gets
-    them through _Oxigraph."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        use_default_graph_as_union: bool = False,
-        default_graph: Sequence[ox.NamedNode] | None = None,
-    ) -> object: ...
-    def add(self, quads: Iterable[ox.Quad]) -> None: ...
-    def remove(self, quads: Iterable[ox.Quad]) -> None: ...
-    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]: ...
-
-
-class _Oxigraph:
-    """A bare pyoxigraph.Store seen as a _Backend."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store = store
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        use_default_graph_as_union: bool = False,
-        default_graph: Sequence[ox.NamedNode] | None = None,
-    ) -> object:
-        return self._store.query(
-            sparql,
-            use_default_graph_as_union=use_default_graph_as_union,
-            default_graph=list(default_graph) if default_graph is not None else None,
-        )
-
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.extend(quads)  # one transaction
-
-    def remove(self, quads: Iterable[ox.Quad]) -> None:
-        for quad in list(quads):
-            self._store.remove(quad)
-
-    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
-        return self._store.quads_for_pattern(None, None, None, graph)
-
-
-def _backend(store: ox.Store | GraphStore) -> _Backend:
-    return _Oxigraph(store) if isinstance(store, ox.Store) else store  # type: ignore[return-value]
-
-
-def _run(
-    backend: _Backend, rule: Rule, graph: ox.NamedNode, source_graphs: Sequence[ox.NamedNode] | None
-) -> Iterator[ox.Quad]:
+def _run(store: GraphStore, rule: Rule, graph: rdf.NamedNode, source_graphs: DefaultGraph) -> Iterator[rdf.Quad]:
     """The rule's triples as quads of the inferred graph. A triple of another property would break
     the guarantee that rules never read the inferred graph, so it stops the whole run."""
-    derives = ox.NamedNode(rule.derives)
+    derives = rdf.NamedNode(rule.derives)
     try:
-        if source_graphs is None:
-            triples = backend.query(rule.text, use_default_graph_as_union=True)
-        else:
-            triples = backend.query(rule.text, default_graph=list(source_graphs))
+        triples = store.construct(rule.text, default_graph=source_graphs)
     except SyntaxError as error:
         raise RuleError(f"{rule.path}: {error}") from error
-    for triple in triples:  # type: ignore[attr-defined]
+    for triple in triples:
         if triple.predicate != derives:
             raise RuleError(f"{rule.path}: produced a {triple.predicate} triple but declares {rule.derives}")
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        yield rdf.quad(triple, graph)
 
 
-def _replace_graph(backend: _Backend, graph: ox.NamedNode, new: set[ox.Quad]) -> None:
+def _replace_graph(store: GraphStore, graph: rdf.NamedNode, new: set[rdf.Quad]) -> None:
     """Make `graph` hold exactly `new`, writing only the difference: additions first, in one
     transaction, then removals, so readers never miss a link that holds before and after."""
-    old = set(backend.quads(graph))
+    old = set(store.quads(graph))
     added = [quad for quad in new if quad not in old]
     if added:
-        backend.add(added)
+        store.add(added)
     failpoints.reached("reason:links-added")
     stale = [quad for quad in old if quad not in new]
     if stale:
-        backend.remove(stale)
+        store.remove(stale)
 
 
 # ----------------------------------------------------------------------------------------------

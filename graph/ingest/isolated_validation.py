@@ -2,7 +2,7 @@
 
 Validation is some 140 small queries. On a server thread each one gives up the GIL while the
 engine works and then waits for it behind every reader thread, so twenty busy readers stretch a
-write's validation many times over. A forked worker (graph.store.limits) has the interpreter to itself;
+write's validation many times over. A forked worker (the embedded store's isolation) has the interpreter to itself;
 it reads the same store, staged graph included, since the staged triples are written before it
 forks.
 """
@@ -10,21 +10,20 @@ forks.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, Protocol
 
-import pyoxigraph as ox
-
 from graph.ingest.validation import ShapeValidator, Violation
-from graph.store.limits import QueryLimits, Sink, raise_for_outcome, run_isolated
+from graph.store import GraphStore, rdf
+from graph.store.base import Sink
+from graph.store.limits import QueryLimits, raise_for_outcome
 
 
 class Validator(Protocol):
     def validate(
-        self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000
+        self, store: GraphStore, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
     ) -> list[Violation]: ...
 
 
@@ -42,16 +41,13 @@ class IsolatedValidator:
         self._inner, self._limits = inner, limits
 
     def validate(
-        self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000
+        self, store: GraphStore, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
     ) -> list[Violation]:
-        def work_for(_abandoned: threading.Event | None) -> Any:
-            def work(sink: Sink) -> dict[str, Any]:
-                found = self._inner.validate(store, data_graphs, context_graphs, limit)
-                sink(json.dumps([asdict(violation) for violation in found]).encode())
-                return {"kind": "violations"}
+        def work(sink: Sink) -> dict[str, Any]:
+            found = self._inner.validate(store, data_graphs, context_graphs, limit)
+            sink(json.dumps([asdict(violation) for violation in found]).encode())
+            return {"kind": "violations"}
 
-            return work
-
-        data, outcome = run_isolated(work_for, self._limits)
+        data, outcome = store.run_isolated(work, self._limits)
         raise_for_outcome(outcome, self._limits)
         return [Violation(**row) for row in json.loads(data or b"[]")]

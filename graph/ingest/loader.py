@@ -17,19 +17,17 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
-
-import pyoxigraph as ox
+from typing import IO, cast
 
 from graph.guards import xml_guard
 from graph.ingest import registry
 from graph.ingest.formats import RdfFileFormat, format_for_path
 from graph.ingest.validation import ShapeValidator, Violation
-from graph.store import GraphStore, failpoints
+from graph.store import GraphStore, failpoints, rdf
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
 
 Progress = Callable[[int], None]
@@ -61,14 +59,14 @@ class ShapeViolations(LoadError):
 
 @dataclass(frozen=True)
 class LoadResult:
-    graph: ox.NamedNode
+    graph: rdf.NamedNode
     triples: int
     validated: bool
     files: tuple[registry.SourceFile, ...]
     replaced: bool
 
 
-def resolve_graph(name: str | None, source_name: str) -> ox.NamedNode:
+def resolve_graph(name: str | None, source_name: str) -> rdf.NamedNode:
     """The graph a load writes to: an absolute IRI as given, a short name under .../graph/, or a
     name derived from the file name."""
     if not name:
@@ -76,14 +74,14 @@ def resolve_graph(name: str | None, source_name: str) -> ox.NamedNode:
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "data"
     if "://" in name or name.startswith("urn:"):
         try:
-            return ox.NamedNode(name)
+            return rdf.NamedNode(name)
         except ValueError as error:
             raise LoadError(f"--graph {name!r} is not a valid IRI: {error}") from error
     if not GRAPH_NAME.match(name):
         raise LoadError(
             f"--graph {name!r} is not a valid graph name: use letters, digits, '.', '_', '-' and '/'"
         )
-    return ox.NamedNode(GRAPH + name)
+    return rdf.NamedNode(GRAPH + name)
 
 
 class _HashingReader(io.RawIOBase):
@@ -117,22 +115,23 @@ def _syntax_error(source: str, error: SyntaxError) -> RdfSyntaxError:
 
 
 def _parsed_quads(
-    reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None, target: ox.NamedNode, counter: list[int]
-) -> Iterator[ox.Quad]:
+    reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None, target: rdf.NamedNode, counter: list[int]
+) -> Iterator[rdf.Quad]:
     """Every triple of the file, placed in the target graph. Blank nodes are renamed so that two
     files that both say `_:b0` do not merge their nodes."""
+    parsed: Iterable[rdf.Quad]
     if fmt.oxigraph is not None:
-        parsed = ox.parse(reader, fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True)
+        parsed = rdf.parse(reader, fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True)
     else:
         parsed = _rdflib_quads(reader, fmt, base_iri)
     count = 0
     for quad in parsed:
         count += 1
-        yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+        yield rdf.Quad(quad.subject, quad.predicate, quad.object, target)
     counter[0] = count
 
 
-def _rdflib_quads(reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None) -> Iterator[ox.Quad]:
+def _rdflib_quads(reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None) -> Iterator[rdf.Quad]:
     """Formats only rdflib reads: parse with rdflib, re-emit as N-Quads, parse that natively."""
     import rdflib  # imported here: only these rare formats need it
 
@@ -142,7 +141,7 @@ def _rdflib_quads(reader: IO[bytes], fmt: RdfFileFormat, base_iri: str | None) -
     except Exception as error:  # rdflib raises many unrelated exception types for bad input
         raise SyntaxError(f"{fmt.name} parser: {error}") from error
     data = dataset.serialize(format="nquads", encoding="utf-8")
-    yield from ox.parse(data, ox.RdfFormat.N_QUADS)
+    yield from rdf.parse(data, rdf.RdfFormat.N_QUADS)
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def check_source(source: RdfSource) -> None:
 
 
 def _write_sources(
-    store: GraphStore, sources: Sequence[RdfSource], staging: ox.NamedNode, progress: Progress | None
+    store: GraphStore, sources: Sequence[RdfSource], staging: rdf.NamedNode, progress: Progress | None
 ) -> tuple[int, list[registry.SourceFile]]:
     """Stream every source into the staging graph; return the triple count and per-file checksums."""
     total = 0
@@ -196,7 +195,7 @@ def _write_sources(
         with source.open() as stream:
             reader = _HashingReader(stream, progress)
             try:
-                store.bulk_add(_parsed_quads(reader, source.format, source.base_iri, staging, counter))
+                store.bulk_add(_parsed_quads(cast(IO[bytes], reader), source.format, source.base_iri, staging, counter))
             except SyntaxError as error:
                 raise _syntax_error(source.name, error) from None
         if source.require_triples and counter[0] == 0:
@@ -248,7 +247,7 @@ def load_sources(
     if not registered and not dry_run:
         store.drop_graph(target)  # leftovers of an interrupted load: never registered, never seen
     staged_elsewhere = registered or dry_run
-    staging = ox.NamedNode(f"{target.value}#staging-{uuid.uuid4().hex}") if staged_elsewhere else target
+    staging = rdf.NamedNode(f"{target.value}#staging-{uuid.uuid4().hex}") if staged_elsewhere else target
 
     started = registry.now()
     try:
@@ -280,13 +279,13 @@ def load_sources(
 
 
 def _validate(
-    store: GraphStore, graph: ox.NamedNode, validator: ShapeValidator | None, replacing: ox.NamedNode | None = None
+    store: GraphStore, graph: rdf.NamedNode, validator: ShapeValidator | None, replacing: rdf.NamedNode | None = None
 ) -> list[Violation]:
     """Focus nodes come from the new graph only; class and vocabulary look-ups also see the
     ontology and the graphs already loaded, so a file may point at actors loaded before it. The
     graph being replaced is left out: its old content must not make up for what the new lacks."""
     checker = validator if validator is not None else default_validator()
-    context = [ox.NamedNode(ONTOLOGY_GRAPH), *(g for g in registry.visible_graphs(store) if g != replacing)]
+    context = [rdf.NamedNode(ONTOLOGY_GRAPH), *(g for g in registry.visible_graphs(store) if g != replacing)]
     return checker.validate(store, [graph], context)
 
 

@@ -22,37 +22,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from string import Template
 
-import pyoxigraph as ox
-
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from ontology.namespaces import AG, DCTERMS, GRAPH, ID, META_GRAPH, PROV, RDF, RDFS, SYSTEM_GRAPHS, XSD
 from queries import catalog
 
-META = ox.NamedNode(META_GRAPH)
-_TYPE = ox.NamedNode(RDF + "type")
+META = rdf.NamedNode(META_GRAPH)
+_TYPE = rdf.NamedNode(RDF + "type")
 
 
-def _ag(local: str) -> ox.NamedNode:
-    return ox.NamedNode(AG + local)
+def _ag(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(AG + local)
 
 
-def _prov(local: str) -> ox.NamedNode:
-    return ox.NamedNode(PROV + local)
+def _prov(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(PROV + local)
 
 
-def _datetime(value: datetime) -> ox.Literal:
-    return ox.Literal(value.isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))
+def _datetime(value: datetime) -> rdf.Literal:
+    return rdf.Literal(value.isoformat(timespec="seconds"), datatype=rdf.NamedNode(XSD + "dateTime"))
 
 
-def _boolean(value: bool) -> ox.Literal:
-    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+def _boolean(value: bool) -> rdf.Literal:
+    return rdf.Literal("true" if value else "false", datatype=rdf.NamedNode(XSD + "boolean"))
 
 
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+def _integer(value: int) -> rdf.Literal:
+    return rdf.Literal(str(value), datatype=rdf.NamedNode(XSD + "integer"))
 
 
-def graph_name(graph: ox.NamedNode) -> str:
+def graph_name(graph: rdf.NamedNode) -> str:
     """The short name of a graph: the part after .../graph/ for ours, else the whole IRI."""
     return graph.value.removeprefix(GRAPH)
 
@@ -66,16 +64,16 @@ class SourceFile:
     media_type: str
 
     @property
-    def iri(self) -> ox.NamedNode:
+    def iri(self) -> rdf.NamedNode:
         # Keyed by content, so loading the same bytes twice points at the same entity.
-        return ox.NamedNode(f"{ID}file/{self.checksum}")
+        return rdf.NamedNode(f"{ID}file/{self.checksum}")
 
 
 @dataclass(frozen=True)
 class ImportRecord:
     """What came in, from where and when: the PROV record of one load."""
 
-    graph: ox.NamedNode
+    graph: rdf.NamedNode
     files: tuple[SourceFile, ...]
     triples: int
     validated: bool
@@ -91,7 +89,7 @@ class ImportRecord:
 class GraphInfo:
     """A registered graph as listed by `registered_graphs`."""
 
-    graph: ox.NamedNode
+    graph: rdf.NamedNode
     name: str
     restricted: bool
     triples: int
@@ -105,55 +103,55 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _record_quads(record: ImportRecord, activity: ox.NamedNode) -> list[ox.Quad]:
+def _record_quads(record: ImportRecord, activity: rdf.NamedNode) -> list[rdf.Quad]:
     g = record.graph
-    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+    triples: list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]] = [
         (g, _TYPE, _ag("DataGraph")),
         (g, _TYPE, _prov("Entity")),
-        (g, ox.NamedNode(RDFS + "label"), ox.Literal(graph_name(g))),
+        (g, rdf.NamedNode(RDFS + "label"), rdf.Literal(graph_name(g))),
         (g, _ag("graphRestricted"), _boolean(record.restricted)),
         (g, _prov("wasGeneratedBy"), activity),
-        (g, ox.NamedNode(DCTERMS + "modified"), _datetime(record.ended)),
+        (g, rdf.NamedNode(DCTERMS + "modified"), _datetime(record.ended)),
         (activity, _TYPE, _ag("Import")),
         (activity, _TYPE, _prov("Activity")),
         (activity, _prov("generated"), g),
         (activity, _ag("tripleCount"), _integer(record.triples)),
         (activity, _ag("validated"), _boolean(record.validated)),
-        (activity, _ag("importer"), ox.Literal(record.importer)),
+        (activity, _ag("importer"), rdf.Literal(record.importer)),
         (activity, _prov("startedAtTime"), _datetime(record.started)),
         (activity, _prov("endedAtTime"), _datetime(record.ended)),
     ]
     if record.data_version is not None:
-        triples.append((activity, _ag("dataVersion"), ox.Literal(record.data_version)))
+        triples.append((activity, _ag("dataVersion"), rdf.Literal(record.data_version)))
     for source in record.files:
         triples += [
             (activity, _prov("used"), source.iri),
             (source.iri, _TYPE, _prov("Entity")),
-            (source.iri, _ag("sourceFile"), ox.Literal(source.name)),
-            (source.iri, _ag("checksum"), ox.Literal(source.checksum)),
-            (source.iri, _ag("fileFormat"), ox.Literal(source.media_type)),
+            (source.iri, _ag("sourceFile"), rdf.Literal(source.name)),
+            (source.iri, _ag("checksum"), rdf.Literal(source.checksum)),
+            (source.iri, _ag("fileFormat"), rdf.Literal(source.media_type)),
         ]
-    return [ox.Quad(s, p, o, META) for s, p, o in triples]
+    return [rdf.Quad(s, p, o, META) for s, p, o in triples]
 
 
-def _current_state_quads(store: GraphStore, graph: ox.NamedNode) -> list[ox.Quad]:
-    predicates = {_prov("wasGeneratedBy"), ox.NamedNode(DCTERMS + "modified"), _ag("graphRestricted")}
+def _current_state_quads(store: GraphStore, graph: rdf.NamedNode) -> list[rdf.Quad]:
+    predicates = {_prov("wasGeneratedBy"), rdf.NamedNode(DCTERMS + "modified"), _ag("graphRestricted")}
     return [q for q in store.quads(META) if q.subject == graph and q.predicate in predicates]
 
 
-def _triples_text(quads: Iterable[ox.Quad]) -> str:
+def _triples_text(quads: Iterable[rdf.Quad]) -> str:
     """Quads of the meta graph as SPARQL triples. Terms print as N-Triples, which is valid SPARQL
     with every character escaped; registry records hold no blank nodes (DATA blocks refuse them)."""
     lines = []
     for quad in quads:
-        if quad.graph_name != META or any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object)):
+        if quad.graph_name != META or any(isinstance(t, rdf.BlankNode) for t in (quad.subject, quad.object)):
             raise ValueError(f"not a registry quad: {quad}")
         lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
     return "\n".join(lines)
 
 
 def _commit(
-    store: GraphStore, remove: Iterable[ox.Quad], add: Iterable[ox.Quad], move: tuple[ox.NamedNode, ox.NamedNode] | None = None
+    store: GraphStore, remove: Iterable[rdf.Quad], add: Iterable[rdf.Quad], move: tuple[rdf.NamedNode, rdf.NamedNode] | None = None
 ) -> None:
     """Apply a registry change, and optionally move a staged graph onto its target, as one update."""
     moving = f"MOVE SILENT GRAPH {move[0]} TO GRAPH {move[1]} ;" if move and move[0] != move[1] else ""
@@ -163,31 +161,31 @@ def _commit(
     store.update(update)
 
 
-def register(store: GraphStore, record: ImportRecord, *, staged: ox.NamedNode | None = None) -> ox.NamedNode:
+def register(store: GraphStore, record: ImportRecord, *, staged: rdf.NamedNode | None = None) -> rdf.NamedNode:
     """Write the import record and make the graph visible, in one transaction. With `staged`, the
     content of that graph replaces the graph's in the same transaction. Earlier import records of
     the same graph stay, as history; the graph's current-state properties point to the newest."""
-    activity = ox.NamedNode(f"{ID}import/{uuid.uuid4()}")
+    activity = rdf.NamedNode(f"{ID}import/{uuid.uuid4()}")
     move = (staged, record.graph) if staged is not None else None
     _commit(store, _current_state_quads(store, record.graph), _record_quads(record, activity), move)
     return activity
 
 
-def unregister(store: GraphStore, graph: ox.NamedNode) -> None:
+def unregister(store: GraphStore, graph: rdf.NamedNode) -> None:
     """Hide a graph: remove its DataGraph node (import activities stay as history)."""
     _commit(store, [q for q in store.quads(META) if q.subject == graph], [])
 
 
-def set_restricted(store: GraphStore, graph: ox.NamedNode, restricted: bool) -> None:
+def set_restricted(store: GraphStore, graph: rdf.NamedNode, restricted: bool) -> None:
     """Mark a registered graph restricted (analysts and above) or public."""
     if not is_registered(store, graph):
         raise KeyError(f"no graph named {graph_name(graph)!r} is registered")
     flag = _ag("graphRestricted")
     old = [q for q in store.quads(META) if q.subject == graph and q.predicate == flag]
-    _commit(store, old, [ox.Quad(graph, flag, _boolean(restricted), META)])
+    _commit(store, old, [rdf.Quad(graph, flag, _boolean(restricted), META)])
 
 
-def is_registered(store: GraphStore, graph: ox.NamedNode) -> bool:
+def is_registered(store: GraphStore, graph: rdf.NamedNode) -> bool:
     return any(
         q.predicate == _TYPE and q.object == _ag("DataGraph")
         for q in store.quads(META)
@@ -195,15 +193,14 @@ def is_registered(store: GraphStore, graph: ox.NamedNode) -> bool:
     )
 
 
-def _text(solution: ox.QuerySolution, name: str) -> str | None:
+def _text(solution: rdf.Row, name: str) -> str | None:
     term = solution[name]
     return None if term is None else term.value
 
 
 def registered_graphs(store: GraphStore) -> list[GraphInfo]:
     """Every registered graph with its newest import record, sorted by name."""
-    rows = store.query(catalog.text("store/data_graphs"), default_graph=[META])
-    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    rows = store.select(catalog.text("store/data_graphs"), default_graph=[META])
     infos = []
     for row in rows:
         infos.append(
@@ -221,7 +218,7 @@ def registered_graphs(store: GraphStore) -> list[GraphInfo]:
     return infos
 
 
-def visible_graphs(store: GraphStore, *, include_restricted: bool = True) -> list[ox.NamedNode]:
+def visible_graphs(store: GraphStore, *, include_restricted: bool = True) -> list[rdf.NamedNode]:
     """The graphs a query may read: registered data graphs (restricted ones only if allowed)."""
     return [info.graph for info in registered_graphs(store) if include_restricted or not info.restricted]
 
@@ -240,7 +237,7 @@ class Versions:
 def versions(store: GraphStore) -> Versions:
     """The current data version: a digest over the registered graphs outside the system graphs
     (the data the rules read), each with its current import and restricted flag."""
-    rows = list(store.query(catalog.text("store/data_version"), default_graph=[META]))  # type: ignore[arg-type]
+    rows = list(store.select(catalog.text("store/data_version"), default_graph=[META]))
     parts: list[str] = []
     derived: dict[str, str | None] = {}
     restricted_data = False
@@ -262,5 +259,5 @@ def registered_iris(store: GraphStore) -> set[str]:
     return {
         q.subject.value
         for q in store.quads(META)
-        if q.predicate == _TYPE and q.object == data_graph and isinstance(q.subject, ox.NamedNode)
+        if q.predicate == _TYPE and q.object == data_graph and isinstance(q.subject, rdf.NamedNode)
     }

@@ -7,11 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from graph.ingest import inference, loader, registry
 from graph.ingest.loader import LoadResult, RdfSource
-from graph.store import GraphStore, dumps, failpoints
+from graph.store import GraphStore, dumps, failpoints, rdf
 from ontology.files import MODEL_FILES
 from ontology.namespaces import (
     DEMO_GRAPH,
@@ -37,7 +35,7 @@ class InitReport:
 
 
 def is_initialized(store: GraphStore) -> bool:
-    return registry.is_registered(store, ox.NamedNode(ONTOLOGY_GRAPH))
+    return registry.is_registered(store, rdf.NamedNode(ONTOLOGY_GRAPH))
 
 
 def _sources(paths: list[Path]) -> list[RdfSource]:
@@ -47,8 +45,8 @@ def _sources(paths: list[Path]) -> list[RdfSource]:
 def demo_files() -> dict[str, list[Path]]:
     """The bundled datasets, by graph: real public data, and the fictional scenario apart."""
     return {
-        registry.graph_name(ox.NamedNode(DEMO_GRAPH)): sorted(DEMO_DIR.glob("*.ttl")),
-        registry.graph_name(ox.NamedNode(FICTIONAL_GRAPH)): sorted(FICTIONAL_DIR.glob("*.ttl")),
+        registry.graph_name(rdf.NamedNode(DEMO_GRAPH)): sorted(DEMO_DIR.glob("*.ttl")),
+        registry.graph_name(rdf.NamedNode(FICTIONAL_GRAPH)): sorted(FICTIONAL_DIR.glob("*.ttl")),
     }
 
 
@@ -57,7 +55,7 @@ def load_ontology(store: GraphStore) -> LoadResult:
     return loader.load_sources(
         store,
         _sources(list(MODEL_FILES)),
-        graph=registry.graph_name(ox.NamedNode(ONTOLOGY_GRAPH)),
+        graph=registry.graph_name(rdf.NamedNode(ONTOLOGY_GRAPH)),
         trusted=True,
         replace=True,
         allow_system_graph=True,
@@ -65,7 +63,7 @@ def load_ontology(store: GraphStore) -> LoadResult:
     )
 
 
-def _register_inferred(store: GraphStore, graph: ox.NamedNode, *, restricted: bool, data_version: str) -> None:
+def _register_inferred(store: GraphStore, graph: rdf.NamedNode, *, restricted: bool, data_version: str) -> None:
     now = registry.now()
     record = registry.ImportRecord(
         graph=graph,
@@ -95,9 +93,9 @@ def reason(store: GraphStore) -> dict[str, int]:
     infos = [i for i in registry.registered_graphs(store) if i.graph.value not in SYSTEM_GRAPHS and i.importer != "rules"]
     public = [i.graph for i in infos if not i.restricted]
     report = inference.materialize(store, source_graphs=public)
-    _register_inferred(store, ox.NamedNode(INFERRED_GRAPH), restricted=False, data_version=version)
+    _register_inferred(store, rdf.NamedNode(INFERRED_GRAPH), restricted=False, data_version=version)
     failpoints.reached("reason:public-done")
-    restricted_target = ox.NamedNode(INFERRED_RESTRICTED_GRAPH)
+    restricted_target = rdf.NamedNode(INFERRED_RESTRICTED_GRAPH)
     if any(i.restricted for i in infos):
         inference.materialize(store, source_graphs=[i.graph for i in infos], target=restricted_target)
         _register_inferred(store, restricted_target, restricted=True, data_version=version)
@@ -119,9 +117,9 @@ def carry_derived_links(store: GraphStore, previous_version: str) -> bool:
     had_restricted = versions.derived_from.get(restricted) == previous_version
     if versions.restricted_data != had_restricted:
         return False  # an inferred-restricted graph must be made, or dropped
-    _register_inferred(store, ox.NamedNode(public), restricted=False, data_version=versions.current)
+    _register_inferred(store, rdf.NamedNode(public), restricted=False, data_version=versions.current)
     if had_restricted:
-        _register_inferred(store, ox.NamedNode(restricted), restricted=True, data_version=versions.current)
+        _register_inferred(store, rdf.NamedNode(restricted), restricted=True, data_version=versions.current)
     return True
 
 
@@ -139,7 +137,7 @@ def derived_links_stale(store: GraphStore) -> list[str]:
     if versions.restricted_data:
         if versions.derived_from.get(restricted) != versions.current:
             problems.append("the inferred-restricted graph is missing or was computed from another data version")
-    elif restricted in versions.derived_from or store.has_graph(ox.NamedNode(restricted)):
+    elif restricted in versions.derived_from or store.has_graph(rdf.NamedNode(restricted)):
         problems.append("the inferred-restricted graph remains while no graph is restricted")
     return problems
 
@@ -152,7 +150,7 @@ def init_store(store: GraphStore, *, demo: bool = False, force: bool = False) ->
     """
     report = InitReport()
     if is_initialized(store) and not force:
-        missing_demo = demo and not registry.is_registered(store, ox.NamedNode(DEMO_GRAPH))
+        missing_demo = demo and not registry.is_registered(store, rdf.NamedNode(DEMO_GRAPH))
         if not missing_demo:
             report.skipped = True
             return report

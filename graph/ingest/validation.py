@@ -36,14 +36,13 @@ from importlib import resources
 from itertools import count, islice
 from pathlib import Path
 from string import Template
-from typing import Union
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from graph.store import GraphStore, Solutions, rdf
 from ontology.files import SHAPES_FILE
 from ontology.namespaces import PREFIXES
 
@@ -61,7 +60,7 @@ MAX_ROWS_PER_CHECK = 10_000
 # Prefixes every compiled query may use (the templates write rdf:type, rdfs:subClassOf, xsd:...).
 QUERY_PREFIXES: Mapping[str, str] = {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Term = rdf.Term
 
 _VIOLATION = "sh:Violation"
 
@@ -110,9 +109,14 @@ class CompiledCheck:
     query: str
     prefixes: tuple[tuple[str, str], ...]
 
-    def violations(self, solutions: ox.QuerySolutions, names: _Names) -> Iterator[Violation]:
+    @property
+    def text(self) -> str:
+        """The query with its prefixes declared, as the store runs it."""
+        return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.prefixes) + self.query
+
+    def violations(self, solutions: Solutions, names: _Names) -> Iterator[Violation]:
         """Turn result rows into Violations."""
-        projected = [variable.value for variable in solutions.variables]
+        projected = solutions.variables
         for solution in solutions:
             row: dict[str, Term] = {}
             for name in projected:
@@ -123,7 +127,7 @@ class CompiledCheck:
             if focus is None:  # a SHACL-SPARQL query may leave $this unbound: nothing to report
                 continue
             path = self.path
-            if isinstance(row.get("path"), ox.NamedNode):
+            if isinstance(row.get("path"), rdf.NamedNode):
                 path = names.compact(row["path"].value)  # type: ignore[union-attr]
             value = row.get("value")
             yield Violation(
@@ -138,7 +142,7 @@ class CompiledCheck:
 
 
 class ShapeValidator:
-    """Validates graphs of a pyoxigraph store against the shapes file, with compiled SPARQL."""
+    """Validates graphs of a store against the shapes file, with compiled SPARQL."""
 
     def __init__(
         self,
@@ -148,7 +152,7 @@ class ShapeValidator:
     ) -> None:
         """Compile the shapes (cached per file version).
 
-        `workers` threads run the checks: pyoxigraph releases the GIL while it evaluates a query,
+        `workers` threads run the checks: the embedded engine releases the GIL while it evaluates a query,
         so independent checks run in parallel on several cores.
         """
         path = Path(shapes_path).resolve()
@@ -160,9 +164,9 @@ class ShapeValidator:
 
     def validate(
         self,
-        store: ox.Store,
-        data_graphs: Sequence[ox.NamedNode],
-        context_graphs: Sequence[ox.NamedNode] = (),
+        store: GraphStore,
+        data_graphs: Sequence[rdf.NamedNode],
+        context_graphs: Sequence[rdf.NamedNode] = (),
         limit: int = 1000,
     ) -> list[Violation]:
         """Focus nodes are taken from `data_graphs` only; values/types/ontology are looked up in
@@ -177,10 +181,7 @@ class ShapeValidator:
         default = _unique([*data, *context_graphs])
 
         def run(check: CompiledCheck) -> list[Violation]:
-            solutions = store.query(
-                check.query, default_graph=default, named_graphs=data, prefixes=dict(check.prefixes)
-            )
-            assert isinstance(solutions, ox.QuerySolutions)
+            solutions = store.select(check.text, default_graph=default, named_graphs=data)
             return list(islice(check.violations(solutions, self._names), limit))
 
         found: list[Violation] = []
@@ -209,16 +210,16 @@ def default_validator() -> ShapeValidator:
 
 def _node_id(term: Term) -> str:
     """A focus node as the Violation reports it: the IRI itself, or _:id for a blank node."""
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, rdf.NamedNode):
         return term.value
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, rdf.BlankNode):
         return "_:" + term.value
     return str(term)
 
 
-def _unique(graphs: Sequence[ox.NamedNode]) -> list[ox.NamedNode]:
+def _unique(graphs: Sequence[rdf.NamedNode]) -> list[rdf.NamedNode]:
     """Graphs in order, each once, so that no graph is read twice."""
-    seen: dict[str, ox.NamedNode] = {}
+    seen: dict[str, rdf.NamedNode] = {}
     for graph in graphs:
         seen.setdefault(graph.value, graph)
     return list(seen.values())
@@ -265,11 +266,11 @@ class _Names:
 
     def readable(self, term: Term) -> str:
         """A result term in Turtle-like form: ag:x, _:b0, "2013-13-45"^^xsd:date, "x"@en."""
-        if isinstance(term, ox.NamedNode):
+        if isinstance(term, rdf.NamedNode):
             return self.compact(term.value)
-        if isinstance(term, ox.BlankNode):
+        if isinstance(term, rdf.BlankNode):
             return "_:" + term.value
-        if isinstance(term, ox.Literal):
+        if isinstance(term, rdf.Literal):
             return self._literal(term.value, term.language, term.datatype.value)
         return str(term)
 
@@ -615,7 +616,7 @@ class _Compiler:
         allowed: set[Node] = {path for path in paths if isinstance(path, URIRef)}
         ignored = self._single(shape, SH.ignoredProperties)
         if ignored is not None:
-            allowed.update(self._list(ignored, scope.shape + " sh:ignoredProperties"))  # type: ignore[arg-type]
+            allowed.update(self._list(ignored, scope.shape + " sh:ignoredProperties"))
         terms = " ".join(_sparql_term(p, scope.shape + " sh:ignoredProperties") for p in sorted(allowed, key=str))
         query = _fill("closed", focus=scope.focus, allowed=terms, limit=self.limit)
         return self._check(scope, SH.closed, "Predicate is not allowed by the closed shape", query)

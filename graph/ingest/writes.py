@@ -13,7 +13,7 @@ So every update, an admin's too, runs in a sandbox, and the policy is checked on
    system graphs that change only through their own commands (meta, keys, audit, vetting cases)
    are never there. A name the scan misses only hides that graph from the update.
 2. The update runs there, under the query limits (timeout, killable worker; graph.store.limits), in a
-   worker without network unless the caller is an admin (graph.store.netguard).
+   worker without network unless the caller is an admin.
 3. The result is compared with the originals. Refused: a change to those system graphs (every
    role), to the ontology or derived graphs (below admin), to an existing graph the text did not
    name, to the default graph, to a graph named outside ActorGraph's namespace, or one that
@@ -23,18 +23,17 @@ So every update, an admin's too, runs in a sandbox, and the policy is checked on
    graphs become visible that way, dropped graphs are unregistered. With several graphs, all are
    validated before any is written. Then the derived links are recomputed.
 
-All writes hold one lock (graph.store.limits.WRITE_LOCK), so a sandbox never works from a stale copy.
-Reads do not take it: they never wait for a write (graph.store.limits says how they stay safe).
+Each write holds the store's write lock (GraphStore.writing) from its first read to its last write,
+so a sandbox never works from a stale copy. Reads do not take it: they never wait for a write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
-
-import pyoxigraph as ox
 
 from graph.access.keys import KEYS_GRAPH
 from graph.guards import outbound, write_policy
@@ -46,8 +45,9 @@ from graph.ingest.formats import format_named
 from graph.ingest.isolated_validation import IsolatedValidator, Validator, single_thread_validator
 from graph.ingest.loader import LoadResult, RdfSource
 from graph.ingest.validation import Violation
-from graph.store import GraphStore
-from graph.store.limits import WRITE_LOCK, QueryLimits, raise_for_outcome, run_isolated
+from graph.store import GraphStore, open_scratch, rdf
+from graph.store.base import Sink, Work
+from graph.store.limits import QueryLimits, raise_for_outcome
 from ontology.namespaces import PROTECTED_GRAPHS, SYSTEM_GRAPHS
 
 # Graphs only admins may write through the API; of these, PROTECTED_GRAPHS not even admins.
@@ -74,14 +74,14 @@ class WriteReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "changes": [
-                {"graph": c.graph, "name": registry.graph_name(ox.NamedNode(c.graph)), "change": c.change, "triples": c.triples}
+                {"graph": c.graph, "name": registry.graph_name(rdf.NamedNode(c.graph)), "change": c.change, "triples": c.triples}
                 for c in self.changes
             ],
             "reasoned": self.reasoned,
         }
 
 
-def check_writable(graph: ox.NamedNode, *, admin: bool) -> None:
+def check_writable(graph: rdf.NamedNode, *, admin: bool) -> None:
     """Refuse writes to system graphs for non-admins, and to the graphs that change only through
     their own commands (graph.guards.write_policy) for all."""
     write_policy.check_reachable(graph)
@@ -93,8 +93,8 @@ def _restricted_flags(store: GraphStore) -> dict[str, bool]:
     return {info.graph.value: info.restricted for info in registry.registered_graphs(store)}
 
 
-def _triples_bytes(quads: Sequence[ox.Quad]) -> bytes:
-    return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+def _triples_bytes(quads: Sequence[rdf.Quad]) -> bytes:
+    return rdf.triples_bytes(rdf.triple_of(q) for q in quads)
 
 
 def _reason(store: GraphStore, wanted: bool, touched: frozenset[str] | None = None, previous_version: str | None = None) -> bool:
@@ -110,7 +110,7 @@ def _reason(store: GraphStore, wanted: bool, touched: frozenset[str] | None = No
 
 
 def _touched_predicates(
-    store: GraphStore, copied: Sequence[ox.NamedNode], changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]]
+    store: GraphStore, copied: Sequence[rdf.NamedNode], changes: Sequence[tuple[rdf.NamedNode, str, list[rdf.Quad]]]
 ) -> frozenset[str]:
     """The predicates of the triples an update adds or removes, read before anything is written."""
     touched: set[str] = set()
@@ -131,11 +131,11 @@ class _ReplacingValidator:
     because the old graph still holds it. Here the old version is left out; the loader itself
     should do the same for `actorgraph load --replace`."""
 
-    def __init__(self, replaced: ox.NamedNode, inner: Validator | None = None) -> None:
+    def __init__(self, replaced: rdf.NamedNode, inner: Validator | None = None) -> None:
         self._inner, self._replaced = inner or loader.default_validator(), replaced
 
     def validate(
-        self, store: Any, data_graphs: Sequence[ox.NamedNode], context_graphs: Sequence[ox.NamedNode] = (), limit: int = 1000
+        self, store: Any, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
     ) -> list[Violation]:
         context = [graph for graph in context_graphs if graph != self._replaced]
         return self._inner.validate(store, data_graphs, context, limit)
@@ -143,7 +143,7 @@ class _ReplacingValidator:
 
 def _load(
     store: GraphStore,
-    graph: ox.NamedNode,
+    graph: rdf.NamedNode,
     sources: Sequence[RdfSource],
     *,
     admin: bool,
@@ -173,7 +173,7 @@ def _load(
     )
 
 
-def _check_upload(store: GraphStore, graph: ox.NamedNode, upload: RdfSource, flags: dict[str, bool], restricted: bool) -> None:
+def _check_upload(store: GraphStore, graph: rdf.NamedNode, upload: RdfSource, flags: dict[str, bool], restricted: bool) -> None:
     """Refuse an upload into a public graph that carries a restricted graph's triples. A body
     that does not parse is left to the load, which reports where."""
     if flags.get(graph.value, restricted):
@@ -185,16 +185,16 @@ def _check_upload(store: GraphStore, graph: ox.NamedNode, upload: RdfSource, fla
             quads = list(loader._parsed_quads(stream, upload.format, upload.base_iri, graph, [0]))
     except SyntaxError:
         return
-    write_policy.check_no_restricted_copies(store, graph, (ox.Triple(q.subject, q.predicate, q.object) for q in quads), flags)
+    write_policy.check_no_restricted_copies(store, graph, (rdf.Triple(q.subject, q.predicate, q.object) for q in quads), flags)
 
 
 def replace_graph(
-    store: GraphStore, graph: ox.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
+    store: GraphStore, graph: rdf.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
 ) -> tuple[bool, WriteReport]:
     """GSP PUT: the graph becomes exactly the upload, validated, atomically. Returns whether the
     graph was created. An existing graph keeps its restricted flag; `restricted` is for new ones."""
     check_writable(graph, admin=admin)
-    with WRITE_LOCK:
+    with store.writing():
         flags = _restricted_flags(store)
         created = graph.value not in flags
         _check_upload(store, graph, upload, flags, restricted)
@@ -204,14 +204,14 @@ def replace_graph(
 
 
 def merge_graph(
-    store: GraphStore, graph: ox.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
+    store: GraphStore, graph: rdf.NamedNode, upload: RdfSource, *, admin: bool, restricted: bool = False, reason: bool = True
 ) -> tuple[bool, WriteReport]:
     """GSP POST: add the upload to the graph. The old content and the upload are staged together
     as one import, validated as a whole and swapped in atomically, so a merge that breaks a shape
     (say, a second confidence on a relation) is refused and leaves the graph as it was.
     Blank nodes of the upload stay apart from those already in the graph (GSP merge semantics)."""
     check_writable(graph, admin=admin)
-    with WRITE_LOCK:
+    with store.writing():
         flags = _restricted_flags(store)
         created = graph.value not in flags
         _check_upload(store, graph, upload, flags, restricted)
@@ -225,10 +225,10 @@ def merge_graph(
         return created, WriteReport((change,), _reason(store, reason))
 
 
-def delete_graph(store: GraphStore, graph: ox.NamedNode, *, admin: bool, reason: bool = True) -> WriteReport:
+def delete_graph(store: GraphStore, graph: rdf.NamedNode, *, admin: bool, reason: bool = True) -> WriteReport:
     """GSP DELETE: drop the graph and its registration."""
     check_writable(graph, admin=admin)
-    with WRITE_LOCK:
+    with store.writing():
         if not registry.is_registered(store, graph):
             raise GraphNotFound(f"no graph {graph.value}")
         triples = store.graph_size(graph)
@@ -241,53 +241,51 @@ def delete_graph(store: GraphStore, graph: ox.NamedNode, *, admin: bool, reason:
 # --- SPARQL Update -----------------------------------------------------------------------------
 
 
-def _sandbox_work(sandbox: ox.Store, text: str) -> Callable[[Any], Callable[[Callable[[bytes], None]], dict[str, Any]]]:
+def _sandbox_work(sandbox: GraphStore, text: str) -> Work:
     """Run the update in the sandbox, then send back the sandbox's quads and graph names (empty
     graphs do not show in N-Quads, and CLEAR must not look like DROP)."""
 
-    def work_for(_abandoned: Any) -> Callable[[Callable[[bytes], None]], dict[str, Any]]:
-        def work(sink: Callable[[bytes], None]) -> dict[str, Any]:
-            sandbox.update(text)
-            sink(sandbox.dump(format=ox.RdfFormat.N_QUADS) or b"")
-            names = [g.value for g in sandbox.named_graphs() if isinstance(g, ox.NamedNode)]
-            return {"kind": "dataset", "graphs": names}
+    def work(sink: Sink) -> dict[str, Any]:
+        sandbox.update(text)
+        dumped = io.BytesIO()
+        sandbox.dump(dumped)
+        sink(dumped.getvalue())
+        return {"kind": "dataset", "graphs": [g.value for g in sandbox.named_graphs()]}
 
-        return work
-
-    return work_for
+    return work
 
 
 @lru_cache(maxsize=8)
 def _update_limits(limits: QueryLimits) -> QueryLimits:
     """The same limits with one slot of their own for updates. Updates run one at a time under
-    WRITE_LOCK anyway, and an editor queued behind twenty readers for a slot would hold every
+    the store's write lock anyway, and an editor queued behind twenty readers for a slot would hold every
     other write back. One shared slot, so that a runaway update abandoned in a thread (a write
-    was under way when it started: graph.store.limits) blocks the next ones rather than pile up."""
+    was under way when it started) blocks the next ones rather than pile up."""
     return replace(limits, workers=1, niceness=0)
 
 
-def _run_sandbox(sandbox: ox.Store, text: str, limits: QueryLimits, network: bool) -> ox.Store:
+def _run_sandbox(store: GraphStore, sandbox: GraphStore, text: str, limits: QueryLimits, network: bool) -> GraphStore:
     # An update returns no rows: the cap does not apply, the timeout and the update slot do.
-    data, outcome = run_isolated(_sandbox_work(sandbox, text), _update_limits(limits), network=network)
+    data, outcome = store.run_isolated(_sandbox_work(sandbox, text), _update_limits(limits), network=network)
     raise_for_outcome(outcome, limits)
-    after = ox.Store()
-    after.bulk_extend(ox.parse(data, ox.RdfFormat.N_QUADS))
+    after = open_scratch()
+    after.bulk_add(rdf.parse(data, rdf.RdfFormat.N_QUADS))
     for name in outcome["graphs"]:
-        after.add_graph(ox.NamedNode(name))
+        after.add_graph(rdf.NamedNode(name))
     return after
 
 
-def _diff(store: GraphStore, copied: Sequence[ox.NamedNode], after: ox.Store) -> list[tuple[ox.NamedNode, str, list[ox.Quad]]]:
+def _diff(store: GraphStore, copied: Sequence[rdf.NamedNode], after: GraphStore) -> list[tuple[rdf.NamedNode, str, list[rdf.Quad]]]:
     """(graph, change, new quads) for every graph the update changed."""
-    if any(True for _ in after.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+    if any(True for _ in after.quads(rdf.DefaultGraph())):
         raise BadWrite(
             "the update writes to the default graph, which ActorGraph does not store (the default graph of a "
             "query is the union of the graphs you may read): put the triples in GRAPH <iri> { } or use WITH <iri>"
         )
-    names = {g for g in after.named_graphs() if isinstance(g, ox.NamedNode)}
+    names = set(after.named_graphs())
     changes = []
     for graph in sorted(set(copied) | names, key=lambda g: g.value):
-        new = list(after.quads_for_pattern(None, None, None, graph)) if graph in names else []
+        new = list(after.quads(graph)) if graph in names else []
         if graph not in names:
             changes.append((graph, "dropped", new))
             continue
@@ -300,7 +298,7 @@ def _diff(store: GraphStore, copied: Sequence[ox.NamedNode], after: ox.Store) ->
     return changes
 
 
-def _check_changes(store: GraphStore, changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]], admin: bool) -> None:
+def _check_changes(store: GraphStore, changes: Sequence[tuple[rdf.NamedNode, str, list[rdf.Quad]]], admin: bool) -> None:
     for graph, change, _ in changes:
         write_policy.check_reachable(graph)
         if graph.value in PROTECTED:
@@ -317,14 +315,14 @@ def _check_changes(store: GraphStore, changes: Sequence[tuple[ox.NamedNode, str,
 
 def _check_flow(
     store: GraphStore,
-    copied: Sequence[ox.NamedNode],
-    changes: Sequence[tuple[ox.NamedNode, str, list[ox.Quad]]],
+    copied: Sequence[rdf.NamedNode],
+    changes: Sequence[tuple[rdf.NamedNode, str, list[rdf.Quad]]],
     flags: dict[str, bool],
     restricted_new: bool,
 ) -> None:
     """The information-flow rules of graph.guards.write_policy, on what the update did."""
 
-    def restricted(graph: ox.NamedNode) -> bool:
+    def restricted(graph: rdf.NamedNode) -> bool:
         return flags.get(graph.value, restricted_new)
 
     # A graph emptied or dropped whole holds nothing afterwards, whatever the update read.
@@ -333,7 +331,7 @@ def _check_flow(
     for graph, change, quads in changes:
         if change in {"created", "modified"} and not restricted(graph):
             old = set(store.quads(graph)) if change == "modified" else set()
-            added = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if ox.Quad(q.subject, q.predicate, q.object, graph) not in old]
+            added = [rdf.Triple(q.subject, q.predicate, q.object) for q in quads if rdf.Quad(q.subject, q.predicate, q.object, graph) not in old]
             write_policy.check_no_restricted_copies(store, graph, added, flags)
 
 
@@ -341,7 +339,7 @@ def sandboxed_update(
     store: GraphStore,
     text: str,
     *,
-    readable: Sequence[ox.NamedNode],
+    readable: Sequence[rdf.NamedNode],
     limits: QueryLimits,
     restricted_new: bool = False,
     reason: bool = True,
@@ -354,18 +352,18 @@ def sandboxed_update(
     validation."""
     named = mentioned_iris(text)
     for iri in sorted(named & PROTECTED_GRAPHS):
-        write_policy.check_reachable(ox.NamedNode(iri))
+        write_policy.check_reachable(rdf.NamedNode(iri))
     readable = [graph for graph in readable if graph.value not in PROTECTED_GRAPHS]
     # CLEAR ALL / DROP ALL mean the data graphs: they are all the update is given.
     everything = outbound.verdict(text, update=True).whole_store
-    with WRITE_LOCK:
+    with store.writing():
         previous_version = registry.versions(store).current
         copied = [graph for graph in readable if graph.value in named or (everything and graph.value not in SYSTEM_GRAPHS)]
-        sandbox = ox.Store()
+        sandbox = open_scratch()
         for graph in copied:
             sandbox.add_graph(graph)
-        sandbox.bulk_extend(q for graph in copied for q in store.quads(graph))
-        after = _run_sandbox(sandbox, text, limits, network=admin)
+        sandbox.bulk_add(q for graph in copied for q in store.quads(graph))
+        after = _run_sandbox(store, sandbox, text, limits, network=admin)
         changes = _diff(store, copied, after)
         touched = _touched_predicates(store, copied, changes)
         _check_changes(store, changes, admin)
@@ -373,7 +371,7 @@ def sandboxed_update(
         _check_flow(store, copied, changes, flags, restricted_new)
         writes = [(g, c, quads) for g, c, quads in changes if c in {"created", "modified"}]
 
-        def sources(graph: ox.NamedNode, quads: list[ox.Quad]) -> list[RdfSource]:
+        def sources(graph: rdf.NamedNode, quads: list[rdf.Quad]) -> list[RdfSource]:
             return [RdfSource.from_bytes(f"SPARQL update of {registry.graph_name(graph)}", _triples_bytes(quads), _NTRIPLES)]
 
         if len(writes) > 1 and not admin:  # validate them all before writing any

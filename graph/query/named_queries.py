@@ -9,7 +9,7 @@ The web API and the CLI both come through here, so a parameter means the same ev
 - `integer`: an optionally signed run of ASCII digits, bound as xsd:integer;
 - `string`: any text up to MAX_STRING characters, bound as a plain literal.
 
-Values are bound with pyoxigraph substitutions and never enter the query text, so a value can
+Values are bound by the store (`bindings`) and never enter the query text, so a value can
 only ever match or not match: it cannot change what the query does. An optional parameter that
 is not given stays unbound (see queries/catalog.py for how the .rq files handle that).
 """
@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-import pyoxigraph as ox
-
 from graph.index import identifiers
 from graph.query.sparql import Dataset, run_query
-from graph.store import GraphStore, QueryResult, Term
+from graph.store import GraphStore, QueryResult, Solutions, rdf
 from graph.store.limits import QueryLimits
 from ontology.namespaces import RDF, XSD
 from queries import catalog
@@ -54,7 +52,7 @@ _RDF_LANG_STRING = RDF + "langString"
 
 # Text from a URL, a form or the command line; a whole number from JSON; or, from code that has
 # already resolved a subject, its IRI (still checked against what the caller may see).
-RawValue = str | int | ox.NamedNode
+RawValue = str | int | rdf.NamedNode
 
 
 class NamedQueryError(Exception):
@@ -84,9 +82,9 @@ class Page:
 
     query: NamedQuery
     params: Mapping[str, str]  # the values as given, for links to other pages
-    bound: Mapping[str, Term]  # the values as bound (IRIs resolved)
+    bound: Mapping[str, rdf.Term]  # the values as bound (IRIs resolved)
     variables: tuple[str, ...]
-    rows: tuple[tuple[Term | None, ...], ...]
+    rows: tuple[tuple[rdf.Term | None, ...], ...]
     offset: int
     limit: int | None
     has_more: bool
@@ -96,7 +94,7 @@ class Page:
     def next_offset(self) -> int | None:
         return self.offset + len(self.rows) if self.has_more else None
 
-    def records(self) -> Iterator[dict[str, Term | None]]:
+    def records(self) -> Iterator[dict[str, rdf.Term | None]]:
         for row in self.rows:
             yield dict(zip(self.variables, row))
 
@@ -108,21 +106,21 @@ class Page:
         ]
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
-    def solutions(self) -> ox.QuerySolutions:
-        """The page as pyoxigraph solutions, for the serializers in api.web.results (CSV, TSV, XML,
+    def solutions(self) -> Solutions:
+        """The page as store solutions, for the serializers in api.web.results (CSV, TSV, XML,
         tables). A fresh iterator on each call."""
-        parsed = ox.parse_query_results(json.dumps(self.to_sparql_json()), ox.QueryResultsFormat.JSON)
-        assert isinstance(parsed, ox.QuerySolutions)  # a results document with a head and rows
-        return parsed
+        parsed = rdf.parse_query_results(json.dumps(self.to_sparql_json()), rdf.QueryResultsFormat.JSON)
+        assert isinstance(parsed, rdf.SolutionStream)  # a results document with a head and rows
+        return Solutions(parsed)
 
 
-def term_json(term: Term) -> dict[str, object]:
+def term_json(term: rdf.Term) -> dict[str, object]:
     """One RDF term in the SPARQL 1.1 JSON results format."""
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, rdf.NamedNode):
         return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, rdf.BlankNode):
         return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
+    if isinstance(term, rdf.Literal):
         encoded: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             encoded["xml:lang"] = term.language
@@ -166,7 +164,7 @@ def _text(param: Param, raw: RawValue, limit: int) -> str:
     return raw
 
 
-def _date(param: Param, raw: RawValue) -> ox.Literal:
+def _date(param: Param, raw: RawValue) -> rdf.Literal:
     text = _text(param, raw, 32).strip()
     if not _DATE.fullmatch(text):
         raise ParameterError(param.name, f"expected a date as YYYY-MM-DD, got {text!r}")
@@ -174,10 +172,10 @@ def _date(param: Param, raw: RawValue) -> ox.Literal:
         date.fromisoformat(text)
     except ValueError:
         raise ParameterError(param.name, f"{text!r} is not a day of the calendar") from None
-    return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+    return rdf.Literal(text, datatype=rdf.NamedNode(XSD + "date"))
 
 
-def _integer(param: Param, raw: RawValue) -> ox.Literal:
+def _integer(param: Param, raw: RawValue) -> rdf.Literal:
     # bool is an int in Python, but true/false is not a number anyone meant.
     if isinstance(raw, bool):
         raise ParameterError(param.name, f"expected a whole number, got {str(raw).lower()}")
@@ -187,18 +185,18 @@ def _integer(param: Param, raw: RawValue) -> ox.Literal:
         text = _text(param, raw, 20).strip()
     if not _INTEGER.fullmatch(text):
         raise ParameterError(param.name, f"expected a whole number, got {text!r}")
-    return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+    return rdf.Literal(str(int(text)), datatype=rdf.NamedNode(XSD + "integer"))
 
 
-def _iri(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) -> ox.NamedNode:
-    text = raw.value if isinstance(raw, ox.NamedNode) else _text(param, raw, MAX_IRI).strip()
+def _iri(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) -> rdf.NamedNode:
+    text = raw.value if isinstance(raw, rdf.NamedNode) else _text(param, raw, MAX_IRI).strip()
     try:
         return identifiers.resolve(store, dataset, text)
     except (identifiers.UnknownSubject, identifiers.AmbiguousSubject) as error:
         raise ParameterError(param.name, str(error)) from None
 
 
-def convert(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) -> Term:
+def convert(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) -> rdf.Term:
     """One given value as the RDF term to bind, or ParameterError naming the parameter."""
     if param.type == "date":
         return _date(param, raw)
@@ -206,11 +204,11 @@ def convert(store: GraphStore, dataset: Dataset, param: Param, raw: RawValue) ->
         return _integer(param, raw)
     if param.type == "iri":
         return _iri(store, dataset, param, raw)
-    return ox.Literal(_text(param, raw, MAX_STRING))
+    return rdf.Literal(_text(param, raw, MAX_STRING))
 
 
 def _as_text(raw: RawValue) -> str:
-    return raw.value if isinstance(raw, ox.NamedNode) else str(raw)
+    return raw.value if isinstance(raw, rdf.NamedNode) else str(raw)
 
 
 def _given(raw: RawValue | None) -> bool:
@@ -218,15 +216,15 @@ def _given(raw: RawValue | None) -> bool:
     return raw is not None and not (isinstance(raw, str) and not raw.strip())
 
 
-def bind(store: GraphStore, dataset: Dataset, query: NamedQuery, params: Mapping[str, RawValue | None]) -> dict[str, Term]:
+def bind(store: GraphStore, dataset: Dataset, query: NamedQuery, params: Mapping[str, RawValue | None]) -> dict[str, rdf.Term]:
     """Check `params` against the query's header and convert each given value; the result is
-    ready for `substitutions=`. Unknown names and missing required parameters are errors."""
+    ready for `bindings=`. Unknown names and missing required parameters are errors."""
     declared = {param.name for param in query.params}
     for name in sorted(params):
         if name not in declared:
             takes = ", ".join(param.name for param in query.params) or "no parameters"
             raise ParameterError(name, f"unknown parameter; {query.short_name} takes {takes}")
-    bound: dict[str, Term] = {}
+    bound: dict[str, rdf.Term] = {}
     for param in query.params:
         raw = params.get(param.name)
         if not _given(raw):
@@ -247,17 +245,17 @@ def _check_window(limit: int | None, offset: int) -> None:
 
 def _cut(
     result: QueryResult, offset: int, limit: int | None
-) -> tuple[tuple[str, ...], int, tuple[tuple[Term | None, ...], ...], int]:
+) -> tuple[tuple[str, ...], int, tuple[tuple[rdf.Term | None, ...], ...], int]:
     """Variables, rows skipped, the window's rows, and rows counted after it (up to COUNT_CAP + 1).
 
-    pyoxigraph's solutions may only be touched, and dropped, on the thread that made them. An
+    The embedded store's solutions may only be touched, and dropped, on the thread that made them. An
     exception raised while they are alive carries this frame, and with it the solutions, to
     whichever thread handles it (the event loop, for a web request); so the frame lets go of them
     before anything leaves it."""
     try:
-        if not isinstance(result, ox.QuerySolutions):
+        if not isinstance(result, Solutions):
             raise NamedQueryError("a library query must be a SELECT query")
-        variables = tuple(variable.value for variable in result.variables)
+        variables = tuple(result.variables)
         solutions = iter(result)
         skipped = sum(1 for _ in islice(solutions, offset))
         window = islice(solutions, limit) if limit is not None else solutions
@@ -269,7 +267,7 @@ def _cut(
         raise
     finally:
         del result
-        solutions = window = None
+        solutions = window = iter(())  # drop the references here, on this thread
 
 
 def run(
@@ -288,16 +286,16 @@ def run(
     `limits` for a query run for a request (a timeout and a result cap, see graph.store.limits)."""
     query = get(name)
     _check_window(limit, offset)
-    substitutions = bind(store, dataset, query, params)
+    bound = bind(store, dataset, query, params)
     # Handed straight to _cut, never held in this frame: see _cut for why.
     variables, skipped, rows, after = _cut(
-        run_query(store, query.text, dataset, substitutions=substitutions, limits=limits), offset, limit
+        run_query(store, query.text, dataset, bindings=bound, limits=limits), offset, limit
     )
     total = skipped + len(rows) + after if after <= COUNT_CAP else None
     return Page(
         query=query,
         params={key: _as_text(value) for key, value in params.items() if value is not None and _given(value)},
-        bound=substitutions,
+        bound=bound,
         variables=variables,
         rows=rows,
         offset=offset,

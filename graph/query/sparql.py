@@ -1,24 +1,21 @@
 """Running SPARQL for people and programs: the dataset a caller may see, and clear errors.
 
-Visibility is enforced with pyoxigraph's `default_graph=` and `named_graphs=` arguments, which
+Visibility is enforced with the store's `default_graph=` and `named_graphs=` arguments, which
 override FROM, FROM NAMED and GRAPH in the query text; the text itself is never rewritten.
 
 Queries that people and programs send pass `limits=` (a QueryLimits, one per app, on
 `app.state.query_limits`): they then run with a timeout and a result cap, isolated so that a
-runaway query can be stopped (see graph.store.limits for how, and for the limits of that).
+runaway query can be stopped (graph.store.limits; how is the backend's business).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import pyoxigraph as ox
 
 from graph.guards.nesting import check_nesting
 from graph.ingest import registry
-from graph.store import GraphStore, QueryResult, Term
-from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded, run_limited
+from graph.store import Bindings, GraphStore, QueryResult, rdf
+from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded
 
 __all__ = [
     "Dataset",
@@ -42,7 +39,7 @@ class SparqlSyntaxError(ValueError):
 class Dataset:
     """The graphs a query sees: their union as the default graph, and each by name."""
 
-    graphs: tuple[ox.NamedNode, ...]
+    graphs: tuple[rdf.NamedNode, ...]
 
 
 def dataset_for(store: GraphStore, *, include_restricted: bool = True) -> Dataset:
@@ -55,9 +52,10 @@ def run_query(
     text: str,
     dataset: Dataset,
     *,
-    substitutions: Mapping[str, Term] | None = None,
+    bindings: Bindings | None = None,
     limits: QueryLimits | None = None,
     network: bool = False,
+    substitutions: Bindings | None = None,
 ) -> QueryResult:
     """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message;
     nesting beyond graph.guards.nesting's limit raises NestingTooDeep.
@@ -65,20 +63,11 @@ def run_query(
     With `limits` the query runs under a timeout and a result cap and may raise QueryTimeout,
     ResultCapExceeded or QueryBusy (all QueryLimitExceeded) or QueryFailed; every route that runs
     a query for a request should pass the app's limits. Under limits, the worker has no network
-    unless `network` (an admin's SERVICE): see graph.store.netguard."""
+    unless `network` (an admin's SERVICE)."""
     check_nesting(text)  # deeper would crash the parser, and with it this process
-    graphs: Sequence[ox.NamedNode] = list(dataset.graphs)
+    graphs = list(dataset.graphs)
+    bindings = bindings if bindings is not None else substitutions  # the older name, still used by some callers
     try:
-        if limits is not None:
-            return run_limited(
-                store,
-                text,
-                limits=limits,
-                default_graph=graphs,
-                named_graphs=graphs,
-                substitutions=substitutions,
-                network=network,
-            )
-        return store.query(text, substitutions=substitutions, default_graph=graphs, named_graphs=graphs)
+        return store.evaluate(text, bindings=bindings, default_graph=graphs, named_graphs=graphs, limits=limits, network=network)
     except SyntaxError as error:
         raise SparqlSyntaxError(str(error.args[0]) if error.args else str(error)) from None

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from graph.ingest import registry
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from ontology.namespaces import AG, INFERRED_GRAPH, META_GRAPH, ONTOLOGY_GRAPH
 from queries import catalog
 
@@ -45,8 +43,8 @@ class Statistics:
         }
 
 
-def _counts(store: GraphStore, query: str, graphs: list[ox.NamedNode], key: str) -> list[Count]:
-    rows = store.query(catalog.text(query), default_graph=graphs)
+def _counts(store: GraphStore, query: str, graphs: list[rdf.NamedNode], key: str) -> list[Count]:
+    rows = store.select(catalog.text(query), default_graph=graphs)
     result = []
     for row in rows:
         iri = row[key].value
@@ -55,11 +53,11 @@ def _counts(store: GraphStore, query: str, graphs: list[ox.NamedNode], key: str)
     return result
 
 
-def statistics(store: GraphStore, visible: Sequence[ox.NamedNode] | None = None) -> Statistics:
+def statistics(store: GraphStore, visible: Sequence[rdf.NamedNode] | None = None) -> Statistics:
     """Counts over the graphs a caller may see (`visible`, e.g. a Dataset's graphs), or over every
     registered graph for the command line. Graphs outside `visible` are neither counted nor
     listed, so a reader learns nothing about restricted graphs, not even their names."""
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    ontology = rdf.NamedNode(ONTOLOGY_GRAPH)
     infos = registry.registered_graphs(store)
     if visible is not None:
         allowed = set(visible)
@@ -73,7 +71,7 @@ def statistics(store: GraphStore, visible: Sequence[ox.NamedNode] | None = None)
     if visible is None:
         for system in (INFERRED_GRAPH, META_GRAPH):
             if not any(g.iri == system for g in graphs):
-                node = ox.NamedNode(system)
+                node = rdf.NamedNode(system)
                 graphs.append(GraphCount(registry.graph_name(node), system, store.graph_size(node), False, True))
     return Statistics(
         totals=_counts(store, "stats/totals", scope, "kind"),

@@ -1,13 +1,32 @@
-"""Store backends behind one small interface (see base.GraphStore)."""
+"""The store seam: one small interface (base.GraphStore) in plain Python types, and its backends.
+
+- base: the GraphStore protocol; results: what queries return; rdf: terms and RDF syntaxes;
+  limits: timeouts, result caps and their errors.
+- embedded/: the Oxigraph engine, on disk or in memory, and how it isolates and stops queries.
+- recovery, dumps, failpoints: start-up repair, dump and restore, crash tests; any backend.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from graph.store.base import GraphStore, QueryResult, StoreError, Term
+from graph.store.base import ALL_GRAPHS, Bindings, GraphStore, StoreError
 from graph.store.embedded import EmbeddedStore
+from graph.store.results import Boolean, QueryResult, Solutions, Triples
 
-__all__ = ["EmbeddedStore", "GraphStore", "QueryResult", "StoreError", "Term", "open_store"]
+__all__ = [
+    "ALL_GRAPHS",
+    "Bindings",
+    "Boolean",
+    "EmbeddedStore",
+    "GraphStore",
+    "QueryResult",
+    "Solutions",
+    "StoreError",
+    "Triples",
+    "open_scratch",
+    "open_store",
+]
 
 
 def open_store(
@@ -31,3 +50,9 @@ def open_store(
         else:
             recovery.recover(store, derive_stale=derive_stale)
     return store
+
+
+def open_scratch() -> EmbeddedStore:
+    """An empty in-memory store private to its caller, for staging work (the update sandbox). No
+    forked query worker reads it while it is written, so its writes do not hold query forks back."""
+    return EmbeddedStore(None, gated=False)

@@ -10,9 +10,8 @@ import shutil
 from pathlib import Path
 from typing import IO
 
-import pyoxigraph as ox
-
-from graph.store import GraphStore, StoreError
+from graph.store import GraphStore, StoreError, rdf
+from graph.store.embedded import EmbeddedStore
 
 
 class RestoreError(Exception):
@@ -25,9 +24,9 @@ def dump(store: GraphStore, output: IO[bytes]) -> int:
     return store.size()
 
 
-def _load_dump(store: ox.Store, dump_file: Path) -> None:
+def _load_dump(store: EmbeddedStore, dump_file: Path) -> None:
     try:
-        store.bulk_load(path=str(dump_file), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(dump_file, rdf.RdfFormat.N_QUADS)
     except SyntaxError as error:
         position = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], tuple) else None
         where = f"{dump_file}:{position[1]}:{position[2]}" if position else str(dump_file)
@@ -43,21 +42,20 @@ def restore_directory(store_path: Path, dump_file: Path, *, force: bool = False)
     if not dump_file.is_file():
         raise RestoreError(f"{dump_file}: no such file")
     if store_path.exists() and any(store_path.iterdir()) and not force:
-        existing = ox.Store.read_only(str(store_path))
-        if len(existing) > 0:
-            raise RestoreError(
-                f"the store at {store_path} holds {len(existing)} quads; pass --force to replace it"
-            )
+        existing = EmbeddedStore(store_path, read_only=True)
+        held = existing.size()
         del existing
+        if held > 0:
+            raise RestoreError(f"the store at {store_path} holds {held} quads; pass --force to replace it")
     staging = store_path.with_name(store_path.name + ".restoring")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        fresh = ox.Store(str(staging))
+        fresh = EmbeddedStore(staging)
         _load_dump(fresh, dump_file)
         fresh.flush()
-        count = len(fresh)
+        count = fresh.size()
         del fresh
-    except (RestoreError, OSError) as error:
+    except (RestoreError, StoreError, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, RestoreError):
             raise
@@ -77,7 +75,7 @@ def restore_into(store: GraphStore, dump_file: Path) -> int:
         raise RestoreError("the store is not empty; restore needs an empty store")
     try:
         # Parsed whole before anything is written, so a bad dump writes nothing.
-        quads = list(ox.parse(path=str(dump_file), format=ox.RdfFormat.N_QUADS))
+        quads = list(rdf.parse(path=str(dump_file), format=rdf.RdfFormat.N_QUADS))
     except SyntaxError as error:
         raise RestoreError(f"{dump_file}: {error.args[0] if error.args else error}") from None
     try:
@@ -87,12 +85,12 @@ def restore_into(store: GraphStore, dump_file: Path) -> int:
     return store.size()
 
 
-def export_graphs(store: GraphStore, graphs: list[ox.NamedNode], output: Path) -> int:
+def export_graphs(store: GraphStore, graphs: list[rdf.NamedNode], output: Path) -> int:
     """Write the union of some graphs as N-Triples (graph names dropped); return the triple count."""
     count = 0
     with output.open("wb") as stream:
         for graph in graphs:
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph)]
-            ox.serialize(triples, stream, ox.RdfFormat.N_TRIPLES)
+            triples = [rdf.triple_of(q) for q in store.quads(graph)]
+            rdf.triples_bytes(triples, output=stream)
             count += len(triples)
     return count

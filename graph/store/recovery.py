@@ -21,9 +21,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from graph.ingest import registry, setup
+from graph.store import rdf
 from graph.store.base import GraphStore
 from ontology.namespaces import SYSTEM_GRAPHS
 
@@ -42,7 +41,7 @@ class RecoveryReport:
         return bool(self.orphans) or self.rederived
 
 
-def orphan_graphs(store: GraphStore) -> list[ox.NamedNode]:
+def orphan_graphs(store: GraphStore) -> list[rdf.NamedNode]:
     """Named graphs that hold quads but are neither registered nor system graphs: what an import
     (or a staged replacement) left when it was interrupted before its commit."""
     registered = registry.registered_iris(store)

@@ -73,7 +73,7 @@ def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, ox
         facts.check_deadline()
         text = batched_text(name, "subject", [ox.NamedNode(s) for s in chunk])
         result = run_query(facts.store, text, facts.dataset, substitutions=params)
-        variables = [v.value for v in result.variables]  # type: ignore[union-attr]
+        variables = result.variables  # type: ignore[union-attr]
         by_subject: dict[str, list[dict[str, str | None]]] = {s: [] for s in chunk}
         for solution in result:  # type: ignore[union-attr]
             row: dict[str, str | None] = {}

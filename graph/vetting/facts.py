@@ -172,7 +172,7 @@ class Facts:
             return cached
         self._check_deadline()
         result = run_query(self.store, query_text(name), self.dataset, substitutions=params)
-        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        names = result.variables  # type: ignore[union-attr]
         out = [{n: _value(row[n]) for n in names} for row in result]  # type: ignore[union-attr]
         self._rows[key] = out
         return out

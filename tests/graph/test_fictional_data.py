@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.store import open_store
 from ontology.files import OWL_FILE, SHAPES_FILE, VOCABULARIES_FILE
 from ontology.namespaces import AG, FICTIONAL, FICTIONAL_GRAPH, PREFIXES
 
@@ -194,9 +195,9 @@ def test_conforms_to_the_shapes(scenario: ox.Store) -> None:
 
 def test_passes_the_project_validator(scenario: ox.Store) -> None:
     validation = pytest.importorskip("graph.ingest.validation")
-    violations = validation.default_validator().validate(
-        scenario, [ox.NamedNode(FICTIONAL_GRAPH)], [ox.NamedNode("urn:test:ontology")]
-    )
+    checked = open_store(None)
+    checked.bulk_add(scenario)
+    violations = validation.default_validator().validate(checked, [ox.NamedNode(FICTIONAL_GRAPH)], [ox.NamedNode("urn:test:ontology")])
     assert [str(v) for v in violations] == []
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import owlready2
-import pyoxigraph as ox
 import pytest
+import rdflib
 
 from ontology import reasoner
 from ontology.namespaces import AG
@@ -106,12 +106,12 @@ def test_missing_java_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     ],
 )
 def test_dates_become_datetimes_for_hermit(lexical: str, expected: str) -> None:
-    subject, predicate = ox.NamedNode("urn:s"), ox.NamedNode(AG + "startDate")
-    date = ox.Literal(lexical, datatype=ox.NamedNode(reasoner.XSD_DATE))
-    converted = reasoner._hermit_safe(ox.Triple(subject, predicate, date))
-    assert converted.object == ox.Literal(expected, datatype=ox.NamedNode(reasoner.XSD_DATE_TIME))
+    subject, predicate = rdflib.URIRef("urn:s"), rdflib.URIRef(AG + "startDate")
+    date = rdflib.Literal(lexical, datatype=rdflib.URIRef(reasoner.XSD_DATE), normalize=False)
+    converted = reasoner._hermit_safe((subject, predicate, date))
+    assert converted[2] == rdflib.Literal(expected, datatype=rdflib.URIRef(reasoner.XSD_DATE_TIME), normalize=False)
 
 
 def test_other_literals_pass_unchanged() -> None:
-    triple = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode(AG + "name"), ox.Literal("Kestria"))
+    triple = (rdflib.URIRef("urn:s"), rdflib.URIRef(AG + "name"), rdflib.Literal("Kestria"))
     assert reasoner._hermit_safe(triple) is triple

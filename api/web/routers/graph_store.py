@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -38,13 +37,14 @@ from graph.guards import write_policy
 from graph.ingest import writes
 from graph.ingest.formats import UnknownFormat, format_named
 from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, resolve_graph
+from graph.store import rdf
 from ontology.namespaces import PREFIXES
 
 router = APIRouter(tags=["Graph Store"])
 GSP_DOC = "SPARQL 1.1 Graph Store HTTP Protocol. `graph` is a graph IRI or short name; `default` is refused (see README)."
 
 
-def _graph(request: Request, *, write: bool = False) -> ox.NamedNode:
+def _graph(request: Request, *, write: bool = False) -> rdf.NamedNode:
     """The graph of the request. Writes follow graph.guards.write_policy's one naming rule (400 outside
     ActorGraph's graph namespace); reads accept any IRI, and 404 for what is not there."""
     params = request.query_params
@@ -63,7 +63,7 @@ def _graph(request: Request, *, write: bool = False) -> ox.NamedNode:
         raise UpdateError(400, str(error)) from None
 
 
-def _serialize(request: Request, caller: Caller, graph: ox.NamedNode) -> Response:
+def _serialize(request: Request, caller: Caller, graph: rdf.NamedNode) -> Response:
     if graph not in dataset_for_caller(request, caller).graphs:
         return PlainTextResponse(f"no graph {graph.value} (or none you may read)", status_code=404)
     chosen = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH_MEDIA_TYPES)
@@ -71,9 +71,9 @@ def _serialize(request: Request, caller: Caller, graph: ox.NamedNode) -> Respons
         offered = ", ".join(sorted(set(negotiation.GRAPH_MEDIA_TYPES)))
         return PlainTextResponse(f"cannot produce any type in the Accept header; offered: {offered}", status_code=406)
     rdf_format, media_type = results.GRAPH_FORMATS[chosen]
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store_of(request).quads(graph))
-    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+    triples = (rdf.Triple(q.subject, q.predicate, q.object) for q in store_of(request).quads(graph))
+    prefixes = PREFIXES if rdf_format == rdf.RdfFormat.TURTLE else None
+    body = rdf.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     return Response(content=body, media_type=media_type)
 
 
@@ -96,7 +96,7 @@ async def check_graph(request: Request) -> Response:
     return await _read(request)  # the server sends the headers only
 
 
-async def _upload(request: Request, graph: ox.NamedNode) -> RdfSource:
+async def _upload(request: Request, graph: rdf.NamedNode) -> RdfSource:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not media_type:
         raise UpdateError(415, "send the graph with a Content-Type: text/turtle, application/n-triples, application/ld+json, ...")

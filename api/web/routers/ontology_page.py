@@ -3,7 +3,7 @@ the model files (ontology/*.ttl) by our own template.
 
 Why from the files and not from the store: the page documents the model this code was built
 with, whether or not a store has been initialized, and a data import cannot change it. The files
-are parsed once per process into a small in-memory pyoxigraph store and read with three queries of
+are parsed once per process into a small in-memory store and read with three queries of
 queries/views/. Every term gets an anchor named after its IRI fragment (id="MilitaryUnit"), so
 links such as /ontology#MilitaryUnit work from anywhere, including the ontology's own IRIs.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.web.templating import templates
+from graph.store import open_scratch, rdf
 from ontology.files import MODEL_FILES
 from ontology.namespaces import AG, PREFIXES
 from queries import catalog
@@ -84,19 +84,19 @@ def _add(values: list[str], value: str | None) -> None:
         values.append(value)
 
 
-def _text(row: ox.QuerySolution, name: str) -> str | None:
+def _text(row: rdf.Row, name: str) -> str | None:
     term = row[name]
-    return None if term is None or isinstance(term, ox.BlankNode) else term.value
+    return None if term is None or isinstance(term, rdf.BlankNode) else term.value
 
 
 @lru_cache(maxsize=1)
 def ontology_doc() -> OntologyDoc:
     """Read the model files once and gather every class, property and scheme."""
-    store = ox.Store()
+    store = open_scratch()
     for path in MODEL_FILES:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        store.add(rdf.parse(path=str(path), format=rdf.RdfFormat.TURTLE))
     classes: dict[str, TermDoc] = {}
-    for row in store.query(catalog.text("views/ontology_classes")):
+    for row in store.select(catalog.text("views/ontology_classes")):
         iri = row["class"].value
         doc = classes.setdefault(iri, TermDoc(iri, _text(row, "label") or anchor(iri)))
         doc.definition = doc.definition or (_text(row, "definition") or "")
@@ -106,7 +106,7 @@ def ontology_doc() -> OntologyDoc:
             if parent in classes:
                 _add(classes[parent].subs, doc.iri)
     properties: dict[str, PropertyDoc] = {}
-    for row in store.query(catalog.text("views/ontology_properties")):
+    for row in store.select(catalog.text("views/ontology_properties")):
         iri = row["property"].value
         doc = properties.setdefault(iri, PropertyDoc(iri, _text(row, "label") or anchor(iri)))
         doc.kind = doc.kind or anchor(row["kind"].value).replace("Property", " property").lower()
@@ -119,7 +119,7 @@ def ontology_doc() -> OntologyDoc:
         _add(doc.characteristics, anchor(characteristic).replace("Property", "").lower() if characteristic else None)
     schemes: dict[str, SchemeDoc] = {}
     concepts: dict[str, ConceptDoc] = {}
-    for row in store.query(catalog.text("views/ontology_schemes")):
+    for row in store.select(catalog.text("views/ontology_schemes")):
         iri = row["scheme"].value
         scheme = schemes.setdefault(iri, SchemeDoc(iri, _text(row, "schemeLabel") or anchor(iri)))
         scheme.definition = scheme.definition or (_text(row, "schemeDefinition") or "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +21,8 @@ from api.web.security import current_caller
 from api.web.text_checks import TextRefused, check_request_text
 from api.web.worker_threads import run_store_work
 from graph.query.sparql import Dataset, SparqlSyntaxError
-from graph.store.limits import QueryFailed, QueryLimitExceeded, run_limited
+from graph.store import rdf
+from graph.store.limits import QueryFailed, QueryLimitExceeded
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -39,7 +39,7 @@ class ProtocolError(Exception):
         self.status, self.message = status, message
 
 
-def _narrow(dataset: Dataset, default_uris: list[str], named_uris: list[str]) -> tuple[list[ox.NamedNode], list[ox.NamedNode]]:
+def _narrow(dataset: Dataset, default_uris: list[str], named_uris: list[str]) -> tuple[list[rdf.NamedNode], list[rdf.NamedNode]]:
     """Apply the protocol's dataset parameters, but never beyond what the caller may see."""
     visible = {graph.value: graph for graph in dataset.graphs}
     default = [visible[uri] for uri in default_uris if uri in visible] if default_uris else list(dataset.graphs)
@@ -62,7 +62,7 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
             text = body.decode("utf-8", errors="replace")
         elif content_type == "application/x-www-form-urlencoded":
             form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            text = (form.get("query") or [None])[0]
+            text = (form.get("query") or [""])[0]
             default_uris += form.get("default-graph-uri", [])
             named_uris += form.get("named-graph-uri", [])
         else:
@@ -98,9 +98,7 @@ async def _answer(request: Request) -> Response:
         try:
             # A timeout, a result cap and a killable worker (graph.store.limits); the dataset lists are
             # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
-            result = run_limited(
-                store, text, limits=limits, default_graph=default, named_graphs=named, network=caller.is_admin
-            )
+            result = store.evaluate(text, default_graph=default, named_graphs=named, limits=limits, network=caller.is_admin)
         except SyntaxError as error:
             return ProtocolError(400, f"SPARQL syntax error: {error.args[0] if error.args else error}")
         except (QueryLimitExceeded, QueryFailed) as error:

@@ -17,7 +17,7 @@ which graphs are visible afterwards (graph.ingest.writes explains how this is en
   it drops is unregistered; a graph it clears stays, empty. Then the derived links are
   recomputed (`?reason=false` skips that).
 - SERVICE and LOAD are refused for everyone but admins (outbound connections), by a parse of the
-  text and by a worker with no network (graph.guards.outbound, graph.store.netguard).
+  text and by a worker with no network (graph.guards.outbound, graph.store.embedded.netguard).
 
 The protocol's `using-graph-uri` / `using-named-graph-uri` parameters are refused: honouring them
 would mean rewriting the update text. Write USING <iri> / USING NAMED <iri> in the update instead.

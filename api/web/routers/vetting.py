@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -36,7 +35,7 @@ from api.web.templating import templates
 from api.web.worker_threads import run_store_work
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query.sparql import Dataset
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from graph.vetting import audit
 from graph.vetting.engine import NotVettable, ProgramVetting, vet, vet_program
 from graph.vetting.facts import Facts
@@ -165,7 +164,7 @@ def _recorded_subject(subject: str) -> str:
     """A subject no visible graph names may still have runs on record, if it is an absolute IRI;
     anything else cannot be one, and is refused naming the parameter."""
     try:
-        return ox.NamedNode(subject.strip()).value
+        return rdf.NamedNode(subject.strip()).value
     except ValueError as error:
         raise HTTPException(
             status_code=422,

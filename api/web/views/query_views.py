@@ -2,7 +2,7 @@
 
 Library queries run through graph.query.named_queries (typed, bound parameters, the caller's dataset).
 A posted query runs through graph.query.sparql.run_query over the caller's dataset, with the same
-safety rules as /sparql: SERVICE and LOAD (which make pyoxigraph open outbound connections) are
+safety rules as /sparql: SERVICE and LOAD (which make the engine open outbound connections) are
 refused for anyone but an admin (api.web.auth.outbound_refusal), and the query runs under the app's
 timeout and result cap (api.web.limits). A limit hit becomes a readable error page, not a trace.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 
@@ -25,7 +24,7 @@ from api.web.worker_threads import run_store_work
 from graph.index.search import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset, SparqlSyntaxError, run_query
-from graph.store import GraphStore
+from graph.store import GraphStore, Solutions, Triples, rdf
 from graph.store.limits import QueryFailed, QueryLimitExceeded, QueryLimits
 
 # A posted query reads at most this many triples or rows: a view of more is unreadable anyway.
@@ -38,7 +37,7 @@ def form_context() -> dict[str, Any]:
 
 
 def _iri_variables(variables: tuple[str, ...], records: list[dict[str, Any]]) -> set[str]:
-    return {v for v in variables if any(isinstance(r.get(v), ox.NamedNode) for r in records)}
+    return {v for v in variables if any(isinstance(r.get(v), rdf.NamedNode) for r in records)}
 
 
 async def library_view(store: GraphStore, dataset: Dataset, name: str, params: dict[str, str]) -> build.GraphView:
@@ -48,7 +47,7 @@ async def library_view(store: GraphStore, dataset: Dataset, name: str, params: d
         page = named_queries.run(store, dataset, name, params, limit=named_queries.MAX_LIMIT)
         records = list(page.records())
         iris = _iri_variables(page.variables, records)
-        rows = [{k: (v.value if isinstance(v, ox.NamedNode) else None) for k, v in r.items()} for r in records]
+        rows = [{k: (v.value if isinstance(v, rdf.NamedNode) else None) for k, v in r.items()} for r in records]
         view = build.from_rows(page.query.title, page.variables, rows, iris, index_for(store, dataset))
         view.subtitle = page.query.description
         return view
@@ -80,17 +79,17 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
     def work() -> build.GraphView:
         index = index_for(store, dataset)
         result = run_query(store, text, dataset, limits=limits, network=caller.is_admin)
-        if isinstance(result, ox.QueryTriples):
+        if isinstance(result, Triples):
             triples = [
-                build.Triple(t.subject.value, t.predicate.value, t.object.value, isinstance(t.object, ox.Literal))
+                build.Triple(t.subject.value, t.predicate.value, t.object.value, isinstance(t.object, rdf.Literal))
                 for t in islice(result, MAX_RESULTS)
-                if isinstance(t.subject, ox.NamedNode) and not isinstance(t.object, (ox.BlankNode, ox.Triple))
+                if isinstance(t.subject, rdf.NamedNode) and not isinstance(t.object, (rdf.BlankNode, rdf.Triple))
             ]
             return build.from_triples("CONSTRUCT result", triples, index)
-        if isinstance(result, ox.QuerySolutions):
-            variables = tuple(v.value for v in result.variables)
+        if isinstance(result, Solutions):
+            variables = tuple(result.variables)
             records = [{v: s[v] for v in variables} for s in islice(result, MAX_RESULTS)]
-            rows = [{k: (v.value if isinstance(v, ox.NamedNode) else None) for k, v in r.items()} for r in records]
+            rows = [{k: (v.value if isinstance(v, rdf.NamedNode) else None) for k, v in r.items()} for r in records]
             return build.from_rows("SELECT result", variables, rows, _iri_variables(variables, records), index)
         raise HTTPException(status_code=422, detail="an ASK query answers yes or no; there is nothing to draw. Use CONSTRUCT or SELECT.")
 

@@ -31,7 +31,6 @@ import pyoxigraph as ox
 
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.store.limits import WRITE_LOCK
 from graph.vetting import audit
 from graph.vetting.cases.model import (
     CASE_NS,
@@ -176,7 +175,7 @@ def create(
         decided_at=_iso(now),
         expires=expires_on.isoformat(),
     )
-    with WRITE_LOCK:
+    with store.writing():
         store.add([*run_quads, *_case_quads(case, now)])
         # A decision is taken once, by a person: made durable now (unlike a vetting run, which
         # a rerun reproduces), at the cost of one flush per decision.
@@ -189,7 +188,7 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
     before the decision expires, on the newest case about the subject. Raises CaseNotFound, SameReviewer, CaseConflict, CaseError."""
     text = clean_text(note, "note", required=False)
     now = now or datetime.now(UTC)
-    with WRITE_LOCK:  # the check and the write are one step: two sign-offs cannot both land
+    with store.writing():  # the check and the write are one step: two sign-offs cannot both land
         case = get(store, case_id)
         if case.signed_off_by is not None:
             raise CaseConflict(f"case {case.id} was already signed off by {case.signed_off_by.label} "

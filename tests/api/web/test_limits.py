@@ -26,13 +26,12 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.query import sparql
-from graph.store import EmbeddedStore, open_store
+from graph.store import EmbeddedStore, Solutions, open_store
 from graph.store.limits import (
     QueryBusy,
     QueryLimits,
     QueryTimeout,
     ResultCapExceeded,
-    run_limited,
 )
 from tests.support import ACTORGRAPH, served
 
@@ -157,8 +156,8 @@ def test_thread_isolation_keeps_the_slot_until_the_runaway_ends(small_store: Emb
 
 
 def _as_set(result: object) -> set[tuple[str, ...]]:
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
+    if isinstance(result, Solutions):
+        names = result.variables
         return {tuple(str(row[name]) for name in names) for row in result}
     return {(str(triple),) for triple in result}  # type: ignore[attr-defined]
 
@@ -179,12 +178,12 @@ def test_limited_results_are_the_same_results(demo_store: EmbeddedStore, isolati
         plain = sparql.run_query(demo_store, query, dataset)
         limited = sparql.run_query(demo_store, query, dataset, limits=limits)
         assert type(limited) is type(plain), query
-        if isinstance(plain, ox.QuerySolutions):
-            assert [v.value for v in limited.variables] == [v.value for v in plain.variables]  # type: ignore[union-attr]
+        if isinstance(plain, Solutions):
+            assert limited.variables == plain.variables  # type: ignore[union-attr]
         assert _as_set(limited) == _as_set(plain), query
     assert bool(sparql.run_query(demo_store, SIMPLE, dataset, limits=limits)) is True
     empty = sparql.run_query(demo_store, "SELECT ?x ?y WHERE { FILTER(false) }", dataset, limits=limits)
-    assert [v.value for v in empty.variables] == ["x", "y"] and list(empty) == []  # type: ignore[union-attr]
+    assert empty.variables == ["x", "y"] and list(empty) == []  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -192,7 +191,7 @@ def test_substitutions_and_syntax_errors_pass_through(demo_store: EmbeddedStore,
     limits = QueryLimits(timeout=10, isolation=isolation)  # type: ignore[arg-type]
     dataset = sparql.dataset_for(demo_store)
     unit = ox.NamedNode("https://w3id.org/actorgraph/ontology#MilitaryUnit")
-    rows = sparql.run_query(demo_store, "SELECT ?class ?s WHERE { ?s a ?class }", dataset, substitutions={"class": unit}, limits=limits)
+    rows = sparql.run_query(demo_store, "SELECT ?class ?s WHERE { ?s a ?class }", dataset, bindings={"class": unit}, limits=limits)
     assert {row["class"] for row in rows} == {unit}
     with pytest.raises(sparql.SparqlSyntaxError, match="1:"):
         sparql.run_query(demo_store, "SELEC ?x", dataset, limits=limits)
@@ -200,7 +199,7 @@ def test_substitutions_and_syntax_errors_pass_through(demo_store: EmbeddedStore,
 
 def test_an_explicit_dataset_is_required(demo_store: EmbeddedStore) -> None:
     with pytest.raises(ValueError, match="explicit dataset"):
-        run_limited(demo_store, SIMPLE, limits=QueryLimits(), default_graph=None, named_graphs=[])  # type: ignore[arg-type]
+        demo_store.evaluate(SIMPLE, limits=QueryLimits(), default_graph=None, named_graphs=[])
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,7 +283,7 @@ def test_real_server_leaves_no_worker_behind(server: tuple[str, int]) -> None:
 def test_a_worker_stuck_on_an_inherited_lock_is_forked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork copies a lock another thread holds; the copy is never released in the child. Such
     a child is recognised (asleep on a futex, using no CPU), killed, and forked again."""
-    import graph.store.limits as limits_module
+    import graph.store.embedded.isolation as limits_module
 
     held = threading.Lock()
     held.acquire()

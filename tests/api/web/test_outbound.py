@@ -23,8 +23,9 @@ from api.settings import Settings
 from api.web.app import create_app
 from graph.access import keys
 from graph.ingest import writes
-from graph.store import EmbeddedStore, netguard
-from graph.store.limits import QueryFailed, QueryLimits, run_limited
+from graph.store import EmbeddedStore
+from graph.store.embedded import netguard
+from graph.store.limits import QueryFailed, QueryLimits
 from ontology.namespaces import GRAPH
 from tests.api.web.test_access_control import build_store
 from tests.support import Listener, served
@@ -193,9 +194,9 @@ def test_query_workers_cannot_connect_even_past_the_parse(store: EmbeddedStore, 
     limits = QueryLimits(timeout=10, isolation=isolation)  # type: ignore[arg-type]
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?x ?y ?z }} }}"
     with pytest.raises(QueryFailed, match="not permitted"):
-        run_limited(store, query, limits=limits, default_graph=[], named_graphs=[])
+        store.evaluate(query, limits=limits, default_graph=[], named_graphs=[])
     assert listener.connections == 0
-    rows = run_limited(store, query, limits=limits, default_graph=[], named_graphs=[], network=True)
+    rows = store.evaluate(query, limits=limits, default_graph=[], named_graphs=[], network=True)
     assert [str(row["x"].value) for row in rows] == ["from-listener"]  # type: ignore[union-attr]
     assert listener.connections == 1
 

@@ -2,7 +2,7 @@
 graph as it was before a write or after it, never half-replaced.
 
 The in-process tests hold a write open on purpose (a bulk load whose input blocks until the test
-lets go, under WRITE_LOCK as an API write runs) and require the reads to finish while it is still
+lets go, under the store's write lock as an API write runs) and require the reads to finish while it is still
 open: a bound that does not depend on the speed of the machine. The server test hammers a real
 `actorgraph serve` on the demo store with readers while an editor keeps replacing a graph.
 """
@@ -22,10 +22,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from graph.store import EmbeddedStore, netguard, open_store
-from graph.store.embedded import SMALL_BATCH
-from graph.store.limits import WRITE_LOCK, QueryFailed, QueryLimits, QueryTimeout, run_limited
-from graph.store.write_gate import WRITE_GATE, WriteGate
+from graph.store import EmbeddedStore, Solutions, open_store
+from graph.store.embedded import SMALL_BATCH, netguard
+from graph.store.embedded.write_gate import WRITE_GATE, WriteGate
+from graph.store.limits import QueryFailed, QueryLimits, QueryTimeout
 from tests.support import ACTORGRAPH, Listener, served
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="process isolation needs os.fork")
@@ -44,14 +44,14 @@ def _store(triples: int) -> EmbeddedStore:
 
 
 def count(store: EmbeddedStore, limits: QueryLimits, query: str = COUNT) -> int:
-    result = run_limited(store, query, limits=limits, default_graph=[DATA], named_graphs=[])
-    assert isinstance(result, ox.QuerySolutions)
+    result = store.evaluate(query, limits=limits, default_graph=[DATA], named_graphs=[])
+    assert isinstance(result, Solutions)
     return int(next(iter(result))["n"].value)
 
 
 class HeldWrite:
     """A write held open inside the engine: a bulk load whose input waits for release(), run
-    under WRITE_LOCK as every API write is."""
+    under the store's write lock as every API write is."""
 
     def __init__(self, store: EmbeddedStore) -> None:
         self.store, self.inside, self.released = store, threading.Event(), threading.Event()
@@ -65,7 +65,7 @@ class HeldWrite:
         self.released.wait(120)
 
     def _write(self) -> None:
-        with WRITE_LOCK:
+        with self.store.writing():
             self.store.bulk_add(self._quads())
 
     def __enter__(self) -> HeldWrite:
@@ -134,7 +134,7 @@ def test_during_a_write_reads_keep_the_deadline_and_afterwards_fork_again() -> N
         assert count(store, limits) == 300
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
-            run_limited(store, COUNT_CUBE, limits=limits, default_graph=[DATA], named_graphs=[])
+            store.evaluate(COUNT_CUBE, limits=limits, default_graph=[DATA], named_graphs=[])
         assert time.monotonic() - started < 3
         assert write.thread.is_alive()
     for thread in threading.enumerate():  # the abandoned count runs on in its thread, with its slot
@@ -142,7 +142,7 @@ def test_during_a_write_reads_keep_the_deadline_and_afterwards_fork_again() -> N
             thread.join(60)
     before = {thread.ident for thread in threading.enumerate()}
     with pytest.raises(QueryTimeout):
-        run_limited(store, COUNT_CUBE, limits=limits, default_graph=[DATA], named_graphs=[])
+        store.evaluate(COUNT_CUBE, limits=limits, default_graph=[DATA], named_graphs=[])
     assert not [t for t in threading.enumerate() if t.ident not in before and t.name == "sparql-query"]
     assert limits.slots.acquire(timeout=0.1) and limits.slots.acquire(timeout=0.1), "both slots should be free"
 
@@ -232,24 +232,19 @@ def test_a_read_moved_to_a_thread_by_a_write_still_has_no_network() -> None:
     with Listener() as listener, HeldWrite(store):
         query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?x ?y ?z }} }}"
         with pytest.raises(QueryFailed, match="not permitted"):
-            run_limited(store, query, limits=limits, default_graph=[], named_graphs=[])
+            store.evaluate(query, limits=limits, default_graph=[], named_graphs=[])
         assert listener.connections == 0
-        rows = run_limited(store, query, limits=limits, default_graph=[], named_graphs=[], network=True)
-        assert isinstance(rows, ox.QuerySolutions)
+        rows = store.evaluate(query, limits=limits, default_graph=[], named_graphs=[], network=True)
+        assert isinstance(rows, Solutions)
         assert [str(row["x"].value) for row in rows] == ["from-listener"]
         assert listener.connections == 1
 
 
 def _niceness_of_a_worker(limits: QueryLimits) -> int:
-    from graph.store.limits import run_isolated
+    def work(sink: object) -> dict[str, object]:
+        return {"nice": os.nice(0)}
 
-    def work_for(_abandoned: object) -> object:
-        def work(sink: object) -> dict[str, object]:
-            return {"nice": os.nice(0)}
-
-        return work
-
-    _, outcome = run_isolated(work_for, limits)  # type: ignore[arg-type]
+    _, outcome = open_store(None).run_isolated(work, limits)  # type: ignore[arg-type]
     return int(outcome["nice"])
 
 

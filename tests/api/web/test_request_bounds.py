@@ -153,8 +153,8 @@ def test_the_hazard_is_real(demo_store: EmbeddedStore, unraisable: list[str]) ->
         raise ValueError(f"failed while holding {type(held).__name__}")
 
     error, reports = _fail_in_a_thread(fail_while_holding, unraisable)
-    assert error == "ValueError: failed while holding QuerySolutions"
-    assert reports, "pyoxigraph should have reported results dropped on another thread"
+    assert error == "ValueError: failed while holding Solutions"
+    assert reports, "the engine should have reported results dropped on another thread"
 
 
 def test_a_bad_offset_is_refused_before_any_result_exists(demo_store: EmbeddedStore, unraisable: list[str]) -> None:
@@ -173,7 +173,7 @@ def test_an_error_while_reading_results_leaves_them_on_their_thread(demo_store: 
 
     def read_past_the_end() -> None:
         # As named_queries.run hands them over: islice refuses the offset while the results live.
-        named_queries._cut(sparql.run_query(demo_store, query.text, dataset, substitutions=bound), sys.maxsize + 1, 10)
+        named_queries._cut(sparql.run_query(demo_store, query.text, dataset, bindings=bound), sys.maxsize + 1, 10)
 
     error, reports = _fail_in_a_thread(read_past_the_end, unraisable)
     assert error.startswith("ValueError")

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.ingest import inference
-from graph.store import open_store
+from graph.store import EmbeddedStore, open_store
 from ontology import reasoner
 from ontology.namespaces import AG, FICTIONAL, INFERRED_GRAPH, graph_iri
 
@@ -84,22 +84,22 @@ f:relation-merger a ag:Integration ; ag:absorbingOrganization f:unit-kestrian-ar
 """
 
 
-def _store_with(*sources: Path | str) -> ox.Store:
+def _store_with(*sources: Path | str) -> EmbeddedStore:
     """A memory store with each source in its own named graph, as imports are."""
-    store = ox.Store()
+    store = open_store(None)
     for number, source in enumerate(sources):
         graph = ox.NamedNode(graph_iri(f"test-{number}"))
         if isinstance(source, Path):
-            store.load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            store.raw.load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=graph)
         else:
-            store.load(source, format=ox.RdfFormat.TURTLE, to_graph=graph)
+            store.raw.load(source, format=ox.RdfFormat.TURTLE, to_graph=graph)
     return store
 
 
-def _inferred(store: ox.Store) -> set[tuple[str, str, str]]:
+def _inferred(store: EmbeddedStore) -> set[tuple[str, str, str]]:
     return {
         (quad.subject.value, quad.predicate.value, quad.object.value)
-        for quad in store.quads_for_pattern(None, None, None, INFERRED)
+        for quad in store.quads(INFERRED)
     }
 
 
@@ -108,9 +108,9 @@ def _links(prop: str, pairs: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def sample_store() -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(SAMPLE), format=ox.RdfFormat.TURTLE, to_graph=SAMPLE_GRAPH)
+def sample_store() -> EmbeddedStore:
+    store = open_store(None)
+    store.raw.load(path=str(SAMPLE), format=ox.RdfFormat.TURTLE, to_graph=SAMPLE_GRAPH)
     return store
 
 
@@ -122,13 +122,13 @@ def test_one_rule_per_derived_property() -> None:
 
 
 @pytest.mark.parametrize("prop", sorted(EXPECTED))
-def test_rules_derive_exactly_the_expected_links(sample_store: ox.Store, prop: str) -> None:
+def test_rules_derive_exactly_the_expected_links(sample_store: EmbeddedStore, prop: str) -> None:
     inference.materialize(sample_store)
     derived = {link for link in _inferred(sample_store) if link[1] == AG + prop}
     assert derived == _links(prop, EXPECTED[prop])
 
 
-def test_rivalry_is_no_alliance_and_alliance_no_rivalry(sample_store: ox.Store) -> None:
+def test_rivalry_is_no_alliance_and_alliance_no_rivalry(sample_store: EmbeddedStore) -> None:
     inference.materialize(sample_store)
     links = _inferred(sample_store)
     red_hills, blue_river, brigade = (FICTIONAL + s for s in ("group-red-hills-militia", "group-blue-river-front", "unit-12th-brigade"))
@@ -137,19 +137,19 @@ def test_rivalry_is_no_alliance_and_alliance_no_rivalry(sample_store: ox.Store) 
     assert (red_hills, AG + "rivalOf", brigade) not in links
 
 
-def test_report_counts_links_per_property(sample_store: ox.Store) -> None:
+def test_report_counts_links_per_property(sample_store: EmbeddedStore) -> None:
     report = inference.materialize(sample_store)
     assert report.counts == {AG + prop: len(pairs) for prop, pairs in EXPECTED.items()}
     assert report.seconds >= 0
 
 
-def test_inferred_links_stay_out_of_asserted_graphs(sample_store: ox.Store) -> None:
-    asserted = set(sample_store.quads_for_pattern(None, None, None, SAMPLE_GRAPH))
+def test_inferred_links_stay_out_of_asserted_graphs(sample_store: EmbeddedStore) -> None:
+    asserted = set(sample_store.quads(SAMPLE_GRAPH))
     inference.materialize(sample_store)
-    assert set(sample_store.quads_for_pattern(None, None, None, SAMPLE_GRAPH)) == asserted
-    assert not list(sample_store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert set(sample_store.quads(SAMPLE_GRAPH)) == asserted
+    assert not list(sample_store.quads(ox.DefaultGraph()))
     derived = {ox.NamedNode(AG + prop) for prop in EXPECTED}
-    assert all(quad.predicate in derived for quad in sample_store.quads_for_pattern(None, None, None, INFERRED))
+    assert all(quad.predicate in derived for quad in sample_store.quads(INFERRED))
 
 
 def test_hierarchy_split_over_graphs_is_closed(tmp_path: Path) -> None:
@@ -162,14 +162,14 @@ def test_hierarchy_split_over_graphs_is_closed(tmp_path: Path) -> None:
     assert (FICTIONAL + "unit-c", AG + "subOrganizationOf", FICTIONAL + "unit-a") in _inferred(store)
 
 
-def test_rerun_replaces_the_previous_inferred_graph(sample_store: ox.Store) -> None:
+def test_rerun_replaces_the_previous_inferred_graph(sample_store: EmbeddedStore) -> None:
     inference.materialize(sample_store)
     before = _inferred(sample_store)
     alliance = ox.NamedNode(FICTIONAL + "relation-red-hills-allied-12th")
     subordination = ox.NamedNode(FICTIONAL + "relation-11th-under-division")
     for node in (alliance, subordination):
-        for quad in list(sample_store.quads_for_pattern(node, None, None, None)):
-            sample_store.remove(quad)
+        for quad in list(sample_store.raw.quads_for_pattern(node, None, None, None)):
+            sample_store.remove([quad])
 
     report = inference.materialize(sample_store)
 
@@ -181,7 +181,7 @@ def test_rerun_replaces_the_previous_inferred_graph(sample_store: ox.Store) -> N
     assert report.counts[AG + "subOrganizationOf"] == 3
 
 
-def test_rerun_on_unchanged_data_is_stable(sample_store: ox.Store) -> None:
+def test_rerun_on_unchanged_data_is_stable(sample_store: EmbeddedStore) -> None:
     first = inference.materialize(sample_store)
     before = _inferred(sample_store)
     second = inference.materialize(sample_store)
@@ -189,11 +189,11 @@ def test_rerun_on_unchanged_data_is_stable(sample_store: ox.Store) -> None:
     assert second.counts == first.counts
 
 
-def test_stray_links_in_the_inferred_graph_are_dropped(sample_store: ox.Store) -> None:
+def test_stray_links_in_the_inferred_graph_are_dropped(sample_store: EmbeddedStore) -> None:
     stray = ox.Quad(ox.NamedNode(FICTIONAL + "person-dael"), ox.NamedNode(AG + "commands"), ox.NamedNode(FICTIONAL + "unit-1st-division"), INFERRED)
-    sample_store.add(stray)
+    sample_store.add([stray])
     inference.materialize(sample_store)
-    assert stray not in set(sample_store.quads_for_pattern(None, None, None, INFERRED))
+    assert stray not in set(sample_store.quads(INFERRED))
 
 
 def test_works_on_the_project_store_interface() -> None:
@@ -210,7 +210,7 @@ def _rules_copy(tmp_path: Path) -> Path:
     return rules_dir
 
 
-def test_a_failing_rule_leaves_the_previous_graph(sample_store: ox.Store, tmp_path: Path) -> None:
+def test_a_failing_rule_leaves_the_previous_graph(sample_store: EmbeddedStore, tmp_path: Path) -> None:
     inference.materialize(sample_store)
     before = _inferred(sample_store)
     rules_dir = _rules_copy(tmp_path)
@@ -224,7 +224,7 @@ def test_a_failing_rule_leaves_the_previous_graph(sample_store: ox.Store, tmp_pa
     assert _inferred(sample_store) == before
 
 
-def test_a_rule_may_not_produce_another_property(sample_store: ox.Store, tmp_path: Path) -> None:
+def test_a_rule_may_not_produce_another_property(sample_store: EmbeddedStore, tmp_path: Path) -> None:
     inference.materialize(sample_store)
     before = _inferred(sample_store)
     rules_dir = _rules_copy(tmp_path)

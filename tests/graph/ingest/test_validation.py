@@ -17,6 +17,7 @@ import rdflib
 from rdflib.namespace import RDF, SH, SKOS
 
 from graph.ingest.validation import ShapeValidator, UnsupportedShapeError, Violation
+from graph.store import EmbeddedStore, open_store
 from ontology.files import MODEL_FILES, SHAPES_FILE, VOCABULARIES_FILE
 from ontology.namespaces import AG, FICTIONAL, FICTIONAL_GRAPH, ONTOLOGY_GRAPH
 
@@ -76,12 +77,12 @@ def fic(slug: str) -> str:
     return FICTIONAL + slug
 
 
-def make_store(*turtle: str) -> ox.Store:
+def make_store(*turtle: str) -> EmbeddedStore:
     """The ontology in its graph, and the snippets (with CONTEXT) in the fictional data graph."""
-    store = ox.Store()
+    store = open_store(None)
     for path in MODEL_FILES:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY)
-    store.load(PREFIXES + CONTEXT + "\n".join(turtle), format=ox.RdfFormat.TURTLE, to_graph=DATA)
+        store.raw.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY)
+    store.raw.load(PREFIXES + CONTEXT + "\n".join(turtle), format=ox.RdfFormat.TURTLE, to_graph=DATA)
     return store
 
 
@@ -106,7 +107,7 @@ def keys(violations: Iterable[Violation]) -> set[tuple[str, str | None, str]]:
 def test_valid_relations_pass(validator: ShapeValidator) -> None:
     # The fixture is non-trivial: it types nodes with many relation classes.
     store = make_store(VALID_RELATIONS)
-    assert len(list(store.quads_for_pattern(None, ox.NamedNode(RDF.type), None, DATA))) >= 14
+    assert len(list(store.raw.quads_for_pattern(None, ox.NamedNode(RDF.type), None, DATA))) >= 14
     assert validator.validate(store, [DATA], [ONTOLOGY]) == []
 
 
@@ -293,7 +294,7 @@ def test_role_value_typed_only_in_context_graph(validator: ShapeValidator) -> No
         f"fic:s a ag:Subordination ; ag:childUnit fic:unit-x ; ag:parentUnit fic:unit-brigade ; {SOURCED} ."
     )
     other = ox.NamedNode(FICTIONAL + "graph/other")
-    store.load(PREFIXES + 'fic:unit-x a ag:PoliceUnit ; rdfs:label "X" .', format=ox.RdfFormat.TURTLE, to_graph=other)
+    store.raw.load(PREFIXES + 'fic:unit-x a ag:PoliceUnit ; rdfs:label "X" .', format=ox.RdfFormat.TURTLE, to_graph=other)
     assert validator.validate(store, [DATA], [ONTOLOGY, other]) == []
     without = validator.validate(store, [DATA], [ONTOLOGY])
     assert keys(without) == {(fic("s"), "ag:childUnit", "sh:class")}
@@ -349,7 +350,7 @@ def test_subclass_instances_are_targeted(validator: ShapeValidator) -> None:
 def test_focus_nodes_come_from_data_graphs_only(validator: ShapeValidator) -> None:
     store = make_store(VALID_RELATIONS)
     elsewhere = ox.NamedNode(FICTIONAL + "graph/elsewhere")
-    store.load(PREFIXES + "fic:broken a ag:Membership .", format=ox.RdfFormat.TURTLE, to_graph=elsewhere)
+    store.raw.load(PREFIXES + "fic:broken a ag:Membership .", format=ox.RdfFormat.TURTLE, to_graph=elsewhere)
     assert validator.validate(store, [DATA], [ONTOLOGY, elsewhere]) == []
     assert {v.focus_node for v in validator.validate(store, [elsewhere], [ONTOLOGY])} == {fic("broken")}
 
@@ -523,11 +524,11 @@ def test_shape_terms_are_escaped_in_query_text(tmp_path: Path) -> None:
         + ' "ok" ) ] .',
     )
     store = make_store('fic:a ag:note "ok" . fic:b ag:note "other" .')
-    store.add(ox.Quad(ox.NamedNode(fic("c")), ox.NamedNode(AG + "note"), ox.Literal(tricky), DATA))
-    size = len(store)
+    store.add([ox.Quad(ox.NamedNode(fic("c")), ox.NamedNode(AG + "note"), ox.Literal(tricky), DATA)])
+    size = store.size()
     violations = ShapeValidator(shapes).validate(store, [DATA], [ONTOLOGY])
     assert keys(violations) == {(fic("b"), "ag:note", "sh:in")}
-    assert len(store) == size
+    assert store.size() == size
 
 
 def test_integer_derived_datatypes(tmp_path: Path) -> None:
@@ -631,10 +632,10 @@ fic:f5 a ag:Funding ; ag:currency "USD" ; ag:note "m" ; rdfs:comment "m" ; ag:am
 """
 
 
-def pyshacl_keys(store: ox.Store, shapes_path: Path, validator: ShapeValidator) -> set[tuple[str, str | None, str]]:
+def pyshacl_keys(store: EmbeddedStore, shapes_path: Path, validator: ShapeValidator) -> set[tuple[str, str | None, str]]:
     """(focus, path, constraint) as pyshacl reports them on the data graph plus the ontology."""
     data = rdflib.Graph()
-    data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA).decode(), format="nt")
+    data.parse(data=store.raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA).decode(), format="nt")
     ontology = rdflib.Graph()
     for path in MODEL_FILES:
         ontology.parse(path, format="turtle")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.store import open_store
 from graph.synthetic.generator import SynthStats, iter_lines, write_synthetic
 from ontology.files import OWL_FILE, SHAPES_FILE, VOCABULARIES_FILE
 from ontology.namespaces import AG, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SYNTHETIC, SYNTHETIC_GRAPH, XSD
@@ -330,7 +331,9 @@ def test_passes_the_project_validator() -> None:
     ontology = ox.NamedNode("urn:test:ontology")
     for path in (OWL_FILE, VOCABULARIES_FILE):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ontology)
-    violations = validation.default_validator().validate(store, [ox.NamedNode(SYNTHETIC_GRAPH)], [ontology])
+    checked = open_store(None)
+    checked.bulk_add(store)
+    violations = validation.default_validator().validate(checked, [ox.NamedNode(SYNTHETIC_GRAPH)], [ontology])
     assert [str(v) for v in violations] == []
 
 

@@ -164,6 +164,9 @@ class QueryOnly:
     def query(self, *args: object, **kwargs: object) -> object:
         return self._store.query(*args, **kwargs)  # type: ignore[arg-type]
 
+    def evaluate(self, *args: object, **kwargs: object) -> object:
+        return self._store.evaluate(*args, **kwargs)  # type: ignore[arg-type]
+
 
 def test_the_sparql_path_answers_as_the_index_scans_do(demo_store, dataset, actors) -> None:
     subjects = [*actors, PROGRAM]

@@ -22,8 +22,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, state_iri
 from graph.ingest.importers.sfm.dates import PartialDate, Precision
@@ -37,61 +35,62 @@ from graph.ingest.importers.sfm.records import (
     Support,
     UnitRecord,
 )
+from graph.store import rdf
 from ontology.namespaces import AG, CODE, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, data_iri
 
-Term = ox.NamedNode | ox.Literal
+Term = rdf.NamedNode | rdf.Literal
 
-TYPE = ox.NamedNode(RDF + "type")
-LABEL = ox.NamedNode(RDFS + "label")
-IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
-DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
-CLASSIFICATION_SCHEME = ox.NamedNode(CODE + "sfm-classification")
-
-
-def ag(local: str) -> ox.NamedNode:
-    return ox.NamedNode(AG + local)
+TYPE = rdf.NamedNode(RDF + "type")
+LABEL = rdf.NamedNode(RDFS + "label")
+IDENTIFIER = rdf.NamedNode(DCTERMS + "identifier")
+DERIVED = rdf.NamedNode(PROV + "wasDerivedFrom")
+CLASSIFICATION_SCHEME = rdf.NamedNode(CODE + "sfm-classification")
 
 
-def text(value: str) -> ox.Literal:
-    return ox.Literal(value)
+def ag(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(AG + local)
 
 
-def typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+def text(value: str) -> rdf.Literal:
+    return rdf.Literal(value)
 
 
-def unit_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("unit", f"sfm-{uuid}"))
+def typed(value: str, datatype: str) -> rdf.Literal:
+    return rdf.Literal(value, datatype=rdf.NamedNode(XSD + datatype))
 
 
-def person_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("person", f"sfm-{uuid}"))
+def unit_iri(uuid: str) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("unit", f"sfm-{uuid}"))
 
 
-def incident_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("incident", f"sfm-{uuid}"))
+def person_iri(uuid: str) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("person", f"sfm-{uuid}"))
 
 
-def source_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("source", f"sfm-{uuid}"))
+def incident_iri(uuid: str) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("incident", f"sfm-{uuid}"))
 
 
-def classification_iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{CODE}sfm-classification-{vocab.slug(value)}")
+def source_iri(uuid: str) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("source", f"sfm-{uuid}"))
+
+
+def classification_iri(value: str) -> rdf.NamedNode:
+    return rdf.NamedNode(f"{CODE}sfm-classification-{vocab.slug(value)}")
 
 
 RELATION_PREFIX = {"Subordination": "sub", "Membership": "member", "Posting": "posting", "Command": "command"}
 
 
-def relation_iri(relation: RelationRecord) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("relation", f"sfm-{RELATION_PREFIX[relation.kind]}-{relation.digest()}"))
+def relation_iri(relation: RelationRecord) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("relation", f"sfm-{RELATION_PREFIX[relation.kind]}-{relation.digest()}"))
 
 
-def perpetration_iri(incident: str, perpetrator: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("relation", f"sfm-perpetration-{incident}-{perpetrator}"))
+def perpetration_iri(incident: str, perpetrator: str) -> rdf.NamedNode:
+    return rdf.NamedNode(data_iri("relation", f"sfm-perpetration-{incident}-{perpetrator}"))
 
 
-def issued_literal(value: PartialDate) -> ox.Literal:
+def issued_literal(value: PartialDate) -> rdf.Literal:
     """dcterms:issued at the precision the source gives, as the demo data does (xsd:gYear)."""
     if value.precision is Precision.YEAR:
         return typed(f"{value.year:04d}", "gYear")
@@ -104,13 +103,13 @@ def issued_literal(value: PartialDate) -> ox.Literal:
 class Graphs:
     """The triples of one import, split by visibility, and counts for the report."""
 
-    public: set[ox.Triple] = field(default_factory=set)
-    restricted: set[ox.Triple] = field(default_factory=set)
+    public: set[rdf.Triple] = field(default_factory=set)
+    restricted: set[rdf.Triple] = field(default_factory=set)
     counts: Counter[str] = field(default_factory=Counter)
     restricted_counts: Counter[str] = field(default_factory=Counter)
 
-    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term, *, hidden: bool) -> None:
-        (self.restricted if hidden else self.public).add(ox.Triple(subject, predicate, obj))
+    def add(self, subject: rdf.NamedNode, predicate: rdf.NamedNode, obj: Term, *, hidden: bool) -> None:
+        (self.restricted if hidden else self.public).add(rdf.Triple(subject, predicate, obj))
 
     def count(self, kind: str, *, hidden: bool) -> None:
         self.counts[kind] += 1
@@ -150,7 +149,7 @@ class GraphBuilder:
 
     # ----------------------------------------------------------------------------------------
 
-    def _derived_from(self, node: ox.NamedNode, support: Support, *, hidden: bool) -> None:
+    def _derived_from(self, node: rdf.NamedNode, support: Support, *, hidden: bool) -> None:
         """Links to the node's sources; a link to a restricted source is itself restricted."""
         for source in sorted(support):
             self.graphs.add(node, DERIVED, source_iri(source), hidden=hidden or source in self.restricted_sources)
@@ -160,20 +159,20 @@ class GraphBuilder:
         add = self.graphs.add
         add(node, TYPE, ag("Source"), hidden=hidden)
         add(node, IDENTIFIER, text(source.uuid), hidden=hidden)
-        add(node, ox.NamedNode(DCTERMS + "title"), text(source.title), hidden=hidden)
+        add(node, rdf.NamedNode(DCTERMS + "title"), text(source.title), hidden=hidden)
         add(node, LABEL, text(source.title), hidden=hidden)
-        add(node, ox.NamedNode(DCTERMS + "publisher"), text(source.publisher), hidden=hidden)
+        add(node, rdf.NamedNode(DCTERMS + "publisher"), text(source.publisher), hidden=hidden)
         if source.author:
-            add(node, ox.NamedNode(DCTERMS + "description"), text(f"Author: {source.author}"), hidden=hidden)
+            add(node, rdf.NamedNode(DCTERMS + "description"), text(f"Author: {source.author}"), hidden=hidden)
         if source.issued is not None:
-            add(node, ox.NamedNode(DCTERMS + "issued"), issued_literal(source.issued), hidden=hidden)
+            add(node, rdf.NamedNode(DCTERMS + "issued"), issued_literal(source.issued), hidden=hidden)
         # First-publication evidence for the knowledge date: when the record was created, uploaded.
         if source.created is not None:
-            add(node, ox.NamedNode(DCTERMS + "created"), issued_literal(source.created), hidden=hidden)
+            add(node, rdf.NamedNode(DCTERMS + "created"), issued_literal(source.created), hidden=hidden)
         if source.uploaded is not None:
-            add(node, ox.NamedNode(DCTERMS + "available"), issued_literal(source.uploaded), hidden=hidden)
+            add(node, rdf.NamedNode(DCTERMS + "available"), issued_literal(source.uploaded), hidden=hidden)
         if source.url:
-            add(node, ox.NamedNode(SCHEMA + "url"), text(source.url), hidden=hidden)
+            add(node, rdf.NamedNode(SCHEMA + "url"), text(source.url), hidden=hidden)
         if source.archive_url:
             add(node, ag("archiveUrl"), text(source.archive_url), hidden=hidden)
         if source.restricted:
@@ -182,7 +181,7 @@ class GraphBuilder:
             add(node, ag("note"), text(note), hidden=hidden)
         self.graphs.count("sources", hidden=hidden)
 
-    def _entity(self, node: ox.NamedNode, record: EntityRecord, cls: str, *, hidden: bool) -> None:
+    def _entity(self, node: rdf.NamedNode, record: EntityRecord, cls: str, *, hidden: bool) -> None:
         add = self.graphs.add
         add(node, TYPE, ag(cls), hidden=hidden)
         add(node, LABEL, text(record.name), hidden=hidden)
@@ -191,7 +190,7 @@ class GraphBuilder:
         for alias, support in sorted(record.aliases.items()):
             add(node, ag("alias"), text(alias), hidden=hidden or self.only_restricted(support))
         for code, support in sorted(record.countries.items()):
-            add(node, ag("country"), ox.NamedNode(state_iri(code)), hidden=hidden or self.only_restricted(support))
+            add(node, ag("country"), rdf.NamedNode(state_iri(code)), hidden=hidden or self.only_restricted(support))
 
     def _unit(self, unit: UnitRecord, *, hidden: bool) -> None:
         node = unit_iri(unit.uuid)
@@ -237,7 +236,7 @@ class GraphBuilder:
         kind = {"Subordination": "subordinations", "Membership": "memberships", "Posting": "postings", "Command": "commands"}[relation.kind]
         self.graphs.count(kind, hidden=hidden)
 
-    def _period(self, node: ox.NamedNode, relation: RelationRecord, *, hidden: bool) -> None:
+    def _period(self, node: rdf.NamedNode, relation: RelationRecord, *, hidden: bool) -> None:
         """Dates normalized as the ontology says: a partial start date becomes the first day of its
         period, a partial end date the last, and the precision says what SFM gave. A relation SFM
         assumes to continue is ag:ongoing with no end date."""
@@ -270,7 +269,7 @@ class GraphBuilder:
         if incident.location:
             add(node, ag("location"), text(incident.location), hidden=hidden)
         if incident.description:
-            add(node, ox.NamedNode(DCTERMS + "description"), text(incident.description), hidden=hidden)
+            add(node, rdf.NamedNode(DCTERMS + "description"), text(incident.description), hidden=hidden)
         for concept in violation_concepts(incident.violation_types):
             add(node, ag("violationType"), ag(concept), hidden=hidden)
         for note in incident_notes(incident):
@@ -282,7 +281,7 @@ class GraphBuilder:
         for perpetrator, perpetrator_hidden, uuid in perpetrators:
             self._perpetration(incident, node, perpetrator, uuid, hidden=hidden or perpetrator_hidden)
 
-    def _perpetration(self, incident: IncidentRecord, incident_node: ox.NamedNode, perpetrator: ox.NamedNode, uuid: str, *, hidden: bool) -> None:
+    def _perpetration(self, incident: IncidentRecord, incident_node: rdf.NamedNode, perpetrator: rdf.NamedNode, uuid: str, *, hidden: bool) -> None:
         """SFM records perpetrators as alleged by its sources; it has no field for a court finding,
         so the status is ag:Alleged. It gives no confidence for them either: recorded as low."""
         node, add = perpetration_iri(incident.uuid, uuid), self.graphs.add
@@ -306,15 +305,16 @@ class GraphBuilder:
         """States and SFM classification concepts, defined in the public graph when a public
         statement uses them, else in the restricted graph (a classification only restricted
         sources give would otherwise leak through its concept)."""
-        states = {ox.NamedNode(state_iri(code)): code for code in COUNTRY_NAMES}
-        concepts: dict[ox.NamedNode, str] = {}
+        states = {rdf.NamedNode(state_iri(code)): code for code in COUNTRY_NAMES}
+        concepts: dict[rdf.NamedNode, str] = {}
         for unit in self.data.units.values():
             for value in unit.classifications:
                 concepts.setdefault(classification_iri(value), value)
         public_objects = {t.object for t in self.graphs.public}
         hidden_objects = {t.object for t in self.graphs.restricted}
         used_publicly = False
-        for node in sorted((public_objects | hidden_objects) & (set(states) | set(concepts)), key=lambda n: n.value):
+        wanted = (public_objects | hidden_objects) & (set(states) | set(concepts))
+        for node in sorted((n for n in wanted if isinstance(n, rdf.NamedNode)), key=lambda n: n.value):
             hidden = node not in public_objects
             if node in states:
                 name = COUNTRY_NAMES[states[node]]
@@ -325,22 +325,22 @@ class GraphBuilder:
                 self.graphs.count("states", hidden=hidden)
             else:
                 value = concepts[node]
-                self.graphs.add(node, TYPE, ox.NamedNode(SKOS + "Concept"), hidden=hidden)
+                self.graphs.add(node, TYPE, rdf.NamedNode(SKOS + "Concept"), hidden=hidden)
                 self.graphs.add(node, LABEL, text(value), hidden=hidden)
-                self.graphs.add(node, ox.NamedNode(SKOS + "prefLabel"), text(value), hidden=hidden)
-                self.graphs.add(node, ox.NamedNode(SKOS + "notation"), text(value), hidden=hidden)
-                self.graphs.add(node, ox.NamedNode(SKOS + "inScheme"), CLASSIFICATION_SCHEME, hidden=hidden)
+                self.graphs.add(node, rdf.NamedNode(SKOS + "prefLabel"), text(value), hidden=hidden)
+                self.graphs.add(node, rdf.NamedNode(SKOS + "notation"), text(value), hidden=hidden)
+                self.graphs.add(node, rdf.NamedNode(SKOS + "inScheme"), CLASSIFICATION_SCHEME, hidden=hidden)
                 used_publicly = used_publicly or not hidden
                 self.graphs.count("classifications", hidden=hidden)
         if concepts:
             scheme_hidden = not used_publicly
-            self.graphs.add(CLASSIFICATION_SCHEME, TYPE, ox.NamedNode(SKOS + "ConceptScheme"), hidden=scheme_hidden)
+            self.graphs.add(CLASSIFICATION_SCHEME, TYPE, rdf.NamedNode(SKOS + "ConceptScheme"), hidden=scheme_hidden)
             self.graphs.add(CLASSIFICATION_SCHEME, LABEL, text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
-            self.graphs.add(CLASSIFICATION_SCHEME, ox.NamedNode(SKOS + "prefLabel"), text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
+            self.graphs.add(CLASSIFICATION_SCHEME, rdf.NamedNode(SKOS + "prefLabel"), text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
 
 
-def _property(name: str) -> ox.NamedNode:
-    return ox.NamedNode(name) if "://" in name else ag(name)
+def _property(name: str) -> rdf.NamedNode:
+    return rdf.NamedNode(name) if "://" in name else ag(name)
 
 
 def violation_concepts(types: Iterable[str]) -> list[str]:

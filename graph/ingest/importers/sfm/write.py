@@ -15,13 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from graph.ingest import loader, registry, setup
 from graph.ingest.formats import format_named
 from graph.ingest.importers.sfm.report import GraphWrite
 from graph.ingest.loader import LoadError, RdfSource
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 
 NTRIPLES = format_named("ntriples")
 IMPORTER = "sfm"
@@ -36,23 +34,23 @@ class GraphContent:
     """The triples meant for one named graph."""
 
     name: str
-    triples: frozenset[ox.Triple]
+    triples: frozenset[rdf.Triple]
     restricted: bool
 
 
-def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+def ntriples(triples: Iterable[rdf.Triple]) -> bytes:
     """Sorted N-Triples: the same triples always give the same bytes (and the same checksum in
     the import record)."""
-    lines = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    lines = rdf.triples_bytes(list(triples)).splitlines(keepends=True)
     return b"".join(sorted(lines))
 
 
-def _current(store: GraphStore, graph: ox.NamedNode) -> tuple[bool, bool, frozenset[ox.Triple]]:
+def _current(store: GraphStore, graph: rdf.NamedNode) -> tuple[bool, bool, frozenset[rdf.Triple]]:
     """Whether the graph is registered, whether it is restricted, and what it holds."""
     info = next((i for i in registry.registered_graphs(store) if i.graph == graph), None)
     if info is None:
         return False, False, frozenset()
-    triples = frozenset(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
+    triples = frozenset(rdf.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
     return True, info.restricted, triples
 
 
@@ -80,7 +78,7 @@ def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name
         importer=IMPORTER,
     )
 
-    done: list[tuple[GraphContent, tuple[bool, bool, frozenset[ox.Triple]]]] = []
+    done: list[tuple[GraphContent, tuple[bool, bool, frozenset[rdf.Triple]]]] = []
     writes: list[GraphWrite] = []
     try:
         for content in contents:
@@ -112,7 +110,7 @@ def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name
     return writes
 
 
-def _restore(store: GraphStore, name: str, graph: ox.NamedNode, before: tuple[bool, bool, frozenset[ox.Triple]], source_name: str) -> None:
+def _restore(store: GraphStore, name: str, graph: rdf.NamedNode, before: tuple[bool, bool, frozenset[rdf.Triple]], source_name: str) -> None:
     """Put a graph back as it was before this import touched it."""
     registered, restricted, triples = before
     if not registered:

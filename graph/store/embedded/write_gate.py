@@ -2,12 +2,12 @@
 
 A child forked while another thread is inside a write of the engine (a transaction, a bulk load,
 a flush) inherits the engine's locks as they were at that instant, held by a thread that does not
-exist in the child, and hangs on the first one it needs. So graph.store.limits forks a query worker
+exist in the child, and hangs on the first one it needs. So graph.store.embedded.isolation forks a query worker
 only when no engine write is under way, and keeps writes from starting during the fork itself.
 
 Only the engine call is covered, not the whole API write around it (validation, registry,
 derived links): that is the shortest window that is unsafe to fork in, and a read that finds a
-write under way does not wait for it (graph.store.limits runs it in a thread instead).
+write under way does not wait for it (graph.store.embedded.isolation runs it in a thread instead).
 """
 
 from __future__ import annotations

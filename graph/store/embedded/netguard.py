@@ -11,7 +11,7 @@ processes it creates afterwards, never to the others. A forked query worker has 
 the whole worker loses the network; under thread isolation the query's own short-lived thread
 loses it while the server's other threads (the listening socket, RocksDB's) keep theirs. A filter
 cannot be removed, which is why it is only ever installed on a thread or process that is about to
-end (see graph.store.limits).
+end (see graph.store.embedded.isolation).
 
 Only Linux on x86_64 and aarch64 is supported (the filter names system calls by number);
 elsewhere `available()` is False and callers fall back to the parse in graph.guards.outbound.

@@ -1,0 +1,272 @@
+"""The embedded backend: a pyoxigraph Store on disk (default ./var/store) or in memory.
+
+Query text goes straight to `pyoxigraph.Store.query`: never through rdflib, which would evaluate
+the query in Python and be orders of magnitude slower. Bindings become pyoxigraph `substitutions`.
+
+Every write takes the store's write lock (one writer at a time, re-entrant, so a caller can hold
+it around a read-decide-write sequence) and runs inside WRITE_GATE.writing()
+(graph/store/embedded/write_gate.py), so that no query worker is forked while the engine holds
+its write locks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
+from graph.store.embedded import isolation
+from graph.store.embedded.write_gate import WRITE_GATE
+from graph.store.limits import QueryLimits
+from graph.store.results import Boolean, QueryResult, Solutions, Triples
+from queries import catalog
+
+SMALL_BATCH = 10_000  # quads: fewer go to bulk_add's one transaction rather than the bulk path
+
+_Native = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def _substitutions(bindings: Mapping[Any, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None) -> dict[ox.Variable, Any] | None:
+    if not bindings:
+        return None
+    return {name if isinstance(name, ox.Variable) else ox.Variable(name): term for name, term in bindings.items()}
+
+
+def _wrap(result: _Native) -> QueryResult:
+    if isinstance(result, ox.QuerySolutions):
+        return Solutions(result)
+    if isinstance(result, ox.QueryBoolean):
+        return Boolean(bool(result))
+    return Triples(result)
+
+
+def _wrong_form(expected: str, result: QueryResult, sparql: str) -> ValueError:
+    return ValueError(f"expected {expected} query, got one that returns {type(result).__name__}: {sparql[:80]!r}")
+
+
+class EmbeddedStore:
+    """A GraphStore backed by pyoxigraph. `path=None` keeps everything in memory (tests)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False, gated: bool = True) -> None:
+        self.path = path
+        # A scratch store no forked worker reads while it is written need not keep forks out.
+        self._gate = WRITE_GATE.writing if gated else contextlib.nullcontext
+        self._write_lock = threading.RLock()
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph Store itself, for benchmarks and backend-specific fast paths."""
+        return self._store
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: DefaultGraph = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        limits: QueryLimits | None = None,
+        network: bool = False,
+    ) -> QueryResult:
+        if limits is not None:
+            if default_graph is None or default_graph is ALL_GRAPHS or named_graphs is None:
+                # pyoxigraph reads None as "no restriction" and would honour FROM over the whole store.
+                raise ValueError("a query under limits needs an explicit dataset: default_graph and named_graphs")
+            return isolation.run_limited(
+                self._store,
+                sparql,
+                limits=limits,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                substitutions=_substitutions(bindings),
+                network=network,
+            )
+        return _wrap(self._native(sparql, bindings, default_graph, named_graphs))
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: DefaultGraph = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        limits: QueryLimits | None = None,
+        network: bool = False,
+    ) -> Solutions:
+        result = self.evaluate(
+            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
+        )
+        if not isinstance(result, Solutions):
+            raise _wrong_form("a SELECT", result, sparql)
+        return result
+
+    def ask(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: DefaultGraph = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        limits: QueryLimits | None = None,
+        network: bool = False,
+    ) -> bool:
+        result = self.evaluate(
+            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
+        )
+        if not isinstance(result, Boolean):
+            raise _wrong_form("an ASK", result, sparql)
+        return result.value
+
+    def construct(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: DefaultGraph = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        limits: QueryLimits | None = None,
+        network: bool = False,
+    ) -> Triples:
+        result = self.evaluate(
+            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
+        )
+        if not isinstance(result, Triples):
+            raise _wrong_form("a CONSTRUCT or DESCRIBE", result, sparql)
+        return result
+
+    def _native(
+        self,
+        sparql: str,
+        bindings: Bindings | None,
+        default_graph: DefaultGraph,
+        named_graphs: Sequence[ox.NamedNode] | None,
+    ) -> _Native:
+        union = default_graph is ALL_GRAPHS
+        return self._store.query(
+            sparql,
+            substitutions=_substitutions(bindings),
+            default_graph=None if default_graph is None or default_graph is ALL_GRAPHS else list(default_graph),
+            named_graphs=list(named_graphs) if named_graphs is not None else None,
+            use_default_graph_as_union=union,
+        )
+
+    def run_isolated(self, work: Work, limits: QueryLimits, *, network: bool = False) -> tuple[bytes, dict[str, Any]]:
+        return isolation.run_isolated(lambda _abandoned: work, limits, network=network)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        return self._store.contains_named_graph(graph)
+
+    def graph_size(self, graph: ox.NamedNode) -> int:
+        solutions = self._store.query(catalog.text("store/graph_size"), substitutions={ox.Variable("graph"): graph})
+        assert isinstance(solutions, ox.QuerySolutions)
+        # An empty graph yields no group at all, hence no row.
+        rows = list(solutions)
+        return int(rows[0]["triples"].value) if rows else 0
+
+    def size(self) -> int:
+        return len(self._store)
+
+    def dump(self, output: IO[bytes]) -> None:
+        self._store.dump(output, ox.RdfFormat.N_QUADS)
+
+    def quads(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    # --- writes --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._write_lock:
+            yield
+
+    def update(self, sparql: str) -> None:
+        with self._write_lock, self._gate():
+            self._store.update(sparql)
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        # The bulk path writes and ingests new files: on disk about 100 ms even for one quad,
+        # most of what a small update through the API cost. A small batch goes through one
+        # transaction instead, which is as atomic. Parsing the batch happens outside the gate.
+        with self._write_lock:
+            iterator = iter(quads)
+            batch = list(itertools.islice(iterator, SMALL_BATCH))
+            with self._gate():
+                if len(batch) < SMALL_BATCH:
+                    self._store.extend(batch)
+                else:
+                    self._store.bulk_extend(itertools.chain(batch, iterator))
+
+    def bulk_load(self, path: Path, rdf_format: ox.RdfFormat) -> None:
+        """Load a whole file fast, parsed by the engine (restoring a dump); raises SyntaxError."""
+        with self._write_lock, self._gate():
+            self._store.bulk_load(path=str(path), format=rdf_format)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        with self._write_lock, self._gate():
+            self._store.extend(quads)
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        # Materialize first: removing while iterating the same store would skip quads.
+        doomed = list(quads)
+        with self._write_lock, self._gate():
+            for quad in doomed:
+                self._store.remove(quad)
+
+    def add_graph(self, graph: ox.NamedNode) -> None:
+        with self._write_lock, self._gate():
+            self._store.add_graph(graph)
+
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        with self._write_lock:
+            if self._store.contains_named_graph(graph):
+                with self._gate():
+                    self._store.remove_graph(graph)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            with self._write_lock, self._gate():
+                self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        # pyoxigraph closes the database when the object is collected; drop our reference.
+        del self._store
+
+    # --- until every caller reads through select/ask/construct ---------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[Any, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+    ) -> _Native:
+        """pyoxigraph's own results, for the modules not yet reading through select/ask/construct."""
+        return self._store.query(
+            sparql,
+            substitutions=_substitutions(substitutions),
+            default_graph=list(default_graph) if default_graph is not None else None,
+            named_graphs=list(named_graphs) if named_graphs is not None else None,
+        )
