@@ -1,0 +1,18 @@
+"""Small builders shared by the contract tests."""
+
+from __future__ import annotations
+
+from graph.store import rdf
+
+G1 = rdf.NamedNode("https://w3id.org/actorgraph/graph/contract-one")
+G2 = rdf.NamedNode("https://w3id.org/actorgraph/graph/contract-two")
+P = rdf.NamedNode("urn:contract:p")
+Q = rdf.NamedNode("urn:contract:q")
+
+
+def node(name: str) -> rdf.NamedNode:
+    return rdf.NamedNode(f"urn:contract:{name}")
+
+
+def quad(subject: str, value: str, graph: rdf.NamedNode, predicate: rdf.NamedNode = P) -> rdf.Quad:
+    return rdf.Quad(node(subject), predicate, rdf.Literal(value), graph)
