@@ -1,6 +1,6 @@
 """How deeply a SPARQL text nests its brackets, measured before any parser sees it.
 
-Parsers of SPARQL are recursive: pyoxigraph's crashes the whole process (a native stack overflow,
+Parsers of SPARQL are recursive: Oxigraph's crashes the whole process (a native stack overflow,
 not an exception) on a few thousand nested `{`, and rdflib's raises RecursionError much sooner.
 So every text from a client is measured here first, and one deeper than `MAX_NESTING` is refused.
 

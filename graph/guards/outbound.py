@@ -1,6 +1,6 @@
 """Whether a SPARQL query or update asks the server to open outbound connections.
 
-pyoxigraph opens an HTTP connection for `SERVICE <iri> { }` in a query or an update's WHERE, and
+Oxigraph opens an HTTP connection for `SERVICE <iri> { }` in a query or an update's WHERE, and
 for `LOAD <iri>`. Letting any caller do that lets them reach hosts only the server can reach
 (SSRF), so only admins may. The answer here comes from a real parse, rdflib's SPARQL parser, and
 not from scanning the text: a scanner has to agree with the engine on where every literal, IRI,
@@ -14,13 +14,13 @@ Two layers, because a parser can also disagree with the engine:
 
 The nesting check runs first, so a deep text never reaches either parser. rdflib's parser is
 slow (tens of milliseconds for a library query), so it only sees texts that could hold one of the
-keywords at all: pyoxigraph matches keywords by their ASCII letters, so a text in which "service"
+keywords at all: Oxigraph matches keywords by their ASCII letters, so a text in which "service"
 and "load" (and, for updates, "clear" and "drop") appear nowhere, in any case, cannot use them,
 whatever its literals and comments. Parses are cached by the text's digest.
 
 One known disagreement is closed here: rdflib replaces every `\\uXXXX` escape before it parses
-(as the SPARQL text says), pyoxigraph only reads it inside a literal or an IRI. So `"\\u0022"`
-ends a string for rdflib and not for pyoxigraph, and a SERVICE can hide behind it. The parse
+(as the SPARQL text says), Oxigraph only reads it inside a literal or an IRI. So `"\\u0022"`
+ends a string for rdflib and not for Oxigraph, and a SERVICE can hide behind it. The parse
 here drops the backslash of such escapes instead and calls rdflib's grammar directly, so both
 parsers see the same token boundaries.
 """
@@ -119,7 +119,7 @@ def _clears_all(tree: Any) -> bool:
     """Whether an update's operations include CLEAR or DROP of ALL or NAMED (top level only)."""
     operations = tree["request"] if isinstance(tree, CompValue) and "request" in tree else []
     return any(
-        isinstance(op, CompValue) and op.name in {"Clear", "Drop"} and str(op["graphiri"] if "graphiri" in op else "").upper() in {"ALL", "NAMED"}
+        isinstance(op, CompValue) and op.name in {"Clear", "Drop"} and str(op["graphiri"] if "graphiri" in op else "").upper() in {"ALL", "NAMED"}  # noqa: SIM401 - CompValue.get has another signature
         for op in operations
     )
 
@@ -134,7 +134,7 @@ def _parse(text: str, update: bool) -> Verdict:
         return Verdict((), error=f"line {error.lineno}, column {error.col}: {said}")
     except RecursionError:
         return Verdict((), too_deep=True)
-    except Exception as error:  # rdflib raises plain exceptions for some invalid input
+    except Exception as error:  # noqa: BLE001 - rdflib raises plain exceptions for some invalid input
         return Verdict((), error=f"{type(error).__name__}: {error}")
     return Verdict(tuple(dict.fromkeys(_walk(tree))), whole_store=_clears_all(tree))
 
@@ -162,7 +162,7 @@ def check(text: str, *, update: bool, admin: bool, who: str) -> None:
     """Refuse `text` unless it is safe to evaluate for this caller: OutboundRefused when it uses
     SERVICE or LOAD and the caller is no admin, UncheckableText when a text that could use them
     does not parse (other syntax errors are the engine's to report), NestingTooDeep beyond
-    graph.guards.nesting's limit (for admins too: a deep text crashes pyoxigraph's parser whoever sent it).
+    graph.guards.nesting's limit (for admins too: a deep text crashes Oxigraph's parser whoever sent it).
     Admins' texts are not checked for SERVICE and LOAD."""
     if admin:
         check_nesting(text)

@@ -1,6 +1,6 @@
 """Parse SPARQL in a helper process first, so that a text that crashes the parser kills only that.
 
-pyoxigraph's parser is recursive, and some texts overflow its native stack: that is not an
+Oxigraph's parser is recursive, and some texts overflow its native stack: that is not an
 exception but the death of the whole process. graph.guards.nesting refuses deep brackets, but other
 constructs nest without brackets (a long run of `!` before an expression, `<<` quoted triples).
 So a text from outside is first parsed by a small helper process that holds no data, reached
@@ -10,7 +10,7 @@ isolation, admins' updates); under process isolation the forked worker would die
 the check turns that worker's 500 into a 400.
 
 The helper only parses. A query is given a substitution for a variable it cannot name, which
-pyoxigraph refuses after parsing and before evaluating anything. An update has no such hook, so
+Oxigraph refuses after parsing and before evaluating anything. An update has no such hook, so
 it is applied to an empty in-memory store; the helper may open no new file descriptor at all, so
 a LOAD or SERVICE inside it fails without reaching the network, and a deadline bounds the rest.
 Helpers are kept and reused, one per text being checked at a time, since starting one costs an
@@ -156,7 +156,7 @@ def _read_frame(stream: IO[bytes]) -> tuple[bytes, str] | None:
     body = stream.read(size)
     if len(body) < size:
         return None
-    return tag, body.decode("utf-8", errors="replace")  # a lone surrogate never reaches pyoxigraph either
+    return tag, body.decode("utf-8", errors="replace")  # a lone surrogate never reaches Oxigraph either
 
 
 # --- the helper process ----------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _parse(kind: bytes, text: str) -> tuple[bytes, str]:
             open_scratch().evaluate(text, bindings={unnamed: rdf.Literal("")})
     except SyntaxError as error:
         return _SYNTAX, str(error.args[0]) if error.args else str(error)
-    except Exception:  # it parsed; what evaluation (LOAD with no network, ...) made of it is irrelevant
+    except Exception:  # noqa: BLE001, S110 - it parsed; what evaluation (LOAD with no network, ...) made of it is irrelevant
         pass
     return _OK, ""
 
@@ -193,7 +193,8 @@ def _serve() -> None:
         if request is None:
             return
         box: list[tuple[bytes, str]] = []
-        worker = threading.Thread(target=lambda: box.append(_parse(request[0], request[1])))
+        kind, text = request
+        worker = threading.Thread(target=lambda box=box, kind=kind, text=text: box.append(_parse(kind, text)))
         worker.start()
         worker.join()
         status, message = box[0]

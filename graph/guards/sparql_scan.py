@@ -78,7 +78,7 @@ def _significant(text: str) -> list[Token]:
 
 def mentioned_iris(text: str) -> set[str]:
     """The IRIs the text names: IRI references resolved against BASE, and prefixed names
-    expanded with the PREFIX declarations. A best effort (pyoxigraph resolves IRIs itself); the
+    expanded with the PREFIX declarations. A best effort (Oxigraph resolves IRIs itself); the
     callers only use it to decide which graphs to copy, so a miss can hide data, never leak it."""
     significant = _significant(text)
     base: str | None = None

@@ -1,6 +1,6 @@
 """XML-based RDF (RDF/XML, TriX) checked before any RDF parser reads it: entities and depth.
 
-Entities. pyoxigraph's RDF/XML parser expands internal entities (`<!ENTITY name "value">`) when they are
+Entities. Oxigraph's RDF/XML parser expands internal entities (`<!ENTITY name "value">`) when they are
 declared, nested ones included, and honours a DOCTYPE anywhere in the document, even inside a
 comment. So a "billion laughs" file of a few hundred bytes becomes a literal of a hundred million
 characters. rdflib reads TriX through expat, whose own guard still lets a document grow a
@@ -21,11 +21,11 @@ The rule keeps the entities OWL tools write (`<!ENTITY owl "http://www.w3.org/20
 The scan over-counts rather than under-counts: a reference in a comment or CDATA section counts,
 and so does a declaration written inside another one's value.
 
-Depth. pyoxigraph's RDF/XML parser slows down more than quadratically with element nesting (a
+Depth. Oxigraph's RDF/XML parser slows down more than quadratically with element nesting (a
 node inside a property inside a node...), so a body of a megabyte nested 20,000 deep would hold a
 server thread for minutes. Elements may nest MAX_DEPTH deep. The depth is measured by expat, a real
 XML parser, once the entities are known to be small: a hand-made tag scanner would have to agree
-with pyoxigraph's on every quirk of comments, CDATA and quoting, or be fooled. expat also refuses
+with Oxigraph's on every quirk of comments, CDATA and quoting, or be fooled. expat also refuses
 what is not well-formed XML, naming the line.
 """
 

@@ -1,6 +1,6 @@
 """Which RDF formats ActorGraph reads, and how to tell them apart.
 
-pyoxigraph parses the common formats natively and fast. rdflib covers what pyoxigraph does not
+Oxigraph parses the common formats natively and fast. rdflib covers what Oxigraph does not
 (TriX, HexTuples); those files are converted to N-Quads once and then take the fast path.
 """
 
@@ -17,7 +17,7 @@ class RdfFileFormat:
     name: str
     media_type: str
     extensions: tuple[str, ...]
-    # The pyoxigraph format, or None when only rdflib reads it (then rdflib_name is set).
+    # The native format (graph.store.rdf), or None when only rdflib reads it (then rdflib_name is set).
     oxigraph: rdf.RdfFormat | None
     rdflib_name: str | None = None
 

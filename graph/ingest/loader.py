@@ -106,7 +106,7 @@ class _HashingReader(io.RawIOBase):
 
 
 def _syntax_error(source: str, error: SyntaxError) -> RdfSyntaxError:
-    """pyoxigraph puts (file, line, column, ...) in args[1]; keep its message, which says what broke."""
+    """Oxigraph puts (file, line, column, ...) in args[1]; keep its message, which says what broke."""
     line = column = None
     if len(error.args) > 1 and isinstance(error.args[1], tuple) and len(error.args[1]) >= 3:
         line, column = error.args[1][1], error.args[1][2]
@@ -173,8 +173,8 @@ class RdfSource:
 
 def check_source(source: RdfSource) -> None:
     """Refuse, before anything is written, what no parser may be handed: XML whose entities would
-    expand, or whose elements nest, beyond graph.guards.xml_guard's bounds (pyoxigraph and expat expand
-    entities in memory, and pyoxigraph slows down more than quadratically with depth)."""
+    expand, or whose elements nest, beyond graph.guards.xml_guard's bounds (Oxigraph and expat expand
+    entities in memory, and Oxigraph slows down more than quadratically with depth)."""
     if not source.format.is_xml:
         return
     with source.open() as stream:

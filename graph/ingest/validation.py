@@ -1,8 +1,8 @@
-"""Fast SHACL validation: the shapes file compiled to SPARQL and run by pyoxigraph.
+"""Fast SHACL validation: the shapes file compiled to SPARQL and run by the store.
 
 pyshacl evaluates shapes in Python and needs ~25 s for 12.6k triples. ActorGraph validates every
 import before it lands, on graphs of a million triples, so here each (shape, constraint) of the
-shapes file becomes one SPARQL SELECT, compiled once and run straight on the pyoxigraph store.
+shapes file becomes one SPARQL SELECT, compiled once and run straight on the store.
 
 How a shape becomes queries (templates in queries/shacl/*.rq):
 
@@ -462,13 +462,13 @@ _NODE_KINDS = {  # sh:nodeKind -> whether an IRI, a blank node, a literal is all
     SH.IRIOrLiteral: ("true", "false", "true"),
 }
 _SEVERITIES = {SH.Violation: "sh:Violation", SH.Warning: "sh:Warning", SH.Info: "sh:Info"}
-# Datatypes whose XSD cast function pyoxigraph implements: an ill-formed literal fails the cast.
+# Datatypes whose XSD cast function Oxigraph implements: an ill-formed literal fails the cast.
 _CASTABLE = frozenset(
     XSD[name]
     for name in ["string", "boolean", "integer", "decimal", "float", "double", "date", "time", "dateTime", "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonthDay", "gDay", "gMonth"]
 )
-# Types derived from xsd:integer, which pyoxigraph cannot cast to: checked as integers in range.
-# pyoxigraph's integers are 64-bit, which also bounds the "unbounded" types here.
+# Types derived from xsd:integer, which Oxigraph cannot cast to: checked as integers in range.
+# Oxigraph's integers are 64-bit, which also bounds the "unbounded" types here.
 _LOWEST, _HIGHEST = -(2**63), 2**63 - 1
 _INTEGER_RANGES = {
     XSD.nonNegativeInteger: (0, _HIGHEST), XSD.positiveInteger: (1, _HIGHEST),
@@ -732,7 +732,7 @@ class _Compiler:
         return self._logical_condition(parameter, obj, variable, label, depth)
 
     def _datatype_condition(self, datatype: Node, variable: str, label: str) -> str:
-        """Wrong datatype, or (where pyoxigraph can tell) an ill-formed lexical form."""
+        """Wrong datatype, or (where Oxigraph can tell) an ill-formed lexical form."""
         term = _sparql_term(datatype, label)
         if datatype in _CASTABLE:
             return _fill("cond-datatype-lexical", value=variable, datatype=term)
@@ -841,7 +841,7 @@ class _Compiler:
         ]
 
     def _declared_prefixes(self, constraint: Node) -> Iterator[tuple[str, str]]:
-        """sh:prefixes -> sh:declare -> (sh:prefix, sh:namespace), handed to pyoxigraph as data."""
+        """sh:prefixes -> sh:declare -> (sh:prefix, sh:namespace), handed to Oxigraph as data."""
         for owner in self.shapes.objects(constraint, SH.prefixes):
             for declaration in self.shapes.objects(owner, SH.declare):
                 prefix = self._single(declaration, SH.prefix)

@@ -87,7 +87,7 @@ async def _answer(request: Request) -> Response:
         return PlainTextResponse(refusal[1], status_code=refusal[0])
     limits = limits_of(request)
     try:
-        await check_request_text(text, limits=limits)  # before pyoxigraph parses it in this process
+        await check_request_text(text, limits=limits)  # before Oxigraph parses it in this process
     except TextRefused as refused:
         return PlainTextResponse(refused.message, status_code=refused.status)
     store = store_of(request)

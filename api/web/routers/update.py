@@ -37,6 +37,7 @@ from api.web.limits import limits_of, status_for
 from api.web.security import Caller, Role, require
 from api.web.text_checks import TextRefused, check_request_text
 from graph.guards.nesting import NestingTooDeep
+from graph.ingest import update as sparql_update
 from graph.ingest import writes
 from graph.ingest.loader import LoadError, ShapeViolations
 from graph.store.limits import QueryFailed, QueryLimitExceeded
@@ -97,7 +98,7 @@ def _run(request: Request, caller: Caller, text: str) -> writes.WriteReport:
     restricted = query_flag(request, "restricted", False)
     reason = query_flag(request, "reason", True)
     readable = list(dataset_for_caller(request, caller).graphs)
-    return writes.sandboxed_update(
+    return sparql_update.sandboxed_update(
         store, text, readable=readable, limits=limits_of(request), restricted_new=restricted, reason=reason, admin=caller.is_admin
     )
 

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import writes
+from graph.ingest import update as sparql_update
 from graph.store import EmbeddedStore
 from graph.store.embedded import netguard
 from graph.store.limits import QueryFailed, QueryLimits
@@ -207,7 +207,7 @@ def test_sandboxed_updates_cannot_load_even_past_the_parse(listener: Listener, i
     store = build_store()
     limits = QueryLimits(timeout=10, isolation=isolation)  # type: ignore[arg-type]
     with pytest.raises(QueryFailed, match="not permitted"):
-        writes.sandboxed_update(store, f"LOAD <{listener.url}/t.ttl> INTO GRAPH <{GRAPH}g>", readable=[], limits=limits)
+        sparql_update.sandboxed_update(store, f"LOAD <{listener.url}/t.ttl> INTO GRAPH <{GRAPH}g>", readable=[], limits=limits)
     assert listener.connections == 0
 
 

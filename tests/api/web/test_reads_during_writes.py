@@ -250,10 +250,10 @@ def _niceness_of_a_worker(limits: QueryLimits) -> int:
 
 
 def test_read_workers_yield_the_cpu_to_the_update_worker() -> None:
-    from graph.ingest.writes import _update_limits
+    from graph.ingest.writes import write_limits
 
     server = os.nice(0)
     reads = QueryLimits()
     assert reads.niceness > 0
     assert _niceness_of_a_worker(reads) == min(19, server + reads.niceness)
-    assert _niceness_of_a_worker(_update_limits(reads)) == server
+    assert _niceness_of_a_worker(write_limits(reads)) == server

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.ingest import setup, writes
+from graph.ingest import setup, update, writes
 from graph.ingest.rule_inputs import predicates_read, rules_read_any
 from graph.query import sparql
 from graph.store import open_store
@@ -35,7 +35,7 @@ def test_the_bundled_rules_read_relation_properties_not_comments() -> None:
 
 def _update(store, text: str) -> writes.WriteReport:  # type: ignore[no-untyped-def]
     readable = [*sparql.dataset_for(store).graphs, NOTES]
-    return writes.sandboxed_update(store, text, readable=readable, limits=QueryLimits(), admin=True)
+    return update.sandboxed_update(store, text, readable=readable, limits=QueryLimits(), admin=True)
 
 
 def test_an_update_no_rule_reads_keeps_the_links_and_records_the_new_version() -> None:
