@@ -283,14 +283,15 @@ def test_real_server_leaves_no_worker_behind(server: tuple[str, int]) -> None:
 def test_a_worker_stuck_on_an_inherited_lock_is_forked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork copies a lock another thread holds; the copy is never released in the child. Such
     a child is recognised (asleep on a futex, using no CPU), killed, and forked again."""
-    import graph.store.embedded.isolation as limits_module
+    import graph.store.embedded.forking as forking
+    from graph.store.embedded.isolation import run_isolated
 
     held = threading.Lock()
     held.acquire()
     threading.Timer(0.15, held.release).start()  # the "other thread" lets go a moment later
     forks: list[int] = []
-    fork = limits_module._fork_worker
-    monkeypatch.setattr(limits_module, "_fork_worker", lambda *args: forks.append(1) or fork(*args))
+    fork = forking._fork_worker
+    monkeypatch.setattr(forking, "_fork_worker", lambda *args: forks.append(1) or fork(*args))
 
     def work_for(_abandoned: object):
         def work(sink):  # type: ignore[no-untyped-def]
@@ -301,7 +302,7 @@ def test_a_worker_stuck_on_an_inherited_lock_is_forked_again(monkeypatch: pytest
         return work
 
     started = time.monotonic()
-    data, outcome = limits_module.run_isolated(work_for, QueryLimits(timeout=5, isolation="process"))
+    data, outcome = run_isolated(work_for, QueryLimits(timeout=5, isolation="process"))
     assert data == b"got the lock" and outcome == {"kind": "test"}
     assert len(forks) >= 2, "the first child, forked while the lock was held, should have been replaced"
     assert time.monotonic() - started < 2
