@@ -283,7 +283,7 @@ def test_real_server_leaves_no_worker_behind(server: tuple[str, int]) -> None:
 def test_a_worker_stuck_on_an_inherited_lock_is_forked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork copies a lock another thread holds; the copy is never released in the child. Such
     a child is recognised (asleep on a futex, using no CPU), killed, and forked again."""
-    import graph.store.embedded.forking as forking
+    from graph.store.embedded import forking
     from graph.store.embedded.isolation import run_isolated
 
     held = threading.Lock()
