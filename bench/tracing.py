@@ -218,7 +218,7 @@ def bench_index_build(store: EmbeddedStore, dataset: Dataset) -> tuple[float, fl
     state = search.graph_state(store, dataset)
     terms = search.terms_for(store, dataset, state)
     started, started_cpu = time.perf_counter(), time.process_time()
-    solutions = store.query(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
+    solutions = store.select(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
     search.SubjectIndex(((r[0].value, r[1].value, r[2].value) for r in solutions), terms)
     return time.perf_counter() - started, time.process_time() - started_cpu
 

@@ -125,6 +125,7 @@ class SparqlOnly:
 
     def __init__(self, store: EmbeddedStore) -> None:
         self.query = store.query
+        self.evaluate = store.evaluate
 
 
 def program_one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, partners: list[str]) -> dict[str, str]:
