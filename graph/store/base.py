@@ -151,8 +151,15 @@ class GraphStore(Protocol):
         """Write every quad of the store as N-Quads."""
         ...
 
-    def quads(self, graph: rdf.GraphName | None = None) -> Iterable[rdf.Quad]:
-        """Iterate the quads of one graph (the default graph included), or of the whole store."""
+    def quads(self, graph: rdf.GraphName | None = None, *, subject: rdf.Subject | None = None) -> Iterable[rdf.Quad]:
+        """Iterate the quads of one graph (the default graph included), or of the whole store; with
+        `subject`, only that subject's."""
+        ...
+
+    @property
+    def local_scans(self) -> bool:
+        """Whether `quads` scans run in this process, each cheaper than a query: readers then look
+        nodes up one by one rather than batch them into queries (a remote store says False)."""
         ...
 
     def flush(self) -> None:

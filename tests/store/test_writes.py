@@ -21,6 +21,13 @@ def test_add_and_read_back_by_graph(store: GraphStore) -> None:
     assert (store.graph_size(G1), store.graph_size(G2)) == (2, 1)
 
 
+def test_quads_of_one_subject(store: GraphStore) -> None:
+    store.add([quad("a", "1", G1), quad("a", "2", G2), quad("b", "3", G1)])
+    assert set(store.quads(subject=node("a"))) == {quad("a", "1", G1), quad("a", "2", G2)}
+    assert list(store.quads(G1, subject=node("a"))) == [quad("a", "1", G1)]
+    assert isinstance(store.local_scans, bool)
+
+
 def test_bulk_add_small_and_large(store: GraphStore) -> None:
     store.bulk_add([quad("one", "1", G1)])
     store.bulk_add(quad(f"s{i}", str(i), G2) for i in range(MANY))

@@ -190,8 +190,14 @@ class EmbeddedStore:
     def dump(self, output: IO[bytes]) -> None:
         self._store.dump(output, ox.RdfFormat.N_QUADS)
 
-    def quads(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None) -> Iterable[ox.Quad]:
-        return self._store.quads_for_pattern(None, None, None, graph)
+    def quads(
+        self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | ox.Triple | None = None
+    ) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(subject, None, None, graph)
+
+    @property
+    def local_scans(self) -> bool:
+        return True
 
     # --- writes --------------------------------------------------------------------------------
 
