@@ -27,14 +27,12 @@ ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
 def count(store: EmbeddedStore, where: str, graphs: list[ox.NamedNode]) -> int:
     # GRAPH <demo> inside `where` needs the demo graph among the named graphs too.
-    rows = store.query(PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
-    assert isinstance(rows, ox.QuerySolutions)
+    rows = store.select(PREFIXES + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
     return int(next(iter(rows))["n"].value)
 
 
 def subjects(store: EmbeddedStore, where: str, graphs: list[ox.NamedNode]) -> list[str]:
-    rows = store.query(PREFIXES + f"SELECT DISTINCT ?x WHERE {{ {where} }} ORDER BY ?x", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
-    assert isinstance(rows, ox.QuerySolutions)
+    rows = store.select(PREFIXES + f"SELECT DISTINCT ?x WHERE {{ {where} }} ORDER BY ?x", default_graph=graphs, named_graphs=[DEMO, ONTOLOGY])
     return [row["x"].value for row in rows]
 
 
@@ -194,9 +192,7 @@ def test_real_data_covers_each_kind(demo_store: EmbeddedStore, kind: str) -> Non
 
 
 def ask(store: EmbeddedStore, where: str) -> bool:
-    result = store.query(PREFIXES + "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + f"ASK {{ {where} }}", default_graph=[DEMO], named_graphs=[DEMO, ONTOLOGY])
-    assert isinstance(result, ox.QueryBoolean)
-    return bool(result)
+    return store.ask(PREFIXES + "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + f"ASK {{ {where} }}", default_graph=[DEMO], named_graphs=[DEMO, ONTOLOGY])
 
 
 def test_every_listing_says_what_kind_of_regime_it_is(demo_store: EmbeddedStore) -> None:
