@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from graph.guards.parse_check import check_text
 from graph.ingest import setup
 from graph.query import sparql
-from graph.store import open_store
+from graph.store import Solutions, open_store
 from graph.store.limits import QueryLimits
 
 QUERY = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
@@ -48,7 +48,7 @@ def main() -> None:
             if checked:
                 check_text(QUERY)
             result = store.evaluate(QUERY, limits=limits, default_graph=graphs, named_graphs=graphs)
-            assert isinstance(result, ox.QuerySolutions)
+            assert isinstance(result, Solutions)
             return list(result)
 
         return run

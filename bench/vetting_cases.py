@@ -50,7 +50,7 @@ def main() -> None:
     setup.init_store(store, demo=True)
     dataset = sparql.dataset_for(store)
     decider, reviewer = audit.Agent("a" * 12, "bench decider", "analyst"), audit.Agent("b" * 12, "bench reviewer", "analyst")
-    subjects = sorted(row["s"].value for row in store.query(SUBJECTS, default_graph=list(dataset.graphs)))  # type: ignore[union-attr]
+    subjects = sorted(row["s"].value for row in store.select(SUBJECTS, default_graph=list(dataset.graphs)))
     created, signed = [], []
     for rounds in (1, 2):
         for subject in subjects:
