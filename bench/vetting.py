@@ -138,7 +138,7 @@ def screen_one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, names: list
                       digest: str) -> list[tuple[str, str | None, str | None]]:
     """The previous path of a screening: each row matched alone (one rapidfuzz extract per block),
     each match vetted with its own queries, sharing one fact cache. (status, best, outcome) per row."""
-    index = screening.index_for(store, dataset, digest)
+    index = screening.name_index(store, dataset, digest)
     facts = Facts(SparqlOnly(store), dataset)  # type: ignore[arg-type]
     outcomes: dict[str, str] = {}
     out: list[tuple[str, str | None, str | None]] = []
@@ -212,7 +212,7 @@ def main() -> None:
     print(f"store {args.workdir / f'store-{args.actors}'}: {store.size():,} quads, {triples:,} triples in registered graphs")
 
     version = audit.data_version(store, dataset)
-    index_ms, index = timed(lambda: screening.index_for(store, dataset, version.digest))
+    index_ms, index = timed(lambda: screening.name_index(store, dataset, version.digest))
     print(f"name index: {len(index.actors):,} actors, {len(index.entries):,} name keys, built in {index_ms / 1000:.2f} s")
 
     subjects = sample_subjects(index, args.subjects, rng)

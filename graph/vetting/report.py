@@ -109,7 +109,7 @@ FINDING_COLUMNS = (
 )
 
 
-def _safe(value: object) -> str:
+def safe_cell(value: object) -> str:
     """A cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -123,7 +123,7 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
     for result in results:
         head = [result.subject, result.subject_label, result.date, result.outcome]
         if not result.findings:
-            writer.writerow([_safe(v) for v in head] + [""] * (len(FINDING_COLUMNS) - len(head)))
+            writer.writerow([safe_cell(v) for v in head] + [""] * (len(FINDING_COLUMNS) - len(head)))
         for finding in result.findings:
             incident = finding.incidents[0] if finding.incidents else None
             row = head + [
@@ -142,7 +142,7 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
                 " | ".join(_sources(e) for e in finding.evidence if e.sources),
                 " | ".join(m.text for m in finding.mitigations),
             ]
-            writer.writerow([_safe(v) for v in row])
+            writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 
 

@@ -106,7 +106,7 @@ def vet_command(
         except (NotVettable, UnknownSubject) as error:
             raise fail(str(error)) from None
         version = audit.data_version(graph_store, dataset)
-        result.set_aside = screening.set_aside(screening.index_for(graph_store, dataset, version.digest), iri)
+        result.set_aside = screening.set_aside(screening.name_index(graph_store, dataset, version.digest), iri)
         run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=version, started=started, context="cli")
     _print_result(result, run, fmt)
 

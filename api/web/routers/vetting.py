@@ -289,7 +289,7 @@ async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, op
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
         version = audit.data_version(store, dataset)
-        result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
+        result.set_aside = screening.set_aside(screening.name_index(store, dataset, version.digest), iri)
         run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api") if record else None
         return result, run
 

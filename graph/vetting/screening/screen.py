@@ -33,16 +33,16 @@ import _csv
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from threading import Lock
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from graph.index.cache import cached
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.index.names import fold
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
 from graph.vetting.batch import BATCH as PREFETCH_BATCH
@@ -51,6 +51,7 @@ from graph.vetting.engine import NotVettable, vet
 from graph.vetting.facts import Facts, local_name
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy
+from graph.vetting.report import safe_cell
 from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from queries import catalog
 
@@ -96,14 +97,6 @@ class ScreeningError(ValueError):
 
 
 # -- normalization -------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Diacritics stripped (NFKD, combining marks dropped) and case folded: 'Tállavar' -> 'tallavar'."""
-    if text.isascii():
-        return text.casefold()  # most names: nothing to decompose (and 10x faster)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def tokens(text: str, *, person: bool = False, keep_qualifier: bool = False) -> list[str]:
@@ -241,22 +234,11 @@ class NameIndex:
         return self.countries[best[0]] if best else None
 
 
-# Built once per data version (the import records in force) and dataset; a rebuild replaces it.
-_CACHE: dict[tuple[int, tuple[str, ...], str], NameIndex] = {}
-_CACHE_LOCK = Lock()
-
-
-def index_for(store: GraphStore, dataset: Dataset, version_digest: str) -> NameIndex:
-    """The cached index for this store, dataset and data version, built on first use."""
-    cache_key = (id(store), tuple(g.value for g in dataset.graphs), version_digest)
-    with _CACHE_LOCK:
-        index = _CACHE.get(cache_key)
-        if index is None:
-            index = NameIndex.build(store, dataset)
-            for old in [k for k in _CACHE if k[0] == id(store)]:
-                del _CACHE[old]
-            _CACHE[cache_key] = index
-    return index
+def name_index(store: GraphStore, dataset: Dataset, version_digest: str) -> NameIndex:
+    """The name index of this dataset at this data version (the import records in force), built on
+    first use and cached with the other indexes of the store."""
+    state = (tuple(g.value for g in dataset.graphs), version_digest)
+    return cached(store, "screening-names", state, lambda: NameIndex.build(store, dataset))
 
 
 # -- rows ----------------------------------------------------------------------------------
@@ -653,7 +635,7 @@ def screen(
     budget: float | None = None,
 ) -> list[ScreenRow]:
     """Match every row and vet each confident match (once per subject, sharing one fact cache)."""
-    index = index_for(store, dataset, version_digest)
+    index = name_index(store, dataset, version_digest)
     facts = Facts(store, dataset, show_restricted=show_restricted, budget=budget)
     out = match_all(index, list(rows), store, dataset)
     matched = [result.best.iri for result in out if result.status == "match" and result.best is not None]
@@ -677,12 +659,6 @@ CSV_COLUMNS = ("row", "name", "type", "country", "date_of_birth", "unit_id", "ma
                "score", "outcome", "reason", "findings", "candidates")
 
 
-def _safe(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(results: Iterable[ScreenRow]) -> str:
     """The screening results as CSV, one row per input row, candidates in one cell."""
     buffer = io.StringIO()
@@ -691,7 +667,7 @@ def to_csv(results: Iterable[ScreenRow]) -> str:
     for result in results:
         item = result.as_dict()
         item["candidates"] = "; ".join(f"{c['label']} <{c['iri']}> {c['score']}: {', '.join(c['reasons'])}" for c in item["candidates"])
-        writer.writerow([_safe(item[c]) for c in CSV_COLUMNS])
+        writer.writerow([safe_cell(item[c]) for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -711,11 +687,10 @@ __all__ = [
     "ScreenRow",
     "ScreeningError",
     "acronym",
-    "fold",
-    "index_for",
     "iter_vetted",
     "key",
     "match",
+    "name_index",
     "parse_csv",
     "screen",
     "to_csv",

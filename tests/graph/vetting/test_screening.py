@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from graph.index.names import fold
 from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
@@ -16,7 +17,7 @@ from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
 from graph.vetting import audit
 from graph.vetting.screening import screen as screening
-from graph.vetting.screening.screen import ScreeningError, ScreenInput, acronym, fold, key, match, parse_csv
+from graph.vetting.screening.screen import ScreeningError, ScreenInput, acronym, key, match, parse_csv
 from ontology.namespaces import FICTIONAL
 
 UNIT, PERSON, GROUP = FICTIONAL + "unit/", FICTIONAL + "person/", FICTIONAL + "group/"
@@ -29,7 +30,7 @@ def dataset(demo_store: EmbeddedStore) -> sparql.Dataset:
 
 @pytest.fixture(scope="module")
 def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> screening.NameIndex:
-    return screening.index_for(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
+    return screening.name_index(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
 
 
 def row(name: str, kind: str = "", country: str = "", dob: str = "", unit_id: str = "") -> ScreenInput:

@@ -9,6 +9,7 @@ import sys
 import pytest
 from rapidfuzz import fuzz, process
 
+from graph.index.names import fold
 from graph.query import sparql
 from graph.store import EmbeddedStore
 from graph.vetting import audit
@@ -24,7 +25,7 @@ def dataset(demo_store: EmbeddedStore) -> sparql.Dataset:
 
 @pytest.fixture(scope="module")
 def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> screening.NameIndex:
-    return screening.index_for(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
+    return screening.name_index(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
 
 
 def test_extract_many_equals_extract_including_ties_and_the_cutoff() -> None:
@@ -64,7 +65,7 @@ def screening_rows(index: screening.NameIndex) -> list[ScreenInput]:
         name = actor.label
         variant = number % 5
         if variant == 1:
-            name = screening.fold(name).upper()
+            name = fold(name).upper()
         elif variant == 2 and len(name) > 6:
             cut = rng.randrange(1, len(name) - 1)
             name = name[:cut] + name[cut + 1 :]

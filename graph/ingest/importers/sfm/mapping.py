@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.index.names import fold
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, state_iri
 from graph.ingest.importers.sfm.dates import PartialDate, Precision
@@ -386,7 +387,7 @@ def relation_notes(relation: RelationRecord) -> list[str]:
     period = relation.period
     if relation.role:
         notes.append(f"SFM posting role: {relation.role}")
-    if relation.relation_class and vocab.fold(relation.relation_class) != "command":
+    if relation.relation_class and fold(relation.relation_class) != "command":
         notes.append(f"SFM relation class: {relation.relation_class}")
     if period.start is not None and period.start_exact is not True:
         notes.append(f"SFM: {period.start} is the first cited date; the actual start is not known and may be earlier")

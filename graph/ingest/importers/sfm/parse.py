@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from graph.index.names import fold
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import UnknownCountry, country_code
 from graph.ingest.importers.sfm.dates import PartialDate
@@ -280,7 +281,7 @@ class ExportReader:
             report.imported(row.number)
 
     def _unit_relation(self, row: Row, unit: UnitRecord, report: FileReport) -> None:
-        relation_type = vocab.fold(row.text("unit:relation_type"))
+        relation_type = fold(row.text("unit:relation_type"))
         related_name = row.text("unit:related_unit")
         related = row.uuid("unit:related_unit_id:admin", required=bool(relation_type or related_name))
         if not relation_type and related is None:
