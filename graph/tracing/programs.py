@@ -138,7 +138,7 @@ def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: 
     assert subject is not None
     node = ox.NamedNode(program)
     graphs = data_graphs(dataset)
-    extra = {"startPrecision": None, "endPrecision": None, "phase": None}
+    extra: dict[str, str | None] = {"startPrecision": None, "endPrecision": None, "phase": None}
     for row in store.query(catalog.text("tracing/program"), substitutions={"program": node}, default_graph=graphs):
         for key, value in extra.items():
             extra[key] = value or _value(row[key])
