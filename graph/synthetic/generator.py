@@ -33,7 +33,7 @@ national SSR and DDR programs).
 
 Size: about 15.9 triples per actor, relation nodes included (1.16 relation nodes per actor at ~7
 triples each: type, two roles, confidence, source, dates). So 100k actors give ~1.6M triples and
-1M actors ~15.9M. Roughly 1-2M triples per second are written, depending on the disk.
+1M actors ~15.9M.
 """
 
 

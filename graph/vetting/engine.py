@@ -40,12 +40,14 @@ import pyoxigraph as ox
 from graph.index.identifiers import UnknownSubject
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.vetting.absorption import absorption
 from graph.vetting.batch import prefetch
+from graph.vetting.drafts import Context, Draft
 from graph.vetting.facts import Facts, local_name
 from graph.vetting.findings import SEVERITY_RANK, dedupe, outcome_of, sort_date, to_finding
 from graph.vetting.model import Finding, FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy
-from graph.vetting.rules import Context, Draft, absorption, command, direct, hierarchy, membership
+from graph.vetting.rules import command, direct, hierarchy, membership
 from graph.vetting.sanctions import risk, sanctions
 from graph.vetting.succession import inherited
 from graph.vetting.wording import dataset_warnings, outcome_reason

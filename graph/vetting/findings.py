@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.vetting.dates import Overlap, lookback_start
+from graph.vetting.drafts import Context, Draft, Step
 from graph.vetting.facts import MitigationRow, local_name
 from graph.vetting.model import Evidence, Finding, IncidentRef, Mitigation
 from graph.vetting.policy import CONFIDENCES
-from graph.vetting.rules import Context, Draft, Step
 from graph.vetting.wording import LOOKBACK_WORDS, REGIME_WORDS, finding_summary
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}

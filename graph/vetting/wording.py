@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.query.sparql import Dataset
+from graph.vetting.drafts import Context, Draft
 from graph.vetting.model import Evidence, Finding, FindingSet
 from graph.vetting.policy import Policy
-from graph.vetting.rules import Context, Draft
 from ontology.namespaces import INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 
 REGIME_WORDS = {
