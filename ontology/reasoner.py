@@ -25,7 +25,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import owlready2
 import pyoxigraph as ox
@@ -35,7 +34,7 @@ from ontology.namespaces import ONTOLOGY_IRI, OWL, XSD
 
 # A data source is an RDF file (format from its extension) or, as a str, Turtle text (which
 # includes N-Triples).
-DataSource = Union[Path, str]
+DataSource = Path | str
 
 # HermiT keeps the whole tableau in the heap; owlready2's default of 2000 MB is tight once real data
 # is added. -Xmx only reserves address space, so a generous default costs nothing on small inputs.
