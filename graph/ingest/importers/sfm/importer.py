@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from graph.ingest.importers.sfm.cells import ReaderOptions
 from graph.ingest.importers.sfm.dates import PartialDate
 from graph.ingest.importers.sfm.mapping import GraphBuilder, Graphs
-from graph.ingest.importers.sfm.parse import ExportReader, ReaderOptions
+from graph.ingest.importers.sfm.parse import ExportReader
 from graph.ingest.importers.sfm.records import SourceRecord
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.sfm.rows import Problems, SfmImportError, read_table
