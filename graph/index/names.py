@@ -48,5 +48,5 @@ def candidate_iris(name: str) -> list[str]:
 
 def local_name(iri: str) -> str:
     """The part of an IRI after its last '#' or '/': ag:MilitaryUnit -> MilitaryUnit."""
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 

@@ -5,6 +5,7 @@ finding instead (graph.vetting.succession)."""
 
 from __future__ import annotations
 
+from graph.index.names import local_name
 from graph.vetting.dates import Overlap, Period, TimeCheck, combine, known_by, overlaps
 from graph.vetting.drafts import (
     Context,
@@ -16,7 +17,6 @@ from graph.vetting.drafts import (
     state_words,
     subject_binding,
 )
-from graph.vetting.facts import local_name
 
 SUCCESSION_VERBS = {"Splinter": "split from", "Renaming": "was renamed from", "Merger": "merged from", "SuccessorOrganization": "succeeded"}
 

@@ -9,7 +9,8 @@ from datetime import date
 import pyoxigraph as ox
 
 from graph.vetting.dates import Currency, Overlap, Period, TimeCheck, combine, is_current, overlaps
-from graph.vetting.facts import Edge, Facts
+from graph.vetting.facts import Facts
+from graph.vetting.node_facts import Edge
 from graph.vetting.policy import Policy
 
 

@@ -38,12 +38,13 @@ from datetime import date
 import pyoxigraph as ox
 
 from graph.index.identifiers import UnknownSubject
+from graph.index.names import local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.vetting.absorption import absorption
 from graph.vetting.batch import prefetch
 from graph.vetting.drafts import Context, Draft
-from graph.vetting.facts import Facts, local_name
+from graph.vetting.facts import Facts
 from graph.vetting.findings import SEVERITY_RANK, dedupe, outcome_of, sort_date, to_finding
 from graph.vetting.model import Finding, FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy

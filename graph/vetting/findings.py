@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from graph.index.names import local_name
 from graph.vetting.dates import Overlap, lookback_start
 from graph.vetting.drafts import Context, Draft, Step
-from graph.vetting.facts import MitigationRow, local_name
 from graph.vetting.model import Evidence, Finding, IncidentRef, Mitigation
+from graph.vetting.node_facts import MitigationRow
 from graph.vetting.policy import CONFIDENCES
 from graph.vetting.wording import LOOKBACK_WORDS, REGIME_WORDS, finding_summary
 

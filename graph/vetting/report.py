@@ -56,9 +56,11 @@ def text_report(result: FindingSet) -> str:
         f"Vetting of {result.subject_label}",
         f"  subject  {result.subject}",
         f"  as of    {result.date}",
-        f"  policy   {result.policy.get('name')}: {result.policy.get('lookback_years')}-year lookback, minimum confidence "
-        f"{result.policy.get('min_confidence')}, hierarchy {result.policy.get('hierarchy_direction')} "
-        f"{result.policy.get('hierarchy_depth')} level(s), unknown dates {result.policy.get('unknown_dates')}",
+        (
+            f"  policy   {result.policy.get('name')}: {result.policy.get('lookback_years')}-year lookback, minimum confidence "
+            f"{result.policy.get('min_confidence')}, hierarchy {result.policy.get('hierarchy_direction')} "
+            f"{result.policy.get('hierarchy_depth')} level(s), unknown dates {result.policy.get('unknown_dates')}"
+        ),
         *([f"  known on {result.as_known_on} (only statements whose sources were published, or imported, by then)"] if result.as_known_on else []),
         f"  OUTCOME  {result.outcome.upper()}",
         f"  reason   {result.reason}",
@@ -78,8 +80,10 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
     state = finding.state
     certainty = "" if finding.certain else ", dates uncertain"
     lines = [
-        f"{number}. [{finding.severity.upper()}] {RULE_TITLES.get(finding.rule, finding.rule)} ({state}{certainty}; "
-        f"weakest link: {finding.confidence or 'unrecorded'} confidence)",
+        (
+            f"{number}. [{finding.severity.upper()}] {RULE_TITLES.get(finding.rule, finding.rule)} ({state}{certainty}; "
+            f"weakest link: {finding.confidence or 'unrecorded'} confidence)"
+        ),
         f"   {finding.summary}",
     ]
     if finding.severity_basis:

@@ -37,6 +37,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from graph.index.names import local_name
 from graph.vetting.dates import Overlap, Period, TimeCheck, combine, known_by, overlaps
 from graph.vetting.drafts import (
     Context,
@@ -51,7 +52,7 @@ from graph.vetting.drafts import (
     steps_of_chain,
     subject_binding,
 )
-from graph.vetting.facts import Edge, local_name
+from graph.vetting.node_facts import Edge
 
 # -- 1 direct ------------------------------------------------------------------------------
 

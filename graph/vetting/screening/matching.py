@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
-from graph.index.names import fold
+from graph.index.names import fold, local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.vetting.facts import local_name
 from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from graph.vetting.screening.keys import WORD, key
 from graph.vetting.screening.names import Entry, NameIndex
