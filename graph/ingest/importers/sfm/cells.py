@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import UnknownCountry, country_code
@@ -147,7 +148,7 @@ class CellReader:
                 row.problem(column, str(error))
         return found
 
-    def _entity(self, records: dict, record_type: type, uuid: str, name: str, row: Row, name_column: str) -> object:
+    def _entity(self, records: dict[str, Any], record_type: type, uuid: str, name: str, row: Row, name_column: str) -> object:
         """The record for `uuid`, created on first sight; a different name on a later row is a
         problem (SFM's importer refuses it too: one id, one name)."""
         record = records.get(uuid)

@@ -14,6 +14,7 @@ Conventions of the export this relies on (SFM's handbook and its own importer):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from graph.index.names import fold
 from graph.ingest.importers.sfm import vocab
@@ -96,9 +97,9 @@ class ExportReader(CellReader):
         report = self._file(table)
         for row in table.rows:
             if table.has("unit:status:admin") and row.text("unit:status:admin") != "3":
-                unit_id = row.text("unit:id:admin").lower()
-                if unit_id:
-                    self.data.unpublished["unit"].add(unit_id)
+                hidden_id = row.text("unit:id:admin").lower()
+                if hidden_id:
+                    self.data.unpublished["unit"].add(hidden_id)
         for row in iter_published(table, "unit:status:admin", report):
             self._check_cells(row)
             unit_id = row.uuid("unit:id:admin", required=True)
@@ -182,9 +183,9 @@ class ExportReader(CellReader):
         report = self._file(table)
         for row in table.rows:
             if table.has("person:status:admin") and row.text("person:status:admin") != "3":
-                person_id = row.text("person:id:admin").lower()
-                if person_id:
-                    self.data.unpublished["person"].add(person_id)
+                hidden_id = row.text("person:id:admin").lower()
+                if hidden_id:
+                    self.data.unpublished["person"].add(hidden_id)
         for row in iter_published(table, "person:status:admin", report):
             self._check_cells(row)
             person_id = row.uuid("person:id:admin", required=True)
@@ -318,12 +319,12 @@ class ExportReader(CellReader):
                 if reference.target not in self.data.sources:
                     self.problems.add(where.file, where.row, where.column, f"broken reference: no source with id {reference.target} in sources.csv")
                 continue
-            records = self.data.units if reference.kind == "unit" else self.data.persons
+            records: Mapping[str, object] = self.data.units if reference.kind == "unit" else self.data.persons
             if reference.target in records:
                 continue
             if reference.kind == "unit" and self.options.allow_unit_stubs and reference.name:
                 stub = UnitRecord(uuid=reference.target, name=reference.name, name_support=set(self.options.default_support), first_row=where.row, stub=True)
-                records[reference.target] = stub
+                self.data.units[reference.target] = stub
                 self.report.file(where.file).note(where.row, "related unit is not described in the file: created from the name this row gives")
                 continue
             unpublished = reference.target in self.data.unpublished.get(reference.kind, set())
