@@ -6,7 +6,7 @@ convertor below: like Starlette's `path`, but it never swallows a sub-resource n
 (`/network`, `/timeline`, `/vetting`), so `/actors/{id}` and `/actors/{id}/network` (and other
 routers' `/programs/{id}/vetting`) can all exist whatever order the routers are included in.
 
-The logic lives in graph/index/search.py and graph/tracing/links.py; this module only reads parameters,
+The logic lives in graph/index/ and graph/tracing/; this module only reads parameters,
 picks the caller's dataset and shapes the answer.
 """
 
