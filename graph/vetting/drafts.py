@@ -40,7 +40,7 @@ class Draft:
     relevant_end: date | None = None  # for findings without an incident: the date the lookback applies to
     anchor: str = ""  # the subject's own link, for de-duplication
     summary_parts: dict[str, str] = field(default_factory=dict)
-    current_reading: str = "ongoing"  # which reading of the link's end applied (vetting_time.Currency)
+    current_reading: str = "ongoing"  # which reading of the link's end applied (graph.vetting.dates.Currency)
     status: str | None = None  # overrides the perpetration's status (a conviction establishes it)
     context: str = ""  # "failure_to_punish": shown as context, never as "held during"
     regime_effect: str = ""  # sanctions: what the listing's regime type does under the policy (flag, review, context)

@@ -231,7 +231,7 @@ class Facts:
                 if not edge or not parent or edge in seen:
                     continue
                 seen.add(edge)
-                facts = node_facts({AG + predicate: [row[column]] for column, predicate in _EDGE_COLUMNS.items() if row.get(column)})
+                facts = node_facts({AG + predicate: [value] for column, predicate in _EDGE_COLUMNS.items() if (value := row.get(column))})
                 cached.append(Edge(edge, unit, parent, facts.period, facts.confidence))
             self._parents[unit] = cached
         return cached

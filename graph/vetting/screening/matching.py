@@ -29,7 +29,7 @@ CUTOFF = 60.0
 MAX_CANDIDATES = 5
 SET_ASIDE_CUTOFF = 70.0  # a vetting report lists other actors whose names score this or more
 NUMBER_MISMATCH_CAP = 70.0
-LARGE_BLOCK = 2_000  # keys from which a block's fuzzy pass is batched over the rows (screening_fuzzy)
+LARGE_BLOCK = 2_000  # keys from which a block's fuzzy pass is batched over the rows (graph.vetting.screening.fuzzy)
 
 
 
