@@ -49,7 +49,7 @@ from graph.vetting import audit
 from graph.vetting.engine import vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.screening.matching import match
-from graph.vetting.screening.names import NameIndex, name_index
+from graph.vetting.screening.name_index import NameIndex, name_index
 from graph.vetting.screening.rows import ScreenInput, parse_csv
 from graph.vetting.screening.screen import screen
 from ontology.namespaces import SYNTHETIC

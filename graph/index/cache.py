@@ -58,7 +58,7 @@ class _Cache:
             return True, entries[key]
         return False, None
 
-    def get(self, store: GraphStore, kind: str, state: Hashable, build: Callable[[], _T]) -> _T:
+    def get(self, store: GraphStore, kind: str, state: Hashable, build: Callable[[], _T], keep: int = _MAX_STATES) -> _T:
         key = (kind, state)
         with self._lock:
             found, value = self._lookup(store, key)
@@ -75,7 +75,7 @@ class _Cache:
                 entries = self._by_store.setdefault(store, OrderedDict())
                 entries[key] = built
                 of_kind = [k for k in entries if k[0] == kind]  # oldest first
-                for old in of_kind[: max(0, len(of_kind) - _MAX_STATES)]:
+                for old in of_kind[: max(0, len(of_kind) - keep)]:
                     del entries[old]
                 self._building.pop((id(store), kind, state), None)
             return built
@@ -84,9 +84,10 @@ class _Cache:
 _CACHE = _Cache()
 
 
-def cached(store: GraphStore, kind: str, state: Hashable, build: Callable[[], _T]) -> _T:
-    """The `kind` object built for `state` of this store, built by `build` on first use."""
-    return _CACHE.get(store, kind, state, build)
+def cached(store: GraphStore, kind: str, state: Hashable, build: Callable[[], _T], *, keep: int = _MAX_STATES) -> _T:
+    """The `kind` object built for `state` of this store, built by `build` on first use; only the
+    `keep` newest states of each kind stay cached."""
+    return _CACHE.get(store, kind, state, build, keep)
 
 
 def _load_terms(store: GraphStore, dataset: Dataset) -> Terms:

@@ -32,7 +32,7 @@ from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
 from graph.vetting.report import RULE_TITLES, findings_csv, program_text, text_report
 from graph.vetting.screening.matching import set_aside
-from graph.vetting.screening.names import name_index
+from graph.vetting.screening.name_index import name_index
 from graph.vetting.screening.rows import ScreeningError, parse_csv, to_csv
 from graph.vetting.screening.screen import iter_vetted, screen
 

@@ -44,7 +44,7 @@ from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, policy_from_dict
 from graph.vetting.report import RULE_TITLES, findings_csv
 from graph.vetting.screening.matching import set_aside
-from graph.vetting.screening.names import name_index
+from graph.vetting.screening.name_index import name_index
 from graph.vetting.screening.rows import ScreeningError, ScreenRow, parse_csv, to_csv
 from graph.vetting.screening.screen import iter_vetted, screen
 

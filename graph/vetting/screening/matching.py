@@ -12,7 +12,7 @@ from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from graph.vetting.screening.keys import WORD, key
-from graph.vetting.screening.names import Entry, NameIndex
+from graph.vetting.screening.name_index import Entry, NameIndex
 from graph.vetting.screening.rows import Candidate, ScreenInput, ScreenRow
 
 _CLOSENESS = (

@@ -42,7 +42,7 @@ from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy
 from graph.vetting.screening.matching import match_all
-from graph.vetting.screening.names import name_index
+from graph.vetting.screening.name_index import name_index
 from graph.vetting.screening.rows import ScreenInput, ScreenRow
 
 

@@ -28,3 +28,10 @@ def test_each_kind_keeps_its_own_newest_states() -> None:
     for version in range(cache._MAX_STATES + 2):
         cache.cached(store, "names", version, object)  # type: ignore[arg-type]
     assert cache.cached(store, "subjects", "s", object) is kept  # type: ignore[arg-type]
+
+
+def test_a_kind_may_keep_only_its_newest_state() -> None:
+    store = FakeStore()
+    first = cache.cached(store, "big", 1, object, keep=1)  # type: ignore[arg-type]
+    cache.cached(store, "big", 2, object, keep=1)  # type: ignore[arg-type]
+    assert cache.cached(store, "big", 1, object, keep=1) is not first  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from graph.store import EmbeddedStore, open_store
 from graph.vetting import audit
 from graph.vetting.screening.keys import acronym, key
 from graph.vetting.screening.matching import match
-from graph.vetting.screening.names import NameIndex, name_index
+from graph.vetting.screening.name_index import NameIndex, name_index
 from graph.vetting.screening.rows import ScreeningError, ScreenInput, parse_csv, to_csv
 from graph.vetting.screening.screen import iter_vetted, screen
 from ontology.namespaces import FICTIONAL

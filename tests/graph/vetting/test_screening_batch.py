@@ -16,7 +16,7 @@ from graph.vetting import audit
 from graph.vetting.screening import matching
 from graph.vetting.screening.fuzzy import extract, extract_many
 from graph.vetting.screening.matching import match, match_all
-from graph.vetting.screening.names import NameIndex, name_index
+from graph.vetting.screening.name_index import NameIndex, name_index
 from graph.vetting.screening.rows import ScreenInput
 
 

@@ -125,6 +125,6 @@ class NameIndex:
 
 def name_index(store: GraphStore, dataset: Dataset, version_digest: str) -> NameIndex:
     """The name index of this dataset at this data version (the import records in force), built on
-    first use and cached with the other indexes of the store."""
+    first use and cached with the other indexes of the store; a new one replaces the last."""
     state = (tuple(g.value for g in dataset.graphs), version_digest)
-    return cached(store, "screening-names", state, lambda: NameIndex.build(store, dataset))
+    return cached(store, "screening-names", state, lambda: NameIndex.build(store, dataset), keep=1)  # large: one at a time
