@@ -1,18 +1,16 @@
 """Naming subjects: wherever a user names an actor, program or incident, an IRI, a short
-`kind/slug` form, or an identifier carried as dcterms:identifier (such as a Security Force Monitor
-uuid) all work."""
+`kind/slug` form (optionally after `fictional/`, `synthetic/` or `id/`), or an identifier carried as
+dcterms:identifier (such as a Security Force Monitor uuid) all work."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
+from graph.index.names import candidate_iris
 from graph.query.sparql import Dataset
-from graph.store import GraphStore
-from ontology.namespaces import FICTIONAL, ID, SYNTHETIC
+from graph.store import GraphStore, rdf
 from queries import catalog
 
 # A placeholder bound when only the identifier branch should match.
-_NOTHING = ox.NamedNode("urn:actorgraph:no-such-subject")
+_NOTHING = rdf.NamedNode("urn:actorgraph:no-such-subject")
 
 
 class UnknownSubject(LookupError):
@@ -27,43 +25,30 @@ class AmbiguousSubject(LookupError):
     """Several subjects carry that identifier."""
 
 
-def _candidates(name: str) -> list[ox.NamedNode]:
-    if "://" in name or name.startswith("urn:"):
+def _candidates(name: str) -> list[rdf.NamedNode]:
+    nodes = []
+    for iri in candidate_iris(name):
         try:
-            return [ox.NamedNode(name)]
+            nodes.append(rdf.NamedNode(iri))
         except ValueError:
-            return []
-    if "/" in name and " " not in name:
-        # `fictional/unit/bn-72` and `synthetic/unit/u-1` name their namespace explicitly.
-        for prefix, base in (("fictional/", FICTIONAL), ("synthetic/", SYNTHETIC)):
-            if name.startswith(prefix):
-                try:
-                    return [ox.NamedNode(base + name[len(prefix):].strip("/"))]
-                except ValueError:
-                    return []
-        nodes = []
-        for base in (ID, FICTIONAL, SYNTHETIC):
-            try:
-                nodes.append(ox.NamedNode(base + name.strip("/")))
-            except ValueError:
-                pass
-        return nodes
-    return []
+            pass
+    return nodes
 
 
-def resolve(store: GraphStore, dataset: Dataset, name: str) -> ox.NamedNode:
+def resolve(store: GraphStore, dataset: Dataset, name: str) -> rdf.NamedNode:
     """The IRI of the subject called `name`, seen through `dataset`."""
     name = name.strip()
     graphs = list(dataset.graphs)
     query = catalog.text("lookup/subject")
     for candidate in _candidates(name):
-        rows = list(store.query(query, substitutions={"iri": candidate, "identifier": ox.Literal("\u0000")}, default_graph=graphs))
+        rows = list(store.select(query, bindings={"iri": candidate, "identifier": rdf.Literal("\u0000")}, default_graph=graphs))
         if any(row["subject"] == candidate for row in rows):
             return candidate
-    rows = list(store.query(query, substitutions={"iri": _NOTHING, "identifier": ox.Literal(name)}, default_graph=graphs))
+    rows = list(store.select(query, bindings={"iri": _NOTHING, "identifier": rdf.Literal(name)}, default_graph=graphs))
     subjects = {row["subject"] for row in rows if row["subject"] is not None and row["subject"] != _NOTHING}
     if len(subjects) > 1:
         raise AmbiguousSubject(f"identifier {name!r} names several subjects: {', '.join(s.value for s in subjects)}")
-    if subjects:
-        return next(iter(subjects))
+    found = next(iter(subjects), None)
+    if isinstance(found, rdf.NamedNode):
+        return found
     raise UnknownSubject(name)

@@ -55,7 +55,6 @@ def run_query(
     bindings: Bindings | None = None,
     limits: QueryLimits | None = None,
     network: bool = False,
-    substitutions: Bindings | None = None,
 ) -> QueryResult:
     """Run `text` over `dataset`. Parse errors become SparqlSyntaxError with the parser's message;
     nesting beyond graph.guards.nesting's limit raises NestingTooDeep.
@@ -66,7 +65,6 @@ def run_query(
     unless `network` (an admin's SERVICE)."""
     check_nesting(text)  # deeper would crash the parser, and with it this process
     graphs = list(dataset.graphs)
-    bindings = bindings if bindings is not None else substitutions  # the older name, still used by some callers
     try:
         return store.evaluate(text, bindings=bindings, default_graph=graphs, named_graphs=graphs, limits=limits, network=network)
     except SyntaxError as error:

@@ -17,10 +17,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 
-import pyoxigraph as ox
-
 from graph.query.sparql import Dataset, dataset_for
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from ontology.namespaces import XSD
 from queries import catalog
 
@@ -65,7 +63,7 @@ class ChainOfCommand:
         return {(link.parent, link.child) for link in self.links}
 
 
-def _date(term: ox.Literal | None) -> date | None:
+def _date(term: rdf.Literal | None) -> date | None:
     if term is None:
         return None
     try:
@@ -74,27 +72,27 @@ def _date(term: ox.Literal | None) -> date | None:
         return None
 
 
-def _unit(store: GraphStore, graphs: list[ox.NamedNode], iri: ox.NamedNode) -> ChainUnit:
-    rows = list(store.query(catalog.text("chain/unit"), substitutions={"unit": iri}, default_graph=graphs))
+def _unit(store: GraphStore, graphs: list[rdf.NamedNode], iri: rdf.NamedNode) -> ChainUnit:
+    rows = list(store.select(catalog.text("chain/unit"), bindings={"unit": iri}, default_graph=graphs))
     label = next((row["label"].value for row in rows if row["label"] is not None), None)
     identifiers = tuple(sorted({row["identifier"].value for row in rows if row["identifier"] is not None}))
     return ChainUnit(iri.value, label, identifiers)
 
 
-def chain_above(store: GraphStore, unit: ox.NamedNode | str, at: date | None = None, *, dataset: Dataset | None = None) -> ChainOfCommand:
+def chain_above(store: GraphStore, unit: rdf.NamedNode | str, at: date | None = None, *, dataset: Dataset | None = None) -> ChainOfCommand:
     """The chain of command above `unit`, as it stood on `at` (or over all time)."""
-    start = unit if isinstance(unit, ox.NamedNode) else ox.NamedNode(unit)
+    start = unit if isinstance(unit, rdf.NamedNode) else rdf.NamedNode(unit)
     graphs = list((dataset or dataset_for(store)).graphs)
     chain = ChainOfCommand(_unit(store, graphs, start), at)
     query = catalog.text("chain/parents")
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    bindings: dict[str, rdf.NamedNode | rdf.Literal] = {}
     if at is not None:
-        bindings["at"] = ox.Literal(at.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+        bindings["at"] = rdf.Literal(at.isoformat(), datatype=rdf.NamedNode(XSD + "date"))
     seen = {start.value}
-    queue: deque[ox.NamedNode] = deque([start])
+    queue: deque[rdf.NamedNode] = deque([start])
     while queue:
         child = queue.popleft()
-        rows = store.query(query, substitutions={**bindings, "unit": child}, default_graph=graphs)
+        rows = store.select(query, bindings={**bindings, "unit": child}, default_graph=graphs)
         found: dict[str, ChainLink] = {}
         labels: dict[str, tuple[str | None, set[str]]] = {}
         for row in rows:
@@ -123,5 +121,5 @@ def chain_above(store: GraphStore, unit: ox.NamedNode | str, at: date | None = N
             chain.units.setdefault(link.parent, ChainUnit(link.parent, label, tuple(sorted(identifiers))))
             if link.parent not in seen:
                 seen.add(link.parent)
-                queue.append(ox.NamedNode(link.parent))
+                queue.append(rdf.NamedNode(link.parent))
     return chain

@@ -32,27 +32,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import pyoxigraph as ox
-
 from graph.query.sparql import Dataset
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from graph.vetting.model import FindingSet
 from ontology.namespaces import AG, ID, META_GRAPH, PROV, RDF, RDFS, XSD
 from ontology.namespaces import AUDIT_GRAPH as AUDIT_GRAPH_IRI
 from queries import catalog
 
-AUDIT_GRAPH = ox.NamedNode(AUDIT_GRAPH_IRI)
+AUDIT_GRAPH = rdf.NamedNode(AUDIT_GRAPH_IRI)
 RUN_NS = ID + "vetting-run/"
 AGENT_NS = ID + "agent/"
-_TYPE = ox.NamedNode(RDF + "type")
+_TYPE = rdf.NamedNode(RDF + "type")
 
 
-def _ag(local: str) -> ox.NamedNode:
-    return ox.NamedNode(AG + local)
+def _ag(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(AG + local)
 
 
-def _prov(local: str) -> ox.NamedNode:
-    return ox.NamedNode(PROV + local)
+def _prov(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(PROV + local)
 
 
 def _digest(value: Any) -> str:
@@ -69,8 +67,8 @@ class Agent:
     role: str
 
     @property
-    def iri(self) -> ox.NamedNode:
-        return ox.NamedNode(AGENT_NS + ("cli" if self.id == "cli" else f"key/{self.id}"))
+    def iri(self) -> rdf.NamedNode:
+        return rdf.NamedNode(AGENT_NS + ("cli" if self.id == "cli" else f"key/{self.id}"))
 
 
 CLI_AGENT = Agent("cli", "command line", "admin")
@@ -93,9 +91,9 @@ class DataVersion:
 def data_version(store: GraphStore, dataset: Dataset) -> DataVersion:
     """The newest import activity of every graph in `dataset`, from the registry (meta graph)."""
     visible = {g.value for g in dataset.graphs}
-    rows = store.query(catalog.text("store/data_graphs"), default_graph=[ox.NamedNode(META_GRAPH)])
+    rows = store.select(catalog.text("store/data_graphs"), default_graph=[rdf.NamedNode(META_GRAPH)])
     imports = sorted(
-        {(row["graph"].value, row["import"].value) for row in rows if row["graph"].value in visible}  # type: ignore[index]
+        {(row["graph"].value, row["import"].value) for row in rows if row["graph"].value in visible}
     )
     return DataVersion(tuple(imports))
 
@@ -153,30 +151,30 @@ class RunRecord:
         }
 
 
-def _timestamp(value: datetime) -> ox.Literal:
-    return ox.Literal(value.isoformat(timespec="microseconds"), datatype=ox.NamedNode(XSD + "dateTime"))
+def _timestamp(value: datetime) -> rdf.Literal:
+    return rdf.Literal(value.isoformat(timespec="microseconds"), datatype=rdf.NamedNode(XSD + "dateTime"))
 
 
-def _text(value: str) -> ox.Literal:
-    return ox.Literal(value)
+def _text(value: str) -> rdf.Literal:
+    return rdf.Literal(value)
 
 
-def _run_quads(record: RunRecord, agent: Agent, started: datetime, ended: datetime) -> list[ox.Quad]:
-    run = ox.NamedNode(record.iri)
-    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+def _run_quads(record: RunRecord, agent: Agent, started: datetime, ended: datetime) -> list[rdf.Quad]:
+    run = rdf.NamedNode(record.iri)
+    triples: list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]] = [
         (run, _TYPE, _prov("Activity")),
         (run, _TYPE, _ag("VettingRun")),
-        (run, ox.NamedNode(RDFS + "label"), _text(f"Vetting of {record.subject_label} as of {record.date}")),
+        (run, rdf.NamedNode(RDFS + "label"), _text(f"Vetting of {record.subject_label} as of {record.date}")),
         (run, _prov("startedAtTime"), _timestamp(started)),
         (run, _prov("endedAtTime"), _timestamp(ended)),
         (run, _prov("wasAssociatedWith"), agent.iri),
         (agent.iri, _TYPE, _prov("Agent")),
-        (agent.iri, ox.NamedNode(RDFS + "label"), _text(agent.label)),
+        (agent.iri, rdf.NamedNode(RDFS + "label"), _text(agent.label)),
         (agent.iri, _ag("agentId"), _text(agent.id)),
         (agent.iri, _ag("role"), _text(agent.role)),
-        (run, _ag("vettedSubject"), ox.NamedNode(record.subject)),
+        (run, _ag("vettedSubject"), rdf.NamedNode(record.subject)),
         (run, _ag("subjectLabel"), _text(record.subject_label)),
-        (run, _ag("vettingDate"), ox.Literal(record.date, datatype=ox.NamedNode(XSD + "date"))),
+        (run, _ag("vettingDate"), rdf.Literal(record.date, datatype=rdf.NamedNode(XSD + "date"))),
         (run, _ag("vettingPolicy"), _text(json.dumps(record.policy, sort_keys=True))),
         (run, _ag("policyDigest"), _text(record.policy_digest)),
         (run, _ag("dataVersion"), _text(json.dumps(record.data_version))),
@@ -185,17 +183,17 @@ def _run_quads(record: RunRecord, agent: Agent, started: datetime, ended: dateti
         (run, _ag("reason"), _text(record.reason)),
         (run, _ag("findingsDigest"), _text(record.findings_digest)),
         (run, _ag("findingsSummary"), _text(json.dumps(record.findings, ensure_ascii=False))),
-        (run, _ag("findingCount"), ox.Literal(str(len(record.findings)), datatype=ox.NamedNode(XSD + "integer"))),
+        (run, _ag("findingCount"), rdf.Literal(str(len(record.findings)), datatype=rdf.NamedNode(XSD + "integer"))),
         (run, _ag("runContext"), _text(record.context)),
     ]
     for item in record.data_version:
-        triples.append((run, _prov("used"), ox.NamedNode(item["graph"])))
-        triples.append((run, _prov("wasInformedBy"), ox.NamedNode(item["import"])))
-    return [ox.Quad(s, p, o, AUDIT_GRAPH) for s, p, o in triples]
+        triples.append((run, _prov("used"), rdf.NamedNode(item["graph"])))
+        triples.append((run, _prov("wasInformedBy"), rdf.NamedNode(item["import"])))
+    return [rdf.Quad(s, p, o, AUDIT_GRAPH) for s, p, o in triples]
 
 
 def prepare(result: FindingSet, *, agent: Agent, version: DataVersion, started: datetime, ended: datetime | None = None,
-            context: str = "") -> tuple[RunRecord, list[ox.Quad]]:
+            context: str = "") -> tuple[RunRecord, list[rdf.Quad]]:
     """The record of one run and the quads that store it (write them with `write`)."""
     ended = ended or datetime.now(UTC)
     summary = finding_summary(result)
@@ -222,7 +220,7 @@ def prepare(result: FindingSet, *, agent: Agent, version: DataVersion, started: 
     return record, _run_quads(record, agent, started, ended)
 
 
-def write(store: GraphStore, quads: Iterable[ox.Quad]) -> None:
+def write(store: GraphStore, quads: Iterable[rdf.Quad]) -> None:
     """Add the quads of one or many runs in one transaction (all of a run, or nothing).
 
     No flush per run: the transaction is committed to the store's write-ahead log, and a flush
@@ -241,10 +239,10 @@ def record(store: GraphStore, result: FindingSet, *, agent: Agent, version: Data
 
 def list_runs(store: GraphStore, subject: str | None = None, limit: int = 50) -> list[RunRecord]:
     """Runs, newest first; only those about `subject` when it is given."""
-    substitutions = {ox.Variable("subject"): ox.NamedNode(subject)} if subject else None
-    rows = store.query(catalog.text("vetting/runs"), substitutions=substitutions, default_graph=[AUDIT_GRAPH])
+    bound = {"subject": rdf.NamedNode(subject)} if subject else None
+    rows = store.select(catalog.text("vetting/runs"), bindings=bound, default_graph=[AUDIT_GRAPH])
     runs = []
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:
         def text(name: str) -> str:
             term = row[name]
             return "" if term is None else term.value

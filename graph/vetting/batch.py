@@ -13,7 +13,7 @@ query, and where two findings are equally strong the same one is kept: a batched
 exactly as one subject at a time does (tests/graph/vetting/test_vetting_batch.py holds every demo actor to
 it, under several dates and policies, and the vetting bench checks the outcomes).
 
-Only named terms go into the `VALUES` table, each serialized by pyoxigraph (an IRI it accepted
+Only named terms go into the `VALUES` table, each serialized by the term module (an IRI it accepted
 cannot close the table or the query); they come from the graph (participants, matches), not from
 the user. When a query already opens with a `VALUES` table (command.rq: the roles of a command and
 of a posting), the subjects are multiplied into that table instead of a second one beside it:
@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import pyoxigraph as ox
-
+from graph.index.names import local_name
 from graph.query.sparql import run_query
-from graph.vetting.facts import Facts, add_value, local_name, query_text
+from graph.store import rdf
+from graph.vetting.facts import Facts, query_text
+from graph.vetting.node_facts import add_value
 from graph.vetting.policy import Policy
 from ontology.namespaces import AG, PROV, RDF, RDFS
 
@@ -48,7 +49,7 @@ _LEADING_VALUES = re.compile(r"WHERE \{\s*VALUES \(([^)]*)\) \{([^}]*)\}")
 _VALUES_ROW = re.compile(r"\(([^)]*)\)")
 
 
-def batched_text(name: str, variable: str, terms: Sequence[ox.NamedNode]) -> str:
+def batched_text(name: str, variable: str, terms: Sequence[rdf.NamedNode]) -> str:
     """queries/vetting/{name}.rq with `?variable` bound to each of `terms` by a VALUES table."""
     text = query_text(name)
     leading = _LEADING_VALUES.search(text)
@@ -65,14 +66,14 @@ def _chunks(items: Sequence[str], size: int = BATCH) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
-def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, ox.NamedNode | ox.Literal]) -> list[ox.NamedNode]:
+def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, rdf.NamedNode | rdf.Literal]) -> list[rdf.NamedNode]:
     """Run one rule query for `subjects` and cache each subject's rows; returns the IRIs named."""
-    named: list[ox.NamedNode] = []
-    todo = [s for s in dict.fromkeys(subjects) if not facts.has_rows(name, subject=ox.NamedNode(s), **params)]
+    named: list[rdf.NamedNode] = []
+    todo = [s for s in dict.fromkeys(subjects) if not facts.has_rows(name, subject=rdf.NamedNode(s), **params)]
     for chunk in _chunks(todo):
         facts.check_deadline()
-        text = batched_text(name, "subject", [ox.NamedNode(s) for s in chunk])
-        result = run_query(facts.store, text, facts.dataset, substitutions=params)
+        text = batched_text(name, "subject", [rdf.NamedNode(s) for s in chunk])
+        result = run_query(facts.store, text, facts.dataset, bindings=params)
         variables = result.variables  # type: ignore[union-attr]
         by_subject: dict[str, list[dict[str, str | None]]] = {s: [] for s in chunk}
         for solution in result:  # type: ignore[union-attr]
@@ -80,13 +81,13 @@ def _read(facts: Facts, name: str, subjects: Sequence[str], params: dict[str, ox
             for variable in variables:
                 term = solution[variable]
                 row[variable] = None if term is None else term.value
-                if isinstance(term, ox.NamedNode) and not term.value.startswith(AG):
+                if isinstance(term, rdf.NamedNode) and not term.value.startswith(AG):
                     named.append(term)  # data nodes; ontology terms (classes, kinds) are not read
             subject = row.get("subject")
             if subject in by_subject:
                 by_subject[subject].append(row)
         for subject, rows in by_subject.items():
-            facts.keep_rows(name, {"subject": ox.NamedNode(subject), **params}, rows)
+            facts.keep_rows(name, {"subject": rdf.NamedNode(subject), **params}, rows)
     return named
 
 
@@ -94,7 +95,7 @@ def describe_all(facts: Facts, iris: Iterable[str]) -> None:
     """Read every property of the nodes not read yet, a batch per query, into the reader's cache.
     Nothing to do on the embedded store: Facts.describe reads a node with one index scan, as
     cheap as its share of a batch, so nodes are read when (and only if) a rule needs them."""
-    if isinstance(getattr(facts.store, "raw", None), ox.Store):
+    if facts.store.local_scans:
         return
     todo = [iri for iri in dict.fromkeys(iris) if not facts.is_described(iri)]
     for chunk in _chunks(todo):
@@ -114,7 +115,7 @@ def _read_subjects(facts: Facts, subjects: Sequence[str]) -> None:
     """The rows queries/vetting/subject.rq gives each subject (its classes, labels and kinds),
     built from the subjects' properties and one query for the kinds of their classes: following
     rdfs:subClassOf* once per subject cost more than all the rules of a batch."""
-    todo = [s for s in dict.fromkeys(subjects) if not facts.has_rows("subject", subject=ox.NamedNode(s))]
+    todo = [s for s in dict.fromkeys(subjects) if not facts.has_rows("subject", subject=rdf.NamedNode(s))]
     describe_all(facts, todo)
     classes = sorted({c for s in todo for c in facts.describe(s).get(RDF_TYPE, ())})
     kinds: dict[str, list[str | None]] = {}
@@ -133,14 +134,14 @@ def _read_subjects(facts: Facts, subjects: Sequence[str]) -> None:
             for label in labels
             for kind in kinds.get(cls) or [None]
         ]
-        facts.keep_rows("subject", {"subject": ox.NamedNode(subject)}, rows)
+        facts.keep_rows("subject", {"subject": rdf.NamedNode(subject)}, rows)
 
 
-def _named(iris: Iterable[str]) -> list[ox.NamedNode]:
+def _named(iris: Iterable[str]) -> list[rdf.NamedNode]:
     terms = []
     for iri in iris:
         try:
-            terms.append(ox.NamedNode(iri))
+            terms.append(rdf.NamedNode(iri))
         except ValueError:
             continue  # a literal or blank node where an IRI was expected: nothing to look up
     return terms
@@ -153,7 +154,7 @@ def prefetch(facts: Facts, subjects: Sequence[str], policy: Policy) -> None:
     _read_subjects(facts, subjects)
     persons, organizations = [], []
     for subject in dict.fromkeys(subjects):
-        kinds = {local_name(kind) for row in facts.rows("subject", subject=ox.NamedNode(subject)) if (kind := row.get("kind"))}
+        kinds = {local_name(kind) for row in facts.rows("subject", subject=rdf.NamedNode(subject)) if (kind := row.get("kind"))}
         if "Person" in kinds:
             persons.append(subject)
         if "Organization" in kinds:
@@ -165,9 +166,9 @@ def prefetch(facts: Facts, subjects: Sequence[str], policy: Policy) -> None:
             names.append("judgments")
         for name in dict.fromkeys(names):
             reads.setdefault(name, []).extend(group)
-    named: list[ox.NamedNode] = []
+    named: list[rdf.NamedNode] = []
     for name, group in reads.items():
-        params: dict[str, ox.NamedNode | ox.Literal] = {"direction": ox.Literal(policy.hierarchy_direction)} if name == "hierarchy" else {}
+        params: dict[str, rdf.NamedNode | rdf.Literal] = {"direction": rdf.Literal(policy.hierarchy_direction)} if name == "hierarchy" else {}
         named += _read(facts, name, group, params)
     nodes = [*dict.fromkeys(subjects), *(term.value for term in named)]
     describe_all(facts, nodes)

@@ -17,18 +17,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-import pyoxigraph as ox
-
+from graph.index.names import local_name
 from graph.query.sparql import Dataset, run_query
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from graph.store.limits import QueryTimeout
-from graph.vetting.dates import Period, parse_date, parse_partial, parse_precision
+from graph.vetting.dates import parse_partial
 from graph.vetting.model import SourceRef
+from graph.vetting.node_facts import (
+    MITIGATION_KINDS,
+    Edge,
+    IncidentDetails,
+    MitigationRow,
+    NodeFacts,
+    RelationDetails,
+    add_value,
+    first_value,
+    node_facts,
+)
 from ontology.namespaces import AG, DCTERMS, PROV, RDF, RDFS, SCHEMA
 from queries import catalog
 
 # Bound where a query wants an IRI but the finding has none (a sanctions finding has no incident).
-NOTHING = ox.NamedNode("urn:actorgraph:vetting:none")
+NOTHING = rdf.NamedNode("urn:actorgraph:vetting:none")
 
 RDF_TYPE = RDF + "type"
 FACETS = ("rank", "title", "listingAuthority", "sanctionsRegime", "regimeType", "listingReference", "relianceKind", "integrationScope",
@@ -40,21 +50,13 @@ PUBLISHED = (DCTERMS + "issued", DCTERMS + "created", DCTERMS + "available")
 _EDGE_COLUMNS = {"start": "startDate", "end": "endDate", "startPrecision": "startPrecision", "endPrecision": "endPrecision",
                  "ongoing": "ongoing", "confidence": "confidence"}
 
-CONFIDENCE_NAMES = {AG + "LowConfidence": "low", AG + "MediumConfidence": "medium", AG + "HighConfidence": "high"}
-STATUS_NAMES = {AG + "Alleged": "alleged", AG + "Established": "established"}
-
-
-def local_name(iri: str) -> str:
-    """The last segment of an IRI: ag:Command -> 'Command'."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
 
 @cache
 def query_text(name: str) -> str:
     return catalog.text(f"vetting/{name}")
 
 
-def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+def _value(term: rdf.NamedNode | rdf.Literal | rdf.BlankNode | None) -> str | None:
     return None if term is None else term.value
 
 
@@ -66,63 +68,7 @@ class VettingTimeout(QueryTimeout):
         self.args = (f"the vetting exceeded its {budget:g} s time budget and was stopped; vet fewer subjects at once, or try again later",)
 
     def __str__(self) -> str:
-        return self.args[0]
-
-
-@dataclass(frozen=True)
-class NodeFacts:
-    """What the time checks need about a relation node or an incident."""
-
-    period: Period
-    confidence: str | None
-    status: str | None
-
-
-@dataclass(frozen=True)
-class RelationDetails:
-    iri: str
-    type: str
-    facts: NodeFacts
-    note: str | None
-    facets: dict[str, str]
-    sources: tuple[SourceRef, ...]
-
-
-@dataclass(frozen=True)
-class IncidentDetails:
-    iri: str
-    label: str
-    facts: NodeFacts
-    types: tuple[str, ...]
-    type_iris: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Edge:
-    """One dated subordination node: `child` was below `parent` during `period`."""
-
-    relation: str
-    child: str
-    parent: str
-    period: Period
-    confidence: str | None
-
-
-@dataclass(frozen=True)
-class MitigationRow:
-    relation: str
-    kind: str  # JudicialOutcome | Disbandment | Reform | Remediation
-    concerned: str | None
-    about: tuple[str, ...]  # the incidents it names
-    outcome: str | None
-    court: str | None
-    program: str | None
-    period: Period
-    accountable: tuple[str, ...] = ()
-    steps: tuple[str, ...] = ()
-
-
-MITIGATION_KINDS = ("JudicialOutcome", "Disbandment", "Reform", "Remediation")
+        return str(self.args[0])
 
 
 @dataclass
@@ -146,7 +92,7 @@ class Facts:
     _known: dict[str, bool] = field(default_factory=dict)
     _early_dataset: Dataset | None = field(default=None, init=False)
     _gross: frozenset[str] | None = field(default=None, init=False)
-    _graph_set: frozenset[ox.NamedNode] | None = field(default=None, init=False)
+    _graph_set: frozenset[rdf.NamedNode] | None = field(default=None, init=False)
     _described: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _relations: dict[str, RelationDetails] = field(default_factory=dict)
     _incidents: dict[str, IncidentDetails] = field(default_factory=dict)
@@ -163,7 +109,7 @@ class Facts:
 
     # -- running named queries ---------------------------------------------------------------
 
-    def rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict[str, str | None]]:
+    def rows(self, name: str, **params: rdf.NamedNode | rdf.Literal) -> list[dict[str, str | None]]:
         """The rows of queries/vetting/{name}.rq with `params` substituted, as plain strings, in the
         store's order (where two findings are equally strong, the first one is kept)."""
         key = rows_key(name, params)
@@ -171,16 +117,16 @@ class Facts:
         if cached is not None:
             return cached
         self._check_deadline()
-        result = run_query(self.store, query_text(name), self.dataset, substitutions=params)
+        result = run_query(self.store, query_text(name), self.dataset, bindings=params)
         names = result.variables  # type: ignore[union-attr]
         out = [{n: _value(row[n]) for n in names} for row in result]  # type: ignore[union-attr]
         self._rows[key] = out
         return out
 
-    def has_rows(self, name: str, **params: ox.NamedNode | ox.Literal) -> bool:
+    def has_rows(self, name: str, **params: rdf.NamedNode | rdf.Literal) -> bool:
         return rows_key(name, params) in self._rows
 
-    def keep_rows(self, name: str, params: Mapping[str, ox.NamedNode | ox.Literal], rows: list[dict[str, str | None]]) -> None:
+    def keep_rows(self, name: str, params: Mapping[str, rdf.NamedNode | rdf.Literal], rows: list[dict[str, str | None]]) -> None:
         """Cache rows read elsewhere (graph.vetting.batch) as what `rows(name, **params)` returns."""
         self._rows[rows_key(name, params)] = rows
 
@@ -194,20 +140,19 @@ class Facts:
         if cached is None:
             self._check_deadline()
             cached = {}
-            raw = getattr(self.store, "raw", None)
-            if isinstance(raw, ox.Store):
+            if self.store.local_scans:
                 graphs = self._graphs()
-                for quad in raw.quads_for_pattern(ox.NamedNode(iri), None, None):
+                for quad in self.store.quads(subject=rdf.NamedNode(iri)):
                     if quad.graph_name in graphs:
                         add_value(cached, quad.predicate.value, quad.object.value)  # type: ignore[union-attr]
             else:
-                result = run_query(self.store, query_text("describe"), self.dataset, substitutions={"node": ox.NamedNode(iri)})
+                result = run_query(self.store, query_text("describe"), self.dataset, bindings={"node": rdf.NamedNode(iri)})
                 for row in result:  # type: ignore[union-attr]
                     add_value(cached, row["p"].value, row["o"].value)
             self._described[iri] = cached
         return cached
 
-    def _graphs(self) -> frozenset[ox.NamedNode]:
+    def _graphs(self) -> frozenset[rdf.NamedNode]:
         if self._graph_set is None:
             self._graph_set = frozenset(self.dataset.graphs)
         return self._graph_set
@@ -226,7 +171,7 @@ class Facts:
     # -- nodes -------------------------------------------------------------------------------
 
     def node(self, iri: str) -> NodeFacts:
-        return _node_facts(self.describe(iri))
+        return node_facts(self.describe(iri))
 
     def relation(self, iri: str) -> RelationDetails:
         cached = self._relations.get(iri)
@@ -241,18 +186,18 @@ class Facts:
         sources = []
         for source in props.get(PROV + "wasDerivedFrom", []):
             about = self.describe(source)
-            if _first(about, AG + "restricted") == "true" and not self.show_restricted:
+            if first_value(about, AG + "restricted") == "true" and not self.show_restricted:
                 sources.append(SourceRef("restricted source (visible to analysts)"))
             else:
                 sources.append(
                     SourceRef(
-                        _first(about, DCTERMS + "title") or local_name(source),
-                        _first(about, SCHEMA + "url"),
-                        _first(about, DCTERMS + "publisher"),
-                        _first(about, DCTERMS + "issued"),
+                        first_value(about, DCTERMS + "title") or local_name(source),
+                        first_value(about, SCHEMA + "url"),
+                        first_value(about, DCTERMS + "publisher"),
+                        first_value(about, DCTERMS + "issued"),
                     )
                 )
-        cached = RelationDetails(iri, cls, _node_facts(props), _first(props, AG + "note"), facets, tuple(sources))
+        cached = RelationDetails(iri, cls, node_facts(props), first_value(props, AG + "note"), facets, tuple(sources))
         self._relations[iri] = cached
         return cached
 
@@ -261,7 +206,7 @@ class Facts:
         if cached is None:
             props = self.describe(iri)
             type_iris = tuple(props.get(AG + "violationType", []))
-            cached = IncidentDetails(iri, self.label(iri), _node_facts(props), tuple(self.label(t) for t in type_iris), type_iris)
+            cached = IncidentDetails(iri, self.label(iri), node_facts(props), tuple(self.label(t) for t in type_iris), type_iris)
             self._incidents[iri] = cached
         return cached
 
@@ -270,7 +215,7 @@ class Facts:
         if not iri:
             return ""
         props = self.describe(iri)
-        return _first(props, RDFS + "label") or _first(props, AG + "name") or local_name(iri)
+        return first_value(props, RDFS + "label") or first_value(props, AG + "name") or local_name(iri)
 
     def parents(self, unit: str) -> list[Edge]:
         """The dated subordination nodes one step up from `unit`."""
@@ -278,12 +223,12 @@ class Facts:
         if cached is None:
             cached = []
             seen: set[str] = set()
-            for row in self.rows("parents", unit=ox.NamedNode(unit)):
+            for row in self.rows("parents", unit=rdf.NamedNode(unit)):
                 edge, parent = row["edge"], row["parent"]
                 if not edge or not parent or edge in seen:
                     continue
                 seen.add(edge)
-                facts = _node_facts({AG + predicate: [row[column]] for column, predicate in _EDGE_COLUMNS.items() if row.get(column)})
+                facts = node_facts({AG + predicate: [value] for column, predicate in _EDGE_COLUMNS.items() if (value := row.get(column))})
                 cached.append(Edge(edge, unit, parent, facts.period, facts.confidence))
             self._parents[unit] = cached
         return cached
@@ -292,9 +237,9 @@ class Facts:
         """Mitigation nodes about the incident, or concerning the actor or the subject."""
         rows = self.rows(
             "mitigation",
-            incident=ox.NamedNode(incident) if incident else NOTHING,
-            actor=ox.NamedNode(actor) if actor else NOTHING,
-            subject=ox.NamedNode(subject),
+            incident=rdf.NamedNode(incident) if incident else NOTHING,
+            actor=rdf.NamedNode(actor) if actor else NOTHING,
+            subject=rdf.NamedNode(subject),
         )
         out: dict[str, MitigationRow] = {}
         for row in rows:
@@ -316,12 +261,12 @@ class Facts:
         return MitigationRow(
             iri,
             kind,
-            _first(props, AG + "concerns"),
+            first_value(props, AG + "concerns"),
             tuple(props.get(AG + "aboutIncident", [])),
-            _first(props, AG + "judicialOutcome"),
-            _first(props, AG + "court"),
-            _first(props, AG + "viaProgram"),
-            _node_facts(props).period,
+            first_value(props, AG + "judicialOutcome"),
+            first_value(props, AG + "court"),
+            first_value(props, AG + "viaProgram"),
+            node_facts(props).period,
             tuple(props.get(AG + "heldAccountable", [])),
             tuple(props.get(AG + "remediationStep", [])),
         )
@@ -337,7 +282,7 @@ class Facts:
         out = []
         for source in self.describe(iri).get(PROV + "wasDerivedFrom", []):
             about = self.describe(source)
-            spans = [span for span in (parse_partial(_first(about, p)) for p in PUBLISHED) if span is not None]
+            spans = [span for span in (parse_partial(first_value(about, p)) for p in PUBLISHED) if span is not None]
             if spans:
                 out.append(min(spans))  # first publication
         return out
@@ -354,7 +299,7 @@ class Facts:
             cached = any(last <= day for _, last in self._source_dates(iri))
             if not cached:
                 early = self._early()
-                cached = bool(early.graphs) and bool(run_query(self.store, query_text("exists"), early, substitutions={"node": ox.NamedNode(iri)}))
+                cached = bool(early.graphs) and bool(run_query(self.store, query_text("exists"), early, bindings={"node": rdf.NamedNode(iri)}))
             self._known[iri] = cached
         return cached
 
@@ -381,7 +326,7 @@ class Facts:
     def delisted_on(self, listing: str) -> tuple[date, str] | None:
         """The earliest recorded delisting of a listing (known by the knowledge date): day, node."""
         found = []
-        for row in self.rows("delistings", listing=ox.NamedNode(listing)):
+        for row in self.rows("delistings", listing=rdf.NamedNode(listing)):
             node = row.get("delisting")
             if node and self.known(node):
                 start = self.node(node).period.start
@@ -390,30 +335,5 @@ class Facts:
         return min(found) if found else None
 
 
-def rows_key(name: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
+def rows_key(name: str, params: Mapping[str, rdf.NamedNode | rdf.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return (name, tuple(sorted((k, v.value) for k, v in params.items())))
-
-
-def add_value(props: dict[str, list[str]], predicate: str, value: str) -> None:
-    values = props.setdefault(predicate, [])
-    if value not in values:
-        values.append(value)
-
-
-def _first(props: Mapping[str, list[str]], predicate: str) -> str | None:
-    values = props.get(predicate)
-    return values[0] if values else None
-
-
-def _node_facts(props: Mapping[str, list[str]]) -> NodeFacts:
-    """Dates, precision, ongoing flag, confidence and status from a node's properties."""
-    period = Period(
-        start=parse_date(_first(props, AG + "startDate")),
-        end=parse_date(_first(props, AG + "endDate")),
-        start_precision=parse_precision(_first(props, AG + "startPrecision")),
-        end_precision=parse_precision(_first(props, AG + "endPrecision")),
-        ongoing=(_first(props, AG + "ongoing") or "").lower() in ("true", "1"),
-    )
-    confidence = CONFIDENCE_NAMES.get(_first(props, AG + "confidence") or "")
-    status = STATUS_NAMES.get(_first(props, AG + "status") or "")
-    return NodeFacts(period, confidence, status)

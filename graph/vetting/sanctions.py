@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyoxigraph as ox
-
+from graph.index.names import local_name
+from graph.store import rdf
 from graph.vetting.dates import DAY, Currency, Overlap, Period, TimeCheck, known_by
-from graph.vetting.facts import local_name
-from graph.vetting.rules import Context, Draft, Step, currency, state_words
+from graph.vetting.drafts import Context, Draft, Step, currency, state_words
 
 
 def listing_period(ctx: Context, listing: str) -> tuple[Period, str]:
@@ -36,7 +35,7 @@ def regime_type(ctx: Context, listing: str) -> str:
 
 def sanctions(ctx: Context) -> list[Draft]:
     drafts = []
-    for row in ctx.facts.rows("sanctions", subject=ox.NamedNode(ctx.subject)):
+    for row in ctx.facts.rows("sanctions", subject=rdf.NamedNode(ctx.subject)):
         listing, listed, command_node = row["listing"], row["listed"], row["command"]
         if not listing or not listed:
             continue
@@ -111,7 +110,7 @@ def listed_now(ctx: Context, listing: str, day: date) -> bool:
 
 def risk(ctx: Context) -> list[Draft]:
     drafts = []
-    for row in ctx.facts.rows("risk", subject=ox.NamedNode(ctx.subject)):
+    for row in ctx.facts.rows("risk", subject=rdf.NamedNode(ctx.subject)):
         reliance, network = row["reliance"], row["network"]
         if not reliance or not network:
             continue
@@ -122,7 +121,7 @@ def risk(ctx: Context) -> list[Draft]:
         kind = local_name(ctx.facts.relation(reliance).facets.get("relianceKind", "RevenueReliance"))
         verb = {"ControlReliance": "controls", "ProtectionReliance": "protects"}.get(kind, "relies on revenue from")
         steps = [Step(reliance, ctx.subject, network, verb, holds_check(state, period))]
-        for listing_row in ctx.facts.rows("sanctions", subject=ox.NamedNode(network)):
+        for listing_row in ctx.facts.rows("sanctions", subject=rdf.NamedNode(network)):
             listing = listing_row["listing"]
             # The network's own listing adds context while it is in force.
             if listing and not listing_row["command"] and listed_now(ctx, listing, ctx.day):

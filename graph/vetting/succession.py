@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyoxigraph as ox
-
+from graph.store import rdf
+from graph.vetting.absorption import SUCCESSION_VERBS, succession_kind
 from graph.vetting.dates import known_by, partial
+from graph.vetting.drafts import Context
 from graph.vetting.model import Evidence, Finding
-from graph.vetting.rules import SUCCESSION_VERBS, Context, succession_kind
 
 MAX_CHAIN = 10  # successions walked back; real chains are a few renamings long
 
@@ -28,7 +28,7 @@ def inherited(ctx: Context, findings_of: Callable[[Context], list[Finding]], see
         return []
     seen = seen | {ctx.subject}
     out: list[Finding] = []
-    for row in ctx.facts.rows("predecessors", subject=ox.NamedNode(ctx.subject)):
+    for row in ctx.facts.rows("predecessors", subject=rdf.NamedNode(ctx.subject)):
         link, predecessor = row["link"], row["predecessor"]
         if not link or not predecessor or predecessor in seen or not ctx.facts.known(link):
             continue

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from graph.ingest.validation.checks import UnsupportedShapeError
+from queries import catalog
 
 if TYPE_CHECKING:
     from graph.ingest.validation.names import _Names
@@ -81,9 +82,7 @@ _TEMPLATE_DIR = resources.files("queries") / "shacl"
 @cache
 def _template(name: str) -> Template:
     """queries/shacl/<name>.rq without its comment header."""
-    text = (_TEMPLATE_DIR / (name + ".rq")).read_text(encoding="utf-8")
-    body = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    return Template("\n".join(body).strip())
+    return Template(catalog.body((_TEMPLATE_DIR / (name + ".rq")).read_text(encoding="utf-8")))
 
 
 def _fill(name: str, **values: str) -> str:

@@ -258,21 +258,3 @@ class EmbeddedStore:
         self.flush()
         # pyoxigraph closes the database when the object is collected; drop our reference.
         del self._store
-
-    # --- until every caller reads through select/ask/construct ---------------------------------
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        substitutions: Mapping[Any, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None,
-        default_graph: Sequence[ox.NamedNode] | None = None,
-        named_graphs: Sequence[ox.NamedNode] | None = None,
-    ) -> _Native:
-        """pyoxigraph's own results, for the modules not yet reading through select/ask/construct."""
-        return self._store.query(
-            sparql,
-            substitutions=_substitutions(substitutions),
-            default_graph=list(default_graph) if default_graph is not None else None,
-            named_graphs=list(named_graphs) if named_graphs is not None else None,
-        )

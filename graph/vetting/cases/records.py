@@ -27,10 +27,8 @@ import json
 import secrets
 from datetime import UTC, date, datetime
 
-import pyoxigraph as ox
-
 from graph.query.sparql import Dataset
-from graph.store import GraphStore
+from graph.store import GraphStore, rdf
 from graph.vetting import audit
 from graph.vetting.cases.model import (
     CASE_NS,
@@ -54,17 +52,17 @@ from ontology.namespaces import AG, DCTERMS, RDF, RDFS, XSD
 from ontology.namespaces import VETTING_CASES_GRAPH as CASES_GRAPH_IRI
 from queries import catalog
 
-CASES_GRAPH = ox.NamedNode(CASES_GRAPH_IRI)
+CASES_GRAPH = rdf.NamedNode(CASES_GRAPH_IRI)
 _DECISION_OF_CONCEPT = {AG + local: name for name, local in DECISIONS.items()}
-_TYPE = ox.NamedNode(RDF + "type")
+_TYPE = rdf.NamedNode(RDF + "type")
 
 
-def _ag(local: str) -> ox.NamedNode:
-    return ox.NamedNode(AG + local)
+def _ag(local: str) -> rdf.NamedNode:
+    return rdf.NamedNode(AG + local)
 
 
-def _date_literal(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+def _date_literal(value: str) -> rdf.Literal:
+    return rdf.Literal(value, datatype=rdf.NamedNode(XSD + "date"))
 
 
 def _iso(value: datetime) -> str:
@@ -74,41 +72,41 @@ def _iso(value: datetime) -> str:
     return text + "Z"
 
 
-def _timestamp(value: datetime) -> ox.Literal:
-    return ox.Literal(_iso(value), datatype=ox.NamedNode(XSD + "dateTime"))
+def _timestamp(value: datetime) -> rdf.Literal:
+    return rdf.Literal(_iso(value), datatype=rdf.NamedNode(XSD + "dateTime"))
 
 
 # -- writing --------------------------------------------------------------------------------
 
 
-def _agent_quads(agent: audit.Agent) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+def _agent_quads(agent: audit.Agent) -> list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]]:
     return [
-        (agent.iri, _TYPE, ox.NamedNode("http://www.w3.org/ns/prov#Agent")),
-        (agent.iri, ox.NamedNode(RDFS + "label"), ox.Literal(agent.label)),
-        (agent.iri, _ag("agentId"), ox.Literal(agent.id)),
-        (agent.iri, _ag("role"), ox.Literal(agent.role)),
+        (agent.iri, _TYPE, rdf.NamedNode("http://www.w3.org/ns/prov#Agent")),
+        (agent.iri, rdf.NamedNode(RDFS + "label"), rdf.Literal(agent.label)),
+        (agent.iri, _ag("agentId"), rdf.Literal(agent.id)),
+        (agent.iri, _ag("role"), rdf.Literal(agent.role)),
     ]
 
 
-def _case_quads(case: Case, decided_at: datetime) -> list[ox.Quad]:
-    node = ox.NamedNode(case.iri)
-    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+def _case_quads(case: Case, decided_at: datetime) -> list[rdf.Quad]:
+    node = rdf.NamedNode(case.iri)
+    triples: list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]] = [
         (node, _TYPE, _ag("VettingCase")),
-        (node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(case.id)),
-        (node, ox.NamedNode(RDFS + "label"), ox.Literal(f"Vetting case: {case.subject_label} as of {case.date}")),
-        (node, _ag("vettedSubject"), ox.NamedNode(case.subject)),
-        (node, _ag("subjectLabel"), ox.Literal(case.subject_label)),
+        (node, rdf.NamedNode(DCTERMS + "identifier"), rdf.Literal(case.id)),
+        (node, rdf.NamedNode(RDFS + "label"), rdf.Literal(f"Vetting case: {case.subject_label} as of {case.date}")),
+        (node, _ag("vettedSubject"), rdf.NamedNode(case.subject)),
+        (node, _ag("subjectLabel"), rdf.Literal(case.subject_label)),
         (node, _ag("vettingDate"), _date_literal(case.date)),
-        (node, _ag("outcome"), ox.Literal(case.outcome)),
-        (node, _ag("reason"), ox.Literal(case.reason)),
-        (node, _ag("findingsSummary"), ox.Literal(json.dumps(case.findings, ensure_ascii=False))),
-        (node, _ag("findingsDigest"), ox.Literal(case.findings_digest)),
-        (node, _ag("vettingPolicy"), ox.Literal(json.dumps(case.policy, sort_keys=True))),
-        (node, _ag("policyDigest"), ox.Literal(case.policy_digest)),
-        (node, _ag("dataVersion"), ox.Literal(json.dumps(case.data_version))),
-        (node, _ag("dataVersionDigest"), ox.Literal(case.data_version_digest)),
+        (node, _ag("outcome"), rdf.Literal(case.outcome)),
+        (node, _ag("reason"), rdf.Literal(case.reason)),
+        (node, _ag("findingsSummary"), rdf.Literal(json.dumps(case.findings, ensure_ascii=False))),
+        (node, _ag("findingsDigest"), rdf.Literal(case.findings_digest)),
+        (node, _ag("vettingPolicy"), rdf.Literal(json.dumps(case.policy, sort_keys=True))),
+        (node, _ag("policyDigest"), rdf.Literal(case.policy_digest)),
+        (node, _ag("dataVersion"), rdf.Literal(json.dumps(case.data_version))),
+        (node, _ag("dataVersionDigest"), rdf.Literal(case.data_version_digest)),
         (node, _ag("vettingDecision"), _ag(DECISIONS[case.decision])),
-        (node, _ag("justification"), ox.Literal(case.justification)),
+        (node, _ag("justification"), rdf.Literal(case.justification)),
         (node, _ag("decidedBy"), case.decided_by.iri),
         (node, _ag("decidedAt"), _timestamp(decided_at)),
         (node, _ag("expires"), _date_literal(case.expires)),
@@ -117,10 +115,10 @@ def _case_quads(case: Case, decided_at: datetime) -> list[ox.Quad]:
     if case.as_known_on:
         triples.append((node, _ag("asKnownOn"), _date_literal(case.as_known_on)))
     if case.run:
-        triples.append((node, _ag("basedOnRun"), ox.NamedNode(case.run)))
+        triples.append((node, _ag("basedOnRun"), rdf.NamedNode(case.run)))
     if case.conditions:
-        triples.append((node, _ag("conditions"), ox.Literal(case.conditions)))
-    return [ox.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples]
+        triples.append((node, _ag("conditions"), rdf.Literal(case.conditions)))
+    return [rdf.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples]
 
 
 def create(
@@ -201,15 +199,15 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
         newer = [c for c in list_cases(store, subject=case.subject) if moment(c.decided_at) > moment(case.decided_at)]
         if newer:
             raise CaseConflict(f"case {case.id} was superseded by case {newer[0].id} about the same subject: sign that one off")
-        node = ox.NamedNode(case.iri)
-        triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        node = rdf.NamedNode(case.iri)
+        triples: list[tuple[rdf.NamedNode, rdf.NamedNode, rdf.NamedNode | rdf.Literal]] = [
             (node, _ag("signedOffBy"), agent.iri),
             (node, _ag("signedOffAt"), _timestamp(now)),
             *_agent_quads(agent),
         ]
         if text:
-            triples.append((node, _ag("signOffNote"), ox.Literal(text)))
-        store.add([ox.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples])
+            triples.append((node, _ag("signOffNote"), rdf.Literal(text)))
+        store.add([rdf.Quad(s, p, o, CASES_GRAPH) for s, p, o in triples])
         store.flush()
     case.signed_off_by, case.signed_off_at, case.sign_off_note = agent, _iso(now), text
     return case
@@ -218,7 +216,7 @@ def sign_off(store: GraphStore, case_id: str, *, agent: audit.Agent, note: objec
 # -- reading --------------------------------------------------------------------------------
 
 
-def _row_agent(row: ox.QuerySolution, prefix: str) -> audit.Agent | None:
+def _row_agent(row: rdf.Row, prefix: str) -> audit.Agent | None:
     def text(name: str) -> str:
         term = row[prefix + name]
         return "" if term is None else term.value
@@ -226,7 +224,7 @@ def _row_agent(row: ox.QuerySolution, prefix: str) -> audit.Agent | None:
     return audit.Agent(text("Id"), text("Label"), text("Role")) if text("Id") else None
 
 
-def _from_row(row: ox.QuerySolution) -> Case:
+def _from_row(row: rdf.Row) -> Case:
     def text(name: str) -> str | None:
         term = row[name]
         return None if term is None else term.value
@@ -261,14 +259,14 @@ def _from_row(row: ox.QuerySolution) -> Case:
 
 def list_cases(store: GraphStore, *, subject: str | None = None, case_id: str | None = None) -> list[Case]:
     """Cases, newest decision first; those about `subject`, or the one with `case_id`, when given."""
-    substitutions: dict[str, ox.NamedNode] = {}
+    substitutions: dict[str, rdf.NamedNode] = {}
     if subject:
-        substitutions["subject"] = ox.NamedNode(subject)
+        substitutions["subject"] = rdf.NamedNode(subject)
     if case_id:
-        substitutions["case"] = ox.NamedNode(CASE_NS + case_id)
-    rows = store.query(catalog.text("vetting/cases"), substitutions=substitutions or None, default_graph=[CASES_GRAPH],
+        substitutions["case"] = rdf.NamedNode(CASE_NS + case_id)
+    rows = store.select(catalog.text("vetting/cases"), bindings=substitutions or None, default_graph=[CASES_GRAPH],
                        named_graphs=[])
-    cases = [_from_row(row) for row in rows]  # type: ignore[union-attr]
+    cases = [_from_row(row) for row in rows]
     cases.sort(key=lambda c: moment(c.decided_at), reverse=True)
     return cases
 

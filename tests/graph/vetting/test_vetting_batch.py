@@ -21,7 +21,9 @@ from graph.vetting.batch import batched_text, describe_all, prefetch
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
-from graph.vetting.screening.screen import NameIndex, parse_csv, screen
+from graph.vetting.screening.name_index import NameIndex
+from graph.vetting.screening.rows import parse_csv
+from graph.vetting.screening.screen import screen
 from ontology.namespaces import FICTIONAL
 
 DAY = date(2025, 6, 1)
@@ -155,14 +157,16 @@ def test_batched_text_binds_the_subjects_in_one_values_table() -> None:
 
 
 class QueryOnly:
-    """The store seen only through its query method, as a remote SPARQL backend would be: the
+    """The store seen only through its query methods, as a remote SPARQL backend would be: the
     reader then takes the SPARQL path for everything (no index scans on the embedded store)."""
 
     def __init__(self, store: EmbeddedStore) -> None:
         self._store = store
 
-    def query(self, *args: object, **kwargs: object) -> object:
-        return self._store.query(*args, **kwargs)  # type: ignore[arg-type]
+    local_scans = False
+
+    def select(self, *args: object, **kwargs: object) -> object:
+        return self._store.select(*args, **kwargs)  # type: ignore[arg-type]
 
     def evaluate(self, *args: object, **kwargs: object) -> object:
         return self._store.evaluate(*args, **kwargs)  # type: ignore[arg-type]
