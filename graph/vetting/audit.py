@@ -243,7 +243,7 @@ def list_runs(store: GraphStore, subject: str | None = None, limit: int = 50) ->
     rows = store.select(catalog.text("vetting/runs"), bindings=bound, default_graph=[AUDIT_GRAPH])
     runs = []
     for row in rows:
-        def text(name: str) -> str:
+        def text(name: str, row: rdf.Row = row) -> str:
             term = row[name]
             return "" if term is None else term.value
 
