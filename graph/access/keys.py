@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from graph.errors import NotFoundError
 from graph.store import GraphStore
 from ontology.namespaces import AG, DCTERMS, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
@@ -42,7 +43,7 @@ _TOKEN = re.compile(r"^ag_(?P<id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_\-]{43})$")
 _HASH_LABEL = b"actorgraph-api-key-v1"
 
 
-class UnknownKey(LookupError):
+class UnknownKey(NotFoundError, LookupError):
     """No key with that id."""
 
 

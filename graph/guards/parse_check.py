@@ -33,6 +33,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from graph.errors import BadRequestError
 from graph.guards.nesting import check_nesting
 from graph.store.limits import QueryTimeout
 
@@ -45,7 +46,7 @@ _HEADER = struct.Struct(">cI")
 _HELPER_STACK = 2 * 2**20
 
 
-class ParserCrash(SyntaxError):
+class ParserCrash(BadRequestError, SyntaxError):
     """The SPARQL parser died on this text (a stack overflow on deep nesting); the server did not."""
 
 

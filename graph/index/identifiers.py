@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.errors import InvalidValueError, NotFoundError
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from ontology.namespaces import FICTIONAL, ID, SYNTHETIC
@@ -15,7 +16,7 @@ from queries import catalog
 _NOTHING = ox.NamedNode("urn:actorgraph:no-such-subject")
 
 
-class UnknownSubject(LookupError):
+class UnknownSubject(NotFoundError, LookupError):
     """No subject with that IRI or identifier exists in the graphs the caller may see."""
 
     def __init__(self, name: str) -> None:
@@ -23,7 +24,7 @@ class UnknownSubject(LookupError):
         self.name = name
 
 
-class AmbiguousSubject(LookupError):
+class AmbiguousSubject(InvalidValueError, LookupError):
     """Several subjects carry that identifier."""
 
 

@@ -32,6 +32,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
+from graph.errors import InvalidValueError
 from graph.ingest import registry
 from graph.query.sparql import Dataset, dataset_for
 from graph.store import GraphStore
@@ -235,7 +236,7 @@ class SearchPage:
     hits: list[Hit]
 
 
-class UnknownFilter(ValueError):
+class UnknownFilter(InvalidValueError, ValueError):
     """A filter value (type, country, level, sector) names nothing known; says which parameter."""
 
     def __init__(self, parameter: str, value: str, hint: str) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.errors import UnsupportedMediaError
+
 
 @dataclass(frozen=True)
 class RdfFileFormat:
@@ -45,7 +47,7 @@ FORMATS: tuple[RdfFileFormat, ...] = (
 )
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(UnsupportedMediaError, ValueError):
     """The format could not be told from the name given or the file's extension."""
 
 

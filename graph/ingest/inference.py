@@ -44,6 +44,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 import queries
+from graph.errors import InternalError
 from graph.store import failpoints
 from graph.store.base import GraphStore
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
@@ -64,7 +65,7 @@ _LEXICAL = re.compile(
 )
 
 
-class RuleError(ValueError):
+class RuleError(InternalError, ValueError):
     """A rule file is malformed or breaks the rules about rules; the message names the file."""
 
 

@@ -44,6 +44,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from graph.errors import InternalError
 from ontology.files import SHAPES_FILE
 from ontology.namespaces import PREFIXES
 
@@ -66,7 +67,7 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 _VIOLATION = "sh:Violation"
 
 
-class UnsupportedShapeError(ValueError):
+class UnsupportedShapeError(InternalError, ValueError):
     """The shapes file uses SHACL this compiler does not implement, or uses it wrongly."""
 
 

@@ -37,6 +37,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.access.keys import KEYS_GRAPH
+from graph.errors import NotFoundError
 from graph.guards import outbound, write_policy
 from graph.guards.sparql_scan import mentioned_iris
 from graph.guards.write_policy import BadWrite as BadWrite
@@ -55,7 +56,7 @@ PROTECTED = frozenset(SYSTEM_GRAPHS | {KEYS_GRAPH.value})
 _NTRIPLES = format_named("ntriples")
 
 
-class GraphNotFound(LookupError):
+class GraphNotFound(NotFoundError, LookupError):
     """No such graph, or none the caller may see (HTTP 404)."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.errors import BadRequestError
 from graph.guards.nesting import check_nesting
 from graph.ingest import registry
 from graph.store import GraphStore, QueryResult, Term
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class SparqlSyntaxError(ValueError):
+class SparqlSyntaxError(BadRequestError, ValueError):
     """The query text does not parse; the message is the parser's, with its position."""
 
 

@@ -12,11 +12,13 @@ from typing import IO, Protocol, Union
 
 import pyoxigraph as ox
 
+from graph.errors import InternalError
+
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 
 
-class StoreError(Exception):
+class StoreError(InternalError):
     """A store operation failed; the message says which and why."""
 
 

@@ -12,10 +12,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from graph.errors import InvalidValueError
 from graph.store import GraphStore, StoreError
 
 
-class RestoreError(Exception):
+class RestoreError(InvalidValueError):
     """The dump could not be restored; the store is unchanged."""
 
 

@@ -32,6 +32,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from graph.errors import InvalidValueError, NotFoundError
 from graph.index import identifiers
 from graph.index.search import NAMESPACE_PREFIXES, SubjectIndex, Terms, index_for, local_name
 from graph.query.sparql import Dataset
@@ -58,11 +59,11 @@ DEFAULT_PATH_BUDGET = 2000
 #################################################################
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError, LookupError):
     """Nothing with that name, or not the kind of thing asked for; the message says which."""
 
 
-class BadParameter(ValueError):
+class BadParameter(InvalidValueError, ValueError):
     """A parameter value is not usable; `parameter` names it for a 422."""
 
     def __init__(self, parameter: str, message: str) -> None:

@@ -37,6 +37,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from graph.errors import InvalidValueError
 from graph.index.identifiers import UnknownSubject
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
@@ -66,7 +67,7 @@ RULES_FOR = {
 }
 
 
-class NotVettable(ValueError):
+class NotVettable(InvalidValueError, ValueError):
     """The subject is not an actor (a program, an incident, a source...)."""
 
 

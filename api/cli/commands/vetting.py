@@ -30,7 +30,7 @@ from graph.vetting import audit
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
-from graph.vetting.report import RULE_TITLES, findings_csv, program_text, text_report
+from graph.vetting.report import findings_csv, program_text, text_report
 from graph.vetting.screening import screen as screening
 
 
@@ -81,10 +81,9 @@ def _resolve(store: GraphStore, dataset: sparql.Dataset, name: str) -> str:
 
 def _html(template: str, **context: object) -> str:
     # Imported here: rendering HTML is the only reason the command line needs the templates.
-    from api.web.routers.vetting import _http_url, _report_url
-    from api.web.templating import templates
+    from api.web import vetting_reports
 
-    return templates.env.get_template(template).render(rule_titles=RULE_TITLES, http_url=_http_url, report_url=_report_url, **context)
+    return vetting_reports.render(template, **context)
 
 
 def vet_command(

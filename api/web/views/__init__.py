@@ -9,5 +9,5 @@ Small modules, one concern each:
 - `details`: the details panel of a clicked node;
 - `program_views` and `query_views`: the program view, and library or posted queries as graphs.
 
-The routes live in api/web/routers/views.py (graph views) and api/web/routers/pages.py (HTML pages).
+The routes live in api.web.routers.views (graph views) and api.web.pages (HTML pages).
 """

@@ -42,6 +42,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from graph.errors import InvalidValueError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
@@ -91,7 +92,7 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W_]+|&")
 
 
-class ScreeningError(ValueError):
+class ScreeningError(InvalidValueError, ValueError):
     """The uploaded list is malformed; the message names the row (1 = header) and the field."""
 
 

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from api.web.app import create_app
-from api.web.routers.ontology_page import ontology_doc
+from api.web.pages.ontology import ontology_doc
 from api.web.views import build, safety, styling
 from graph.index import search
 from graph.ingest import loader, setup

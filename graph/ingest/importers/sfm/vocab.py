@@ -12,6 +12,8 @@ import re
 import unicodedata
 from enum import Enum
 
+from graph.errors import InvalidValueError
+
 
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: 'Fuerza Aérea' and 'fuerza aerea' match."""
@@ -46,7 +48,7 @@ CONFIDENCE = {
 DEFAULT_CONFIDENCE = "LowConfidence"
 
 
-class UnknownValue(ValueError):
+class UnknownValue(InvalidValueError, ValueError):
     """A coded cell holds a value outside its code list."""
 
 
