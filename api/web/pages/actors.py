@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import quoted, templates
-from api.web.views import build
+from api.web.views import build, graph_view
 from graph.errors import InvalidValueError
 from graph.index import search
 from graph.index.search import index_for
@@ -104,7 +104,7 @@ class ActorPage:
     incidents: list[tracing.TimelineEntry]
     programs: list[dict[str, Any]]
     graph: dict[str, Any]
-    graph_view: build.GraphView
+    graph_view: graph_view.GraphView
 
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
@@ -129,7 +129,7 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
                     "confidence": _value(record.get("confidence")),
                 }
             )
-    network = tracing.network(store, dataset, iri, depth=1, max_nodes=build.DEFAULT_NODE_LIMIT, index=index)
+    network = tracing.network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
     view = build.from_network(network, index)
     types = [t.label for t in profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in profile.types]
     return ActorPage(profile, types, entries, incidents, program_rows, view.data(), view)

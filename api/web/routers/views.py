@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.dates import parse_day
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.templating import templates
-from api.web.views import build, details, program_views, query_views
+from api.web.views import build, details, graph_view, program_views, query_views
 from graph.errors import NotFoundError
 from graph.index.search import index_for, local_name
 from graph.query.sparql import Dataset
@@ -42,7 +42,7 @@ VENDOR_FILES = {
 }
 
 Depth = Annotated[int, Query(ge=1, le=tracing.MAX_DEPTH, description="How many relations away from the centre")]
-Limit = Annotated[int, Query(ge=1, le=build.MAX_NODE_LIMIT, description="At most this many nodes")]
+Limit = Annotated[int, Query(ge=1, le=graph_view.MAX_NODE_LIMIT, description="At most this many nodes")]
 
 
 @router.get("/vendor/{name}", include_in_schema=False)
@@ -61,7 +61,7 @@ def _types(value: str | None) -> str | None:
 
 def actor_view(
     store: GraphStore, dataset: Dataset, name: str, *, depth: int, at: date | None, types: str | None, limit: int
-) -> build.GraphView:
+) -> graph_view.GraphView:
     """The ego network of `name` (an actor, or an incident or program seen the same way). Loaded
     without a date and with every relation type, so the page can move the date and toggle types
     without asking again; only when that would cut the view at the node limit does the server
@@ -81,7 +81,7 @@ def actor_view(
     return view
 
 
-def _render(request: Request, view: build.GraphView, template: str = "graph_view.html", **extra: Any) -> HTMLResponse:
+def _render(request: Request, view: graph_view.GraphView, template: str = "graph_view.html", **extra: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {"view": view, "data": view.data(), **extra})
 
 
@@ -94,7 +94,7 @@ async def view_actor(
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
-    limit: Limit = build.DEFAULT_NODE_LIMIT,
+    limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
 ) -> HTMLResponse:
     """The actor's network at a date: colour and shape by kind of actor, dashed edges for alleged
     or low-confidence links; click for details, double-click to expand, move the date."""
@@ -111,7 +111,7 @@ async def view_data_network(
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
-    limit: Limit = build.DEFAULT_NODE_LIMIT,
+    limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
 ) -> JSONResponse:
     """What a graph page adds when a node is double-clicked (or refetches when the server filters):
     the network around any subject, escaped and styled like the page's own data."""
@@ -158,7 +158,7 @@ async def view_paths(
         return templates.TemplateResponse(request, "paths_form.html", {"source": source or "", "target": target or "", "max": max, "at": at or ""})
     day = parse_day(at, "at")
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         index = index_for(store, dataset)
         a = tracing.resolve(store, dataset, source, what="subject ('from')")
         b = tracing.resolve(store, dataset, target, what="subject ('to')")

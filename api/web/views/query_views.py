@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.auth import check_outbound
 from api.web.security import Caller
 from api.web.text_checks import check_request_text
-from api.web.views import build
+from api.web.views import build, graph_view
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, InvalidValueError, TooLargeError
 from graph.index.search import index_for
@@ -42,10 +42,10 @@ def _iri_variables(variables: tuple[str, ...], records: list[dict[str, Any]]) ->
     return {v for v in variables if any(isinstance(r.get(v), ox.NamedNode) for r in records)}
 
 
-async def library_view(store: GraphStore, dataset: Dataset, name: str, params: dict[str, str]) -> build.GraphView:
+async def library_view(store: GraphStore, dataset: Dataset, name: str, params: dict[str, str]) -> graph_view.GraphView:
     """A library query run with `params`, its rows drawn as chains of the IRIs they hold."""
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         page = named_queries.run(store, dataset, name, params, limit=named_queries.MAX_LIMIT)
         records = list(page.records())
         iris = _iri_variables(page.variables, records)
@@ -60,7 +60,7 @@ async def library_view(store: GraphStore, dataset: Dataset, name: str, params: d
         raise BadRequestError(f"SPARQL syntax error: {error}") from None
 
 
-async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text: str, limits: QueryLimits) -> build.GraphView:
+async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text: str, limits: QueryLimits) -> graph_view.GraphView:
     """A posted query as a graph: CONSTRUCT/DESCRIBE triples, or SELECT rows."""
     if not text.strip():
         raise BadRequestError("the form's 'query' field is empty: paste a CONSTRUCT or SELECT query")
@@ -69,7 +69,7 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
     await run_in_threadpool(check_outbound, text, caller)
     await check_request_text(text, limits=limits)
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         index = index_for(store, dataset)
         result = run_query(store, text, dataset, limits=limits, network=caller.is_admin)
         if isinstance(result, ox.QueryTriples):
