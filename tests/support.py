@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 
@@ -111,7 +112,7 @@ class Listener:
         with self._lock:
             return self._connections
 
-    def __enter__(self) -> Listener:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -41,6 +41,7 @@ def _cli(*args: str, store: Path) -> None:
         text=True,
         timeout=300,
         env={**os.environ, "ACTORGRAPH_STORE": ""},
+        check=False,
     )
     if result.returncode != 0:
         raise AssertionError(f"actorgraph {' '.join(args)} failed:\n{result.stderr}")

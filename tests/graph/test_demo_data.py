@@ -46,11 +46,11 @@ def test_demo_graphs_are_registered_and_validated(demo_store: EmbeddedStore) -> 
 
 def test_real_data_meets_the_sizes(demo_store: EmbeddedStore) -> None:
     graphs = [DEMO, ONTOLOGY]
-    actors = count(demo_store, "GRAPH <%s> { ?x a ?c } ?c rdfs:subClassOf* ag:Actor ." % DEMO_GRAPH, [ONTOLOGY])
-    programs = count(demo_store, "GRAPH <%s> { ?x a ?c } ?c rdfs:subClassOf* ag:Program ." % DEMO_GRAPH, [ONTOLOGY])
+    actors = count(demo_store, f"GRAPH <{DEMO_GRAPH}> {{ ?x a ?c }} ?c rdfs:subClassOf* ag:Actor .", [ONTOLOGY])
+    programs = count(demo_store, f"GRAPH <{DEMO_GRAPH}> {{ ?x a ?c }} ?c rdfs:subClassOf* ag:Program .", [ONTOLOGY])
     dated = count(
         demo_store,
-        "GRAPH <%s> { ?x a ?c . { ?x ag:startDate ?d } UNION { ?x ag:endDate ?d } } ?c rdfs:subClassOf* ag:Relation ." % DEMO_GRAPH,
+        f"GRAPH <{DEMO_GRAPH}> {{ ?x a ?c . {{ ?x ag:startDate ?d }} UNION {{ ?x ag:endDate ?d }} }} ?c rdfs:subClassOf* ag:Relation .",
         [ONTOLOGY],
     )
     assert actors >= 80, actors
@@ -62,8 +62,8 @@ def test_real_data_meets_the_sizes(demo_store: EmbeddedStore) -> None:
 def test_every_relation_incident_actor_and_program_cites_a_complete_source(demo_store: EmbeddedStore) -> None:
     unsourced = subjects(
         demo_store,
-        "GRAPH <%s> { ?x a ?c } ?c rdfs:subClassOf* ?top . VALUES ?top { ag:Relation ag:Incident ag:Actor ag:Program } "
-        "FILTER NOT EXISTS { GRAPH <%s> { ?x prov:wasDerivedFrom ?s } }" % (DEMO_GRAPH, DEMO_GRAPH),
+        f"GRAPH <{DEMO_GRAPH}> {{ ?x a ?c }} ?c rdfs:subClassOf* ?top . VALUES ?top {{ ag:Relation ag:Incident ag:Actor ag:Program }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{DEMO_GRAPH}> {{ ?x prov:wasDerivedFrom ?s }} }}",
         [ONTOLOGY],
     )
     assert unsourced == []
@@ -168,8 +168,8 @@ def test_the_naming_rule_reports_each_person_it_must_and_no_other(store: Embedde
 
 
 def test_real_and_fictional_data_keep_to_their_namespaces(demo_store: EmbeddedStore) -> None:
-    fictional_in_real = subjects(demo_store, "?x ?p ?o . FILTER(STRSTARTS(STR(?x), %r))" % FICTIONAL, [DEMO])
-    real_in_fictional = subjects(demo_store, "?x ?p ?o . FILTER(STRSTARTS(STR(?x), %r))" % ID, [ox.NamedNode(FICTIONAL_GRAPH)])
+    fictional_in_real = subjects(demo_store, f"?x ?p ?o . FILTER(STRSTARTS(STR(?x), {FICTIONAL!r}))", [DEMO])
+    real_in_fictional = subjects(demo_store, f"?x ?p ?o . FILTER(STRSTARTS(STR(?x), {ID!r}))", [ox.NamedNode(FICTIONAL_GRAPH)])
     assert fictional_in_real == []
     assert real_in_fictional == []
 
@@ -211,28 +211,28 @@ def test_every_listing_says_what_kind_of_regime_it_is(demo_store: EmbeddedStore)
 # What a review of the sources corrected; each line failed on the data before the correction.
 SOURCE_REVIEW = {
     # Sesay's RUF command ends (January 2002) instead of running on as if he still held it.
-    "Sesay's command has an end": "<%srelation/sl-command-sesay-ruf> ag:endDate ?end FILTER(?end < xsd:date('2003-01-01'))" % ID,
+    "Sesay's command has an end": f"<{ID}relation/sl-command-sesay-ruf> ag:endDate ?end FILTER(?end < xsd:date('2003-01-01'))",
     # The appeal reversed part of Fofana's conviction: a later acquittal record, and the appeal conviction.
     "Fofana's reversal is recorded": (
-        "?a a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Acquitted ; ag:startDate ?d1 ; prov:wasDerivedFrom ?s . "
-        "?c a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d2 . "
-        "?t a ag:JudicialOutcome ; ag:concerns <%sperson/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d0 "
-        "FILTER(?d0 < ?d1 && ?d1 = ?d2)" % (ID, ID, ID)
+        f"?a a ag:JudicialOutcome ; ag:concerns <{ID}person/sl-moinina-fofana> ; ag:judicialOutcome ag:Acquitted ; ag:startDate ?d1 ; prov:wasDerivedFrom ?s . "
+        f"?c a ag:JudicialOutcome ; ag:concerns <{ID}person/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d2 . "
+        f"?t a ag:JudicialOutcome ; ag:concerns <{ID}person/sl-moinina-fofana> ; ag:judicialOutcome ag:Convicted ; ag:startDate ?d0 "
+        "FILTER(?d0 < ?d1 && ?d1 = ?d2)"
     ),
-    "Lafiya Dole is national": "<%sunit/ng-operation-lafiya-dole> ag:level ag:NationalLevel" % ID,
+    "Lafiya Dole is national": f"<{ID}unit/ng-operation-lafiya-dole> ag:level ag:NationalLevel",
     # ISIL and AQIM are not Nigerian; their Nigerian ties stay as relations.
     "ISIL is not Nigerian": (
-        "<%sgroup/ng-islamic-state> ag:country ?c FILTER(?c != <%sstate/nigeria>) "
-        "?m org:member <%sgroup/ng-iswap> ; org:organization <%sgroup/ng-islamic-state>" % (ID, ID, ID, ID)
+        f"<{ID}group/ng-islamic-state> ag:country ?c FILTER(?c != <{ID}state/nigeria>) "
+        f"?m org:member <{ID}group/ng-iswap> ; org:organization <{ID}group/ng-islamic-state>"
     ),
     "AQIM is not Nigerian": (
-        "<%sgroup/ng-aqim> ag:country ?c FILTER(?c != <%sstate/nigeria>) "
-        "?a ag:firstParty <%sgroup/ng-ansaru> ; ag:ally <%sgroup/ng-aqim>" % (ID, ID, ID, ID)
+        f"<{ID}group/ng-aqim> ag:country ?c FILTER(?c != <{ID}state/nigeria>) "
+        f"?a ag:firstParty <{ID}group/ng-ansaru> ; ag:ally <{ID}group/ng-aqim>"
     ),
-    "BMATT is its own unit": "<%sunit/ng-bmatt-nigeria> a ag:MilitaryUnit . FILTER NOT EXISTS { <%sorg/ng-uk-ministry-of-defence> ag:alias ?a FILTER(CONTAINS(LCASE(?a), 'training team')) }" % (ID, ID),
+    "BMATT is its own unit": f"<{ID}unit/ng-bmatt-nigeria> a ag:MilitaryUnit . FILTER NOT EXISTS {{ <{ID}org/ng-uk-ministry-of-defence> ag:alias ?a FILTER(CONTAINS(LCASE(?a), 'training team')) }}",
     "Giwa is the 7 Division's": (
-        "?p a ag:Perpetration ; ag:perpetrator <%sunit/ng-army-7-division> ; ag:incident <%sincident/ng-giwa-barracks-2014> . "
-        "FILTER NOT EXISTS { ?q ag:perpetrator <%sunit/ng-nigerian-army> ; ag:incident <%sincident/ng-giwa-barracks-2014> }" % (ID, ID, ID, ID)
+        f"?p a ag:Perpetration ; ag:perpetrator <{ID}unit/ng-army-7-division> ; ag:incident <{ID}incident/ng-giwa-barracks-2014> . "
+        f"FILTER NOT EXISTS {{ ?q ag:perpetrator <{ID}unit/ng-nigerian-army> ; ag:incident <{ID}incident/ng-giwa-barracks-2014> }}"
     ),
 }
 
@@ -264,4 +264,4 @@ def test_multi_state_bodies_have_no_single_country(demo_store: EmbeddedStore) ->
     is nobody's national organization, whichever country file it sits in."""
     assert count(demo_store, "?x a ag:RegionalOrganization", [DEMO]) >= 3
     assert subjects(demo_store, "?x a ag:RegionalOrganization ; ag:country ?c", [DEMO]) == []
-    assert not ask(demo_store, "<%sunit/ng-mnjtf> ag:country ?c" % ID)
+    assert not ask(demo_store, f"<{ID}unit/ng-mnjtf> ag:country ?c")

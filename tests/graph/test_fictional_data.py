@@ -252,12 +252,12 @@ def test_brigade_moved_between_divisions_after_the_massacre(scenario: ox.Store) 
 
 
 def test_perpetrations_have_the_promised_status_and_confidence(scenario: ox.Store) -> None:
-    rows = dict(
-        ((who.rsplit("/", 1)[1], status.rsplit("#", 1)[1]), conf.rsplit("#", 1)[1])
+    rows = {
+        (who.rsplit("/", 1)[1], status.rsplit("#", 1)[1]): conf.rsplit("#", 1)[1]
         for who, status, conf in select(scenario, """
             SELECT ?who ?status ?conf WHERE { ?p a ag:Perpetration ; ag:perpetrator ?who ; ag:status ?status ;
                                                 ag:confidence ?conf ; ag:incident ?i }""")
-    )
+    }
     assert rows[("bn-72", "Established")] == "HighConfidence"
     assert rows[("ripu", "Alleged")] == "MediumConfidence"
     assert rows[("bn-121", "Alleged")] == "LowConfidence"

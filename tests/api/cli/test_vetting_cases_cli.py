@@ -36,7 +36,7 @@ def run(path: Path, *args: str, key: str | None = None) -> subprocess.CompletedP
     env.pop("ACTORGRAPH_KEY", None)
     if key:
         env["ACTORGRAPH_KEY"] = key
-    return subprocess.run([str(BINARY), "cases", *args, "--store", str(path)], capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run([str(BINARY), "cases", *args, "--store", str(path)], capture_output=True, text=True, timeout=300, env=env, check=False)
 
 
 def test_decide_sign_off_list_and_re_vet(disk: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_decide_sign_off_list_and_re_vet(disk: tuple[Path, dict[str, str]], tmp_
     """, encoding="utf-8")
     env = {**os.environ, "ACTORGRAPH_STORE": ""}
     loaded = subprocess.run([str(BINARY), "load", str(report), "--graph", "new-report", "--store", str(path)],
-                            capture_output=True, text=True, timeout=300, env=env)
+                            capture_output=True, text=True, timeout=300, env=env, check=False)
     assert loaded.returncode == 0, loaded.stderr
 
     changed = run(path, "list", "--status", "needs-re-vetting", "--json")

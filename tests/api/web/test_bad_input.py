@@ -36,6 +36,7 @@ def cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(ACTORGRAPH), *args, "--store", str(store)],
         capture_output=True, text=True, timeout=300, env={**os.environ, "ACTORGRAPH_STORE": ""},
+        check=False,
     )
 
 

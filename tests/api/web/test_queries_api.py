@@ -272,7 +272,7 @@ def test_restricted_graphs_follow_the_callers_role(restricted: tuple[TestClient,
 
 def cli(*args: str, store: Path | None = None) -> subprocess.CompletedProcess[str]:
     command = [str(ACTORGRAPH), "queries", *args] + (["--store", str(store)] if store else [])
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "ACTORGRAPH_STORE": ""})
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "ACTORGRAPH_STORE": ""}, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -68,7 +69,7 @@ class HeldWrite:
         with WRITE_LOCK:
             self.store.bulk_add(self._quads())
 
-    def __enter__(self) -> HeldWrite:
+    def __enter__(self) -> Self:
         self.thread.start()
         assert self.inside.wait(10), "the write never started"
         assert WRITE_GATE.busy
@@ -110,7 +111,7 @@ def test_reads_finish_while_a_write_is_held_open() -> None:
         try:
             for _ in range(5):
                 answers.append(count(store, limits))
-        except BaseException as error:  # reported below
+        except Exception as error:  # noqa: BLE001 - any failure of a reader is reported below
             errors.append(error)
 
     with HeldWrite(store) as write:

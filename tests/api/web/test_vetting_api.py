@@ -263,7 +263,7 @@ def test_command_line(tmp_path: Path) -> None:
     env = {**os.environ, "ACTORGRAPH_STORE": ""}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(binary), *args, "--store", str(path)], check=False, capture_output=True, text=True, timeout=300, env=env)
+        return subprocess.run([str(binary), *args, "--store", str(path)], capture_output=True, text=True, timeout=300, env=env, check=False)
 
     text = cli("vet", "unit/div-2", "--date", "2025-06-01")
     assert text.returncode == 0 and "OUTCOME  CLEAR" in text.stdout and "recorded as" in text.stdout
@@ -275,7 +275,7 @@ def test_command_line(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_text("name,type,country\nRIPU,unit,Veldoria\nNobody Known,person,\n", encoding="utf-8")
     screened = cli("screen", str(names), "--format", "csv")
-    assert screened.returncode == 0 and next(csv.DictReader(io.StringIO(screened.stdout)))["outcome"] == "flag"
+    assert screened.returncode == 0 and next(iter(csv.DictReader(io.StringIO(screened.stdout))))["outcome"] == "flag"
     runs = json.loads(cli("vetting-runs", "--subject", "unit/ripu", "--json").stdout)
     assert runs["runs"][0]["agent"]["id"] == "cli" and runs["runs"][0]["context"] == "screening"
     refused = cli("vet", "unit/nope")

@@ -75,9 +75,9 @@ def test_report_lists_the_homonym_set_aside(server: str, stored: tuple[Path, str
 def test_as_known_on_on_the_command_line(stored: tuple[Path, str]) -> None:
     copy = stored[0].parent / "copy-for-cli"
     done = subprocess.run([str(ACTORGRAPH), "vet", "unit/efg-coy", "--store", str(copy), "--date", "2009-12-31",
-                           "--as-known-on", "2009-12-31", "--format", "text"], check=False, capture_output=True, text=True, timeout=300)
+                           "--as-known-on", "2009-12-31", "--format", "text"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "known on 2009-12-31" in done.stdout and "Border post executions" in done.stdout and "Teller farms" not in done.stdout
     wrong = subprocess.run([str(ACTORGRAPH), "vet", "unit/efg-coy", "--store", str(copy), "--as-known-on", "last year"],
-                           check=False, capture_output=True, text=True, timeout=300)
+                           capture_output=True, text=True, timeout=300, check=False)
     assert wrong.returncode != 0 and "--as-known-on" in wrong.stderr

@@ -33,12 +33,12 @@ def test_a_released_slot_goes_to_the_oldest_waiter_not_to_a_newcomer() -> None:
         thread = threading.Thread(target=waiter, args=(number,))
         thread.start()
         threads.append(thread)
-        wait_until(lambda: slots.waiting == number + 1)  # queued in this order
+        wait_until(lambda number=number: slots.waiting == number + 1)  # queued in this order
     for number in range(4):
         # Release and ask again at once, before the woken waiter has run: the slot is its.
         slots.release()
         assert not slots.acquire(timeout=0), "a newcomer took a slot that waiters queued for"
-        wait_until(lambda: len(served) == number + 1)
+        wait_until(lambda number=number: len(served) == number + 1)
         handed[number].set()  # the waiter's slot is released by the next round's release()
     slots.release()
     for thread in threads:

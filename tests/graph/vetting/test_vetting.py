@@ -480,7 +480,7 @@ def test_rule_queries_bind_the_subject_by_substitution() -> None:
     substitution rule), and none formats a value into its text."""
     for rule in ("direct", "command", "hierarchy", "membership", "absorption", "sanctions", "risk"):
         named = catalog.load(f"vetting/{rule}")
-        assert [p.name for p in named.params][0] == "subject"
+        assert next(p.name for p in named.params) == "subject"
         assert "?subject" in named.text.split("WHERE")[0]
 
 
