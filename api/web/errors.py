@@ -12,6 +12,7 @@ routes raise and never build error responses. The answer's form depends on who a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -66,8 +67,10 @@ def _plain_text_route(request: Request) -> bool:
     return bool(getattr(request.scope.get("route"), "plain_text_errors", False))
 
 
-def _page(request: Request, status: int, detail: object, headers: dict[str, str] | None = None) -> Response:
-    return templates.TemplateResponse(request, "error.html", {"status": status, "detail": detail}, status_code=status, headers=headers)
+def _page(request: Request, status: int, detail: object, headers: Mapping[str, str] | None = None) -> Response:
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "detail": detail}, status_code=status, headers=dict(headers or {})
+    )
 
 
 async def actorgraph_error(request: Request, error: Exception) -> Response:
@@ -77,7 +80,7 @@ async def actorgraph_error(request: Request, error: Exception) -> Response:
             return json_answer(error)
         return PlainTextResponse(str(error), status_code=error.status, headers=dict(error.headers))
     if _wants_html(request):
-        return _page(request, error.status, str(error), dict(error.headers))
+        return _page(request, error.status, str(error), error.headers)
     return json_answer(error)
 
 

@@ -7,6 +7,7 @@ participants), so a parameter means the same on each. A bad value is a 422 namin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated
 
@@ -45,7 +46,7 @@ def policy_params(
     return policy_with(given) if given else DEFAULT_POLICY
 
 
-def policy_with(settings: dict[str, object]) -> Policy:
+def policy_with(settings: Mapping[str, object]) -> Policy:
     """The default policy with some settings changed (PolicyError for a bad one)."""
     return policy_from_dict({**DEFAULT_POLICY.as_dict(), "name": REQUEST_POLICY, **settings})
 

@@ -80,7 +80,7 @@ async def search_page(
     """Names, aliases and other-language names, accents and case ignored: "Brigada Serra" finds
     the unit also called "Brigada Sêrra"."""
     error = None
-    total, hits = 0, []
+    total, hits = 0, list[HitRow]()
     try:
         total, hits = await run_in_threadpool(_search, store, dataset, q, type or None, country or None, offset)
     except InvalidValueError as problem:  # an unknown type or country: said on the form itself
@@ -120,7 +120,7 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
             program = record.get("program")
             program_rows.append(
                 {
-                    "iri": program.value if program is not None else None,
+                    "iri": _value(program),
                     "name": _value(record.get("programName")),
                     "type": _value(record.get("programType")),
                     "role": _value(record.get("role")),

@@ -19,6 +19,7 @@ from api.web.models import ActorHit, ActorSearch, Network, Node, Profile, Term, 
 from graph.index import search
 from graph.index.search import Hit
 from graph.tracing import links as tracing
+from ontology.namespaces import AG
 
 router = APIRouter(prefix="/actors", tags=["Actors"])
 
@@ -34,7 +35,7 @@ def _hit(index: search.SubjectIndex, hit: Hit) -> ActorHit:
     return ActorHit(
         id=subject.iri,
         label=subject.label,
-        types=[search.local_name(t) for t in terms.most_specific(subject.types, within=tracing.AG + "Actor")],
+        types=[search.local_name(t) for t in terms.most_specific(subject.types, within=AG + "Actor")],
         country=Node.model_validate(tracing.node_ref(index, subject.country)) if subject.country else None,
         level=Term.model_validate(tracing.term_ref(terms, subject.level)) if subject.level else None,
         sector=Term.model_validate(tracing.term_ref(terms, subject.sector)) if subject.sector else None,

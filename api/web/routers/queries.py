@@ -128,7 +128,7 @@ def _window(params: dict[str, RawValue | None], limit: int, offset: int) -> tupl
         if name in params:
             raw = params.pop(name)
             try:
-                values[name] = int(raw) if raw is not None and not isinstance(raw, bool) else values[name]
+                values[name] = int(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else values[name]
             except ValueError:
                 raise ParameterError(name, f"expected a whole number, got {raw!r}") from None
     return values["limit"], values["offset"]

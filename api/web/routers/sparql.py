@@ -56,7 +56,7 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
             text = body.decode("utf-8", errors="replace")
         elif content_type == "application/x-www-form-urlencoded":
             form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            text = (form.get("query") or [None])[0]
+            text = (form.get("query") or [""])[0]
             default_uris += form.get("default-graph-uri", [])
             named_uris += form.get("named-graph-uri", [])
         else:
