@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH  # nesting of arrays and objects in a JSON body (api.web.json_body): 400 beyond
     reasoner_memory_mb: int = 4096  # Java heap for HermiT (ontology.reasoner)
     java_home: Path | None = Field(None, validation_alias="JAVA_HOME")  # where to look for java when it is not on PATH
+    key: str | None = Field(None, repr=False)  # the command line's API key for vetting decisions (`actorgraph cases`)
 
     @field_validator("store", mode="before")
     @classmethod
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
         """Explicit overrides (CLI options; None means not given) first, then the environment,
         then the defaults."""
         return _FromEnvironment(**{key: value for key, value in overrides.items() if value is not None})
+
+    def __repr_name__(self) -> str:
+        return "Settings"
 
     def query_limits(self) -> QueryLimits:
         """The limits every query of this app runs under; create one per app (it holds the

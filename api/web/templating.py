@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
 
-from api.web.dates import clean_date, period
+from api.dates import clean_date, period
 from api.web.views import safety
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from api.web.dates import day_or_today, parse_day
+from api.dates import day_or_today, parse_day
 from api.web.security import Caller
 from graph.errors import BadRequestError
 from graph.vetting import audit

@@ -23,6 +23,8 @@ from typing import Annotated
 import typer
 
 from api.cli.support import StoreOption, fail, opened
+from api.dates import day_or_today
+from graph.errors import InvalidValueError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query import sparql
 from graph.store import GraphStore
@@ -53,12 +55,10 @@ PolicyOption = Annotated[Path | None, typer.Option("--policy", help="A policy fi
 
 
 def _day(value: str | None, option: str = "--date") -> date:
-    if not value:
-        return date.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        return day_or_today(value, option)
+    except InvalidValueError as error:
+        raise fail(str(error)) from None
 
 
 def _known_on(value: str | None) -> date | None:

@@ -24,8 +24,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.dates import day_or_today, parse_day
 from api.web import json_body
-from api.web.dates import day_or_today, parse_day
 from api.web.dependencies import Analyst, LimitsDep, SettingsDep, StoreDep, dataset_for_caller
 from api.web.security import Caller
 from api.web.templating import templates

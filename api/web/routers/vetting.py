@@ -29,8 +29,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from api.dates import day_or_today
 from api.web.convertors import SUBJECT_ID
-from api.web.dates import day_or_today
 from api.web.dependencies import Analyst, LimitsDep, StoreDep, dataset_for_caller
 from api.web.templating import templates
 from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format

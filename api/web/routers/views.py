@@ -22,7 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.web.dates import parse_day
+from api.dates import parse_day
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.templating import templates
 from api.web.views import build, details, graph_view, program_views, query_views

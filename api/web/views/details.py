@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.web.dates import clean_date, period
+from api.dates import clean_date, period
 from api.web.views import safety
 from graph.index.search import index_for
 from graph.query.sparql import Dataset

@@ -19,7 +19,7 @@ from typing import Any
 
 from pyvis.network import Network as PyvisNetwork
 
-from api.web.dates import clean_date, period
+from api.dates import clean_date, period
 from api.web.views import safety, styling
 from graph.index.search import SubjectIndex
 from graph.tracing import links as tracing

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.settings import Settings
-from api.web import dates
+from api import dates
 from api.web.app import create_app
 from api.web.pages.ontology import ontology_doc
 from api.web.views import safety, styling

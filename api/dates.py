@@ -1,5 +1,5 @@
-"""Dates in requests and on pages: one parser for every date a request sends, and the
-display form of the dates the graph holds."""
+"""Dates: one parser for every date a request or a command sends, and the display form of the
+dates the graph holds."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def parse_day(value: object, name: str) -> date | None:
-    """An optional YYYY-MM-DD value of the request parameter or field `name`; a 422 naming it
-    when it is not a date. None and "" mean not given."""
+    """An optional YYYY-MM-DD value of the parameter, field or option `name`; InvalidValueError
+    (a 422) naming it when it is not a date. None and "" mean not given."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
