@@ -21,15 +21,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web.templating import templates
-from graph.errors import ActorGraphError, BadRequestError, InvalidValueError, UnauthorizedError
+from graph.errors import ActorGraphError, BadRequestError, ForbiddenError, InvalidValueError, UnauthorizedError
 from graph.ingest.loader import ShapeViolations
 
 
-class RoleRequired(ActorGraphError):
+class RoleRequired(ForbiddenError):
     """The caller's role is below what the route needs; answered alike on every route."""
 
-    status = 403
-    code = "forbidden"
     every_route = True
 
 
