@@ -3,12 +3,13 @@ the caller, the caller's dataset and the query limits.
 
 create_app puts the app's store, settings and limits on `app.state`; this module is the only one
 that reads them there, so a route names what it needs in its signature and a test replaces any of
-them with `app.dependency_overrides`.
+them with `app.dependency_overrides`. Those that only look something up are coroutines, so
+FastAPI calls them on the event loop; those that query the store run in its threadpool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -23,24 +24,24 @@ from graph.store import GraphStore
 from graph.store.limits import QueryLimits
 
 
-def store(request: Request) -> GraphStore:
+async def store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def query_limits(request: Request) -> QueryLimits:
+async def query_limits(request: Request) -> QueryLimits:
     """The limits of every query a request runs: one instance per app, whose slots bound how
     many queries run at once."""
     limits: QueryLimits = request.app.state.query_limits
     return limits
 
 
-def library_limits(request: Request) -> QueryLimits:
+async def library_limits(request: Request) -> QueryLimits:
     """The limits of the query library's own queries: the same slots, in a thread (api.web.limits)."""
     limits: QueryLimits = request.app.state.library_query_limits
     return limits
@@ -60,10 +61,10 @@ def current_caller(request: Request, settings: SettingsDep, store: StoreDep) -> 
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
-def require(minimum: Role) -> Callable[[Caller], Caller]:
+def require(minimum: Role) -> Callable[[Caller], Awaitable[Caller]]:
     """A dependency that refuses callers below `minimum` with a 403 that says which role is needed."""
 
-    def check(caller: CallerDep) -> Caller:
+    async def check(caller: CallerDep) -> Caller:
         if caller.role < minimum:
             raise RoleRequired(f"this needs the {minimum.label} role; you are {caller.display}")
         return caller
