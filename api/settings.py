@@ -8,7 +8,7 @@ runs in. Code below the API (graph, ontology) reads no environment: it is handed
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # Security and limits (README "Security"): anonymous callers are readers unless this is off.
-    anonymous_access: bool = Field(True, validation_alias="ACTORGRAPH_ANONYMOUS")
+    anonymous_access: Annotated[bool, Field(validation_alias="ACTORGRAPH_ANONYMOUS")] = True
     query_timeout: float = 10.0  # seconds, for every query a request runs
     result_cap: int = 100_000  # rows (or triples) a query may return
     query_isolation: Isolation = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.store.limits
@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.web.body_limit): 413 beyond
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH  # nesting of arrays and objects in a JSON body (api.web.json_body): 400 beyond
     reasoner_memory_mb: int = 4096  # Java heap for HermiT (ontology.reasoner)
-    java_home: Path | None = Field(None, validation_alias="JAVA_HOME")  # where to look for java when it is not on PATH
-    key: str | None = Field(None, repr=False)  # the command line's API key for vetting decisions (`actorgraph cases`)
+    java_home: Annotated[Path | None, Field(validation_alias="JAVA_HOME")] = None  # where to look for java when it is not on PATH
+    key: Annotated[str | None, Field(repr=False)] = None  # the command line's API key for vetting decisions (`actorgraph cases`)
 
     @field_validator("store", mode="before")
     @classmethod

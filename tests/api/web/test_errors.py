@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
@@ -32,9 +33,8 @@ unit:twin-b a ag:PoliceUnit ; rdfs:label "Twin B" ; ag:name "Twin B" ; dcterms:i
 """
 
 
-def _modules(package: object) -> list[str]:
-    path = getattr(package, "__path__")
-    return [info.name for info in pkgutil.walk_packages(path, prefix=getattr(package, "__name__") + ".")]
+def _modules(package: ModuleType) -> list[str]:
+    return [info.name for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")]
 
 
 def test_every_error_class_derives_from_the_one_base() -> None:
