@@ -761,10 +761,12 @@ def measure_search(
     summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, request: Any, http: Http,
     texts: Sequence[str], args: argparse.Namespace, deadline: float,
 ) -> None:
-    adapter = TypeAdapter(actors_route.ActorSearch)
+    adapter = TypeAdapter(models.ActorSearch)
 
     def route(q: str) -> Any:
-        return actors_route.find_actors(request, q=q, type=None, country=None, level=None, sector=None, limit=20, offset=0, caller=ANONYMOUS)
+        return actors_route.find_actors(
+            store, dataset_for_caller(store, ANONYMOUS), q=q, type=None, country=None, level=None, sector=None, limit=20, offset=0
+        )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("function", lambda q: search.search_actors(store, dataset, q, limit=20)),
