@@ -5,7 +5,8 @@ that is not there, a value that cannot be used, a query that ran out of time. So
 its category here, once, and api.web.errors turns any of them into a response the same way on
 every route; the command line prints the message. A domain error derives from one of the
 categories below and, where callers already catch it as such, from the built-in it used to be
-(`class UnknownSubject(NotFoundError, LookupError)`).
+(`class UnknownSubject(NotFoundError, LookupError)`). Exceptions used for control flow inside
+one package, which never reach a caller, derive from `Signal` instead.
 """
 
 from __future__ import annotations
@@ -105,3 +106,8 @@ class DeadlineError(ActorGraphError):
 
 class InternalError(ActorGraphError):
     """Something failed that the client cannot fix: a broken store, a query that failed to run."""
+
+
+class Signal(Exception):
+    """Not an error: control flow inside one package (stop a serializer, fork again), caught there
+    and never raised to a caller, so it carries no status."""
