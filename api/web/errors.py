@@ -12,6 +12,7 @@ routes raise and never build error responses. The answer's form depends on who a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.web.templating import templates
 from graph.errors import ActorGraphError, BadRequestError, ForbiddenError, InvalidValueError, UnauthorizedError
 from graph.ingest.loader import ShapeViolations
+
+log = logging.getLogger("actorgraph.web")
 
 
 class RoleRequired(ForbiddenError):
@@ -73,6 +76,8 @@ def _page(request: Request, status: int, detail: object, headers: Mapping[str, s
 
 async def actorgraph_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ActorGraphError)
+    if error.status >= 500:  # the server's fault, not the client's: worth an operator's look
+        log.warning("%s %s: %s %s", request.method, request.url.path, error.status, error)
     if _plain_text_route(request):
         if isinstance(error, (UnauthorizedError, ShapeViolations)) or getattr(error, "every_route", False):
             return json_answer(error)
