@@ -7,14 +7,14 @@ actors give ~1.0M triples, 630,000 give ~10M) it builds or reuses the store of b
 variants call by call so that the noise of a shared machine hits them alike:
 
 - 2-hop ego network at a date, 4-hop shortest paths, a named query of the library, actor search:
-  the Python function (graph.tracing.links / graph.index.search) or the .rq text on pyoxigraph, the route
+  the Python function (graph.tracing / graph.index) or the .rq text on pyoxigraph, the route
   handler called in-process (dataset, index, id resolution, response model), the same plus the
   response's JSON, and the HTTP request; the API overhead is HTTP p50 - direct p50;
 - what a request pays besides the work itself: the caller's dataset and the index's cache key
   (each a query of the store's records), resolving the id, an HTTP request that does no store work,
   an API key, and a query run in a forked child (graph.store.limits) or a thread;
 - the same 2-hop question through rdflib's own engine (the synthetic graph copied into an
-  rdflib Graph): one SPARQL query run by both engines, and graph.tracing.links.network itself with
+  rdflib Graph): one SPARQL query run by both engines, and graph.tracing.network.network itself with
   rdflib answering its per-node edge query; skipped at 10M when memory would not allow it;
 - POST /sparql throughput, a label look-up with LIMIT, 8 concurrent clients, against the server
   as configured by default (queries in a forked child) and, memory allowing, a second server with
@@ -67,11 +67,16 @@ from api.web.dependencies import dataset_for_caller
 from api.web.routers import actors as actors_route
 from api.web.routers import paths as paths_route
 from api.web.security import ANONYMOUS
-from graph.index import search
+from graph.index.cache import graph_state, index_for, search_actors
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
 from graph.query import named_queries, sparql
 from graph.store import EmbeddedStore
 from graph.store.limits import QueryLimits, run_limited
-from graph.tracing import links as tracing
+from graph.tracing.edges import data_graphs
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import DEFAULT_MAX_NODES, network
+from graph.tracing.paths import paths
 from ontology.namespaces import SYNTHETIC_GRAPH, XSD
 from queries import catalog
 
@@ -212,7 +217,7 @@ class Server:
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds from start until the server answers a search fast, i.e. its name index is built
-        (a search waits for the start-up build of graph.index.search.warm rather than building twice)."""
+        (a search waits for the start-up build of graph.index.cache.warm rather than building twice)."""
         deadline = self.started + timeout
         while True:
             if self.process.poll() is not None:
@@ -369,7 +374,7 @@ class _Value:
 
 
 class RdflibEngine:
-    """Just enough of graph.store.GraphStore for graph.tracing.links.edges_of to run its query
+    """Just enough of graph.store.GraphStore for graph.tracing.edges.edges_of to run its query
     (queries/tracing/edges.rq) on rdflib's engine, values bound with initBindings."""
 
     def __init__(self, graph: Any) -> None:
@@ -523,7 +528,7 @@ def run_scale(scale: str, actors: int, args: argparse.Namespace, rdflib_per_mtri
     try:
         store, dataset = harness.open_bench_store(directory)
         started, started_cpu = time.perf_counter(), time.process_time()
-        index = search.index_for(store, dataset)
+        index = index_for(store, dataset)
         out(
             f"bench process: {store.size():,} quads; subject index built in {time.perf_counter() - started:.1f} s "
             f"(cpu {time.process_time() - started_cpu:.1f} s) while the server{'s' if len(servers) > 1 else ''} warmed up"
@@ -585,17 +590,17 @@ def check_answers(http: Http, store: EmbeddedStore, dataset: sparql.Dataset, ego
     """The HTTP answers are the function's answers (else the comparison would mean nothing)."""
     bad = []
     for ego in egos:
-        direct = tracing.network(store, dataset, ego, depth=2, at=AT)
+        direct = network(store, dataset, ego, depth=2, at=AT)
         served = json.loads(http.get(network_path(ego), {"depth": 2, "at": AT.isoformat()}))
         if {n.id for n in direct.nodes} != {n["id"] for n in served["nodes"]}:
             bad.append(f"network {ego}")
     for a, b in pairs:
-        direct_paths = tracing.paths(store, dataset, a, b, max_hops=4)
+        direct_paths = paths(store, dataset, a, b, max_hops=4)
         served = json.loads(http.get("/paths", {"from": a, "to": b, "max": 4}))
         if direct_paths.length != served["length"] or len(direct_paths.paths) != len(served["paths"]):
             bad.append(f"paths {a} {b}")
     for q in texts:
-        direct_hits = [h.subject.iri for h in search.search_actors(store, dataset, q, limit=20).hits]
+        direct_hits = [h.subject.iri for h in search_actors(store, dataset, q, limit=20).hits]
         served = json.loads(http.get("/actors", {"q": q, "limit": 20}))
         if direct_hits != [r["id"] for r in served["results"]]:
             bad.append(f"search {q!r}")
@@ -613,11 +618,11 @@ def measure_ego(
     def route(ego: str) -> Any:
         # What the route's dependencies hand it: the store, and the caller's dataset (a query of the registry).
         return actors_route.actor_network(
-            store, dataset_for_caller(store, ANONYMOUS), id=ego, depth=2, at=AT, types=None, max_nodes=tracing.DEFAULT_MAX_NODES
+            store, dataset_for_caller(store, ANONYMOUS), id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES
         )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
-        ("function", lambda ego: tracing.network(store, dataset, ego, depth=2, at=AT)),
+        ("function", lambda ego: network(store, dataset, ego, depth=2, at=AT)),
         ("route", route),
         ("route+json", lambda ego: adapter.dump_json(adapter.validate_python(route(ego)))),
         ("http", lambda ego: http.get(network_path(ego), params)),
@@ -625,11 +630,11 @@ def measure_ego(
     if key:
         variants.append(("http+key", lambda ego: http.get(network_path(ego), params, {"Authorization": f"Bearer {key}"})))
     for label, inputs in (("random actors", egos), ("security-force units", units)):
-        sizes = [len(tracing.network(store, dataset, ego, depth=2, at=AT).nodes) for ego in inputs]
+        sizes = [len(network(store, dataset, ego, depth=2, at=AT).nodes) for ego in inputs]
         out(f"\n2-hop ego network at {AT}, {label} (nodes per network: median {statistics.median(sizes):.0f}, max {max(sizes)}); ms per call")
         with ServerCpu(http) as cpu:
             s = interleaved(variants, inputs, args.repeat, deadline=deadline)
-        row("graph.tracing.links.network (direct)", s["function"])
+        row("graph.tracing.network.network (direct)", s["function"])
         row("route handler in-process (+ dataset, index, id, model)", s["route"])
         row("route handler + response JSON (pydantic dump_json)", s["route+json"])
         row("HTTP GET /actors/{id}/network?depth=2&at=", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -661,16 +666,16 @@ def measure_paths(
         )
 
     variants: list[tuple[str, Callable[[tuple[str, str]], object]]] = [
-        ("function", lambda pair: tracing.paths(store, dataset, pair[0], pair[1], max_hops=4)),
+        ("function", lambda pair: paths(store, dataset, pair[0], pair[1], max_hops=4)),
         ("route", route),
         ("route+json", lambda pair: adapter.dump_json(adapter.validate_python(route(pair)))),
         ("http", lambda pair: http.get("/paths", {"from": pair[0], "to": pair[1], "max": 4})),
     ]
-    expanded = statistics.median(tracing.paths(store, dataset, a, b, max_hops=4).expanded for a, b in pairs)
+    expanded = statistics.median(paths(store, dataset, a, b, max_hops=4).expanded for a, b in pairs)
     out(f"\n4-hop shortest paths, pairs exactly 4 relations apart (median nodes expanded {expanded:.0f}); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, pairs, args.repeat, deadline=deadline)
-    row("graph.tracing.links.paths (direct)", s["function"])
+    row("graph.tracing.paths.paths (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /paths?from=&to=&max=4", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -769,7 +774,7 @@ def measure_search(
         )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
-        ("function", lambda q: search.search_actors(store, dataset, q, limit=20)),
+        ("function", lambda q: search_actors(store, dataset, q, limit=20)),
         ("route", route),
         ("route+json", lambda q: adapter.dump_json(adapter.validate_python(route(q)))),
         ("http", lambda q: http.get("/actors", {"q": q, "limit": 20})),
@@ -777,7 +782,7 @@ def measure_search(
     out("\nactor search, first 20 results (names, names without accents, prefixes, single words, typos); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, texts, args.repeat, deadline=deadline)
-    row("graph.index.search.search_actors (direct)", s["function"])
+    row("graph.index.cache.search_actors (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /actors?q=&limit=20", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -786,23 +791,23 @@ def measure_search(
 
 
 def measure_per_request(
-    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: search.SubjectIndex, http: Http,
+    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: SubjectIndex, http: Http,
     egos: Sequence[str], args: argparse.Namespace, deadline: float,
 ) -> None:
     """The pieces every API request pays for, whatever it asks."""
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("dataset", lambda _: sparql.dataset_for(store, include_restricted=False)),
-        ("state", lambda _: search.graph_state(store, dataset)),
-        ("index", lambda _: search.index_for(store, dataset)),
-        ("resolve", lambda ego: tracing.resolve_kind(store, dataset, index, ego, KINDS)),
+        ("state", lambda _: graph_state(store, dataset)),
+        ("index", lambda _: index_for(store, dataset)),
+        ("resolve", lambda ego: resolve_kind(store, dataset, index, ego, KINDS)),
         ("floor", lambda _: http.get("/docs")),
     ]
     out("\nwhat each request pays besides its work; ms per call")
     s = interleaved(variants, egos, args.repeat, deadline=deadline)
     row("caller's dataset: sparql.dataset_for (records query)", s["dataset"])
-    row("index cache key: search.graph_state (records query again)", s["state"])
-    row("search.index_for, index already built (graph_state + lookup)", s["index"])
-    row("id -> IRI: tracing.resolve_kind (lookup/subject query)", s["resolve"])
+    row("index cache key: graph_state (records query again)", s["state"])
+    row("index_for, index already built (graph_state + lookup)", s["index"])
+    row("id -> IRI: resolve_kind (lookup/subject query)", s["resolve"])
     row("HTTP GET /docs (no store work: uvicorn+FastAPI+client floor)", s["floor"])
     summary.notes.append(
         f"per request: dataset {s['dataset'].p50():.2f} ms + index key {s['index'].p50():.2f} ms + id {s['resolve'].p50():.2f} ms; "
@@ -915,7 +920,7 @@ def concurrent_batch(base: str, texts: Sequence[str], clients: int, per_client: 
 
 
 def measure_rdflib(
-    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: search.SubjectIndex, http: Http,
+    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: SubjectIndex, http: Http,
     egos: Sequence[str], actors: int, args: argparse.Namespace, deadline: float, per_mtriple: dict[str, float],
 ) -> None:
     out("\n2-hop ego network against rdflib's own engine (the synthetic graph in an rdflib Graph, in memory)")
@@ -945,7 +950,7 @@ def measure_rdflib(
     try:
         engine = RdflibEngine(rdf)
         text = two_hop_query()
-        data = tracing.data_graphs(dataset)
+        data = data_graphs(dataset)
         day = ox.Literal(AT.isoformat(), datatype=ox.NamedNode(XSD + "date"))
         subset = list(egos[: args.rdflib_samples])
         params = {"depth": 2, "at": AT.isoformat()}
@@ -959,35 +964,35 @@ def measure_rdflib(
         # The answers agree (nodes and relations), else the comparison would mean nothing.
         agree, differ = 0, []
         for ego in subset:
-            api = tracing.network(store, dataset, ego, depth=2, at=AT)
+            api = network(store, dataset, ego, depth=2, at=AT)
             via_ox = two_hop_sets(oxigraph(ego), ego, lambda t: None if t is None else t.value)
             via_rdflib = two_hop_sets(with_rdflib(ego), ego, lambda t: None if t is None else str(t))
-            engine_net = tracing.network(engine, dataset, ego, depth=2, at=AT, index=index)  # type: ignore[arg-type]
+            engine_net = network(engine, dataset, ego, depth=2, at=AT, index=index)  # type: ignore[arg-type]
             api_sets = ({n.id for n in api.nodes}, {e.id for e in api.edges})
             engine_sets = ({n.id for n in engine_net.nodes}, {e.id for e in engine_net.edges})
             if via_ox == via_rdflib == api_sets == engine_sets:
                 agree += 1
             else:
                 sizes = "/".join(f"{len(n)}n{len(r)}r" for n, r in (api_sets, engine_sets, via_ox, via_rdflib))
-                differ.append(f"{search.local_name(ego)} ({sizes}{', API truncated' if api.truncated else ''})")
+                differ.append(f"{local_name(ego)} ({sizes}{', API truncated' if api.truncated else ''})")
         out(f"    check: API, pyoxigraph, rdflib and tracing-on-rdflib give the same nodes and relations for {agree} of {len(subset)} actors")
         if differ:
             out(f"    differ (nodes/relations: API / tracing on rdflib / SPARQL on pyoxigraph / SPARQL on rdflib): {'; '.join(differ)}")
 
         variants: list[tuple[str, Callable[[str], object]]] = [
             ("http", lambda ego: http.get(network_path(ego), params)),
-            ("function", lambda ego: tracing.network(store, dataset, ego, depth=2, at=AT)),
+            ("function", lambda ego: network(store, dataset, ego, depth=2, at=AT)),
             ("oxigraph", oxigraph),
             ("rdflib", with_rdflib),
-            ("engine", lambda ego: tracing.network(engine, dataset, ego, depth=2, at=AT, index=index)),  # type: ignore[arg-type]
+            ("engine", lambda ego: network(engine, dataset, ego, depth=2, at=AT, index=index)),  # type: ignore[arg-type]
         ]
         out(f"    {len(subset)} of the random actors, {args.rdflib_rounds} rounds, interleaved; ms per call")
         s = interleaved(variants, subset, args.rdflib_rounds, deadline=deadline)
         row("HTTP GET /actors/{id}/network?depth=2&at= (the API)", s["http"])
-        row("graph.tracing.links.network on pyoxigraph (direct)", s["function"])
+        row("graph.tracing.network.network on pyoxigraph (direct)", s["function"])
         row("one 2-hop SPARQL query, pyoxigraph", s["oxigraph"])
         row("the same SPARQL query, rdflib Graph.query", s["rdflib"])
-        row("graph.tracing.links.network with rdflib answering edges.rq", s["engine"])
+        row("graph.tracing.network.network with rdflib answering edges.rq", s["engine"])
         ratio = s["rdflib"].p50() / s["http"].p50()
         engine_ratio = s["engine"].p50() / s["http"].p50()
         out(
@@ -1006,7 +1011,7 @@ def measure_rdflib(
             )
         )
         summary.rows.append(
-            ("2-hop: tracing.network on rdflib (direct = rdflib)", f"{s['engine'].p50():.1f} / {s['engine'].p95():.1f}", api, "-", f"API {engine_ratio:.1f}x faster")
+            ("2-hop: network on rdflib (direct = rdflib)", f"{s['engine'].p50():.1f} / {s['engine'].p95():.1f}", api, "-", f"API {engine_ratio:.1f}x faster")
         )
 
         if args.naive_cap > 0 and time.monotonic() + args.naive_cap < deadline:

@@ -21,7 +21,7 @@ from api.web.pages import sparql as sparql_page
 from api.web.pages import vetting as vetting_pages
 from api.web.routers import actors, cases, graph_store, paths, programs, queries, sparql, update, vetting, views
 from api.web.templating import STATIC_DIR
-from graph.index import search
+from graph.index.cache import warm
 from graph.store import GraphStore, open_store
 
 # Every router, registered in this order; no route depends on it (api.web.convertors).
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings.store)
         # The name index takes seconds on a large graph: build it now, in the background, rather
         # than on the first search.
-        threading.Thread(target=search.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        threading.Thread(target=warm, args=(app.state.store,), name="warm-search", daemon=True).start()
         try:
             yield
         finally:

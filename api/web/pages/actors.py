@@ -2,7 +2,7 @@
 
 Pages live under /pages/... so they never clash with the JSON resources (/actors/{id}) that the
 API serves; every page links to the JSON and graph views. What a page shows comes from the graph
-layer (graph.index.search, graph.tracing.links, graph.query.named_queries) over the caller's
+layer (graph.index, graph.tracing, graph.query.named_queries) over the caller's
 dataset; this module only gathers it for the templates.
 
 Vetting outcomes are role-dependent, and a browser following a link sends no API key, so pages do
@@ -24,12 +24,14 @@ from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import quoted, templates
 from api.web.views import build, graph_view
 from graph.errors import InvalidValueError
-from graph.index import search
-from graph.index.search import index_for
+from graph.index.cache import index_for, search_actors
 from graph.query import named_queries
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing import links as tracing
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import network
+from graph.tracing.profile import Profile, profile
+from graph.tracing.timeline import TimelineEntry, timeline_entries
 from ontology.namespaces import AG
 
 router = APIRouter(tags=["Pages"])
@@ -49,7 +51,7 @@ class HitRow:
 
 def _search(store: GraphStore, dataset: Dataset, q: str | None, type_: str | None, country: str | None, offset: int) -> tuple[int, list[HitRow]]:
     index = index_for(store, dataset)
-    found = search.search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
+    found = search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
     rows = []
     for hit in found.hits:
         subject = hit.subject
@@ -98,10 +100,10 @@ async def search_page(
 
 @dataclass
 class ActorPage:
-    profile: tracing.Profile
+    profile: Profile
     types: list[str]
-    timeline: list[tracing.TimelineEntry]
-    incidents: list[tracing.TimelineEntry]
+    timeline: list[TimelineEntry]
+    incidents: list[TimelineEntry]
     programs: list[dict[str, Any]]
     graph: dict[str, Any]
     graph_view: graph_view.GraphView
@@ -109,12 +111,12 @@ class ActorPage:
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
     index = index_for(store, dataset)
-    iri = tracing.resolve_kind(store, dataset, index, name, ("actor", "incident"))
-    profile = tracing.profile(store, dataset, iri, index=index)
-    entries = tracing.timeline_entries(store, dataset, iri, index)
+    iri = resolve_kind(store, dataset, index, name, ("actor", "incident"))
+    actor_profile = profile(store, dataset, iri, index=index)
+    entries = timeline_entries(store, dataset, iri, index)
     incidents = [e for e in entries if e.kind == "incident"]
     program_rows: list[dict[str, Any]] = []
-    if profile.kind == "actor":
+    if actor_profile.kind == "actor":
         page = named_queries.run(store, dataset, "actor_programs", {"actor": iri}, limit=200)
         for record in page.records():
             program = record.get("program")
@@ -129,10 +131,10 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
                     "confidence": _value(record.get("confidence")),
                 }
             )
-    network = tracing.network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
-    view = build.from_network(network, index)
-    types = [t.label for t in profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in profile.types]
-    return ActorPage(profile, types, entries, incidents, program_rows, view.data(), view)
+    ego = network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
+    view = build.from_network(ego, index)
+    types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view)
 
 
 def _value(term: Any) -> str | None:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import templates
-from graph.index.search import index_for
+from graph.index.cache import index_for
 from graph.ingest import registry
 from graph.query import stats
 from graph.query.sparql import Dataset

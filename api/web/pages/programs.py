@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import quoted, templates
 from api.web.views import program_views
-from graph.index.search import local_name
+from graph.index.names import local_name
 from graph.tracing import programs
 
 router = APIRouter(tags=["Pages"])

@@ -1,8 +1,8 @@
 """Actors: find them by name, read a profile, trace an ego network at a date, read a timeline.
 
 `{id}` is an IRI (URL-encoded or not), a kind/slug such as `fictional/unit/bn-72`, or a
-dcterms:identifier (api.web.convertors). The logic lives in graph.index.search and
-graph.tracing.links; this module only reads parameters and shapes the answer (api.web.models).
+dcterms:identifier (api.web.convertors). The logic lives in graph.index and graph.tracing;
+this module only reads parameters and shapes the answer (api.web.models).
 An unknown subject is a 404, an unusable parameter a 422 naming it (api.web.errors).
 """
 
@@ -16,9 +16,14 @@ from fastapi import APIRouter, Path, Query
 from api.web.convertors import SUBJECT_ID
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.models import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
-from graph.index import search
-from graph.index.search import Hit
-from graph.tracing import links as tracing
+from graph.index.cache import index_for
+from graph.index.names import local_name
+from graph.index.subjects import Hit, SubjectIndex
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import DEFAULT_MAX_NODES, MAX_DEPTH, network
+from graph.tracing.profile import profile, term_ref
+from graph.tracing.refs import node_ref
+from graph.tracing.timeline import timeline
 from ontology.namespaces import AG
 
 router = APIRouter(prefix="/actors", tags=["Actors"])
@@ -29,16 +34,16 @@ ActorId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug suc
 TRACEABLE = ("actor", "program", "incident")
 
 
-def _hit(index: search.SubjectIndex, hit: Hit) -> ActorHit:
+def _hit(index: SubjectIndex, hit: Hit) -> ActorHit:
     subject = hit.subject
     terms = index.terms
     return ActorHit(
         id=subject.iri,
         label=subject.label,
-        types=[search.local_name(t) for t in terms.most_specific(subject.types, within=AG + "Actor")],
-        country=Node.model_validate(tracing.node_ref(index, subject.country)) if subject.country else None,
-        level=Term.model_validate(tracing.term_ref(terms, subject.level)) if subject.level else None,
-        sector=Term.model_validate(tracing.term_ref(terms, subject.sector)) if subject.sector else None,
+        types=[local_name(t) for t in terms.most_specific(subject.types, within=AG + "Actor")],
+        country=Node.model_validate(node_ref(index, subject.country)) if subject.country else None,
+        level=Term.model_validate(term_ref(terms, subject.level)) if subject.level else None,
+        sector=Term.model_validate(term_ref(terms, subject.sector)) if subject.sector else None,
         match=hit.match,
         score=hit.score,
         matched_name=hit.matched_name,
@@ -59,7 +64,7 @@ def find_actors(
 ) -> ActorSearch:
     """Searches labels, names and aliases. Results are ranked: exact name, then names starting with
     the query, then names containing every query word, then fuzzy matches (typos)."""
-    index = search.index_for(store, dataset)
+    index = index_for(store, dataset)
     page = index.search(q, type_=type, country=country, level=level, sector=sector, limit=limit, offset=offset)
     return ActorSearch(q=q, total=page.total, limit=limit, offset=offset, results=[_hit(index, h) for h in page.hits])
 
@@ -69,17 +74,17 @@ def actor_network(
     store: StoreDep,
     dataset: DatasetDep,
     id: ActorId,
-    depth: Annotated[int, Query(ge=1, le=tracing.MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
     at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated (Command,Subordination)")] = None,
-    max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = tracing.DEFAULT_MAX_NODES,
+    max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = DEFAULT_MAX_NODES,
 ) -> Any:
     """The actor, everything within `depth` relations of it, and those relations as edges. Relations
     are valid at `at` when they have no start or start on or before it, and have no end or end on
     or after it."""
-    index = search.index_for(store, dataset)
-    center = tracing.resolve_kind(store, dataset, index, id, TRACEABLE)
-    result = tracing.network(store, dataset, center, depth=depth, at=at, types=types, max_nodes=max_nodes, index=index)
+    index = index_for(store, dataset)
+    center = resolve_kind(store, dataset, index, id, TRACEABLE)
+    result = network(store, dataset, center, depth=depth, at=at, types=types, max_nodes=max_nodes, index=index)
     return Network.model_validate(result)
 
 
@@ -93,9 +98,9 @@ def actor_timeline(
 ) -> Any:
     """Every relation of the actor and every incident it is recorded in, dated ones first in date
     order, undated ones last."""
-    index = search.index_for(store, dataset)
-    actor = tracing.resolve_kind(store, dataset, index, id, TRACEABLE)
-    result = tracing.timeline(store, dataset, actor, limit=limit, offset=offset, index=index)
+    index = index_for(store, dataset)
+    actor = resolve_kind(store, dataset, index, id, TRACEABLE)
+    result = timeline(store, dataset, actor, limit=limit, offset=offset, index=index)
     return Timeline.model_validate(result)
 
 
@@ -103,6 +108,6 @@ def actor_timeline(
 def actor_profile(store: StoreDep, dataset: DatasetDep, id: ActorId) -> Any:
     """Types, names and aliases, country, level and sector, and every relation grouped by class,
     each with the actor's role, the other party, dates, confidence and sources."""
-    index = search.index_for(store, dataset)
-    actor = tracing.resolve_kind(store, dataset, index, id, ("actor",))
-    return Profile.model_validate(tracing.profile(store, dataset, actor, index=index))
+    index = index_for(store, dataset)
+    actor = resolve_kind(store, dataset, index, id, ("actor",))
+    return Profile.model_validate(profile(store, dataset, actor, index=index))

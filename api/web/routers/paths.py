@@ -1,5 +1,5 @@
 """Paths: the shortest chains of relations between two actors, hop by hop, with each relation's
-type, dates and confidence. The search itself is graph.tracing.links.paths (bidirectional BFS over
+type, dates and confidence. The search itself is graph.tracing.paths.paths (bidirectional BFS over
 the same edge query as the ego network)."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.models import Paths
-from graph.index import search
-from graph.tracing import links as tracing
-from graph.tracing.links import NotFound
+from graph.index.cache import index_for
+from graph.tracing.errors import NotFound
+from graph.tracing.naming import resolve_kind
+from graph.tracing.paths import MAX_PATH_HOPS, paths
 
 router = APIRouter(tags=["Paths"])
 
@@ -24,7 +25,7 @@ def find_paths(
     dataset: DatasetDep,
     source: Annotated[str, Query(alias="from", description="an IRI, kind/slug or identifier")],
     target: Annotated[str, Query(alias="to", description="an IRI, kind/slug or identifier")],
-    max_hops: Annotated[int, Query(alias="max", ge=1, le=tracing.MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
+    max_hops: Annotated[int, Query(alias="max", ge=1, le=MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
     at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="at most this many paths")] = 10,
@@ -32,14 +33,14 @@ def find_paths(
     """Every shortest path (up to `limit`) of at most `max` relations between the two, ignoring
     which way relations point; each hop gives the relation node's IRI, type, dates and confidence."""
     kinds = ("actor", "program", "incident")
-    index = search.index_for(store, dataset)
+    index = index_for(store, dataset)
     try:
-        start = tracing.resolve_kind(store, dataset, index, source, kinds)
+        start = resolve_kind(store, dataset, index, source, kinds)
     except NotFound as error:
         raise NotFound(f"from: {error}") from None
     try:
-        end = tracing.resolve_kind(store, dataset, index, target, kinds)
+        end = resolve_kind(store, dataset, index, target, kinds)
     except NotFound as error:
         raise NotFound(f"to: {error}") from None
-    result = tracing.paths(store, dataset, start, end, max_hops=max_hops, at=at, types=types, limit=limit, index=index)
+    result = paths(store, dataset, start, end, max_hops=max_hops, at=at, types=types, limit=limit, index=index)
     return Paths.model_validate(result)

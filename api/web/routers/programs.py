@@ -25,10 +25,10 @@ from api.web.templating import templates
 from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
 from api.web.vetting_reports import findings_download, links
 from api.web.worker_threads import run_store_work
-from graph.index import search
+from graph.index.cache import index_for
 from graph.index.identifiers import resolve
-from graph.tracing import links as tracing
 from graph.tracing import programs
+from graph.tracing.naming import resolve_kind
 from graph.vetting import audit
 from graph.vetting.engine import ProgramVetting, vet_program
 
@@ -51,8 +51,8 @@ def list_programs(
 def program_detail(store: StoreDep, dataset: DatasetDep, id: ProgramId) -> Any:
     """A program's type, period, level, sector and location, and its implementers, funders,
     partners and targets with roles, dates, confidence and sources."""
-    index = search.index_for(store, dataset)
-    program = tracing.resolve_kind(store, dataset, index, id, ("program",))
+    index = index_for(store, dataset)
+    program = resolve_kind(store, dataset, index, id, ("program",))
     return Program.model_validate(programs.program_detail(store, dataset, program, index=index))
 
 

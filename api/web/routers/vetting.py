@@ -42,7 +42,10 @@ from graph.vetting import audit
 from graph.vetting.engine import vet
 from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
-from graph.vetting.screening import screen as screening
+from graph.vetting.screening.matching import set_aside
+from graph.vetting.screening.name_index import name_index
+from graph.vetting.screening.rows import ScreenRow, parse_csv, to_csv
+from graph.vetting.screening.screen import iter_vetted, screen
 
 router = APIRouter(tags=["Vetting"])
 
@@ -109,19 +112,19 @@ async def vetting_screen(
         data = await request.body()
     day = day_or_today(date_, "date")
     chosen = answer_format(request, fmt, ("json", "csv"))
-    rows = screening.parse_csv(data)  # ScreeningError: the list is unusable as sent, a 422 naming the row
+    rows = parse_csv(data)  # ScreeningError: the list is unusable as sent, a 422 naming the row
     budget = limits.timeout * MANY_SUBJECTS_BUDGET_FACTOR
 
-    def work() -> list[screening.ScreenRow]:
+    def work() -> list[ScreenRow]:
         dataset = dataset_for_caller(store, caller)
         version = audit.data_version(store, dataset)
         started = datetime.now(UTC)
-        results = screening.screen(
+        results = screen(
             store, dataset, rows, version_digest=version.digest, on=day, policy=policy,
             show_restricted=caller.can_read_restricted, budget=budget,
         )
         quads = []
-        for result in screening.iter_vetted(results):
+        for result in iter_vetted(results):
             quads += audit.prepare(result, agent=agent_of(caller), version=version, started=started, context="screening")[1]
         if quads:
             audit.write(store, quads)
@@ -130,7 +133,7 @@ async def vetting_screen(
     results = await run_store_work(work)
     if chosen == "csv":
         return PlainTextResponse(
-            screening.to_csv(results),
+            to_csv(results),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="screening.csv"'},
         )
@@ -154,7 +157,7 @@ async def _vet_one(
         facts = Facts(store, dataset, show_restricted=caller.can_read_restricted, budget=limits.timeout, as_known_on=options.as_known_on)
         result = vet(store, dataset, iri, on=options.day, policy=policy, facts=facts)
         version = audit.data_version(store, dataset)
-        result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
+        result.set_aside = set_aside(name_index(store, dataset, version.digest), iri)
         run = audit.record(store, result, agent=agent_of(caller), version=version, started=started, context="api") if record else None
         return result, run
 

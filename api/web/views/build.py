@@ -1,5 +1,5 @@
 """Assembling graph views from what the graph layer answers: ego networks and paths
-(graph.tracing.links), and the results of library or posted queries.
+(graph.tracing), and the results of library or posted queries.
 
 The graph questions are answered elsewhere; this module only decides which nodes and edges a view
 shows, and api.web.views.graph_view how they look.
@@ -13,19 +13,22 @@ from dataclasses import dataclass
 
 from api.web.views import safety
 from api.web.views.graph_view import DEFAULT_NODE_LIMIT, Assembler, GraphView
-from graph.index.search import SubjectIndex, local_name
-from graph.tracing import links as tracing
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
+from graph.tracing.network import Network
+from graph.tracing.paths import Paths
+from graph.tracing.refs import NodeRef, node_ref
 
 
 def from_network(
-    network: tracing.Network,
+    network: Network,
     index: SubjectIndex,
     *,
     kind: str = "actor",
     outcomes: Mapping[str, str] | None = None,
     edge_notes: Mapping[str, str] | None = None,
 ) -> GraphView:
-    """An ego network (graph.tracing.links.network) as a view; nodes carry their distance from the centre.
+    """An ego network (graph.tracing.network) as a view; nodes carry their distance from the centre.
     `edge_notes` adds a word to some edges' labels (a program role: "Partnership (trainer)")."""
     build = Assembler(index, outcomes)
     hops = _hops(network)
@@ -58,7 +61,7 @@ def from_network(
     return build.finish(view)
 
 
-def _hops(network: tracing.Network) -> dict[str, int]:
+def _hops(network: Network) -> dict[str, int]:
     """Each node's distance from the centre over the network's edges (breadth first)."""
     around: dict[str, list[str]] = {}
     for edge in network.edges:
@@ -77,7 +80,7 @@ def _hops(network: tracing.Network) -> dict[str, int]:
     return hops
 
 
-def from_paths(found: tracing.Paths, index: SubjectIndex) -> GraphView:
+def from_paths(found: Paths, index: SubjectIndex) -> GraphView:
     """The shortest paths between two subjects, every path's nodes and relations in one view."""
     build = Assembler(index)
     refs = {ref.id: ref for ref in found.nodes}
@@ -87,7 +90,7 @@ def from_paths(found: tracing.Paths, index: SubjectIndex) -> GraphView:
         for hop in path.hops:
             for end in (hop.relation.source, hop.relation.target):
                 if end not in refs:
-                    refs[end] = tracing.node_ref(index, end)
+                    refs[end] = node_ref(index, end)
                     build.node(refs[end])
             build.edge(hop.relation)
     source = refs.get(found.source)
@@ -137,9 +140,9 @@ def from_triples(title: str, triples: Sequence[Triple], index: SubjectIndex, *, 
             truncated = True
             return None
         seen.add(iri)
-        ref = tracing.node_ref(index, iri)
+        ref = node_ref(index, iri)
         if ref.label == local_name(iri) and iri in labels:
-            ref = tracing.NodeRef(iri, labels[iri], ref.types, ref.kind)
+            ref = NodeRef(iri, labels[iri], ref.types, ref.kind)
         return build.node(ref)
 
     for triple in triples:
@@ -185,7 +188,7 @@ def from_rows(
                 truncated = True
                 continue
             seen.add(iri)
-            chain.append((var, build.node(tracing.node_ref(index, iri))))
+            chain.append((var, build.node(node_ref(index, iri))))
         for (var_a, a), (var_b, b) in itertools.pairwise(chain):
             if a != b:
                 build.plain_edge(a, b, f"{var_a} → {var_b}", f"{a} {var_a} {var_b} {b}")

@@ -21,8 +21,8 @@ from pyvis.network import Network as PyvisNetwork
 
 from api.dates import clean_date, period
 from api.web.views import safety, styling
-from graph.index.search import SubjectIndex
-from graph.tracing import links as tracing
+from graph.index.subjects import SubjectIndex
+from graph.tracing.refs import EdgeView, NodeRef
 from ontology.namespaces import AG
 
 # Above this many nodes a view is cut and the page asks to narrow it down (depth, date, types).
@@ -95,7 +95,7 @@ class Assembler:
         self._categories: dict[str, styling.Category] = {}
         self._types: Counter[tuple[str, str]] = Counter()
 
-    def node(self, ref: tracing.NodeRef, *, hop: int | None = None) -> str:
+    def node(self, ref: NodeRef, *, hop: int | None = None) -> str:
         node_id = safety.text(ref.id, limit=2000)
         if node_id in self._node_ids:
             return node_id
@@ -132,7 +132,7 @@ class Assembler:
         self.net.add_node(node_id, label=safety.text(short_label(ref.label)), shape=cat.shape, color=color, **options)
         return node_id
 
-    def edge(self, view: tracing.EdgeView, note: str | None = None) -> None:
+    def edge(self, view: EdgeView, note: str | None = None) -> None:
         edge_id = safety.text(view.id, limit=2000)
         if edge_id in self._edge_ids:
             return

@@ -22,7 +22,7 @@ from api.web.text_checks import check_request_text
 from api.web.views import build, graph_view
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, InvalidValueError, TooLargeError
-from graph.index.search import index_for
+from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset, SparqlSyntaxError, run_query
 from graph.store import GraphStore
