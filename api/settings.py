@@ -1,81 +1,101 @@
-"""Settings, read once from the environment (ACTORGRAPH_*), with sane defaults."""
+"""Settings, in one place: every ACTORGRAPH_* variable is read here, by pydantic-settings.
+
+`Settings(...)` holds the defaults and what is passed (tests, the CLI's options); only
+`Settings.from_env()` reads the environment, so a test's settings never depend on the shell it
+runs in. Code below the API (graph, ontology) reads no environment: it is handed these values.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
-from graph.store.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, QueryLimits
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from graph.store.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, Isolation, QueryLimits
 
 DEFAULT_STORE = Path("var/store")
+DEFAULT_MAX_JSON_DEPTH = 32
+MEMORY = ":memory:"  # as a store path: an in-memory store (tests, throwaway demos)
 
 
-@dataclass(frozen=True)
-class Settings:
-    store: Path | None = DEFAULT_STORE
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACTORGRAPH_", env_ignore_empty=True, frozen=True, validate_by_name=True)
+
+    store: Path | None = DEFAULT_STORE  # None: in memory (ACTORGRAPH_STORE=:memory:)
     host: str = "127.0.0.1"
     port: int = 8000
     # Security and limits (README "Security"): anonymous callers are readers unless this is off.
-    anonymous_access: bool = True
+    anonymous_access: Annotated[bool, Field(validation_alias="ACTORGRAPH_ANONYMOUS")] = True
     query_timeout: float = 10.0  # seconds, for every query a request runs
     result_cap: int = 100_000  # rows (or triples) a query may return
-    query_isolation: str = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.store.limits
+    query_isolation: Isolation = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.store.limits
     query_workers: int = DEFAULT_WORKERS  # queries that may run at once
     max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.web.body_limit): 413 beyond
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH  # nesting of arrays and objects in a JSON body (api.web.json_body): 400 beyond
+    reasoner_memory_mb: int = 4096  # Java heap for HermiT (ontology.reasoner)
+    java_home: Annotated[Path | None, Field(validation_alias="JAVA_HOME")] = None  # where to look for java when it is not on PATH
+    key: Annotated[str | None, Field(repr=False)] = None  # the command line's API key for vetting decisions (`actorgraph cases`)
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _memory_store(cls, value: Any) -> Any:
+        return None if str(value) == MEMORY else value
+
+    @field_validator("anonymous_access", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        lowered = value.strip().lower()
+        if lowered in {"on", "true", "yes", "1"}:
+            return True
+        if lowered in {"off", "false", "no", "0"}:
+            return False
+        raise ValueError(f"ACTORGRAPH_ANONYMOUS={value!r}: use on or off")
+
+    @field_validator("query_isolation", mode="before")
+    @classmethod
+    def _lowered(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Explicit overrides (CLI options; None means not given) first, then the environment,
+        then the defaults."""
+        return _FromEnvironment(**{key: value for key, value in overrides.items() if value is not None})
+
+    def __repr_name__(self) -> str:
+        return "Settings"
 
     def query_limits(self) -> QueryLimits:
         """The limits every query of this app runs under; create one per app (it holds the
-        semaphore that bounds concurrent queries)."""
-        return QueryLimits(
-            timeout=self.query_timeout,
-            result_cap=self.result_cap,
-            isolation=self.query_isolation,  # type: ignore[arg-type]
-            workers=self.query_workers,
-        )
+        slots that bound concurrent queries)."""
+        return QueryLimits(timeout=self.query_timeout, result_cap=self.result_cap, isolation=self.query_isolation, workers=self.query_workers)
+
+
+class _FromEnvironment(Settings):
+    """Settings that also read ACTORGRAPH_* (and JAVA_HOME) from the environment."""
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Environment first, then explicit overrides (CLI options), then defaults."""
-        store_env = os.environ.get("ACTORGRAPH_STORE")
-        values: dict[str, object] = {
-            "store": _store_path(store_env) if store_env else DEFAULT_STORE,
-            "host": os.environ.get("ACTORGRAPH_HOST", cls.host),
-            "port": int(os.environ.get("ACTORGRAPH_PORT", cls.port)),
-            **_security_from_env(),
-        }
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)  # type: ignore[arg-type]
-
-
-def _switch(name: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"on", "true", "yes", "1"}:
-        return True
-    if lowered in {"off", "false", "no", "0"}:
-        return False
-    raise ValueError(f"{name}={value!r}: use on or off")
-
-
-def _security_from_env() -> dict[str, object]:
-    """ACTORGRAPH_ANONYMOUS, _QUERY_TIMEOUT, _RESULT_CAP, _QUERY_ISOLATION, _QUERY_WORKERS and
-    _MAX_UPLOAD_BYTES, where set."""
-    readers: dict[str, tuple[str, object]] = {
-        "anonymous_access": ("ACTORGRAPH_ANONYMOUS", lambda v: _switch("ACTORGRAPH_ANONYMOUS", v)),
-        "query_timeout": ("ACTORGRAPH_QUERY_TIMEOUT", float),
-        "result_cap": ("ACTORGRAPH_RESULT_CAP", int),
-        "query_isolation": ("ACTORGRAPH_QUERY_ISOLATION", lambda v: v.strip().lower()),
-        "query_workers": ("ACTORGRAPH_QUERY_WORKERS", int),
-        "max_upload_bytes": ("ACTORGRAPH_MAX_UPLOAD_BYTES", int),
-    }
-    values: dict[str, object] = {}
-    for field_name, (variable, convert) in readers.items():
-        raw = os.environ.get(variable)
-        if raw:
-            values[field_name] = convert(raw)  # type: ignore[operator]
-    return values
-
-
-def _store_path(value: str) -> Path | None:
-    """':memory:' selects an in-memory store (tests, throwaway demos)."""
-    return None if value == ":memory:" else Path(value)
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)

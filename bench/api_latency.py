@@ -62,6 +62,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tracing as harness  # bench/tracing.py: the store, the samples, percentile
 
 from api.settings import Settings
+from api.web import models
+from api.web.dependencies import dataset_for_caller
 from api.web.routers import actors as actors_route
 from api.web.routers import paths as paths_route
 from api.web.security import ANONYMOUS
@@ -610,11 +612,14 @@ def measure_ego(
     summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, request: Any, http: Http,
     egos: Sequence[str], units: Sequence[str], key: str | None, args: argparse.Namespace, deadline: float,
 ) -> None:
-    adapter = TypeAdapter(actors_route.Network)
+    adapter = TypeAdapter(models.Network)
     params = {"depth": 2, "at": AT.isoformat()}
 
     def route(ego: str) -> Any:
-        return actors_route.actor_network(request, id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES, caller=ANONYMOUS)
+        # What the route's dependencies hand it: the store, and the caller's dataset (a query of the registry).
+        return actors_route.actor_network(
+            store, dataset_for_caller(store, ANONYMOUS), id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES
+        )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("function", lambda ego: network(store, dataset, ego, depth=2, at=AT)),
@@ -653,10 +658,12 @@ def measure_paths(
     summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, request: Any, http: Http,
     pairs: Sequence[tuple[str, str]], args: argparse.Namespace, deadline: float,
 ) -> None:
-    adapter = TypeAdapter(paths_route.Paths)
+    adapter = TypeAdapter(models.Paths)
 
     def route(pair: tuple[str, str]) -> Any:
-        return paths_route.find_paths(request, source=pair[0], target=pair[1], max_hops=4, at=None, types=None, limit=10, caller=ANONYMOUS)
+        return paths_route.find_paths(
+            store, dataset_for_caller(store, ANONYMOUS), source=pair[0], target=pair[1], max_hops=4, at=None, types=None, limit=10
+        )
 
     variants: list[tuple[str, Callable[[tuple[str, str]], object]]] = [
         ("function", lambda pair: paths(store, dataset, pair[0], pair[1], max_hops=4)),
@@ -759,10 +766,12 @@ def measure_search(
     summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, request: Any, http: Http,
     texts: Sequence[str], args: argparse.Namespace, deadline: float,
 ) -> None:
-    adapter = TypeAdapter(actors_route.ActorSearch)
+    adapter = TypeAdapter(models.ActorSearch)
 
     def route(q: str) -> Any:
-        return actors_route.find_actors(request, q=q, type=None, country=None, level=None, sector=None, limit=20, offset=0, caller=ANONYMOUS)
+        return actors_route.find_actors(
+            store, dataset_for_caller(store, ANONYMOUS), q=q, type=None, country=None, level=None, sector=None, limit=20, offset=0
+        )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("function", lambda q: search_actors(store, dataset, q, limit=20)),

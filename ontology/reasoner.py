@@ -41,7 +41,7 @@ _Triple = tuple[Node, Node, Node]
 
 # HermiT keeps the whole tableau in the heap; owlready2's default of 2000 MB is tight once real data
 # is added. -Xmx only reserves address space, so a generous default costs nothing on small inputs.
-JAVA_MEMORY_MB = int(os.environ.get("ACTORGRAPH_REASONER_MEMORY_MB", "4096"))
+DEFAULT_JAVA_MEMORY_MB = 4096
 # Pellet's explanation search can be slow on large inputs; an explanation is a courtesy, not a must.
 EXPLAIN_TIMEOUT_SECONDS = 120
 
@@ -66,6 +66,18 @@ class InconsistentInput(ReasonerError):
 
 
 @dataclass(frozen=True)
+class Java:
+    """The JVM the reasoners run on: its heap, and where to look when `java` is not on PATH. The
+    caller passes it (api.settings reads ACTORGRAPH_REASONER_MEMORY_MB and JAVA_HOME)."""
+
+    memory_mb: int = DEFAULT_JAVA_MEMORY_MB
+    home: Path | None = None
+
+
+DEFAULT_JAVA = Java()
+
+
+@dataclass(frozen=True)
 class ConsistencyReport:
     """What HermiT found. `consistent` is False when no model exists at all (then every class is
     trivially empty and `inconsistent_classes` stays empty); `inconsistent_classes` lists the IRIs
@@ -83,18 +95,18 @@ class ConsistencyReport:
         return self.consistent and not self.inconsistent_classes
 
 
-def check_consistency(extra: Sequence[DataSource] | None = None) -> ConsistencyReport:
+def check_consistency(extra: Sequence[DataSource] | None = None, *, java: Java = DEFAULT_JAVA) -> ConsistencyReport:
     """Run HermiT on the model files plus `extra` data and report consistency and coherence."""
     started = time.perf_counter()
     ntriples = _ntriples([*MODEL_FILES, *(extra or ())])
     world = _load_world(ntriples)
     try:
-        consistent = _is_consistent(world)
+        consistent = _is_consistent(world, java)
         unsatisfiable = _unsatisfiable_classes(world) if consistent else []
     finally:
         world.close()
     if not consistent:
-        explanation = _explain_inconsistency(ntriples)
+        explanation = _explain_inconsistency(ntriples, java)
     elif unsatisfiable:
         explanation = "HermiT: these classes are unsatisfiable (no individual can belong to them): " + ", ".join(unsatisfiable)
     else:
@@ -102,7 +114,7 @@ def check_consistency(extra: Sequence[DataSource] | None = None) -> ConsistencyR
     return ConsistencyReport(consistent, unsatisfiable, explanation, time.perf_counter() - started)
 
 
-def derive_links(data_paths: Sequence[DataSource], properties: Sequence[str]) -> set[tuple[str, str, str]]:
+def derive_links(data_paths: Sequence[DataSource], properties: Sequence[str], *, java: Java = DEFAULT_JAVA) -> set[tuple[str, str, str]]:
     """The (subject, property, object) IRIs that HermiT entails for each property in `properties`
     (full IRIs), from the model plus the data. Entailed means asserted or derived: HermiT reports
     every known instance of a property, so the result is the closure the SPARQL rules must match."""
@@ -110,9 +122,9 @@ def derive_links(data_paths: Sequence[DataSource], properties: Sequence[str]) ->
     world = _load_world(ntriples)
     try:
         try:
-            _run_hermit(world, infer_property_values=True)
+            _run_hermit(world, java, infer_property_values=True)
         except owlready2.OwlReadyInconsistentOntologyError:
-            raise InconsistentInput(_explain_inconsistency(ntriples)) from None
+            raise InconsistentInput(_explain_inconsistency(ntriples, java)) from None
         return {link for iri in properties for link in _property_values(world, iri)}
     finally:
         world.close()
@@ -195,12 +207,12 @@ def _load_world(ntriples: bytes) -> owlready2.World:
     return world
 
 
-def _java() -> str:
-    """The java executable: on PATH, else under $JAVA_HOME. Fail early with a clear message rather
+def _java(java: Java) -> str:
+    """The java executable: on PATH, else under `java.home`. Fail early with a clear message rather
     than with owlready2's FileNotFoundError from deep inside subprocess."""
     found = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
-    if not found and os.environ.get("JAVA_HOME"):
-        candidate = Path(os.environ["JAVA_HOME"]) / "bin" / "java"
+    if not found and java.home is not None:
+        candidate = java.home / "bin" / "java"
         found = str(candidate) if candidate.is_file() else None
     if not found:
         raise ReasonerUnavailable(
@@ -210,14 +222,14 @@ def _java() -> str:
     return found
 
 
-def _run_hermit(world: owlready2.World, *, infer_property_values: bool) -> None:
+def _run_hermit(world: owlready2.World, java: Java, *, infer_property_values: bool) -> None:
     """Run HermiT on the world; inferred facts land in the world (owlready2's 'inferrences' ontology).
 
     --ignoreUnsupportedDatatypes lets HermiT skip literals outside the OWL 2 datatype map (such as
     xsd:gYear) instead of aborting; no axiom of ours constrains such values, so nothing is lost.
     """
-    owlready2.JAVA_EXE = _java()
-    owlready2.reasoning.JAVA_MEMORY = JAVA_MEMORY_MB
+    owlready2.JAVA_EXE = _java(java)
+    owlready2.reasoning.JAVA_MEMORY = java.memory_mb
     try:
         owlready2.sync_reasoner_hermit(
             world,
@@ -229,10 +241,10 @@ def _run_hermit(world: owlready2.World, *, infer_property_values: bool) -> None:
         raise ReasonerError(f"HermiT failed: {error}") from error
 
 
-def _is_consistent(world: owlready2.World) -> bool:
+def _is_consistent(world: owlready2.World, java: Java) -> bool:
     """Classify with HermiT; False when it finds the world inconsistent."""
     try:
-        _run_hermit(world, infer_property_values=False)
+        _run_hermit(world, java, infer_property_values=False)
     except owlready2.OwlReadyInconsistentOntologyError:
         return False
     return True
@@ -256,7 +268,7 @@ def _property_values(world: owlready2.World, iri: str) -> Iterator[tuple[str, st
             yield subject_iri, iri, value_iri
 
 
-def _explain_inconsistency(ntriples: bytes) -> str:
+def _explain_inconsistency(ntriples: bytes, java: Java) -> str:
     """A readable reason for an inconsistency: the axioms Pellet's `explain` command blames.
 
     HermiT's command line only says 'Inconsistent ontology'. owlready2 bundles Pellet, whose
@@ -269,8 +281,8 @@ def _explain_inconsistency(ntriples: bytes) -> str:
         handle.write(ntriples)
         path = handle.name
     command = [
-        _java(),
-        f"-Xmx{JAVA_MEMORY_MB}M",
+        _java(java),
+        f"-Xmx{java.memory_mb}M",
         "-cp",
         owlready2.reasoning._PELLET_CLASSPATH,
         "pellet.Pellet",

@@ -17,8 +17,8 @@ import typer
 from tqdm import tqdm
 
 from api.cli.commands import register_all
-from api.cli.support import StoreOption, fail, opened
-from api.settings import DEFAULT_STORE, Settings
+from api.cli.support import StoreOption, fail, opened, store_path
+from api.settings import Settings
 from api.web import results
 from graph.guards import parse_check
 from graph.guards.nesting import NestingTooDeep
@@ -27,7 +27,7 @@ from graph.ingest.formats import UnknownFormat
 from graph.ingest.loader import LoadError, RdfSource
 from graph.query import sparql, stats
 from graph.query.sparql import SparqlSyntaxError
-from graph.store import dumps
+from graph.store import Solutions, dumps
 from graph.store.dumps import RestoreError
 from graph.store.limits import QueryLimitExceeded
 from queries import catalog
@@ -144,12 +144,14 @@ def check(
     """Check that the ontology (and optionally the data) is consistent, with HermiT."""
     from ontology import reasoner  # starts Java only when asked for
 
+    settings = Settings.from_env()
+    java = reasoner.Java(memory_mb=settings.reasoner_memory_mb, home=settings.java_home)
     extra: list[Path] = []
     with opened(store) as graph_store:
         if with_data:
             extra.append(setup.export_asserted_data(graph_store))
     try:
-        report = reasoner.check_consistency(extra)
+        report = reasoner.check_consistency(extra, java=java)
     except reasoner.ReasonerError as error:
         raise fail(str(error)) from None
     finally:
@@ -208,9 +210,9 @@ def query(
         if fmt is TableFormat.table or results.is_graph_result(result):
             typer.echo(results.table(result))
         elif fmt is TableFormat.json:
-            typer.echo(results.json_rows(result) if hasattr(result, "variables") else json.dumps(bool(result)))
+            typer.echo(results.json_rows(result) if isinstance(result, Solutions) else json.dumps(bool(result)))
         else:
-            body, _ = results.serialize(result, "csv") if hasattr(result, "variables") else (str(bool(result)).lower().encode(), "")
+            body, _ = results.serialize(result, "csv") if isinstance(result, Solutions) else (str(bool(result)).lower().encode(), "")
             sys.stdout.write(body.decode("utf-8"))
 
 
@@ -266,8 +268,8 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace a store that holds data.")] = False,
 ) -> None:
     """Replace the store with a dump. The old store stays as it was if the dump is bad."""
-    path = store if store is not None else DEFAULT_STORE
-    if str(path) == ":memory:":
+    path = store_path(store)
+    if path is None:
         raise fail("restore needs a store directory, not ':memory:'")
     try:
         count = dumps.restore_directory(Path(path), dump_file, force=force)
@@ -279,8 +281,8 @@ def restore(
 @app.command()
 def serve(
     store: StoreOption = None,
-    host: Annotated[str | None, typer.Option("--host", envvar="ACTORGRAPH_HOST", help="Interface to listen on.", show_default="127.0.0.1")] = None,
-    port: Annotated[int | None, typer.Option("--port", envvar="ACTORGRAPH_PORT", help="Port to listen on.", show_default="8000")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default: ACTORGRAPH_HOST).", show_default="127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (default: ACTORGRAPH_PORT).", show_default="8000")] = None,
 ) -> None:
     """Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."""
     import uvicorn

@@ -6,19 +6,44 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.settings import Settings
-from api.web import auth, limits, routers
+from api.web import errors, limits
 from api.web.body_limit import BodyLimit
 from api.web.json_body import JsonBodyGuard
-from api.web.routers import home, sparql
-from api.web.templating import STATIC_DIR, templates
+from api.web.pages import actors as actor_pages
+from api.web.pages import cases as case_pages
+from api.web.pages import home, ontology
+from api.web.pages import programs as program_pages
+from api.web.pages import sparql as sparql_page
+from api.web.pages import vetting as vetting_pages
+from api.web.routers import actors, cases, graph_store, paths, programs, queries, sparql, update, vetting, views
+from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
 from graph.store import GraphStore, open_store
+
+# Every router, registered in this order; no route depends on it (api.web.convertors).
+ROUTERS = (
+    sparql.router,
+    update.router,
+    graph_store.router,
+    queries.router,
+    actors.router,
+    programs.router,
+    paths.router,
+    vetting.router,
+    cases.router,
+    views.router,
+    home.router,
+    actor_pages.router,
+    program_pages.router,
+    vetting_pages.router,
+    case_pages.router,
+    sparql_page.router,
+    ontology.router,
+)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -28,7 +53,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
         app.state.store = store if store is not None else open_store(settings.store)
         # The name index takes seconds on a large graph: build it now, in the background, rather
         # than on the first search.
@@ -48,30 +72,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         version="0.1.0",
         lifespan=lifespan,
     )
-    # Also set here so the app works without lifespan events (TestClient used without `with`).
+    # What api.web.dependencies hands to routes. Set here, not only at start-up, so the app also
+    # works without lifespan events (TestClient used without `with`).
     app.state.settings = settings
-    app.state.authenticate = auth.authenticate  # API keys (api.web.auth); see api.web.security
-    limits.install(app, settings)  # query timeout, result cap, worker slots and their errors
-    # The last added is the outermost: BodyLimit bounds what JsonBodyGuard buffers.
-    app.add_middleware(JsonBodyGuard)  # deep JSON is a 400, not a 500
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     if store is not None:
         app.state.store = store
+    limits.install(app, settings)  # one set of query worker slots for the whole app
+    errors.install(app)  # every error, one mapping to responses
+    # The last added is the outermost: BodyLimit bounds what JsonBodyGuard buffers.
+    app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)  # deep JSON is a 400, not a 500
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    app.include_router(home.router)
-    app.include_router(sparql.router)
-    for router in routers.discovered():
+    for router in ROUTERS:
         app.include_router(router)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def readable_errors(request: Request, error: StarletteHTTPException) -> HTMLResponse:
-        """HTML pages get a readable error page; API clients get JSON as FastAPI gives it."""
-        if "text/html" in request.headers.get("accept", ""):
-            return templates.TemplateResponse(
-                request, "error.html", {"status": error.status_code, "detail": error.detail}, status_code=error.status_code
-            )
-        from fastapi.exception_handlers import http_exception_handler
-
-        return await http_exception_handler(request, error)  # type: ignore[return-value]
-
     return app

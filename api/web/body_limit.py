@@ -12,21 +12,27 @@ as an ASGI middleware:
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from typing import ClassVar
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.web.errors import json_answer
+from graph.errors import TooLargeError
 
 SETTING = "ACTORGRAPH_MAX_UPLOAD_BYTES"
 
 
-class BodyTooLarge(HTTPException):
-    """The request body is over the limit; the app answers it with 413 like any HTTPException."""
+class BodyTooLarge(TooLargeError):
+    """The request body is over the limit; the app answers it with 413 like any other error."""
+
+    # The rest of the body is never read, so the connection cannot carry another request.
+    headers: ClassVar[Mapping[str, str]] = {"Connection": "close"}
+    every_route = True  # api.web.errors: JSON on the SPARQL protocol routes too
 
     def __init__(self, limit: int, declared: int | None = None) -> None:
         size = f"is {declared:,} bytes" if declared is not None else "is over the limit"
-        # The rest of the body is never read, so the connection cannot carry another request.
-        super().__init__(413, f"the request body {size}; the limit is {limit:,} bytes ({SETTING})", {"Connection": "close"})
+        super().__init__(f"the request body {size}; the limit is {limit:,} bytes ({SETTING})")
 
 
 class BodyLimit:
@@ -41,7 +47,7 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.limit:
-            await _refuse(send, BodyTooLarge(self.limit, declared))
+            await json_answer(BodyTooLarge(self.limit, declared))(scope, receive, send)
             return
         received = 0
         started = False
@@ -67,7 +73,7 @@ class BodyLimit:
             # it otherwise). Past the start of a response there is nothing left to correct.
             if started:
                 raise
-            await _refuse(send, error)
+            await json_answer(error)(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -76,15 +82,3 @@ def _content_length(scope: Scope) -> int | None:
             text = value.decode("latin-1").strip()
             return int(text) if text.isdigit() else None
     return None
-
-
-async def _refuse(send: Send, error: BodyTooLarge) -> None:
-    body = json.dumps({"detail": error.detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

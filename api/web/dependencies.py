@@ -1,24 +1,88 @@
-"""Shared request-scoped access to the store and settings held by the app."""
+"""What a route may ask for, as `Annotated[..., Depends(...)]` types: the store, the settings,
+the caller, the caller's dataset and the query limits.
+
+create_app puts the app's store, settings and limits on `app.state`; this module is the only one
+that reads them there, so a route names what it needs in its signature and a test replaces any of
+them with `app.dependency_overrides`. Those that only look something up are coroutines, so
+FastAPI calls them on the event loop; those that query the store run in its threadpool.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from api.settings import Settings
-from api.web.security import Caller
+from api.web import auth
+from api.web.errors import RoleRequired
+from api.web.security import Caller, Role
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.store.limits import QueryLimits
 
 
-def store_of(request: Request) -> GraphStore:
-    return request.app.state.store
+async def store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
 
 
-def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+async def settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-def dataset_for_caller(request: Request, caller: Caller) -> Dataset:
+async def query_limits(request: Request) -> QueryLimits:
+    """The limits of every query a request runs: one instance per app, whose slots bound how
+    many queries run at once."""
+    limits: QueryLimits = request.app.state.query_limits
+    return limits
+
+
+async def library_limits(request: Request) -> QueryLimits:
+    """The limits of the query library's own queries: the same slots, in a thread (api.web.limits)."""
+    limits: QueryLimits = request.app.state.library_query_limits
+    return limits
+
+
+StoreDep = Annotated[GraphStore, Depends(store)]
+SettingsDep = Annotated[Settings, Depends(settings)]
+LimitsDep = Annotated[QueryLimits, Depends(query_limits)]
+LibraryLimitsDep = Annotated[QueryLimits, Depends(library_limits)]
+
+
+def current_caller(request: Request, settings: SettingsDep, store: StoreDep) -> Caller:
+    """The caller of this request, from `Authorization: Bearer KEY` (api.web.auth)."""
+    return auth.authenticate(request.headers.get("authorization"), settings, store)
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def require(minimum: Role) -> Callable[[Caller], Awaitable[Caller]]:
+    """A dependency that refuses callers below `minimum` with a 403 that says which role is needed."""
+
+    async def check(caller: CallerDep) -> Caller:
+        if caller.role < minimum:
+            raise RoleRequired(f"this needs the {minimum.label} role; you are {caller.display}")
+        return caller
+
+    return check
+
+
+Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
+Editor = Annotated[Caller, Depends(require(Role.EDITOR))]
+
+
+def dataset_for_caller(store: GraphStore, caller: Caller) -> Dataset:
     """The graphs this caller may read: restricted graphs only for analysts and above."""
-    return sparql.dataset_for(store_of(request), include_restricted=caller.can_read_restricted)
+    return sparql.dataset_for(store, include_restricted=caller.can_read_restricted)
+
+
+def caller_dataset(store: StoreDep, caller: CallerDep) -> Dataset:
+    return dataset_for_caller(store, caller)
+
+
+DatasetDep = Annotated[Dataset, Depends(caller_dataset)]

@@ -11,26 +11,26 @@ reads its body itself calls.
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_JSON_DEPTH = int(os.environ.get("ACTORGRAPH_MAX_JSON_DEPTH", "32"))
-"""Deepest nesting of arrays and objects accepted in a JSON body (parameters are one level deep)."""
+from api.settings import DEFAULT_MAX_JSON_DEPTH
+from api.web.errors import json_answer
+from graph.errors import BadRequestError
+
+MAX_JSON_DEPTH = DEFAULT_MAX_JSON_DEPTH
+"""Deepest nesting of arrays and objects accepted in a JSON body by default (parameters are one
+level deep); Settings.max_json_depth (ACTORGRAPH_MAX_JSON_DEPTH) sets the app's."""
 
 # A whole string literal (skipped: brackets inside it do not nest) or one bracket.
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class JsonBodyError(ValueError):
-    """A JSON body that is refused before decoding; `status` is the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+class JsonBodyError(BadRequestError, ValueError):
+    """A JSON body that is refused before decoding: too deep, or not JSON."""
 
 
 def check_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> None:
@@ -45,7 +45,6 @@ def check_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> None:
             depth += 1
             if depth > limit:
                 raise JsonBodyError(
-                    400,
                     f"the JSON body nests arrays or objects more than {limit} deep (at byte {match.start()}); "
                     f"at most {limit} levels are accepted",
                 )
@@ -59,7 +58,7 @@ def decode(body: bytes, limit: int = MAX_JSON_DEPTH) -> Any:
     try:
         return json.loads(body)
     except ValueError as error:
-        raise JsonBodyError(400, f"the body is not valid JSON: {error}") from None
+        raise JsonBodyError(f"the body is not valid JSON: {error}") from None
 
 
 def is_json(content_type: str) -> bool:
@@ -84,7 +83,7 @@ class JsonBodyGuard:
         try:
             check_depth(body, self.max_depth)
         except JsonBodyError as error:
-            await _refuse(send, error)
+            await json_answer(error)(scope, receive, send)
             return
         delivered = False
 
@@ -115,10 +114,3 @@ def _header(scope: Scope, name: bytes) -> str:
         if key.lower() == name:
             return bytes(value).decode("latin-1")
     return ""
-
-
-async def _refuse(send: Send, error: JsonBodyError) -> None:
-    payload = json.dumps({"detail": str(error)}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})

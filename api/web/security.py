@@ -9,11 +9,8 @@ api.web.dependencies.dataset_for_caller), never by rewriting query text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-
-from fastapi import Depends, HTTPException, Request
 
 
 class Role(IntEnum):
@@ -58,28 +55,3 @@ class Caller:
 
 
 ANONYMOUS = Caller(Role.READER)
-
-
-def current_caller(request: Request) -> Caller:
-    """The caller of this request, from `Authorization: Bearer KEY`; anonymous callers are readers
-    unless the settings turn anonymous access off."""
-    authenticate: Callable[[Request], Caller] | None = getattr(request.app.state, "authenticate", None)
-    if authenticate is not None:
-        return authenticate(request)
-    if request.headers.get("authorization"):
-        raise HTTPException(status_code=401, detail="API keys are not enabled on this server")
-    return ANONYMOUS
-
-
-def require(minimum: Role) -> Callable[[Caller], Caller]:
-    """A dependency that refuses callers below `minimum` with a 403 that says which role is needed."""
-
-    def check(caller: Caller = Depends(current_caller)) -> Caller:
-        if caller.role < minimum:
-            raise HTTPException(
-                status_code=403,
-                detail=f"this needs the {minimum.label} role; you are {caller.display}",
-            )
-        return caller
-
-    return check

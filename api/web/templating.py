@@ -1,13 +1,32 @@
-"""Jinja2 templates with autoescaping on: every value from the graph is escaped in HTML."""
+"""Jinja2 templates with autoescaping on: every value from the graph is escaped in HTML.
+
+The helpers templates build links with are registered here, where the templates are made, so a
+URL is made the same way everywhere and no router has to be imported first for a page to render.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
+
+from api.dates import clean_date, period
+from api.web.views import safety
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
+
+def quoted(iri: str) -> str:
+    """An IRI as a path segment run of a local URL (/actors/..., /vetting/...)."""
+    return quote(iri, safe="/:")
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
+templates.env.globals["page_href"] = safety.page_href
+templates.env.globals["view_href"] = safety.view_href
+templates.env.globals["safe_url"] = safety.safe_url
+templates.env.globals["quoted"] = quoted
+templates.env.filters["period"] = lambda pair: period(clean_date(pair[0]), clean_date(pair[1]))

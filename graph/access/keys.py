@@ -29,6 +29,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from graph.errors import NotFoundError
 from graph.store import GraphStore, rdf
 from ontology.namespaces import AG, DCTERMS, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
@@ -40,7 +41,7 @@ _TOKEN = re.compile(r"^ag_(?P<id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_\-]{43})$")
 _HASH_LABEL = b"actorgraph-api-key-v1"
 
 
-class UnknownKey(LookupError):
+class UnknownKey(NotFoundError, LookupError):
     """No key with that id."""
 
 

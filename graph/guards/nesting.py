@@ -18,6 +18,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from graph.errors import BadRequestError
+
 MAX_NESTING = int(os.environ.get("ACTORGRAPH_MAX_NESTING", "64"))
 """Deepest `{ ( [` nesting accepted: far beyond hand-written queries, far below any crash."""
 
@@ -28,7 +30,7 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _NOTABLE = re.compile(r"[{}()\[\]'\"#<\\]")
 
 
-class NestingTooDeep(ValueError):
+class NestingTooDeep(BadRequestError, ValueError):
     """A SPARQL text nests brackets deeper than the limit; the message says where."""
 
     def __init__(self, limit: int, offset: int) -> None:

@@ -39,6 +39,7 @@ from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import Query, UpdateUnit
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from graph.errors import BadRequestError, ForbiddenError
 from graph.guards.nesting import check_nesting
 
 _CACHE_SIZE = 2048
@@ -46,11 +47,11 @@ _CACHE_SIZE = 2048
 _PARSE_LOCK = threading.Lock()
 
 
-class OutboundRefused(Exception):
+class OutboundRefused(ForbiddenError):
     """The text uses SERVICE or LOAD and the caller is not an admin (HTTP 403)."""
 
 
-class UncheckableText(SyntaxError):
+class UncheckableText(BadRequestError, SyntaxError):
     """The text cannot be parsed, so it cannot be cleared of SERVICE and LOAD (HTTP 400)."""
 
 

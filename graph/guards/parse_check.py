@@ -31,6 +31,7 @@ import threading
 import time
 from typing import IO
 
+from graph.errors import BadRequestError
 from graph.guards.nesting import check_nesting
 from graph.store import open_scratch, rdf
 from graph.store.limits import QueryTimeout
@@ -44,7 +45,7 @@ _HEADER = struct.Struct(">cI")
 _HELPER_STACK = 2 * 2**20
 
 
-class ParserCrash(SyntaxError):
+class ParserCrash(BadRequestError, SyntaxError):
     """The SPARQL parser died on this text (a stack overflow on deep nesting); the server did not."""
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from graph.errors import BadRequestError, ForbiddenError
 from graph.store import GraphStore, rdf
 from ontology.namespaces import GRAPH, PROTECTED_GRAPHS
 from queries import catalog
@@ -35,11 +36,11 @@ _SEGMENT = re.compile(r"[A-Za-z0-9._\-]+")
 _LOOKUP_RATIO = 20
 
 
-class WriteRefused(Exception):
+class WriteRefused(ForbiddenError):
     """The caller may not make this change (HTTP 403)."""
 
 
-class BadWrite(ValueError):
+class BadWrite(BadRequestError, ValueError):
     """The request cannot be carried out as asked (HTTP 400)."""
 
 

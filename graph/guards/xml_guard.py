@@ -40,6 +40,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO
 
+from graph.errors import BadRequestError
+
 MAX_ENTITY_BYTES = 10_000
 EXPANSION_FLOOR = 1_000_000
 WINDOW = 8 * 1024 * 1024  # references are counted this many bytes at a time
@@ -54,7 +56,7 @@ _REFERENCE = re.compile(rb"&([^\s&;<>\"'#][^\s&;<>\"']*);")
 XmlBuffer = bytes | mmap.mmap
 
 
-class XmlRefused(ValueError):
+class XmlRefused(BadRequestError, ValueError):
     """The document breaks the entity or depth rules, or is not XML; line and column are 1-based."""
 
     def __init__(self, message: str, line: int, column: int) -> None:

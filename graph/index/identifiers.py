@@ -4,6 +4,7 @@ dcterms:identifier (such as a Security Force Monitor uuid) all work."""
 
 from __future__ import annotations
 
+from graph.errors import InvalidValueError, NotFoundError
 from graph.index.names import candidate_iris
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
@@ -13,7 +14,7 @@ from queries import catalog
 _NOTHING = rdf.NamedNode("urn:actorgraph:no-such-subject")
 
 
-class UnknownSubject(LookupError):
+class UnknownSubject(NotFoundError, LookupError):
     """No subject with that IRI or identifier exists in the graphs the caller may see."""
 
     def __init__(self, name: str) -> None:
@@ -21,7 +22,7 @@ class UnknownSubject(LookupError):
         self.name = name
 
 
-class AmbiguousSubject(LookupError):
+class AmbiguousSubject(InvalidValueError, LookupError):
     """Several subjects carry that identifier."""
 
 

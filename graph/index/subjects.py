@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from graph.errors import InvalidValueError
 from graph.index.matching import LengthBuckets, intersect
 from graph.index.names import candidate_iris, local_name, normalize
 from graph.index.terms import Terms
@@ -81,7 +82,7 @@ class SearchPage:
     hits: list[Hit]
 
 
-class UnknownFilter(ValueError):
+class UnknownFilter(InvalidValueError, ValueError):
     """A filter value (type, country, level, sector) names nothing known; says which parameter."""
 
     def __init__(self, parameter: str, value: str, hint: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.errors import UnsupportedMediaError
 from graph.store import rdf
 
 
@@ -45,7 +46,7 @@ FORMATS: tuple[RdfFileFormat, ...] = (
 )
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(UnsupportedMediaError, ValueError):
     """The format could not be told from the name given or the file's extension."""
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import queries
+from graph.errors import InternalError
 from graph.store import failpoints, rdf
 from graph.store.base import ALL_GRAPHS, DefaultGraph, GraphStore
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
@@ -61,7 +62,7 @@ _LEXICAL = re.compile(
 )
 
 
-class RuleError(ValueError):
+class RuleError(InternalError, ValueError):
     """A rule file is malformed or breaks the rules about rules; the message names the file."""
 
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, cast
 
+from graph.errors import BadRequestError, InvalidValueError
 from graph.guards import xml_guard
 from graph.ingest import registry
 from graph.ingest.formats import RdfFileFormat, format_for_path
@@ -34,7 +35,7 @@ Progress = Callable[[int], None]
 GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
 
 
-class LoadError(Exception):
+class LoadError(BadRequestError):
     """A load was refused or failed; the store is as it was before."""
 
 
@@ -47,7 +48,7 @@ class RdfSyntaxError(LoadError):
         super().__init__(f"{where}: {message}")
 
 
-class ShapeViolations(LoadError):
+class ShapeViolations(InvalidValueError, LoadError):
     """The file parsed but breaks the SHACL shapes."""
 
     def __init__(self, source: str, violations: Sequence[Violation]):

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph.access.keys import KEYS_GRAPH
+from graph.errors import NotFoundError
 from graph.guards import write_policy
 from graph.guards.write_policy import BadWrite as BadWrite  # noqa: PLC0414 - re-exported: callers catch writes.BadWrite
 from graph.guards.write_policy import WriteRefused as WriteRefused  # noqa: PLC0414 - re-exported, likewise
@@ -34,7 +35,7 @@ PROTECTED = frozenset(SYSTEM_GRAPHS | {KEYS_GRAPH.value})
 NTRIPLES = format_named("ntriples")
 
 
-class GraphNotFound(LookupError):
+class GraphNotFound(NotFoundError, LookupError):
     """No such graph, or none the caller may see (HTTP 404)."""
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
+from graph.errors import InternalError, InvalidValueError, NotFoundError
 from graph.index import identifiers
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore, QueryResult, Solutions, rdf
@@ -55,11 +56,11 @@ _RDF_LANG_STRING = RDF + "langString"
 RawValue = str | int | rdf.NamedNode
 
 
-class NamedQueryError(Exception):
+class NamedQueryError(InternalError):
     """A named query could not be run as asked; the message says why."""
 
 
-class UnknownQuery(NamedQueryError, LookupError):
+class UnknownQuery(NotFoundError, NamedQueryError, LookupError):
     """No query of that name in the library."""
 
     def __init__(self, name: str) -> None:
@@ -67,7 +68,7 @@ class UnknownQuery(NamedQueryError, LookupError):
         self.name = name
 
 
-class ParameterError(NamedQueryError, ValueError):
+class ParameterError(InvalidValueError, NamedQueryError, ValueError):
     """A parameter is unknown, missing or invalid; `param` names it."""
 
     def __init__(self, param: str, message: str) -> None:

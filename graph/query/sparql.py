@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.errors import BadRequestError
 from graph.guards.nesting import check_nesting
 from graph.ingest import registry
 from graph.store import Bindings, GraphStore, QueryResult, rdf
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-class SparqlSyntaxError(ValueError):
+class SparqlSyntaxError(BadRequestError, ValueError):
     """The query text does not parse; the message is the parser's, with its position."""
 
 

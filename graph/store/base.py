@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from enum import Enum
 from typing import IO, Any, Literal, Protocol, TypeAlias
 
+from graph.errors import InternalError
 from graph.store import rdf
 from graph.store.limits import QueryLimits
 from graph.store.results import QueryResult, Solutions, Triples
@@ -32,7 +33,7 @@ Sink: TypeAlias = Callable[[bytes], None]
 Work: TypeAlias = Callable[[Sink], dict[str, Any]]
 
 
-class StoreError(Exception):
+class StoreError(InternalError):
     """A store operation failed; the message says which and why."""
 
 

@@ -10,11 +10,12 @@ import shutil
 from pathlib import Path
 from typing import IO
 
+from graph.errors import InvalidValueError
 from graph.store import GraphStore, StoreError, rdf
 from graph.store.embedded import EmbeddedStore
 
 
-class RestoreError(Exception):
+class RestoreError(InvalidValueError):
     """The dump could not be restored; the store is unchanged."""
 
 

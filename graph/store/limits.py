@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from graph.errors import ActorGraphError, BusyError, DeadlineError, InternalError, InvalidValueError
 from graph.store.slots import FairSlots
 
 Isolation = Literal["process", "thread"]
@@ -22,11 +23,11 @@ DEFAULT_ISOLATION: Isolation = "process" if hasattr(os, "fork") else "thread"
 DEFAULT_WORKERS = max(4, 2 * (os.cpu_count() or 2))
 
 
-class QueryLimitExceeded(Exception):
+class QueryLimitExceeded(ActorGraphError):
     """A query hit a limit; the message says which and what to do."""
 
 
-class QueryTimeout(QueryLimitExceeded):
+class QueryTimeout(QueryLimitExceeded, DeadlineError):
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         super().__init__(
@@ -35,21 +36,21 @@ class QueryTimeout(QueryLimitExceeded):
         )
 
 
-class ResultCapExceeded(QueryLimitExceeded):
+class ResultCapExceeded(QueryLimitExceeded, InvalidValueError):
     def __init__(self, cap: int, *, in_bytes: bool = False) -> None:
         self.cap = cap
         size = f"is larger than {cap // 2**20:,} MiB" if in_bytes else f"has more than {cap:,} rows (the result cap)"
         super().__init__(f"the result {size}; add a LIMIT or narrow the query")
 
 
-class QueryBusy(QueryLimitExceeded):
+class QueryBusy(QueryLimitExceeded, BusyError):
     def __init__(self, workers: int, timeout: float) -> None:
         super().__init__(
             f"all {workers} query workers stayed busy for {timeout:g} s (long queries are running); try again later"
         )
 
 
-class QueryFailed(Exception):
+class QueryFailed(InternalError):
     """Evaluation failed for another reason than syntax (a SERVICE call, a store error)."""
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from graph.errors import InvalidValueError, NotFoundError
 
-class NotFound(LookupError):
+
+class NotFound(NotFoundError, LookupError):
     """Nothing with that name, or not the kind of thing asked for; the message says which."""
 
 
-class BadParameter(ValueError):
+class BadParameter(InvalidValueError, ValueError):
     """A parameter value is not usable; `parameter` names it for a 422."""
 
     def __init__(self, parameter: str, message: str) -> None:

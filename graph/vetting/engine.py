@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from graph.errors import InvalidValueError
 from graph.index.identifiers import UnknownSubject
 from graph.index.names import local_name
 from graph.query.sparql import Dataset
@@ -66,7 +67,7 @@ RULES_FOR = {
 }
 
 
-class NotVettable(ValueError):
+class NotVettable(InvalidValueError, ValueError):
     """The subject is not an actor (a program, an incident, a source...)."""
 
 

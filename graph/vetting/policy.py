@@ -76,6 +76,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from graph.errors import InvalidValueError
+
 RULES = ("direct", "command", "hierarchy", "membership", "absorption", "sanctions", "risk")
 LOOKBACK_CATEGORIES = ("established_gross", "remediated", "alleged_gross", "not_gross", "links")
 REGIME_TYPES = ("UNSecurityCouncilRegime", "UnilateralHumanRightsRegime", "UnilateralCounterTerrorismRegime",
@@ -93,7 +95,7 @@ CONFIDENCES = ("low", "medium", "high")
 DIRECTIONS = ("down", "up", "both")
 
 
-class PolicyError(ValueError):
+class PolicyError(InvalidValueError, ValueError):
     """The policy file is unreadable or a value is out of range; the message names the key."""
 
 

@@ -20,8 +20,11 @@ from typing import Annotated
 import typer
 
 from api.cli.support import JsonOption, StoreOption, fail, opened
+from api.dates import parse_day
+from api.settings import Settings
 from api.web.security import Role
 from graph.access import keys
+from graph.errors import InvalidValueError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query import sparql
 from graph.store import GraphStore
@@ -34,22 +37,24 @@ from graph.vetting.policy import PolicyError, load_policy
 cases_app = typer.Typer(name="cases", help="Vetting cases: the decisions vetters took, their sign-off, expiry and re-vetting.",
                         no_args_is_help=True)
 
-KeyOption = Annotated[str, typer.Option("--key", envvar="ACTORGRAPH_KEY", show_envvar=True,
-                                        help="Your API key (analyst or above): the decision is recorded against it.")]
+KeyOption = Annotated[str | None, typer.Option("--key", help="Your API key (analyst or above): the decision is recorded against it "
+                                                     "(default: ACTORGRAPH_KEY).")]
 OnOption = Annotated[str | None, typer.Option("--on", help="Status as of this day, YYYY-MM-DD (default today).")]
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if not value:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value, option)
+    except InvalidValueError as error:
+        raise fail(str(error)) from None
 
 
-def _agent(store: GraphStore, token: str) -> audit.Agent:
-    """The person behind `--key`: a known, unrevoked key of an analyst or above."""
+def _agent(store: GraphStore, given: str | None) -> audit.Agent:
+    """The person behind `--key` (else the settings' ACTORGRAPH_KEY): a known, unrevoked key of an
+    analyst or above."""
+    token = given or Settings.from_env().key
+    if not token:
+        raise fail("--key: give your API key (analyst or above) with --key or ACTORGRAPH_KEY")
     key = keys.verify(store, token)
     if key is None:
         raise fail("--key: unknown API key: check that it was copied whole")
@@ -102,7 +107,7 @@ def create(
     subject: Annotated[str, typer.Argument(help="The unit, organization or person: an IRI, kind/slug (unit/bn-72) or an identifier.")],
     decision: Annotated[str, typer.Option("--decision", help=f"One of {', '.join(cases.DECISIONS)}.")],
     justification: Annotated[str, typer.Option("--justification", help="Why, in words.")],
-    key: KeyOption,
+    key: KeyOption = None,
     conditions: Annotated[str | None, typer.Option("--conditions", help="The conditions (with approve_with_conditions only).")] = None,
     date_: Annotated[str | None, typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")] = None,
     as_known_on: Annotated[str | None, typer.Option("--as-known-on", help="Use only what was knowable on this day.")] = None,
@@ -203,7 +208,7 @@ def show(
 @cases_app.command("sign-off")
 def sign_off(
     case_id: Annotated[str, typer.Argument(help="The case id (12 hexadecimal characters).")],
-    key: KeyOption,
+    key: KeyOption = None,
     note: Annotated[str | None, typer.Option("--note", help="What you add as second reviewer.")] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,

@@ -21,8 +21,8 @@ from typing import Annotated
 
 import typer
 
+from api.cli import support
 from api.cli.support import StoreOption, fail
-from api.settings import DEFAULT_STORE
 from graph.ingest import setup
 from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.sfm.dates import DateError, parse_iso_day
@@ -60,7 +60,7 @@ def _run(store_path: Path | None, action: Callable[[GraphStore], ImportReport], 
     """Open the store, run one import, print its report; turn every expected failure into a
     one-line reason (plus the list of problems) and exit code 1."""
     try:
-        store = open_store(store_path if store_path is not None else DEFAULT_STORE)
+        store = open_store(support.store_path(store_path))
     except StoreError as error:
         raise fail(str(error)) from None
     try:

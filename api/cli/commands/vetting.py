@@ -23,6 +23,8 @@ from typing import Annotated
 import typer
 
 from api.cli.support import StoreOption, fail, opened
+from api.dates import day_or_today
+from graph.errors import InvalidValueError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query import sparql
 from graph.store import GraphStore
@@ -30,7 +32,7 @@ from graph.vetting import audit
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
-from graph.vetting.report import RULE_TITLES, findings_csv, program_text, text_report
+from graph.vetting.report import findings_csv, program_text, text_report
 from graph.vetting.screening.matching import set_aside
 from graph.vetting.screening.name_index import name_index
 from graph.vetting.screening.rows import ScreeningError, parse_csv, to_csv
@@ -56,12 +58,10 @@ PolicyOption = Annotated[Path | None, typer.Option("--policy", help="A policy fi
 
 
 def _day(value: str | None, option: str = "--date") -> date:
-    if not value:
-        return date.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        return day_or_today(value, option)
+    except InvalidValueError as error:
+        raise fail(str(error)) from None
 
 
 def _known_on(value: str | None) -> date | None:
@@ -84,10 +84,9 @@ def _resolve(store: GraphStore, dataset: sparql.Dataset, name: str) -> str:
 
 def _html(template: str, **context: object) -> str:
     # Imported here: rendering HTML is the only reason the command line needs the templates.
-    from api.web.routers.vetting import _http_url, _report_url
-    from api.web.templating import templates
+    from api.web import vetting_reports
 
-    return templates.env.get_template(template).render(rule_titles=RULE_TITLES, http_url=_http_url, report_url=_report_url, **context)
+    return vetting_reports.render(template, **context)
 
 
 def vet_command(

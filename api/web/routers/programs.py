@@ -1,112 +1,107 @@
-"""Programs: the list, and one program with its implementers, funders, partners and targets.
+"""Programs: the list, one program with its implementers, funders, partners and targets, and the
+vetting of its participants.
 
-`GET /programs/{id}/vetting` belongs to the vetting router; the `subject` path convertor
-(api/web/routers/actors.py) keeps `/programs/{id}` from swallowing it.
+    GET  /programs                  every program the caller may see
+    GET  /programs/{id}             one program and its participants
+    GET  /programs/{id}/vetting     every participant vetted, with outcome and counts (analysts)
+    POST /programs/{id}/vetting     the same, with a recorded run per participant
+
+The vetting routes follow the rules of api.web.routers.vetting: analysts only, and only the POST
+records runs in the audit trail.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 
-from api.web.dependencies import dataset_for_caller, store_of
-from api.web.routers.actors import APIModel, Node, Relation, Source, Term, translate
-from api.web.security import Caller, current_caller
+from api.web.convertors import SUBJECT_ID
+from api.web.dependencies import Analyst, DatasetDep, LimitsDep, StoreDep, dataset_for_caller
+from api.web.models import Program, ProgramPage
+from api.web.templating import templates
+from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
+from api.web.vetting_reports import findings_download, links
+from api.web.worker_threads import run_store_work
 from graph.index.cache import index_for
+from graph.index.identifiers import resolve
 from graph.tracing import programs
-from graph.tracing.errors import BadParameter, NotFound
 from graph.tracing.naming import resolve_kind
+from graph.vetting import audit
+from graph.vetting.engine import ProgramVetting, vet_program
 
 router = APIRouter(prefix="/programs", tags=["Programs"])
-
-
-class ProgramSummary(APIModel):
-    id: str
-    label: str
-    types: list[Term]
-    start: str | None
-    end: str | None
-    level: Term | None
-    sector: Term | None
-    country: Node | None
-    location: str | None
-
-
-class ProgramPage(APIModel):
-    total: int
-    limit: int
-    offset: int
-    programs: list[ProgramSummary]
-
-
-class Participant(APIModel):
-    """A participation node: the actor, its role in the program, when, how sure, and the sources."""
-
-    id: str
-    type: str
-    label: str
-    actor: Node
-    program_role: Term | None
-    start: str | None
-    end: str | None
-    confidence: str | None
-    status: str | None
-    amount: str | None
-    currency: str | None
-    sources: list[Source]
-
-
-class Program(APIModel):
-    id: str
-    label: str
-    names: list[str]
-    aliases: list[str]
-    types: list[Term]
-    start: str | None
-    end: str | None
-    start_precision: str | None
-    end_precision: str | None
-    level: Term | None
-    sector: Term | None
-    country: Node | None
-    location: str | None
-    conflict_phase: Term | None
-    implementers: list[Participant]
-    funders: list[Participant]
-    partners: list[Participant]
-    targets: list[Participant]
-    participants: list[Participant]
-    related: list[Relation]
+ProgramId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/program/vsspp, or an identifier")]
 
 
 @router.get("", response_model=ProgramPage, summary="List programs")
 def list_programs(
-    request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
     limit: Annotated[int, Query(ge=1, le=500, description="page size (at most 500)")] = 50,
     offset: Annotated[int, Query(ge=0, description="how many programs to skip")] = 0,
-    caller: Caller = Depends(current_caller),
 ) -> Any:
     """Every program the caller may see, sorted by label, with type, period, level, sector and place."""
-    store = store_of(request)
-    dataset = dataset_for_caller(request, caller)
     return ProgramPage.model_validate(programs.list_programs(store, dataset, limit=limit, offset=offset))
 
 
-@router.get("/{id:subject}", response_model=Program, summary="A program and its participants")
-def program_detail(
-    request: Request,
-    id: Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/program/vsspp, or an identifier")],
-    caller: Caller = Depends(current_caller),
-) -> Any:
+@router.get(f"/{SUBJECT_ID}", response_model=Program, summary="A program and its participants")
+def program_detail(store: StoreDep, dataset: DatasetDep, id: ProgramId) -> Any:
     """A program's type, period, level, sector and location, and its implementers, funders,
     partners and targets with roles, dates, confidence and sources."""
-    store = store_of(request)
-    dataset = dataset_for_caller(request, caller)
-    try:
-        index = index_for(store, dataset)
-        program = resolve_kind(store, dataset, index, id, ("program",))
-        result = programs.program_detail(store, dataset, program, index=index)
-    except (NotFound, BadParameter) as error:
-        raise translate(error) from None
-    return Program.model_validate(result)
+    index = index_for(store, dataset)
+    program = resolve_kind(store, dataset, index, id, ("program",))
+    return Program.model_validate(programs.program_detail(store, dataset, program, index=index))
+
+
+async def _vet_program(
+    request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options, *, record: bool
+) -> Response:
+    chosen = answer_format(request, options.format, ("json", "html", "csv"))
+    budget = limits.timeout * MANY_SUBJECTS_BUDGET_FACTOR
+
+    def work() -> ProgramVetting:
+        dataset = dataset_for_caller(store, caller)
+        iri = resolve(store, dataset, id).value
+        started = datetime.now(UTC)
+        program = vet_program(
+            store, dataset, iri, on=options.day, policy=policy, show_restricted=caller.can_read_restricted, budget=budget,
+            as_known_on=options.as_known_on,
+        )
+        if record:
+            version = audit.data_version(store, dataset)
+            quads = []
+            for participant in program.participants:
+                quads += audit.prepare(participant.result, agent=agent_of(caller), version=version, started=started, context=f"program {iri}")[1]
+            if quads:
+                audit.write(store, quads)
+        return program
+
+    program = await run_store_work(work)
+    if chosen == "html":
+        return templates.TemplateResponse(request, "vetting_program.html", {"program": program, **links()})
+    if chosen == "csv":
+        return findings_download((p.result for p in program.participants), "program-vetting.csv")
+    return JSONResponse({**program.as_dict(), "recorded": record})
+
+
+@router.get(f"/{SUBJECT_ID}/vetting", summary="Vet every participant of a program (not recorded)", tags=["Vetting"])
+async def vetting_program(
+    request: Request, store: StoreDep, limits: LimitsDep, id: ProgramId, caller: Analyst, policy: PolicyParam, options: Options
+) -> Response:
+    """Every implementer, funder, partner and target of the program, vetted: a table with each
+    participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
+    HTML: a table linking to each participant's report). Viewing records nothing; POST the same
+    URL to record a run per participant."""
+    return await _vet_program(request, store, limits, id, caller, policy, options, record=False)
+
+
+@router.post(f"/{SUBJECT_ID}/vetting", summary="Run and record a vetting of every participant of a program", tags=["Vetting"])
+async def vetting_program_run(
+    request: Request, store: StoreDep, limits: LimitsDep, id: ProgramId, caller: Analyst, policy: PolicyParam, options: Options
+) -> Response:
+    """An explicit vetting run of a program: the same answer as GET, and each participant's run is
+    recorded in the audit trail against the caller's API key."""
+    return await _vet_program(request, store, limits, id, caller, policy, options, record=True)

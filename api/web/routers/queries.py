@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.web import json_body, negotiation, results
-from api.web.dependencies import dataset_for_caller, store_of
-from api.web.limits import library_limits_of
-from api.web.security import Caller, current_caller
+from api.web.dependencies import DatasetDep, LibraryLimitsDep, SettingsDep, StoreDep
+from api.web.protocol import media_type
 from api.web.worker_threads import run_store_work
+from graph.errors import InvalidValueError, NotAcceptableError, NotFoundError, UnsupportedMediaError
 from graph.query import named_queries
-from graph.query.named_queries import NamedQueryError, Page, ParameterError, RawValue, UnknownQuery
+from graph.query.named_queries import Page, ParameterError, RawValue, UnknownQuery
 from queries.catalog import NamedQuery
 
 router = APIRouter(prefix="/queries", tags=["Query library"])
@@ -81,16 +81,12 @@ async def list_queries() -> list[dict[str, Any]]:
     return [_describe(query) for query in named_queries.list_queries()]
 
 
-def _unprocessable(param: str, message: str) -> HTTPException:
-    return HTTPException(status_code=422, detail=f"parameter {param!r}: {message}")
-
-
 def _single_values(pairs: Mapping[str, list[str]]) -> dict[str, str]:
     """One value per name: a repeated parameter is ambiguous, so it is refused."""
     values = {}
     for name, given in pairs.items():
         if len(given) > 1:
-            raise _unprocessable(name, "is given more than once")
+            raise ParameterError(name, "is given more than once")
         values[name] = given[0]
     return values
 
@@ -104,26 +100,23 @@ def _query_string_params(request: Request) -> dict[str, str]:
     return _single_values(pairs)
 
 
-async def _body_params(request: Request) -> dict[str, RawValue | None]:
+async def _body_params(request: Request, max_depth: int) -> dict[str, RawValue | None]:
     """Parameters from a POST body: a JSON object, or a form."""
     body = await request.body()
     if not body.strip():
         return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type == "application/x-www-form-urlencoded":
         return dict(_single_values(parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)))
     if content_type not in ("application/json", ""):
-        raise HTTPException(status_code=415, detail=f"send the parameters as application/json or a form, not {content_type}")
-    try:
-        decoded = json_body.decode(body)  # depth-checked first: a body without Content-Type too
-    except json_body.JsonBodyError as error:
-        raise HTTPException(status_code=error.status, detail=str(error)) from None
+        raise UnsupportedMediaError(f"send the parameters as application/json or a form, not {content_type}")
+    decoded = json_body.decode(body, max_depth)  # depth-checked first: a body without Content-Type too
     if not isinstance(decoded, dict):
-        raise HTTPException(status_code=422, detail="the body must be a JSON object of parameters")
+        raise InvalidValueError("the body must be a JSON object of parameters")
     params: dict[str, RawValue | None] = {}
     for name, value in decoded.items():
         if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int))):
-            raise _unprocessable(name, f"expected a string or a whole number, got {json.dumps(value)}")
+            raise ParameterError(name, f"expected a string or a whole number, got {json.dumps(value)}")
         params[name] = value
     return params
 
@@ -135,9 +128,9 @@ def _window(params: dict[str, RawValue | None], limit: int, offset: int) -> tupl
         if name in params:
             raw = params.pop(name)
             try:
-                values[name] = int(raw) if raw is not None and not isinstance(raw, bool) else values[name]
+                values[name] = int(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else values[name]
             except ValueError:
-                raise _unprocessable(name, f"expected a whole number, got {raw!r}") from None
+                raise ParameterError(name, f"expected a whole number, got {raw!r}") from None
     return values["limit"], values["offset"]
 
 
@@ -176,27 +169,24 @@ def _respond(request: Request, page: Page, chosen: str) -> Response:
     return Response(content=body, media_type=media_type, headers=headers)
 
 
-async def _run(request: Request, name: str, params: dict[str, RawValue | None], caller: Caller, limit: int, offset: int) -> Response:
+async def _run(
+    request: Request, store: StoreDep, dataset: DatasetDep, limits: LibraryLimitsDep, name: str, params: dict[str, RawValue | None],
+    limit: int, offset: int,
+) -> Response:
     chosen = negotiation.choose(request.headers.get("accept"), MEDIA_TYPES)
     if chosen is None:
         offered = ", ".join(MEDIA_TYPES)
-        raise HTTPException(status_code=406, detail=f"cannot produce any type in the Accept header; offered: {offered}")
-    store = store_of(request)
-    limits = library_limits_of(request)
+        raise NotAcceptableError(f"cannot produce any type in the Accept header; offered: {offered}")
 
-    # A timeout or a result over the cap raises graph.store.limits errors, which api.web.limits answers.
+    # A timeout or a result over the cap raises graph.store.limits errors, which api.web.errors answers;
+    # an unknown query is a 404, a bad parameter a 422 naming it, a query that cannot run a 500.
     def execute() -> Page:
-        dataset = dataset_for_caller(request, caller)
         return named_queries.run(store, dataset, name, params, limit=limit, offset=offset, limits=limits)
 
     try:
         page = await run_store_work(execute)
     except UnknownQuery as error:
-        raise HTTPException(status_code=404, detail=f"{error}; GET /queries lists them") from None
-    except ParameterError as error:
-        raise _unprocessable(error.param, error.message) from None
-    except NamedQueryError as error:
-        raise HTTPException(status_code=500, detail=str(error)) from None
+        raise NotFoundError(f"{error}; GET /queries lists them") from None
     return _respond(request, page, chosen)
 
 
@@ -207,30 +197,35 @@ OffsetQuery = Query(0, ge=0, le=named_queries.MAX_OFFSET, description="Rows to s
 @router.get("/{name}", summary="Run a named query (GET)", description=RUN_DOC)
 async def run_get(
     request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
+    limits: LibraryLimitsDep,
     name: str,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
-    caller: Caller = Depends(current_caller),
 ) -> Response:
-    return await _run(request, name, dict(_query_string_params(request)), caller, limit, offset)
+    return await _run(request, store, dataset, limits, name, dict(_query_string_params(request)), limit, offset)
 
 
 @router.post("/{name}", summary="Run a named query (POST)", description=RUN_DOC, openapi_extra=BODY_SCHEMA)
 async def run_post(
     request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
+    limits: LibraryLimitsDep,
+    settings: SettingsDep,
     name: str,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
-    caller: Caller = Depends(current_caller),
 ) -> Response:
-    params = await _body_params(request)
+    params = await _body_params(request, settings.max_json_depth)
     limit, offset = _window(params, limit, offset)
     if not 1 <= limit <= named_queries.MAX_LIMIT:
-        raise _unprocessable("limit", f"must be between 1 and {named_queries.MAX_LIMIT:,}, got {limit}")
+        raise ParameterError("limit", f"must be between 1 and {named_queries.MAX_LIMIT:,}, got {limit}")
     if not 0 <= offset <= named_queries.MAX_OFFSET:
-        raise _unprocessable("offset", f"must be between 0 and {named_queries.MAX_OFFSET:,}, got {offset}")
+        raise ParameterError("offset", f"must be between 0 and {named_queries.MAX_OFFSET:,}, got {offset}")
     for key, value in _query_string_params(request).items():
         if key in params:
-            raise _unprocessable(key, "is given both in the query string and in the body")
+            raise ParameterError(key, "is given both in the query string and in the body")
         params[key] = value
-    return await _run(request, name, params, caller, limit, offset)
+    return await _run(request, store, dataset, limits, name, params, limit, offset)

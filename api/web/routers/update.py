@@ -27,22 +27,18 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.web.auth import outbound_refusal
-from api.web.dependencies import dataset_for_caller, store_of
-from api.web.limits import limits_of, status_for
-from api.web.security import Caller, Role, require
-from api.web.text_checks import TextRefused, check_request_text
-from graph.guards.nesting import NestingTooDeep
+from api.web.auth import check_outbound
+from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
+from api.web.protocol import ProtocolRoute, media_type, query_flag
+from api.web.text_checks import check_request_text
+from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.ingest import update as sparql_update
-from graph.ingest import writes
-from graph.ingest.loader import LoadError, ShapeViolations
-from graph.store.limits import QueryFailed, QueryLimitExceeded
 
-router = APIRouter(tags=["SPARQL"])
+router = APIRouter(tags=["SPARQL"], route_class=ProtocolRoute)
 
 UPDATE_DOC = (
     "SPARQL 1.1 Protocol update operation (editor role). POST the update as application/sparql-update, or "
@@ -54,23 +50,8 @@ UPDATE_DOC = (
 )
 
 
-class UpdateError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-def query_flag(request: Request, name: str, default: bool) -> bool:
-    """A true/false query parameter (also used by the Graph Store Protocol router)."""
-    value = request.query_params.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"true", "1", "yes", "on"}
-
-
-
 async def _read_update(request: Request) -> str:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     body = await request.body()  # api.web.body_limit bounds it
     dataset_params = {"using-graph-uri", "using-named-graph-uri"}
     if content_type == "application/sparql-update":
@@ -81,60 +62,30 @@ async def _read_update(request: Request) -> str:
         text = (form.get("update") or [""])[0]
         given = dataset_params & (set(form) | set(request.query_params))
     else:
-        raise UpdateError(
-            415,
+        raise UnsupportedMediaError(
             "POST the update as application/sparql-update, or as application/x-www-form-urlencoded with an "
-            f"'update' field; got {content_type or 'no Content-Type'}",
+            f"'update' field; got {content_type or 'no Content-Type'}"
         )
     if given:
-        raise UpdateError(400, f"{', '.join(sorted(given))} is not supported: write USING <iri> / USING NAMED <iri> in the update")
+        raise BadRequestError(f"{', '.join(sorted(given))} is not supported: write USING <iri> / USING NAMED <iri> in the update")
     if not text.strip():
-        raise UpdateError(400, "missing the 'update' parameter")
+        raise BadRequestError("missing the 'update' parameter")
     return text
 
 
-def _run(request: Request, caller: Caller, text: str) -> writes.WriteReport:
-    store = store_of(request)
-    restricted = query_flag(request, "restricted", False)
-    reason = query_flag(request, "reason", True)
-    readable = list(dataset_for_caller(request, caller).graphs)
-    return sparql_update.sandboxed_update(
-        store, text, readable=readable, limits=limits_of(request), restricted_new=restricted, reason=reason, admin=caller.is_admin
-    )
-
-
-def error_response(error: Exception) -> Response:
-    """The HTTP answer for what a write raised (shared with the Graph Store Protocol router)."""
-    if isinstance(error, (UpdateError, TextRefused)):
-        return PlainTextResponse(error.message, status_code=error.status)
-    if isinstance(error, NestingTooDeep):
-        return PlainTextResponse(f"SPARQL syntax error: {error}", status_code=400)
-    if isinstance(error, SyntaxError):
-        return PlainTextResponse(f"SPARQL syntax error: {error.args[0] if error.args else error}", status_code=400)
-    if isinstance(error, writes.WriteRefused):
-        return PlainTextResponse(str(error), status_code=403)
-    if isinstance(error, writes.GraphNotFound):
-        return PlainTextResponse(str(error), status_code=404)
-    if isinstance(error, ShapeViolations):
-        return JSONResponse(
-            {"detail": str(error).splitlines()[0], "violations": [str(v) for v in error.violations]}, status_code=422
-        )
-    if isinstance(error, (writes.BadWrite, LoadError)):
-        return PlainTextResponse(str(error), status_code=400)
-    if isinstance(error, (QueryLimitExceeded, QueryFailed)):
-        return PlainTextResponse(str(error), status_code=status_for(error)[0])
-    raise error
-
-
 @router.post("/update", summary="SPARQL update", description=UPDATE_DOC)
-async def update(request: Request, caller: Caller = Depends(require(Role.EDITOR))) -> Response:
-    try:
-        text = await _read_update(request)
-        refusal = await run_in_threadpool(lambda: outbound_refusal(text, caller, update=True))
-        if refusal:
-            return PlainTextResponse(refusal[1], status_code=refusal[0])
-        await check_request_text(text, limits=limits_of(request), update=True)  # an admin's runs in this process
-        report = await run_in_threadpool(_run, request, caller, text)
-    except Exception as error:  # mapped to a status by error_response, or re-raised
-        return error_response(error)
+async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> JSONResponse:
+    text = await _read_update(request)
+    await run_in_threadpool(lambda: check_outbound(text, caller, update=True))
+    await check_request_text(text, limits=limits, update=True)  # an admin's runs in this process
+    report = await run_in_threadpool(
+        sparql_update.sandboxed_update,
+        store,
+        text,
+        readable=list(dataset.graphs),
+        limits=limits,
+        restricted_new=query_flag(request, "restricted", False),
+        reason=query_flag(request, "reason", True),
+        admin=caller.is_admin,
+    )
     return JSONResponse(report.as_dict())

@@ -18,21 +18,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.web.dependencies import dataset_for_caller, store_of
-from api.web.limits import limits_of
-from api.web.security import Caller, current_caller
+from api.dates import parse_day
+from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.templating import templates
-from api.web.views import build, details, program_views, query_views
+from api.web.views import build, details, graph_view, program_views, query_views
+from graph.errors import NotFoundError
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.tracing.edges import relation_classes
-from graph.tracing.errors import BadParameter, NotFound
 from graph.tracing.naming import resolve, resolve_kind
 from graph.tracing.network import MAX_DEPTH, network
 from graph.tracing.paths import MAX_PATH_HOPS, paths
@@ -47,7 +46,7 @@ VENDOR_FILES = {
 }
 
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="How many relations away from the centre")]
-Limit = Annotated[int, Query(ge=1, le=build.MAX_NODE_LIMIT, description="At most this many nodes")]
+Limit = Annotated[int, Query(ge=1, le=graph_view.MAX_NODE_LIMIT, description="At most this many nodes")]
 
 
 @router.get("/vendor/{name}", include_in_schema=False)
@@ -55,38 +54,18 @@ async def vendor(name: str) -> FileResponse:
     """vis-network's script and stylesheet, from the pyvis package's own copy."""
     found = VENDOR_FILES.get(name)
     if found is None or not found[0].is_file():
-        raise HTTPException(status_code=404, detail=f"no vendored file {name!r}")
+        raise NotFoundError(f"no vendored file {name!r}")
     path, media_type = found
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
-
-
-def parse_date(value: str | None, parameter: str = "at") -> date | None:
-    """An optional YYYY-MM-DD query parameter, or a 422 naming the parameter."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise HTTPException(status_code=422, detail=f"{parameter}: expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
 def _types(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-async def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run graph work off the event loop, turning the graph layer's errors into readable 4xx."""
-    try:
-        return await run_in_threadpool(function, *args, **kwargs)
-    except NotFound as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
-    except BadParameter as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
-
-
 def actor_view(
     store: GraphStore, dataset: Dataset, name: str, *, depth: int, at: date | None, types: str | None, limit: int
-) -> build.GraphView:
+) -> graph_view.GraphView:
     """The ego network of `name` (an actor, or an incident or program seen the same way). Loaded
     without a date and with every relation type, so the page can move the date and toggle types
     without asking again; only when that would cut the view at the node limit does the server
@@ -106,43 +85,41 @@ def actor_view(
     return view
 
 
-def _render(request: Request, view: build.GraphView, template: str = "graph_view.html", **extra: Any) -> HTMLResponse:
+def _render(request: Request, view: graph_view.GraphView, template: str = "graph_view.html", **extra: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {"view": view, "data": view.data(), **extra})
 
 
 @router.get("/view/actors/{name:path}", response_class=HTMLResponse, summary="Actor network view")
 async def view_actor(
     request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
     name: str,
-    caller: Annotated[Caller, Depends(current_caller)],
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
-    limit: Limit = build.DEFAULT_NODE_LIMIT,
+    limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
 ) -> HTMLResponse:
     """The actor's network at a date: colour and shape by kind of actor, dashed edges for alleged
     or low-confidence links; click for details, double-click to expand, move the date."""
-    dataset = dataset_for_caller(request, caller)
-    day = parse_date(at)
-    view = await _call(actor_view, store_of(request), dataset, name, depth=depth, at=day, types=_types(types), limit=limit)
+    day = parse_day(at, "at")
+    view = await run_in_threadpool(actor_view, store, dataset, name, depth=depth, at=day, types=_types(types), limit=limit)
     return _render(request, view)
 
 
 @router.get("/view/data/network/{name:path}", summary="A node's network, as view data (JSON)")
 async def view_data_network(
-    request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
     name: str,
-    caller: Annotated[Caller, Depends(current_caller)],
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
-    limit: Limit = build.DEFAULT_NODE_LIMIT,
+    limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
 ) -> JSONResponse:
     """What a graph page adds when a node is double-clicked (or refetches when the server filters):
     the network around any subject, escaped and styled like the page's own data."""
-    dataset = dataset_for_caller(request, caller)
-    day = parse_date(at)
-    store = store_of(request)
+    day = parse_day(at, "at")
 
     def work() -> dict[str, Any]:
         index = index_for(store, dataset)
@@ -150,37 +127,30 @@ async def view_data_network(
         ego = network(store, dataset, iri, depth=depth, at=day, types=_types(types), max_nodes=limit, index=index)
         return build.from_network(ego, index).data()
 
-    return JSONResponse(await _call(work))
+    return JSONResponse(await run_in_threadpool(work))
 
 
 @router.get("/view/data/node/{name:path}", summary="A node's details, as view data (JSON)")
-async def view_data_node(request: Request, name: str, caller: Annotated[Caller, Depends(current_caller)]) -> JSONResponse:
+async def view_data_node(store: StoreDep, dataset: DatasetDep, name: str) -> JSONResponse:
     """The details panel of a clicked node: names, types, and its relations with dates,
     confidence, status and sources, every string escaped."""
-    dataset = dataset_for_caller(request, caller)
-    store = store_of(request)
-    return JSONResponse(await _call(details.node_details, store, dataset, name))
+    return JSONResponse(await run_in_threadpool(details.node_details, store, dataset, name))
 
 
 @router.get("/view/programs/{name:path}", response_class=HTMLResponse, summary="Program view")
-async def view_program(
-    request: Request,
-    name: str,
-    caller: Annotated[Caller, Depends(current_caller)],
-    at: str | None = None,
-) -> HTMLResponse:
+async def view_program(request: Request, store: StoreDep, dataset: DatasetDep, name: str, at: str | None = None) -> HTMLResponse:
     """A program with its implementers, funders, partners and targets; partners are coloured by
     their vetting outcome when the program has been vetted."""
-    dataset = dataset_for_caller(request, caller)
-    day = parse_date(at)
-    _, view = await _call(program_views.program_view, store_of(request), dataset, name, at=day)
+    day = parse_day(at, "at")
+    _, view = await run_in_threadpool(lambda: program_views.program_view(store, dataset, name, at=day))
     return _render(request, view)
 
 
 @router.get("/view/paths", response_class=HTMLResponse, summary="Paths view")
 async def view_paths(
     request: Request,
-    caller: Annotated[Caller, Depends(current_caller)],
+    store: StoreDep,
+    dataset: DatasetDep,
     source: Annotated[str | None, Query(alias="from")] = None,
     target: Annotated[str | None, Query(alias="to")] = None,
     max: Annotated[int, Query(ge=1, le=MAX_PATH_HOPS)] = 4,
@@ -190,37 +160,33 @@ async def view_paths(
     """The shortest paths between two subjects; without both ends, a form to choose them."""
     if not source or not target:
         return templates.TemplateResponse(request, "paths_form.html", {"source": source or "", "target": target or "", "max": max, "at": at or ""})
-    dataset = dataset_for_caller(request, caller)
-    day = parse_date(at)
-    store = store_of(request)
+    day = parse_day(at, "at")
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         index = index_for(store, dataset)
         a = resolve(store, dataset, source, what="subject ('from')")
         b = resolve(store, dataset, target, what="subject ('to')")
         found = paths(store, dataset, a, b, max_hops=max, at=day, types=_types(types), index=index)
         return build.from_paths(found, index)
 
-    view = await _call(work)
+    view = await run_in_threadpool(work)
     return _render(request, view, form={"source": source, "target": target, "max": max, "at": at or ""})
 
 
 @router.get("/view/query", response_class=HTMLResponse, summary="Query view (a library query)")
-async def view_query(request: Request, caller: Annotated[Caller, Depends(current_caller)], name: str | None = None) -> HTMLResponse:
+async def view_query(request: Request, store: StoreDep, dataset: DatasetDep, name: str | None = None) -> HTMLResponse:
     """A query of the library drawn as a graph; its parameters come as query-string fields."""
-    dataset = dataset_for_caller(request, caller)
     if not name:
         return templates.TemplateResponse(request, "query_view_form.html", query_views.form_context())
     params = {k: v for k, v in request.query_params.items() if k not in {"name", "limit"}}
-    view = await query_views.library_view(store_of(request), dataset, name, params)
+    view = await query_views.library_view(store, dataset, name, params)
     return _render(request, view, query_name=name)
 
 
 @router.post("/view/query", response_class=HTMLResponse, summary="Query view (a posted CONSTRUCT or SELECT)")
-async def view_posted_query(request: Request, caller: Annotated[Caller, Depends(current_caller)]) -> HTMLResponse:
+async def view_posted_query(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> HTMLResponse:
     """A CONSTRUCT (or SELECT) query posted from a form, run over the caller's dataset, as a graph."""
-    dataset = dataset_for_caller(request, caller)
     form = await request.form()
     text = str(form.get("query") or "")
-    view = await query_views.posted_view(store_of(request), dataset, caller, text, limits_of(request))
+    view = await query_views.posted_view(store, dataset, caller, text, limits)
     return _render(request, view, posted_query=text)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.dates import clean_date, period
 from api.web.views import safety
-from api.web.views.build import clean_date, period
 from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from api.web.views import build
+from api.web.views import build, graph_view
 from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
@@ -24,12 +24,12 @@ from graph.tracing.naming import resolve_kind
 from graph.tracing.network import network
 
 
-def program_view(store: GraphStore, dataset: Dataset, name: str, *, at: date | None = None) -> tuple[programs.ProgramDetail, build.GraphView]:
+def program_view(store: GraphStore, dataset: Dataset, name: str, *, at: date | None = None) -> tuple[programs.ProgramDetail, graph_view.GraphView]:
     """The program's details (graph.tracing.programs) and its participants as a view around it, with
     roles on the edges. The program page shows both; the program view only the graph."""
     index = index_for(store, dataset)
     iri = resolve_kind(store, dataset, index, name, ("program",))
-    ego = network(store, dataset, iri, depth=1, max_nodes=build.MAX_NODE_LIMIT, index=index)
+    ego = network(store, dataset, iri, depth=1, max_nodes=graph_view.MAX_NODE_LIMIT, index=index)
     detail = programs.program_detail(store, dataset, iri)
     roles = {
         p.id: p.program_role.label

@@ -3,8 +3,9 @@
 Library queries run through graph.query.named_queries (typed, bound parameters, the caller's dataset).
 A posted query runs through graph.query.sparql.run_query over the caller's dataset, with the same
 safety rules as /sparql: SERVICE and LOAD (which make the engine open outbound connections) are
-refused for anyone but an admin (api.web.auth.outbound_refusal), and the query runs under the app's
-timeout and result cap (api.web.limits). A limit hit becomes a readable error page, not a trace.
+refused for anyone but an admin (api.web.auth.check_outbound), and the query runs under the app's
+timeout and result cap (api.web.limits). A limit hit becomes a readable error page (api.web.errors),
+not a trace.
 """
 
 from __future__ import annotations
@@ -12,24 +13,24 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 
-from api.web import limits as api_limits
-from api.web.auth import outbound_refusal
+from api.web.auth import check_outbound
 from api.web.security import Caller
-from api.web.text_checks import TextRefused, check_request_text
-from api.web.views import build
+from api.web.text_checks import check_request_text
+from api.web.views import build, graph_view
 from api.web.worker_threads import run_store_work
+from graph.errors import BadRequestError, InvalidValueError, TooLargeError
 from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset, SparqlSyntaxError, run_query
 from graph.store import GraphStore, Solutions, Triples, rdf
-from graph.store.limits import QueryFailed, QueryLimitExceeded, QueryLimits
+from graph.store.limits import QueryLimits
 
 # A posted query reads at most this many triples or rows: a view of more is unreadable anyway.
 MAX_RESULTS = 20_000
 MAX_QUERY_CHARS = 50_000
+
 
 def form_context() -> dict[str, Any]:
     """The library's queries with their parameters, for the form that picks one."""
@@ -40,10 +41,10 @@ def _iri_variables(variables: tuple[str, ...], records: list[dict[str, Any]]) ->
     return {v for v in variables if any(isinstance(r.get(v), rdf.NamedNode) for r in records)}
 
 
-async def library_view(store: GraphStore, dataset: Dataset, name: str, params: dict[str, str]) -> build.GraphView:
+async def library_view(store: GraphStore, dataset: Dataset, name: str, params: dict[str, str]) -> graph_view.GraphView:
     """A library query run with `params`, its rows drawn as chains of the IRIs they hold."""
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         page = named_queries.run(store, dataset, name, params, limit=named_queries.MAX_LIMIT)
         records = list(page.records())
         iris = _iri_variables(page.variables, records)
@@ -54,29 +55,20 @@ async def library_view(store: GraphStore, dataset: Dataset, name: str, params: d
 
     try:
         return await run_store_work(work)
-    except named_queries.UnknownQuery as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
-    except named_queries.NamedQueryError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
     except SparqlSyntaxError as error:
-        raise HTTPException(status_code=400, detail=f"SPARQL syntax error: {error}") from None
+        raise BadRequestError(f"SPARQL syntax error: {error}") from None
 
 
-async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text: str, limits: QueryLimits) -> build.GraphView:
+async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text: str, limits: QueryLimits) -> graph_view.GraphView:
     """A posted query as a graph: CONSTRUCT/DESCRIBE triples, or SELECT rows."""
     if not text.strip():
-        raise HTTPException(status_code=400, detail="the form's 'query' field is empty: paste a CONSTRUCT or SELECT query")
+        raise BadRequestError("the form's 'query' field is empty: paste a CONSTRUCT or SELECT query")
     if len(text) > MAX_QUERY_CHARS:
-        raise HTTPException(status_code=413, detail=f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,}")
-    refusal = await run_in_threadpool(outbound_refusal, text, caller)
-    if refusal:
-        raise HTTPException(status_code=refusal[0], detail=refusal[1])
-    try:
-        await check_request_text(text, limits=limits)
-    except TextRefused as refused:
-        raise HTTPException(status_code=refused.status, detail=refused.message) from None
+        raise TooLargeError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,}")
+    await run_in_threadpool(check_outbound, text, caller)
+    await check_request_text(text, limits=limits)
 
-    def work() -> build.GraphView:
+    def work() -> graph_view.GraphView:
         index = index_for(store, dataset)
         result = run_query(store, text, dataset, limits=limits, network=caller.is_admin)
         if isinstance(result, Triples):
@@ -91,12 +83,9 @@ async def posted_view(store: GraphStore, dataset: Dataset, caller: Caller, text:
             records = [{v: s[v] for v in variables} for s in islice(result, MAX_RESULTS)]
             rows = [{k: (v.value if isinstance(v, rdf.NamedNode) else None) for k, v in r.items()} for r in records]
             return build.from_rows("SELECT result", variables, rows, _iri_variables(variables, records), index)
-        raise HTTPException(status_code=422, detail="an ASK query answers yes or no; there is nothing to draw. Use CONSTRUCT or SELECT.")
+        raise InvalidValueError("an ASK query answers yes or no; there is nothing to draw. Use CONSTRUCT or SELECT.")
 
     try:
         return await run_store_work(work)
     except SparqlSyntaxError as error:
-        raise HTTPException(status_code=400, detail=f"SPARQL syntax error: {error}") from None
-    except (QueryLimitExceeded, QueryFailed) as error:
-        status, headers = api_limits.status_for(error)
-        raise HTTPException(status_code=status, detail=str(error), headers=headers or None) from None
+        raise BadRequestError(f"SPARQL syntax error: {error}") from None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 # C0/C1 controls other than tab and newline: they have no business in a label and some break
@@ -34,9 +35,9 @@ def text(value: object, *, limit: int = MAX_TEXT) -> str:
     return html.escape(raw, quote=True)
 
 
-def texts(values: object) -> list[str]:
+def texts(values: Iterable[object] | None) -> list[str]:
     """Each value of a list escaped with `text`."""
-    return [text(v) for v in (values or [])]  # type: ignore[union-attr]
+    return [text(v) for v in (values or [])]
 
 
 def safe_url(url: str | None) -> str | None:

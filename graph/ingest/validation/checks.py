@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from rdflib.namespace import RDF, RDFS, XSD
 
+from graph.errors import InternalError
 from graph.store import Solutions, rdf
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ Term = rdf.Term
 _VIOLATION = "sh:Violation"
 
 
-class UnsupportedShapeError(ValueError):
+class UnsupportedShapeError(InternalError, ValueError):
     """The shapes file uses SHACL this compiler does not implement, or uses it wrongly."""
 
 

@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from graph.errors import Signal
 from graph.store.base import Sink, Work
 from graph.store.embedded import netguard
 from graph.store.embedded.write_gate import WRITE_GATE
@@ -28,7 +29,7 @@ _PROBE_INTERVAL = 0.05  # seconds between looks at a silent worker (see _deadloc
 _FORK_ATTEMPTS = 5
 
 
-class Stop(Exception):
+class Stop(Signal):
     """Raised inside a serializer's write() to stop evaluation (cap reached, or abandoned)."""
 
     def __init__(self, reason: str) -> None:
@@ -120,7 +121,7 @@ class _Deadlocked(Exception):
     """The child waits on a lock nobody will release (see _deadlocked)."""
 
 
-class WriteUnderWay(Exception):
+class WriteUnderWay(Signal):
     """A store write is inside the engine: no fork now (see run_isolated)."""
 
 

@@ -30,6 +30,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from graph.errors import InternalError
+
 T = TypeVar("T")
 
 _PR_SET_NO_NEW_PRIVS = 38
@@ -53,7 +55,7 @@ _RET_K = 0x06 | 0x00  # BPF_RET | BPF_K
 _NR, _ARCH, _ARG0 = 0, 4, 16
 
 
-class NetworkGuardUnavailable(OSError):
+class NetworkGuardUnavailable(InternalError, OSError):
     """This platform or kernel cannot take the network away from a thread."""
 
 

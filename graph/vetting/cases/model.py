@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from graph.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
 from graph.vetting import audit
 from graph.vetting.policy import Policy
 from ontology.namespaces import ID
@@ -27,7 +28,7 @@ DECISIONS = {
 MAX_TEXT = 10_000  # characters of a justification, conditions or note: a memo, not a file
 
 
-class CaseError(ValueError):
+class CaseError(InvalidValueError, ValueError):
     """A value of a case request is missing or wrong; `field` names it."""
 
     def __init__(self, field_name: str, message: str) -> None:
@@ -35,15 +36,15 @@ class CaseError(ValueError):
         self.field = field_name
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFoundError, LookupError):
     """No case has that id."""
 
 
-class CaseConflict(Exception):
+class CaseConflict(ConflictError):
     """The case is in a state that refuses this change (already signed off, expired)."""
 
 
-class SameReviewer(CaseConflict):
+class SameReviewer(ForbiddenError, CaseConflict):
     """The sign-off came from the key that decided the case: a second review needs a second key."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.errors import InvalidValueError
 from graph.vetting.model import FindingSet
 from graph.vetting.report import safe_cell
 
@@ -25,7 +26,7 @@ TYPE_WORDS = {
 }
 
 
-class ScreeningError(ValueError):
+class ScreeningError(InvalidValueError, ValueError):
     """The uploaded list is malformed; the message names the row (1 = header) and the field."""
 
 

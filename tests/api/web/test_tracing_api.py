@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import Request
 from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from api.web.app import create_app
+from api.web.dependencies import current_caller
 from api.web.security import Caller, Role
 from graph.ingest import loader
 from graph.store import EmbeddedStore
@@ -242,10 +242,10 @@ def test_restricted_graphs_follow_the_callers_role(ontology_store: EmbeddedStore
     assert get(client, "/actors", q="Night Riders")["total"] == 0
     get(client, "/actors/group/night-riders/network", 404)
 
-    def analyst(request: Request) -> Caller:
+    def analyst() -> Caller:
         return Caller(Role.ANALYST, key_name="test analyst")
 
-    app.state.authenticate = analyst
+    app.dependency_overrides[current_caller] = analyst
     assert get(client, "/actors", q="Night Riders")["results"][0]["id"] == F + "group/night-riders"
     network = get(client, "/actors/group/night-riders/network")
     assert F + "unit/outpost" in node_ids(network)

@@ -101,8 +101,8 @@ def test_policy_and_errors_by_query_parameters(client, tokens) -> None:
     assert strict["outcome"] == "flag" and strict["policy"]["min_confidence"] == "low"
     assert client.get("/vetting/unit/bn-121?date=2025-06-01", headers=auth(tokens)).json()["outcome"] == "review"
     errors = {
-        "/vetting/unit/bn-72?date=2025-13-01": (400, "date"),
-        "/vetting/unit/bn-72?min_confidence=certain": (400, "min_confidence"),
+        "/vetting/unit/bn-72?date=2025-13-01": (422, "date"),  # a value that cannot be used: 422, as everywhere
+        "/vetting/unit/bn-72?min_confidence=certain": (422, "min_confidence"),
         "/vetting/unit/no-such-unit": (404, "no subject named"),
         "/vetting/program/vsspp": (422, "not a person or organization"),
         "/vetting/unit/bn-72?format=pdf": (400, "format"),
@@ -226,7 +226,7 @@ def test_only_explicit_runs_are_recorded(client, tokens) -> None:
     assert runs("unit/bn-72")[0]["context"].startswith("program ")
     # Explicit runs need an analyst too, and a bad value is refused before anything is recorded.
     assert client.post(f"/vetting/{subject}", headers=auth(tokens, "reader")).status_code == 403
-    assert client.post(f"/vetting/{subject}?date=2025-02-30", headers=auth(tokens)).status_code == 400
+    assert client.post(f"/vetting/{subject}?date=2025-02-30", headers=auth(tokens)).status_code == 422
     assert len(runs(subject)) == before + 2
 
 

@@ -59,7 +59,7 @@ def test_as_known_on_over_http(server: str, stored: tuple[Path, str]) -> None:
     status, now = get(server, "/vetting/unit/efg-coy?date=2025-06-01", token)
     assert status == 200 and now["as_known_on"] is None and len(now["findings"]) == 3  # type: ignore[arg-type]
     status, bad = get(server, "/vetting/unit/efg-coy?as_known_on=2009-13-01", token)
-    assert status == 400 and "as_known_on" in str(bad["detail"])
+    assert status == 422 and "as_known_on" in str(bad["detail"])
 
 
 def test_report_lists_the_homonym_set_aside(server: str, stored: tuple[Path, str]) -> None:

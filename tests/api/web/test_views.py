@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api import dates
 from api.settings import Settings
 from api.web.app import create_app
-from api.web.routers.ontology_page import ontology_doc
-from api.web.views import build, safety, styling
+from api.web.pages.ontology import ontology_doc
+from api.web.views import safety, styling
 from graph.index.cache import terms_for
 from graph.ingest import loader, setup
 from graph.query import sparql
@@ -291,8 +292,8 @@ def test_sparql_page_offers_the_library(client: TestClient) -> None:
 
 
 def test_build_period_words() -> None:
-    assert build.period("2014-03-01", "2016-08-31") == "2014-03-01 – 2016-08-31"
-    assert build.period("2014-03-01", None) == "since 2014-03-01"
-    assert build.period(None, "2016") == "until 2016"
-    assert build.clean_date("2014-03-01T00:00:00Z") == "2014-03-01"
-    assert build.clean_date("March 2014") is None
+    assert dates.period("2014-03-01", "2016-08-31") == "2014-03-01 – 2016-08-31"
+    assert dates.period("2014-03-01", None) == "since 2014-03-01"
+    assert dates.period(None, "2016") == "until 2016"
+    assert dates.clean_date("2014-03-01T00:00:00Z") == "2014-03-01"
+    assert dates.clean_date("March 2014") is None

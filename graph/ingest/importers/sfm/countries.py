@@ -9,6 +9,7 @@ the existing state node. A test checks the table against every state in the demo
 
 from __future__ import annotations
 
+from graph.errors import InvalidValueError
 from graph.ingest.importers.sfm.vocab import slug
 from ontology.namespaces import data_iri
 
@@ -71,7 +72,7 @@ COUNTRY_NAMES: dict[str, str] = {
 }
 
 
-class UnknownCountry(ValueError):
+class UnknownCountry(InvalidValueError, ValueError):
     """A country cell holds no ISO 3166-1 alpha-2 code."""
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from graph.errors import InvalidValueError
+
 
 class Precision(str, Enum):
     """How much of a date the source gives; the values name the ag: precision concepts."""
@@ -60,7 +62,7 @@ class PartialDate:
         return text
 
 
-class DateError(ValueError):
+class DateError(InvalidValueError, ValueError):
     """A value is not a date in any spelling SFM uses; the message says what was expected."""
 
 

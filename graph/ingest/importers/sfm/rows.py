@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import InvalidValueError
 from graph.ingest.importers.sfm.dates import DateError, PartialDate, ResolvedDate, resolve
 from graph.ingest.importers.sfm.report import FileReport
 
@@ -44,7 +45,7 @@ class RowProblem:
         return f"{where}: {self.message}"
 
 
-class SfmImportError(ValueError):
+class SfmImportError(InvalidValueError, ValueError):
     """The export has bad values; nothing was written. `problems` lists every one found."""
 
     def __init__(self, problems: list[RowProblem]) -> None:

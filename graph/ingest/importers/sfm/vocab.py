@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from graph.errors import InvalidValueError
 from graph.index.names import fold
 
 
@@ -40,7 +41,7 @@ CONFIDENCE = {
 DEFAULT_CONFIDENCE = "LowConfidence"
 
 
-class UnknownValue(ValueError):
+class UnknownValue(InvalidValueError, ValueError):
     """A coded cell holds a value outside its code list."""
 
 

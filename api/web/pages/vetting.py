@@ -1,6 +1,6 @@
 """Vetting pages: check one subject, and screen a list of names from a CSV file.
 
-The vetting itself (graph.vetting.engine, api/web/routers/vetting.py) decides outcomes and who may see
+The vetting itself (graph.vetting.engine, api.web.routers.vetting) decides outcomes and who may see
 them. These pages are forms around it: the browser calls the vetting API with the API key the user
 entered (kept in sessionStorage), so a reader sees the vetting router's refusal and an analyst the
 report, and nothing role-dependent is rendered on the server without the caller's key.

@@ -1,0 +1,47 @@
+"""Dates: one parser for every date a request or a command sends, and the display form of the
+dates the graph holds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from graph.errors import InvalidValueError
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(value: object, name: str) -> date | None:
+    """An optional YYYY-MM-DD value of the parameter, field or option `name`; InvalidValueError
+    (a 422) naming it when it is not a date. None and "" mean not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise InvalidValueError(f"{name}: must be a date, YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def day_or_today(value: object, name: str) -> date:
+    return parse_day(value, name) or date.today()
+
+
+def clean_date(value: str | None) -> str | None:
+    """The YYYY-MM-DD part of a date or dateTime from the graph, or None when it is not a date."""
+    if not value:
+        return None
+    match = _DATE.match(value)
+    return match.group(0) if match else None
+
+
+def period(start: str | None, end: str | None) -> str:
+    """A human period: "2014-03-01 – 2016-08-31", "since 2014-03-01", "until 2016", or ""."""
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return ""

@@ -1,0 +1,161 @@
+"""Actor pages for people who do not know RDF: find an actor, and read its page.
+
+Pages live under /pages/... so they never clash with the JSON resources (/actors/{id}) that the
+API serves; every page links to the JSON and graph views. What a page shows comes from the graph
+layer (graph.index, graph.tracing, graph.query.named_queries) over the caller's
+dataset; this module only gathers it for the templates.
+
+Vetting outcomes are role-dependent, and a browser following a link sends no API key, so pages do
+not compute them: their script fetches the vetting resource with the key the user entered (kept in
+sessionStorage) and the vetting router's own rules decide what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.web.dependencies import DatasetDep, StoreDep
+from api.web.templating import quoted, templates
+from api.web.views import build, graph_view
+from graph.errors import InvalidValueError
+from graph.index.cache import index_for, search_actors
+from graph.query import named_queries
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import network
+from graph.tracing.profile import Profile, profile
+from graph.tracing.timeline import TimelineEntry, timeline_entries
+from ontology.namespaces import AG
+
+router = APIRouter(tags=["Pages"])
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class HitRow:
+    iri: str
+    label: str
+    types: list[str]
+    country: str | None
+    match: str
+    matched_name: str
+
+
+def _search(store: GraphStore, dataset: Dataset, q: str | None, type_: str | None, country: str | None, offset: int) -> tuple[int, list[HitRow]]:
+    index = index_for(store, dataset)
+    found = search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
+    rows = []
+    for hit in found.hits:
+        subject = hit.subject
+        types = index.terms.most_specific(subject.types, within=AG + "Actor")
+        rows.append(
+            HitRow(
+                iri=subject.iri,
+                label=subject.label,
+                types=[index.terms.label(t) for t in types],
+                country=index.label(subject.country) if subject.country else None,
+                match=hit.match,
+                matched_name=hit.matched_name,
+            )
+        )
+    return found.total, rows
+
+
+@router.get("/pages/search", response_class=HTMLResponse, summary="Find actors (page)")
+async def search_page(
+    request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
+    q: str | None = None,
+    type: str | None = None,
+    country: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    """Names, aliases and other-language names, accents and case ignored: "Brigada Serra" finds
+    the unit also called "Brigada Sêrra"."""
+    error = None
+    total, hits = 0, list[HitRow]()
+    try:
+        total, hits = await run_in_threadpool(_search, store, dataset, q, type or None, country or None, offset)
+    except InvalidValueError as problem:  # an unknown type or country: said on the form itself
+        error = str(problem)
+    params = {k: v for k, v in {"q": q, "type": type, "country": country}.items() if v}
+    more = urlencode({**params, "offset": offset + PAGE_SIZE}) if offset + PAGE_SIZE < total else None
+    back = urlencode({**params, "offset": max(offset - PAGE_SIZE, 0)}) if offset else None
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {"q": q or "", "type": type or "", "country": country or "", "total": total, "hits": hits, "offset": offset, "more": more, "back": back, "error": error},
+        status_code=422 if error else 200,
+    )
+
+
+@dataclass
+class ActorPage:
+    profile: Profile
+    types: list[str]
+    timeline: list[TimelineEntry]
+    incidents: list[TimelineEntry]
+    programs: list[dict[str, Any]]
+    graph: dict[str, Any]
+    graph_view: graph_view.GraphView
+
+
+def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
+    index = index_for(store, dataset)
+    iri = resolve_kind(store, dataset, index, name, ("actor", "incident"))
+    actor_profile = profile(store, dataset, iri, index=index)
+    entries = timeline_entries(store, dataset, iri, index)
+    incidents = [e for e in entries if e.kind == "incident"]
+    program_rows: list[dict[str, Any]] = []
+    if actor_profile.kind == "actor":
+        page = named_queries.run(store, dataset, "actor_programs", {"actor": iri}, limit=200)
+        for record in page.records():
+            program = record.get("program")
+            program_rows.append(
+                {
+                    "iri": _value(program),
+                    "name": _value(record.get("programName")),
+                    "type": _value(record.get("programType")),
+                    "role": _value(record.get("role")),
+                    "start": _value(record.get("start")),
+                    "end": _value(record.get("end")),
+                    "confidence": _value(record.get("confidence")),
+                }
+            )
+    ego = network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
+    view = build.from_network(ego, index)
+    types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view)
+
+
+def _value(term: Any) -> str | None:
+    return None if term is None else str(term.value)
+
+
+@router.get("/pages/actors/{name:path}", response_class=HTMLResponse, summary="Actor page")
+async def actor_page(request: Request, store: StoreDep, dataset: DatasetDep, name: str) -> HTMLResponse:
+    """Profile, names and aliases, relations by type with dates, confidence and sources, a
+    timeline, incidents, programs, the network around the actor, and (for analysts) vetting."""
+    page = await run_in_threadpool(actor_page_data, store, dataset, name)
+    iri = page.profile.id
+    return templates.TemplateResponse(
+        request,
+        "actor.html",
+        {
+            "page": page,
+            "profile": page.profile,
+            "data": page.graph,
+            "view": page.graph_view,
+            "json_href": "/actors/" + quoted(iri),
+            "vetting_url": "/vetting/" + quoted(iri),
+        },
+    )

@@ -1,0 +1,91 @@
+"""What every vetting route reads from its request: the policy, the day, the knowledge date, the
+answer's format, and who is asking (the agent its runs and decisions are recorded against).
+
+Shared by the vetting routers (api.web.routers.vetting, cases, and programs for a program's
+participants), so a parameter means the same on each. A bad value is a 422 naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.dates import day_or_today, parse_day
+from api.web.security import Caller
+from graph.errors import BadRequestError
+from graph.vetting import audit
+from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
+
+# A program or a screening list vets many subjects in one request: a larger time budget.
+MANY_SUBJECTS_BUDGET_FACTOR = 6
+REQUEST_POLICY = "default with request settings"
+
+
+def policy_params(
+    lookback_years: Annotated[int | None, Query(description="Years back that count (default 10).")] = None,
+    min_confidence: Annotated[str | None, Query(description="low, medium or high (default medium).")] = None,
+    hierarchy_depth: Annotated[int | None, Query(description="Chain-of-command levels walked (default 3).")] = None,
+    hierarchy_direction: Annotated[str | None, Query(description="down, up or both (default down).")] = None,
+    unknown_dates: Annotated[str | None, Query(description="review or assume (default review).")] = None,
+) -> Policy:
+    """The default policy with the settings given in the query string (PolicyError, a 422, for a bad one)."""
+    given = {
+        key: value
+        for key, value in {
+            "lookback_years": lookback_years,
+            "min_confidence": min_confidence,
+            "hierarchy_depth": hierarchy_depth,
+            "hierarchy_direction": hierarchy_direction,
+            "unknown_dates": unknown_dates,
+        }.items()
+        if value is not None
+    }
+    return policy_with(given) if given else DEFAULT_POLICY
+
+
+def policy_with(settings: Mapping[str, object]) -> Policy:
+    """The default policy with some settings changed (PolicyError for a bad one)."""
+    return policy_from_dict({**DEFAULT_POLICY.as_dict(), "name": REQUEST_POLICY, **settings})
+
+
+PolicyParam = Annotated[Policy, Depends(policy_params)]
+KnownOn = Annotated[str | None, Query(description="Use only statements whose sources were published, or imported, by this day (YYYY-MM-DD).")]
+
+
+class VetOptions:
+    """The query parameters every vetting route shares: the day, the answer's format, the knowledge date."""
+
+    def __init__(
+        self,
+        date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
+        fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+        as_known_on: KnownOn = None,
+    ) -> None:
+        self.format = fmt
+        self.day: date = day_or_today(date_, "date")
+        self.as_known_on: date | None = parse_day(as_known_on, "as_known_on")
+
+
+Options = Annotated[VetOptions, Depends()]
+
+
+def answer_format(request: Request, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """?format= wins; otherwise the Accept header (text/html, text/csv), otherwise JSON."""
+    if fmt:
+        if fmt not in allowed:
+            raise BadRequestError(f"format: {fmt!r} is not one of {', '.join(allowed)}")
+        return fmt
+    accept = request.headers.get("accept", "")
+    if "html" in allowed and "text/html" in accept:
+        return "html"
+    if "csv" in allowed and "text/csv" in accept:
+        return "csv"
+    return "json"
+
+
+def agent_of(caller: Caller) -> audit.Agent:
+    """The API key behind a run, a decision or a sign-off."""
+    return audit.Agent(caller.key_id or "anonymous", caller.key_name or "anonymous", caller.role.label)
