@@ -9,7 +9,7 @@ of navigation:
 
 - the server's answer (responseEnd: the page with the view's JSON embedded),
 - DOMContentLoaded,
-- "interactive": the view's layout has stabilized and physics is off (graph.js marks
+- "interactive": the view's layout has stabilized and physics is off (graph/page.js marks
   `actorgraph-graph-ready`), so the view can be clicked, dragged and zoomed,
 - and how long a click on a node takes to open its details panel.
 
