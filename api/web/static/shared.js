@@ -67,3 +67,38 @@ export function authFetch(url, options) {
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
+
+/* A refused or failed answer as a rejected promise: "HTTP <status>: <the server's detail>", plus
+ * `keyHint` when the key was refused (unless the server already asks for a different key). */
+export function failure(response, keyHint) {
+  return response.text().then(function (body) {
+    var detail = body;
+    try { detail = JSON.parse(body).detail || body; } catch (e) { /* plain text */ }
+    if (typeof detail !== "string") detail = JSON.stringify(detail);
+    if ((response.status === 401 || response.status === 403) && !/different API key/.test(detail)) detail += keyHint;
+    if (response.status === 404 && !detail) detail = "not found";
+    throw new Error("HTTP " + response.status + ": " + detail);
+  });
+}
+
+/* A download of `blob` as the file `name`, through a temporary link. */
+export function save(blob, name) {
+  var link = el("a", { href: "/", download: name });
+  link.href = URL.createObjectURL(blob);
+  document.body.appendChild(link);
+  link.click();
+  setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+}
+
+/* The results of a vetting answer: every object in it with a `subject` IRI and an `outcome` (clear,
+ * review, flag), whatever the list around it is called. */
+export function vettingResults(body) {
+  var found = [];
+  (function walk(value) {
+    if (Array.isArray(value)) { value.forEach(walk); return; }
+    if (!value || typeof value !== "object") return;
+    if (typeof value.subject === "string" && typeof value.outcome === "string") { found.push(value); return; }
+    Object.keys(value).forEach(function (k) { if (value[k] && typeof value[k] === "object") walk(value[k]); });
+  })(body);
+  return found;
+}

@@ -4,7 +4,7 @@
  * Results are written with textContent only.
  */
 
-import { authFetch, clear, el } from "./shared.js";
+import { authFetch, clear, el, save } from "./shared.js";
 
 var INDENT = "  ";
 
@@ -133,11 +133,7 @@ function download(wanted) {
     .then(function (response) { return response.blob(); })
     .then(function (blob) {
       var ext = { "text/csv": "csv", "application/sparql-results+json": "json", "application/ld+json": "jsonld", "application/n-triples": "nt" }[type];
-      var link = el("a", { href: "/", download: "results." + ext });
-      link.href = URL.createObjectURL(blob);
-      document.body.appendChild(link);
-      link.click();
-      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      save(blob, "results." + ext);
       status.textContent = "Downloaded results." + ext;
     })
     .catch(function (error) { status.textContent = String(error.message || error); });

@@ -5,18 +5,7 @@
  * (clear / review / flag), the reason, and a link to the full report. Written with textContent.
  */
 
-import { authFetch, clear, el } from "./shared.js";
-
-function outcomes(body) {
-  var found = [];
-  (function walk(value) {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== "object") return;
-    if (typeof value.subject === "string" && typeof value.outcome === "string") { found.push(value); return; }
-    Object.keys(value).forEach(function (k) { if (value[k] && typeof value[k] === "object") walk(value[k]); });
-  })(body);
-  return found;
-}
+import { authFetch, clear, el, vettingResults } from "./shared.js";
 
 function reportHref(subject) {
   return "/pages/vetting/report?subject=" + encodeURIComponent(subject);
@@ -42,7 +31,7 @@ function load(panel) {
     })
     .then(function (data) {
       clear(body);
-      var results = outcomes(data);
+      var results = vettingResults(data);
       if (!results.length) { body.appendChild(el("p", { class: "muted" }, "No vetting results.")); return; }
       if (results.length === 1 && !panel.hasAttribute("data-program")) {
         var r = results[0];

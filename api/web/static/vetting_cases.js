@@ -4,28 +4,12 @@
  * nothing role-dependent), and written with textContent through ActorGraph.el.
  */
 
-import { authFetch, clear, el } from "./shared.js";
+import { authFetch, clear, el, failure, save } from "./shared.js";
 
 var root, detail, list, listStatus, filter;
 
 function problem(response) {
-  return response.text().then(function (body) {
-    var detailText = body;
-    try { detailText = JSON.parse(body).detail || body; } catch (e) { /* plain text */ }
-    if (typeof detailText !== "string") detailText = JSON.stringify(detailText);
-    if (response.status === 401 || response.status === 403) {
-      if (!/different API key/.test(detailText)) detailText += " — vetting cases need an analyst's API key (top right).";
-    }
-    throw new Error("HTTP " + response.status + ": " + detailText);
-  });
-}
-
-function save(blob, name) {
-  var link = el("a", { href: "/", download: name });
-  link.href = URL.createObjectURL(blob);
-  document.body.appendChild(link);
-  link.click();
-  setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  return failure(response, " — vetting cases need an analyst's API key (top right).");
 }
 
 function json(response) { return response.ok ? response.json() : problem(response); }

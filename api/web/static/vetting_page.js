@@ -4,17 +4,10 @@
  * HTML report is shown in a sandboxed iframe (no scripts, no same-origin access).
  */
 
-import { authFetch, clear, el } from "./shared.js";
+import { authFetch, clear, el, failure, save } from "./shared.js";
 
 function problem(response) {
-  return response.text().then(function (body) {
-    var detail = body;
-    try { detail = JSON.parse(body).detail || body; } catch (e) { /* plain text */ }
-    if (typeof detail !== "string") detail = JSON.stringify(detail);
-    if (response.status === 401 || response.status === 403) detail += " — vetting needs an analyst's API key (top right).";
-    if (response.status === 404 && !detail) detail = "not found";
-    throw new Error("HTTP " + response.status + ": " + detail);
-  });
+  return failure(response, " — vetting needs an analyst's API key (top right).");
 }
 
 /* The rows of a screening answer: a list of objects, wherever the answer keeps it. */
@@ -56,14 +49,6 @@ function toCsv(rows, columns) {
   return [columns.map(quote).join(",")].concat(rows.map(function (row) {
     return columns.map(function (c) { return quote(row[c]); }).join(",");
   })).join("\r\n") + "\r\n";
-}
-
-function save(blob, name) {
-  var link = el("a", { href: "/", download: name });
-  link.href = URL.createObjectURL(blob);
-  document.body.appendChild(link);
-  link.click();
-  setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
 }
 
 function screening() {

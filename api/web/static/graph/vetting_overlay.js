@@ -4,7 +4,7 @@
  * Its exports are methods of GraphPage (graph/page.js), called with `this` the page.
  */
 
-import { authFetch, decode } from "../shared.js";
+import { authFetch, decode, vettingResults } from "../shared.js";
 
 /* Program views: colour partners by vetting outcome, if the caller may see the vetting. */
 export function loadVetting() {
@@ -53,15 +53,9 @@ export function loadVetting() {
     });
 }
 
-/* Reading a vetting answer: every object in it with a `subject` IRI and an `outcome` (clear,
- * review, flag) says how that subject came out, whatever the list around it is called. */
+/* How each subject of a vetting answer came out, by subject IRI. */
 function outcomesBySubject(body) {
   var found = new Map();
-  (function walk(value) {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== "object") return;
-    if (typeof value.subject === "string" && typeof value.outcome === "string") found.set(value.subject, value.outcome);
-    Object.keys(value).forEach(function (k) { if (typeof value[k] === "object") walk(value[k]); });
-  })(body);
+  vettingResults(body).forEach(function (result) { found.set(result.subject, result.outcome); });
   return found;
 }
