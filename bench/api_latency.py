@@ -7,14 +7,14 @@ actors give ~1.0M triples, 630,000 give ~10M) it builds or reuses the store of b
 variants call by call so that the noise of a shared machine hits them alike:
 
 - 2-hop ego network at a date, 4-hop shortest paths, a named query of the library, actor search:
-  the Python function (graph.tracing.links / graph.index.search) or the .rq text on pyoxigraph, the route
+  the Python function (graph.tracing / graph.index) or the .rq text on pyoxigraph, the route
   handler called in-process (dataset, index, id resolution, response model), the same plus the
   response's JSON, and the HTTP request; the API overhead is HTTP p50 - direct p50;
 - what a request pays besides the work itself: the caller's dataset and the index's cache key
   (each a query of the store's records), resolving the id, an HTTP request that does no store work,
   an API key, and a query run in a forked child (graph.store.limits) or a thread;
 - the same 2-hop question through rdflib's own engine (the synthetic graph copied into an
-  rdflib Graph): one SPARQL query run by both engines, and graph.tracing.links.network itself with
+  rdflib Graph): one SPARQL query run by both engines, and graph.network.network itself with
   rdflib answering its per-node edge query; skipped at 10M when memory would not allow it;
 - POST /sparql throughput, a label look-up with LIMIT, 8 concurrent clients, against the server
   as configured by default (queries in a forked child) and, memory allowing, a second server with
@@ -51,7 +51,7 @@ from latency.rdflib_baseline import measure_rdflib
 from latency.sparql_load import measure_sparql
 
 from api.settings import Settings
-from graph.index import search
+from graph.index.cache import index_for
 from graph.store import EmbeddedStore
 
 
@@ -90,7 +90,7 @@ def run_scale(scale: str, actors: int, args: argparse.Namespace, rdflib_per_mtri
     try:
         store, dataset = tracing_bench.open_bench_store(directory)
         started, started_cpu = time.perf_counter(), time.process_time()
-        index = search.index_for(store, dataset)
+        index = index_for(store, dataset)
         out(
             f"bench process: {store.size():,} quads; subject index built in {time.perf_counter() - started:.1f} s "
             f"(cpu {time.process_time() - started_cpu:.1f} s) while the server{'s' if len(servers) > 1 else ''} warmed up"

@@ -31,13 +31,17 @@ from typing import Any, TypeVar, cast
 import pyoxigraph as ox
 from harness import percentile
 
-from graph.index import search
+from graph.index.cache import graph_state, index_for, search_actors, terms_for
+from graph.index.names import normalize
+from graph.index.subjects import SubjectIndex
 from graph.ingest import loader, registry, setup
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store
 from graph.synthetic import generator as synth
-from graph.tracing import links as tracing
+from graph.tracing.edges import edges_of
+from graph.tracing.network import network
+from graph.tracing.paths import paths
 from ontology.namespaces import SYNTHETIC_GRAPH
 from queries import catalog
 
@@ -128,13 +132,13 @@ def open_bench_store(directory: Path) -> tuple[EmbeddedStore, Dataset]:
 
 def sample_actors(store: EmbeddedStore, dataset: Dataset, count: int, seed: int) -> list[str]:
     """Actors drawn uniformly: mostly persons and small units, some divisions, states and donors."""
-    actors = search.index_for(store, dataset).of_kind("actor")
+    actors = index_for(store, dataset).of_kind("actor")
     return [subject.iri for subject in random.Random(seed).sample(actors, count)]
 
 
 def sample_units(store: EmbeddedStore, dataset: Dataset, count: int, seed: int) -> list[str]:
     """Security-force units only: the busier egos (divisions, brigades, battalions, police commands)."""
-    index = search.index_for(store, dataset)
+    index = index_for(store, dataset)
     units = sorted(hit.subject.iri for hit in index.search(None, type_="SecurityForceUnit", limit=10**9).hits)
     return random.Random(seed).sample(units, count)
 
@@ -142,8 +146,8 @@ def sample_units(store: EmbeddedStore, dataset: Dataset, count: int, seed: int) 
 def sample_path_pairs(store: EmbeddedStore, dataset: Dataset, count: int, seed: int, hops: int = 4) -> list[tuple[str, str]]:
     """Pairs of actors whose shortest path (any date, any relation) is exactly `hops` long, found
     by a plain BFS from random actors; actors near huge hubs are skipped to keep this quick."""
-    terms = search.terms_for(store, dataset)
-    index = search.index_for(store, dataset)
+    terms = terms_for(store, dataset)
+    index = index_for(store, dataset)
     rng = random.Random(seed)
     candidates = sample_actors(store, dataset, count * 20, seed + 1)
     pairs: list[tuple[str, str]] = []
@@ -156,7 +160,7 @@ def sample_path_pairs(store: EmbeddedStore, dataset: Dataset, count: int, seed: 
                 break
             next_ring = []
             for node in ring:
-                for edge in tracing.edges_of(store, dataset, node, terms):
+                for edge in edges_of(store, dataset, node, terms):
                     other = edge.other(node)
                     if other not in dist:
                         dist[other] = layer
@@ -184,7 +188,7 @@ def _typo(text: str, rng: random.Random) -> str:
 def sample_queries(store: EmbeddedStore, dataset: Dataset, count: int, seed: int) -> list[str]:
     """A mix a user would type: whole names, names without accents, prefixes, single words, typos."""
     rng = random.Random(seed)
-    actors = search.index_for(store, dataset).of_kind("actor")
+    actors = index_for(store, dataset).of_kind("actor")
     queries = []
     for i in range(count):
         subject = rng.choice(actors)
@@ -193,7 +197,7 @@ def sample_queries(store: EmbeddedStore, dataset: Dataset, count: int, seed: int
         if style == 0:
             queries.append(name)
         elif style == 1:
-            queries.append(search.normalize(name))
+            queries.append(normalize(name))
         elif style == 2:
             queries.append(name[: max(3, len(name) // 2)])
         elif style == 3:
@@ -210,46 +214,46 @@ def sample_queries(store: EmbeddedStore, dataset: Dataset, count: int, seed: int
 
 def bench_index_build(store: EmbeddedStore, dataset: Dataset) -> tuple[float, float]:
     """Seconds (wall, CPU) to build the subject index from scratch: what the first request after a
-    load pays, unless the index was warmed (graph.index.search.warm)."""
-    state = search.graph_state(store, dataset)
-    terms = search.terms_for(store, dataset, state)
+    load pays, unless the index was warmed (graph.index.cache.warm)."""
+    state = graph_state(store, dataset)
+    terms = terms_for(store, dataset, state)
     started, started_cpu = time.perf_counter(), time.process_time()
     solutions = store.query(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
-    search.SubjectIndex(((r[0].value, r[1].value, r[2].value) for r in cast(Iterable[Any], solutions)), terms)
+    SubjectIndex(((r[0].value, r[1].value, r[2].value) for r in cast(Iterable[Any], solutions)), terms)
     return time.perf_counter() - started, time.process_time() - started_cpu
 
 
 def bench_ego_network(
     store: EmbeddedStore, dataset: Dataset, egos: Sequence[str], repeat: int, at: date = AT, depth: int = 2, label: str = ""
 ) -> Timing:
-    """`tracing.network` at a date, around each ego."""
-    sizes = [len(tracing.network(store, dataset, ego, depth=depth, at=at).nodes) for ego in egos]
+    """`network` at a date, around each ego."""
+    sizes = [len(network(store, dataset, ego, depth=depth, at=at).nodes) for ego in egos]
     note = f"nodes per network: median {statistics.median(sizes):.0f}, max {max(sizes)}"
     name = f"{depth}-hop ego network at {at}{label}"
-    return timed_rounds(name, lambda ego: tracing.network(store, dataset, ego, depth=depth, at=at), egos, repeat, note)
+    return timed_rounds(name, lambda ego: network(store, dataset, ego, depth=depth, at=at), egos, repeat, note)
 
 
 def bench_paths(store: EmbeddedStore, dataset: Dataset, pairs: Sequence[tuple[str, str]], repeat: int, max_hops: int = 4) -> Timing:
-    """`tracing.paths` between each pair (all shortest paths up to the default limit)."""
-    results = [tracing.paths(store, dataset, a, b, max_hops=max_hops) for a, b in pairs]
+    """`paths` between each pair (all shortest paths up to the default limit)."""
+    results = [paths(store, dataset, a, b, max_hops=max_hops) for a, b in pairs]
     lengths = sorted({r.length for r in results if r.length is not None})
     expanded = statistics.median(r.expanded for r in results)
     note = f"path lengths {lengths}, median nodes expanded {expanded:.0f}"
-    return timed_rounds(f"{max_hops}-hop shortest paths", lambda pair: tracing.paths(store, dataset, pair[0], pair[1], max_hops=max_hops), pairs, repeat, note)
+    return timed_rounds(f"{max_hops}-hop shortest paths", lambda pair: paths(store, dataset, pair[0], pair[1], max_hops=max_hops), pairs, repeat, note)
 
 
 def bench_search(store: EmbeddedStore, dataset: Dataset, queries: Sequence[str], repeat: int) -> Timing:
-    """`search.search_actors`, first page of 20, no filters."""
-    index = search.index_for(store, dataset)
+    """`search_actors`, first page of 20, no filters."""
+    index = index_for(store, dataset)
     note = f"{index.actor_count:,} actors, {index.name_count:,} distinct names"
-    return timed_rounds("actor search", lambda q: search.search_actors(store, dataset, q, limit=20), queries, repeat, note)
+    return timed_rounds("actor search", lambda q: search_actors(store, dataset, q, limit=20), queries, repeat, note)
 
 
 def bench_filtered_search(store: EmbeddedStore, dataset: Dataset, queries: Sequence[str], repeat: int) -> Timing:
     """The same queries with a type and a level filter."""
     return timed_rounds(
         "actor search, type+level filters",
-        lambda q: search.search_actors(store, dataset, q, type_="SecurityForceUnit", level="local", limit=20),
+        lambda q: search_actors(store, dataset, q, type_="SecurityForceUnit", level="local", limit=20),
         queries,
         repeat,
     )
@@ -269,7 +273,7 @@ def main() -> None:
     store, dataset = open_bench_store(build_store(workdir, args.actors))
     print(f"store: {store.path}, {store.size():,} quads; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     started, started_cpu = time.perf_counter(), time.process_time()
-    search.index_for(store, dataset)
+    index_for(store, dataset)
     wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     print(f"subject index, first build (terms + query + index): {wall:.2f} s (cpu {cpu:.2f} s)")
     wall, cpu = bench_index_build(store, dataset)

@@ -49,7 +49,10 @@ from graph.vetting import audit
 from graph.vetting.engine import vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
-from graph.vetting.screening import screen as screening
+from graph.vetting.screening.matching import match
+from graph.vetting.screening.name_index import NameIndex, name_index
+from graph.vetting.screening.rows import ScreenInput, parse_csv
+from graph.vetting.screening.screen import screen
 from ontology.namespaces import SYNTHETIC
 
 DAY = date(2025, 6, 1)
@@ -89,7 +92,7 @@ def prepare(workdir: Path, actors: int) -> EmbeddedStore:
     return open_store(directory)
 
 
-def sample_subjects(index: screening.NameIndex, count: int, rng: random.Random) -> list[str]:
+def sample_subjects(index: NameIndex, count: int, rng: random.Random) -> list[str]:
     """Actors of every kind (registry-only ones with no relation included, as in real lists), not states."""
     iris = sorted(iri for iri, actor in index.actors.items() if iri.startswith(SYNTHETIC) and not actor.is_state)
     return rng.sample(iris, min(count, len(iris)))
@@ -131,16 +134,16 @@ def program_one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, partners: 
     return {partner: vet(store, dataset, partner, on=DAY, facts=facts).outcome for partner in partners}
 
 
-def screen_one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, names: list[screening.ScreenInput],
+def screen_one_by_one(store: EmbeddedStore, dataset: sparql.Dataset, names: list[ScreenInput],
                       digest: str) -> list[tuple[str, str | None, str | None]]:
     """The previous path of a screening: each row matched alone (one rapidfuzz extract per block),
     each match vetted with its own queries, sharing one fact cache. (status, best, outcome) per row."""
-    index = screening.index_for(store, dataset, digest)
+    index = name_index(store, dataset, digest)
     facts = Facts(SparqlOnly(store), dataset)  # type: ignore[arg-type]
     outcomes: dict[str, str] = {}
     out: list[tuple[str, str | None, str | None]] = []
     for row in names:
-        result = screening.match(index, row, store, dataset)
+        result = match(index, row, store, dataset)
         iri = result.best.iri if result.status == "match" and result.best else None
         if iri is not None and iri not in outcomes:
             outcomes[iri] = vet(store, dataset, iri, on=DAY, facts=facts).outcome
@@ -156,7 +159,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def screening_list(index: screening.NameIndex, rows: int, rng: random.Random) -> str:
+def screening_list(index: NameIndex, rows: int, rng: random.Random) -> str:
     """Names as lists spell them: variants of real names, and some that are in no record."""
     actors = [a for a in index.actors.values() if a.iri.startswith(SYNTHETIC) and a.label and not a.is_state]
     aliases: dict[str, list[str]] = {}
@@ -209,7 +212,7 @@ def main() -> None:
     print(f"store {args.workdir / f'store-{args.actors}'}: {store.size():,} quads, {triples:,} triples in registered graphs")
 
     version = audit.data_version(store, dataset)
-    index_ms, index = timed(lambda: screening.index_for(store, dataset, version.digest))
+    index_ms, index = timed(lambda: name_index(store, dataset, version.digest))
     print(f"name index: {len(index.actors):,} actors, {len(index.entries):,} name keys, built in {index_ms / 1000:.2f} s")
 
     subjects = sample_subjects(index, args.subjects, rng)
@@ -245,13 +248,13 @@ def main() -> None:
         program_old_ms.append(ms)
         assert old == {p.iri: p.result.outcome for p in program.participants}, "the two paths disagree"
 
-    names = screening.parse_csv(screening_list(index, args.names, rng))
+    names = parse_csv(screening_list(index, args.names, rng))
     version = audit.data_version(store, dataset)  # the program graph is new data: a cold index
     screen_ms: list[float] = []
     screen_old_ms: list[float] = []
     statuses: dict[str, int] = {}
     for run in range(args.screenings):
-        ms, results = timed(lambda: screening.screen(store, dataset, names, version_digest=version.digest, on=DAY))
+        ms, results = timed(lambda: screen(store, dataset, names, version_digest=version.digest, on=DAY))
         screen_ms.append(ms)
         statuses = {}
         for row in results:

@@ -109,17 +109,30 @@ class NamedQuery:
         return ""
 
 
+def header(text: str) -> list[tuple[int, str, str]]:
+    """The `# key: value` comment lines that open a query file, as (line number, key, value); every
+    reader of .rq headers (the library, inference rules, SHACL templates) goes through here."""
+    fields = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].partition(":")
+        fields.append((number, key.strip(), value.strip()))
+    return fields
+
+
+def body(text: str) -> str:
+    """The query without the comment header that opens it."""
+    return "\n".join(text.splitlines()[len(header(text)) :]).strip()
+
+
 def parse_header(name: str, path: Path, text: str) -> NamedQuery:
     """Read the `# key: value` comment lines at the top of a query file."""
     title = ""
     description: list[str] = []
     params: list[Param] = []
     example = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.startswith("#"):
-            break
-        key, _, value = line[1:].strip().partition(":")
-        value = value.strip()
+    for number, key, value in header(text):
         if key == "title":
             title = value
         elif key == "description":

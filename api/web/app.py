@@ -17,7 +17,7 @@ from api.web.body_limit import BodyLimit
 from api.web.json_body import JsonBodyGuard
 from api.web.routers import home, sparql
 from api.web.templating import STATIC_DIR, templates
-from graph.index import search
+from graph.index.cache import warm
 from graph.store import GraphStore, open_store
 
 
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings.store)
         # The name index takes seconds on a large graph: build it now, in the background, rather
         # than on the first search.
-        threading.Thread(target=search.warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        threading.Thread(target=warm, args=(app.state.store,), name="warm-search", daemon=True).start()
         try:
             yield
         finally:

@@ -19,11 +19,14 @@ from api.settings import Settings
 from api.web.routers import actors as actors_route
 from api.web.routers import paths as paths_route
 from api.web.security import ANONYMOUS
-from graph.index import search
+from graph.index.cache import graph_state, index_for, search_actors
+from graph.index.subjects import SubjectIndex
 from graph.query import named_queries, sparql
 from graph.store import EmbeddedStore
 from graph.store.limits import QueryLimits
-from graph.tracing import links as tracing
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import DEFAULT_MAX_NODES, network
+from graph.tracing.paths import paths
 from latency.common import (
     AT,
     GOAL_EGO_MS,
@@ -44,17 +47,17 @@ def check_answers(http: Http, store: EmbeddedStore, dataset: sparql.Dataset, ego
     """The HTTP answers are the function's answers (else the comparison would mean nothing)."""
     bad = []
     for ego in egos:
-        direct = tracing.network(store, dataset, ego, depth=2, at=AT)
+        direct = network(store, dataset, ego, depth=2, at=AT)
         served = json.loads(http.get(network_path(ego), {"depth": 2, "at": AT.isoformat()}))
         if {n.id for n in direct.nodes} != {n["id"] for n in served["nodes"]}:
             bad.append(f"network {ego}")
     for a, b in pairs:
-        direct_paths = tracing.paths(store, dataset, a, b, max_hops=4)
+        direct_paths = paths(store, dataset, a, b, max_hops=4)
         served = json.loads(http.get("/paths", {"from": a, "to": b, "max": 4}))
         if direct_paths.length != served["length"] or len(direct_paths.paths) != len(served["paths"]):
             bad.append(f"paths {a} {b}")
     for q in texts:
-        direct_hits = [h.subject.iri for h in search.search_actors(store, dataset, q, limit=20).hits]
+        direct_hits = [h.subject.iri for h in search_actors(store, dataset, q, limit=20).hits]
         served = json.loads(http.get("/actors", {"q": q, "limit": 20}))
         if direct_hits != [r["id"] for r in served["results"]]:
             bad.append(f"search {q!r}")
@@ -70,10 +73,10 @@ def measure_ego(
     params = {"depth": 2, "at": AT.isoformat()}
 
     def route(ego: str) -> Any:
-        return actors_route.actor_network(request, id=ego, depth=2, at=AT, types=None, max_nodes=tracing.DEFAULT_MAX_NODES, caller=ANONYMOUS)
+        return actors_route.actor_network(request, id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES, caller=ANONYMOUS)
 
     variants: list[tuple[str, Callable[[str], object]]] = [
-        ("function", lambda ego: tracing.network(store, dataset, ego, depth=2, at=AT)),
+        ("function", lambda ego: network(store, dataset, ego, depth=2, at=AT)),
         ("route", route),
         ("route+json", lambda ego: adapter.dump_json(adapter.validate_python(route(ego)))),
         ("http", lambda ego: http.get(network_path(ego), params)),
@@ -81,11 +84,11 @@ def measure_ego(
     if key:
         variants.append(("http+key", lambda ego: http.get(network_path(ego), params, {"Authorization": f"Bearer {key}"})))
     for label, inputs in (("random actors", egos), ("security-force units", units)):
-        sizes = [len(tracing.network(store, dataset, ego, depth=2, at=AT).nodes) for ego in inputs]
+        sizes = [len(network(store, dataset, ego, depth=2, at=AT).nodes) for ego in inputs]
         out(f"\n2-hop ego network at {AT}, {label} (nodes per network: median {statistics.median(sizes):.0f}, max {max(sizes)}); ms per call")
         with ServerCpu(http) as cpu:
             s = interleaved(variants, inputs, args.repeat, deadline=deadline)
-        row("graph.tracing.links.network (direct)", s["function"])
+        row("graph.network.network (direct)", s["function"])
         row("route handler in-process (+ dataset, index, id, model)", s["route"])
         row("route handler + response JSON (pydantic dump_json)", s["route+json"])
         row("HTTP GET /actors/{id}/network?depth=2&at=", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -115,16 +118,16 @@ def measure_paths(
         return paths_route.find_paths(request, source=pair[0], target=pair[1], max_hops=4, at=None, types=None, limit=10, caller=ANONYMOUS)
 
     variants: list[tuple[str, Callable[[tuple[str, str]], object]]] = [
-        ("function", lambda pair: tracing.paths(store, dataset, pair[0], pair[1], max_hops=4)),
+        ("function", lambda pair: paths(store, dataset, pair[0], pair[1], max_hops=4)),
         ("route", route),
         ("route+json", lambda pair: adapter.dump_json(adapter.validate_python(route(pair)))),
         ("http", lambda pair: http.get("/paths", {"from": pair[0], "to": pair[1], "max": 4})),
     ]
-    expanded = statistics.median(tracing.paths(store, dataset, a, b, max_hops=4).expanded for a, b in pairs)
+    expanded = statistics.median(paths(store, dataset, a, b, max_hops=4).expanded for a, b in pairs)
     out(f"\n4-hop shortest paths, pairs exactly 4 relations apart (median nodes expanded {expanded:.0f}); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, pairs, args.repeat, deadline=deadline)
-    row("graph.tracing.links.paths (direct)", s["function"])
+    row("graph.paths.paths (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /paths?from=&to=&max=4", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -228,7 +231,7 @@ def measure_search(
         return actors_route.find_actors(request, q=q, type=None, country=None, level=None, sector=None, limit=20, offset=0, caller=ANONYMOUS)
 
     variants: list[tuple[str, Callable[[str], object]]] = [
-        ("function", lambda q: search.search_actors(store, dataset, q, limit=20)),
+        ("function", lambda q: search_actors(store, dataset, q, limit=20)),
         ("route", route),
         ("route+json", lambda q: adapter.dump_json(adapter.validate_python(route(q)))),
         ("http", lambda q: http.get("/actors", {"q": q, "limit": 20})),
@@ -236,7 +239,7 @@ def measure_search(
     out("\nactor search, first 20 results (names, names without accents, prefixes, single words, typos); ms per call")
     with ServerCpu(http) as cpu:
         s = interleaved(variants, texts, args.repeat, deadline=deadline)
-    row("graph.index.search.search_actors (direct)", s["function"])
+    row("graph.index.cache.search_actors (direct)", s["function"])
     row("route handler in-process", s["route"])
     row("route handler + response JSON", s["route+json"])
     row("HTTP GET /actors?q=&limit=20", s["http"], f"server CPU {cpu.per_request_ms:.2f} ms/request")
@@ -245,23 +248,23 @@ def measure_search(
 
 
 def measure_per_request(
-    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: search.SubjectIndex, http: Http,
+    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: SubjectIndex, http: Http,
     egos: Sequence[str], args: argparse.Namespace, deadline: float,
 ) -> None:
     """The pieces every API request pays for, whatever it asks."""
     variants: list[tuple[str, Callable[[str], object]]] = [
         ("dataset", lambda _: sparql.dataset_for(store, include_restricted=False)),
-        ("state", lambda _: search.graph_state(store, dataset)),
-        ("index", lambda _: search.index_for(store, dataset)),
-        ("resolve", lambda ego: tracing.resolve_kind(store, dataset, index, ego, KINDS)),
+        ("state", lambda _: graph_state(store, dataset)),
+        ("index", lambda _: index_for(store, dataset)),
+        ("resolve", lambda ego: resolve_kind(store, dataset, index, ego, KINDS)),
         ("floor", lambda _: http.get("/docs")),
     ]
     out("\nwhat each request pays besides its work; ms per call")
     s = interleaved(variants, egos, args.repeat, deadline=deadline)
     row("caller's dataset: sparql.dataset_for (records query)", s["dataset"])
-    row("index cache key: search.graph_state (records query again)", s["state"])
-    row("search.index_for, index already built (graph_state + lookup)", s["index"])
-    row("id -> IRI: tracing.resolve_kind (lookup/subject query)", s["resolve"])
+    row("index cache key: graph_state (records query again)", s["state"])
+    row("index_for, index already built (graph_state + lookup)", s["index"])
+    row("id -> IRI: resolve_kind (lookup/subject query)", s["resolve"])
     row("HTTP GET /docs (no store work: uvicorn+FastAPI+client floor)", s["floor"])
     summary.notes.append(
         f"per request: dataset {s['dataset'].p50():.2f} ms + index key {s['index'].p50():.2f} ms + id {s['resolve'].p50():.2f} ms; "

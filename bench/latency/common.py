@@ -99,7 +99,7 @@ def network_path(iri: str) -> str:
 
 def search_is_warm(client: httpx.Client) -> bool:
     """A search answers fast once the server's name index is built (a search waits for the
-    start-up build of graph.index.search.warm rather than building twice)."""
+    start-up build of graph.index.cache.warm rather than building twice)."""
     started = time.perf_counter()
     response = client.get("/actors", params={"q": "brigade", "limit": 1})
     return response.status_code == 200 and time.perf_counter() - started < 0.5

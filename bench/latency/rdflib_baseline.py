@@ -16,10 +16,12 @@ from typing import Any
 import pyoxigraph as ox
 from harness import interleaved, mem_available_mb, out, peak_mb, rows, rss_mb
 
-from graph.index import search
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
 from graph.query import sparql
 from graph.store import EmbeddedStore
-from graph.tracing import links as tracing
+from graph.tracing.edges import data_graphs
+from graph.tracing.network import network
 from latency.common import (
     AT,
     GOAL_RDFLIB_RATIO,
@@ -78,7 +80,7 @@ class _Value:
 
 
 class RdflibEngine:
-    """Just enough of graph.store.GraphStore for graph.tracing.links.edges_of to run its query
+    """Just enough of graph.store.GraphStore for graph.tracing.edges.edges_of to run its query
     (queries/tracing/edges.rq) on rdflib's engine, values bound with initBindings."""
 
     def __init__(self, graph: Any) -> None:
@@ -177,7 +179,7 @@ def two_hop_sets(rows: Sequence[Any], ego: str, value: Callable[[Any], str | Non
 
 
 def measure_rdflib(
-    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: search.SubjectIndex, http: Http,
+    summary: Summary, store: EmbeddedStore, dataset: sparql.Dataset, index: SubjectIndex, http: Http,
     egos: Sequence[str], actors: int, args: argparse.Namespace, deadline: float, per_mtriple: dict[str, float],
 ) -> None:
     out("\n2-hop ego network against rdflib's own engine (the synthetic graph in an rdflib Graph, in memory)")
@@ -207,7 +209,7 @@ def measure_rdflib(
     try:
         engine = RdflibEngine(rdf)
         text = two_hop_query()
-        data: list[Any] = list(tracing.data_graphs(dataset))
+        data: list[Any] = list(data_graphs(dataset))
         day = ox.Literal(AT.isoformat(), datatype=ox.NamedNode(XSD + "date"))
         subset = list(egos[: args.rdflib_samples])
         params = {"depth": 2, "at": AT.isoformat()}
@@ -221,35 +223,35 @@ def measure_rdflib(
         # The answers agree (nodes and relations), else the comparison would mean nothing.
         agree, differ = 0, []
         for ego in subset:
-            api = tracing.network(store, dataset, ego, depth=2, at=AT)
+            api = network(store, dataset, ego, depth=2, at=AT)
             via_ox = two_hop_sets(oxigraph(ego), ego, lambda t: None if t is None else t.value)
             via_rdflib = two_hop_sets(with_rdflib(ego), ego, lambda t: None if t is None else str(t))
-            engine_net = tracing.network(engine, dataset, ego, depth=2, at=AT, index=index)  # type: ignore[arg-type]
+            engine_net = network(engine, dataset, ego, depth=2, at=AT, index=index)  # type: ignore[arg-type]
             api_sets = ({n.id for n in api.nodes}, {e.id for e in api.edges})
             engine_sets = ({n.id for n in engine_net.nodes}, {e.id for e in engine_net.edges})
             if via_ox == via_rdflib == api_sets == engine_sets:
                 agree += 1
             else:
                 sizes = "/".join(f"{len(n)}n{len(r)}r" for n, r in (api_sets, engine_sets, via_ox, via_rdflib))
-                differ.append(f"{search.local_name(ego)} ({sizes}{', API truncated' if api.truncated else ''})")
+                differ.append(f"{local_name(ego)} ({sizes}{', API truncated' if api.truncated else ''})")
         out(f"    check: API, pyoxigraph, rdflib and tracing-on-rdflib give the same nodes and relations for {agree} of {len(subset)} actors")
         if differ:
             out(f"    differ (nodes/relations: API / tracing on rdflib / SPARQL on pyoxigraph / SPARQL on rdflib): {'; '.join(differ)}")
 
         variants: list[tuple[str, Callable[[str], object]]] = [
             ("http", lambda ego: http.get(network_path(ego), params)),
-            ("function", lambda ego: tracing.network(store, dataset, ego, depth=2, at=AT)),
+            ("function", lambda ego: network(store, dataset, ego, depth=2, at=AT)),
             ("oxigraph", oxigraph),
             ("rdflib", with_rdflib),
-            ("engine", lambda ego: tracing.network(engine, dataset, ego, depth=2, at=AT, index=index)),  # type: ignore[arg-type]
+            ("engine", lambda ego: network(engine, dataset, ego, depth=2, at=AT, index=index)),  # type: ignore[arg-type]
         ]
         out(f"    {len(subset)} of the random actors, {args.rdflib_rounds} rounds, interleaved; ms per call")
         s = interleaved(variants, subset, args.rdflib_rounds, deadline=deadline)
         row("HTTP GET /actors/{id}/network?depth=2&at= (the API)", s["http"])
-        row("graph.tracing.links.network on pyoxigraph (direct)", s["function"])
+        row("graph.network.network on pyoxigraph (direct)", s["function"])
         row("one 2-hop SPARQL query, pyoxigraph", s["oxigraph"])
         row("the same SPARQL query, rdflib Graph.query", s["rdflib"])
-        row("graph.tracing.links.network with rdflib answering edges.rq", s["engine"])
+        row("graph.network.network with rdflib answering edges.rq", s["engine"])
         ratio = s["rdflib"].p50() / s["http"].p50()
         engine_ratio = s["engine"].p50() / s["http"].p50()
         out(
@@ -268,7 +270,7 @@ def measure_rdflib(
             )
         )
         summary.rows.append(
-            ("2-hop: tracing.network on rdflib (direct = rdflib)", f"{s['engine'].p50():.1f} / {s['engine'].p95():.1f}", api_figures, "-", f"API {engine_ratio:.1f}x faster")
+            ("2-hop: network on rdflib (direct = rdflib)", f"{s['engine'].p50():.1f} / {s['engine'].p95():.1f}", api_figures, "-", f"API {engine_ratio:.1f}x faster")
         )
 
         if args.naive_cap > 0 and time.monotonic() + args.naive_cap < deadline:

@@ -1,14 +1,14 @@
 """Naming subjects: wherever a user names an actor, program or incident, an IRI, a short
-`kind/slug` form, or an identifier carried as dcterms:identifier (such as a Security Force Monitor
-uuid) all work."""
+`kind/slug` form (optionally after `fictional/`, `synthetic/` or `id/`), or an identifier carried as
+dcterms:identifier (such as a Security Force Monitor uuid) all work."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph.index.names import candidate_iris
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from ontology.namespaces import FICTIONAL, ID, SYNTHETIC
 from queries import catalog
 
 # A placeholder bound when only the identifier branch should match.
@@ -28,27 +28,13 @@ class AmbiguousSubject(LookupError):
 
 
 def _candidates(name: str) -> list[ox.NamedNode]:
-    if "://" in name or name.startswith("urn:"):
+    nodes = []
+    for iri in candidate_iris(name):
         try:
-            return [ox.NamedNode(name)]
+            nodes.append(ox.NamedNode(iri))
         except ValueError:
-            return []
-    if "/" in name and " " not in name:
-        # `fictional/unit/bn-72` and `synthetic/unit/u-1` name their namespace explicitly.
-        for prefix, base in (("fictional/", FICTIONAL), ("synthetic/", SYNTHETIC)):
-            if name.startswith(prefix):
-                try:
-                    return [ox.NamedNode(base + name[len(prefix):].strip("/"))]
-                except ValueError:
-                    return []
-        nodes = []
-        for base in (ID, FICTIONAL, SYNTHETIC):
-            try:
-                nodes.append(ox.NamedNode(base + name.strip("/")))
-            except ValueError:
-                pass
-        return nodes
-    return []
+            pass
+    return nodes
 
 
 def resolve(store: GraphStore, dataset: Dataset, name: str) -> ox.NamedNode:

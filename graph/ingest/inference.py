@@ -47,10 +47,10 @@ import queries
 from graph.store import failpoints
 from graph.store.base import GraphStore
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
+from queries import catalog
 
 RULES_DIR = Path(queries.__file__).resolve().parent / "rules"
 
-_HEADER_LINE = re.compile(r"#\s*(\w+)\s*:\s*(.*)")
 _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 _IRI_REFERENCE = re.compile(r"<([^<>\s]*)>")
 _PREFIXED_NAME = re.compile(r"(?<![\w?$])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)")
@@ -108,12 +108,8 @@ def parse_rule(path: Path) -> Rule:
     lines at the top, then a SPARQL CONSTRUCT."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        match = _HEADER_LINE.fullmatch(line.strip())
-        if match:
-            fields.setdefault(match.group(1), []).append(match.group(2).strip())
+    for _, key, value in catalog.header(text):
+        fields.setdefault(key, []).append(value)
     title, derives = fields.get("title", [""])[0], fields.get("derives", [""])[0]
     if not title or not derives:
         raise RuleError(f"{path}: the header needs '# title:' and '# derives:' lines")

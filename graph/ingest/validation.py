@@ -46,6 +46,7 @@ from rdflib.term import Node
 
 from ontology.files import SHAPES_FILE
 from ontology.namespaces import PREFIXES
+from queries import catalog
 
 __all__ = [
     "CompiledCheck",
@@ -352,9 +353,7 @@ _TEMPLATE_DIR = resources.files("queries") / "shacl"
 @cache
 def _template(name: str) -> Template:
     """queries/shacl/<name>.rq without its comment header."""
-    text = (_TEMPLATE_DIR / (name + ".rq")).read_text(encoding="utf-8")
-    body = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    return Template("\n".join(body).strip())
+    return Template(catalog.body((_TEMPLATE_DIR / (name + ".rq")).read_text(encoding="utf-8")))
 
 
 def _fill(name: str, **values: str) -> str:

@@ -13,21 +13,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.index.search import SubjectIndex, index_for, local_name
+from graph.index.cache import index_for
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.links import (
-    NodeRef,
-    RelationView,
-    SourceRef,
-    TermRef,
-    data_graphs,
-    edges_of,
-    node_ref,
-    relation_view,
-    source_ref,
-    term_ref,
-)
+from graph.tracing.edges import data_graphs, edges_of
+from graph.tracing.profile import RelationView, SourceRef, TermRef, relation_view, source_ref, term_ref
+from graph.tracing.refs import NodeRef, node_ref
 from ontology.namespaces import AG
 from queries import catalog
 
@@ -145,10 +138,10 @@ def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: 
     assert subject is not None
     node = ox.NamedNode(program)
     graphs = data_graphs(dataset)
-    extra = {"startPrecision": None, "endPrecision": None, "phase": None}
+    extra: dict[str, str | None] = {"startPrecision": None, "endPrecision": None, "phase": None}
     for row in store.query(catalog.text("tracing/program"), substitutions={"program": node}, default_graph=graphs):
-        for key in extra:
-            extra[key] = extra[key] or _value(row[key])
+        for key, value in extra.items():
+            extra[key] = value or _value(row[key])
     details: dict[str, dict[str, str | None]] = {}
     for row in store.query(catalog.text("tracing/participations"), substitutions={"program": node}, default_graph=graphs):
         details[row["participation"].value] = {

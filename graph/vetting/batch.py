@@ -27,8 +27,10 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
+from graph.index.names import local_name
 from graph.query.sparql import run_query
-from graph.vetting.facts import Facts, add_value, local_name, query_text
+from graph.vetting.facts import Facts, query_text
+from graph.vetting.node_facts import add_value
 from graph.vetting.policy import Policy
 from ontology.namespaces import AG, PROV, RDF, RDFS
 

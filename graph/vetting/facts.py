@@ -19,11 +19,23 @@ from functools import cache
 
 import pyoxigraph as ox
 
+from graph.index.names import local_name
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
 from graph.store.limits import QueryTimeout
-from graph.vetting.dates import Period, parse_date, parse_partial, parse_precision
+from graph.vetting.dates import parse_partial
 from graph.vetting.model import SourceRef
+from graph.vetting.node_facts import (
+    MITIGATION_KINDS,
+    Edge,
+    IncidentDetails,
+    MitigationRow,
+    NodeFacts,
+    RelationDetails,
+    add_value,
+    first_value,
+    node_facts,
+)
 from ontology.namespaces import AG, DCTERMS, PROV, RDF, RDFS, SCHEMA
 from queries import catalog
 
@@ -39,14 +51,6 @@ PUBLISHED = (DCTERMS + "issued", DCTERMS + "created", DCTERMS + "available")
 # parents.rq column -> the ag: predicate it reads
 _EDGE_COLUMNS = {"start": "startDate", "end": "endDate", "startPrecision": "startPrecision", "endPrecision": "endPrecision",
                  "ongoing": "ongoing", "confidence": "confidence"}
-
-CONFIDENCE_NAMES = {AG + "LowConfidence": "low", AG + "MediumConfidence": "medium", AG + "HighConfidence": "high"}
-STATUS_NAMES = {AG + "Alleged": "alleged", AG + "Established": "established"}
-
-
-def local_name(iri: str) -> str:
-    """The last segment of an IRI: ag:Command -> 'Command'."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 @cache
@@ -67,62 +71,6 @@ class VettingTimeout(QueryTimeout):
 
     def __str__(self) -> str:
         return self.args[0]
-
-
-@dataclass(frozen=True)
-class NodeFacts:
-    """What the time checks need about a relation node or an incident."""
-
-    period: Period
-    confidence: str | None
-    status: str | None
-
-
-@dataclass(frozen=True)
-class RelationDetails:
-    iri: str
-    type: str
-    facts: NodeFacts
-    note: str | None
-    facets: dict[str, str]
-    sources: tuple[SourceRef, ...]
-
-
-@dataclass(frozen=True)
-class IncidentDetails:
-    iri: str
-    label: str
-    facts: NodeFacts
-    types: tuple[str, ...]
-    type_iris: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Edge:
-    """One dated subordination node: `child` was below `parent` during `period`."""
-
-    relation: str
-    child: str
-    parent: str
-    period: Period
-    confidence: str | None
-
-
-@dataclass(frozen=True)
-class MitigationRow:
-    relation: str
-    kind: str  # JudicialOutcome | Disbandment | Reform | Remediation
-    concerned: str | None
-    about: tuple[str, ...]  # the incidents it names
-    outcome: str | None
-    court: str | None
-    program: str | None
-    period: Period
-    accountable: tuple[str, ...] = ()
-    steps: tuple[str, ...] = ()
-
-
-MITIGATION_KINDS = ("JudicialOutcome", "Disbandment", "Reform", "Remediation")
 
 
 @dataclass
@@ -226,7 +174,7 @@ class Facts:
     # -- nodes -------------------------------------------------------------------------------
 
     def node(self, iri: str) -> NodeFacts:
-        return _node_facts(self.describe(iri))
+        return node_facts(self.describe(iri))
 
     def relation(self, iri: str) -> RelationDetails:
         cached = self._relations.get(iri)
@@ -241,18 +189,18 @@ class Facts:
         sources = []
         for source in props.get(PROV + "wasDerivedFrom", []):
             about = self.describe(source)
-            if _first(about, AG + "restricted") == "true" and not self.show_restricted:
+            if first_value(about, AG + "restricted") == "true" and not self.show_restricted:
                 sources.append(SourceRef("restricted source (visible to analysts)"))
             else:
                 sources.append(
                     SourceRef(
-                        _first(about, DCTERMS + "title") or local_name(source),
-                        _first(about, SCHEMA + "url"),
-                        _first(about, DCTERMS + "publisher"),
-                        _first(about, DCTERMS + "issued"),
+                        first_value(about, DCTERMS + "title") or local_name(source),
+                        first_value(about, SCHEMA + "url"),
+                        first_value(about, DCTERMS + "publisher"),
+                        first_value(about, DCTERMS + "issued"),
                     )
                 )
-        cached = RelationDetails(iri, cls, _node_facts(props), _first(props, AG + "note"), facets, tuple(sources))
+        cached = RelationDetails(iri, cls, node_facts(props), first_value(props, AG + "note"), facets, tuple(sources))
         self._relations[iri] = cached
         return cached
 
@@ -261,7 +209,7 @@ class Facts:
         if cached is None:
             props = self.describe(iri)
             type_iris = tuple(props.get(AG + "violationType", []))
-            cached = IncidentDetails(iri, self.label(iri), _node_facts(props), tuple(self.label(t) for t in type_iris), type_iris)
+            cached = IncidentDetails(iri, self.label(iri), node_facts(props), tuple(self.label(t) for t in type_iris), type_iris)
             self._incidents[iri] = cached
         return cached
 
@@ -270,7 +218,7 @@ class Facts:
         if not iri:
             return ""
         props = self.describe(iri)
-        return _first(props, RDFS + "label") or _first(props, AG + "name") or local_name(iri)
+        return first_value(props, RDFS + "label") or first_value(props, AG + "name") or local_name(iri)
 
     def parents(self, unit: str) -> list[Edge]:
         """The dated subordination nodes one step up from `unit`."""
@@ -283,7 +231,7 @@ class Facts:
                 if not edge or not parent or edge in seen:
                     continue
                 seen.add(edge)
-                facts = _node_facts({AG + predicate: [row[column]] for column, predicate in _EDGE_COLUMNS.items() if row.get(column)})
+                facts = node_facts({AG + predicate: [value] for column, predicate in _EDGE_COLUMNS.items() if (value := row.get(column))})
                 cached.append(Edge(edge, unit, parent, facts.period, facts.confidence))
             self._parents[unit] = cached
         return cached
@@ -316,12 +264,12 @@ class Facts:
         return MitigationRow(
             iri,
             kind,
-            _first(props, AG + "concerns"),
+            first_value(props, AG + "concerns"),
             tuple(props.get(AG + "aboutIncident", [])),
-            _first(props, AG + "judicialOutcome"),
-            _first(props, AG + "court"),
-            _first(props, AG + "viaProgram"),
-            _node_facts(props).period,
+            first_value(props, AG + "judicialOutcome"),
+            first_value(props, AG + "court"),
+            first_value(props, AG + "viaProgram"),
+            node_facts(props).period,
             tuple(props.get(AG + "heldAccountable", [])),
             tuple(props.get(AG + "remediationStep", [])),
         )
@@ -337,7 +285,7 @@ class Facts:
         out = []
         for source in self.describe(iri).get(PROV + "wasDerivedFrom", []):
             about = self.describe(source)
-            spans = [span for span in (parse_partial(_first(about, p)) for p in PUBLISHED) if span is not None]
+            spans = [span for span in (parse_partial(first_value(about, p)) for p in PUBLISHED) if span is not None]
             if spans:
                 out.append(min(spans))  # first publication
         return out
@@ -392,28 +340,3 @@ class Facts:
 
 def rows_key(name: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return (name, tuple(sorted((k, v.value) for k, v in params.items())))
-
-
-def add_value(props: dict[str, list[str]], predicate: str, value: str) -> None:
-    values = props.setdefault(predicate, [])
-    if value not in values:
-        values.append(value)
-
-
-def _first(props: Mapping[str, list[str]], predicate: str) -> str | None:
-    values = props.get(predicate)
-    return values[0] if values else None
-
-
-def _node_facts(props: Mapping[str, list[str]]) -> NodeFacts:
-    """Dates, precision, ongoing flag, confidence and status from a node's properties."""
-    period = Period(
-        start=parse_date(_first(props, AG + "startDate")),
-        end=parse_date(_first(props, AG + "endDate")),
-        start_precision=parse_precision(_first(props, AG + "startPrecision")),
-        end_precision=parse_precision(_first(props, AG + "endPrecision")),
-        ongoing=(_first(props, AG + "ongoing") or "").lower() in ("true", "1"),
-    )
-    confidence = CONFIDENCE_NAMES.get(_first(props, AG + "confidence") or "")
-    status = STATUS_NAMES.get(_first(props, AG + "status") or "")
-    return NodeFacts(period, confidence, status)

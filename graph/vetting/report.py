@@ -56,9 +56,11 @@ def text_report(result: FindingSet) -> str:
         f"Vetting of {result.subject_label}",
         f"  subject  {result.subject}",
         f"  as of    {result.date}",
-        f"  policy   {result.policy.get('name')}: {result.policy.get('lookback_years')}-year lookback, minimum confidence "
-        f"{result.policy.get('min_confidence')}, hierarchy {result.policy.get('hierarchy_direction')} "
-        f"{result.policy.get('hierarchy_depth')} level(s), unknown dates {result.policy.get('unknown_dates')}",
+        (
+            f"  policy   {result.policy.get('name')}: {result.policy.get('lookback_years')}-year lookback, minimum confidence "
+            f"{result.policy.get('min_confidence')}, hierarchy {result.policy.get('hierarchy_direction')} "
+            f"{result.policy.get('hierarchy_depth')} level(s), unknown dates {result.policy.get('unknown_dates')}"
+        ),
         *([f"  known on {result.as_known_on} (only statements whose sources were published, or imported, by then)"] if result.as_known_on else []),
         f"  OUTCOME  {result.outcome.upper()}",
         f"  reason   {result.reason}",
@@ -78,8 +80,10 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
     state = finding.state
     certainty = "" if finding.certain else ", dates uncertain"
     lines = [
-        f"{number}. [{finding.severity.upper()}] {RULE_TITLES.get(finding.rule, finding.rule)} ({state}{certainty}; "
-        f"weakest link: {finding.confidence or 'unrecorded'} confidence)",
+        (
+            f"{number}. [{finding.severity.upper()}] {RULE_TITLES.get(finding.rule, finding.rule)} ({state}{certainty}; "
+            f"weakest link: {finding.confidence or 'unrecorded'} confidence)"
+        ),
         f"   {finding.summary}",
     ]
     if finding.severity_basis:
@@ -109,7 +113,7 @@ FINDING_COLUMNS = (
 )
 
 
-def _safe(value: object) -> str:
+def safe_cell(value: object) -> str:
     """A cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -123,7 +127,7 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
     for result in results:
         head = [result.subject, result.subject_label, result.date, result.outcome]
         if not result.findings:
-            writer.writerow([_safe(v) for v in head] + [""] * (len(FINDING_COLUMNS) - len(head)))
+            writer.writerow([safe_cell(v) for v in head] + [""] * (len(FINDING_COLUMNS) - len(head)))
         for finding in result.findings:
             incident = finding.incidents[0] if finding.incidents else None
             row = head + [
@@ -142,7 +146,7 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
                 " | ".join(_sources(e) for e in finding.evidence if e.sources),
                 " | ".join(m.text for m in finding.mitigations),
             ]
-            writer.writerow([_safe(v) for v in row])
+            writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 
 

@@ -13,9 +13,9 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from graph.index.names import local_name
 from graph.vetting.dates import DAY, Currency, Overlap, Period, TimeCheck, known_by
-from graph.vetting.facts import local_name
-from graph.vetting.rules import Context, Draft, Step, currency, state_words
+from graph.vetting.drafts import Context, Draft, Step, currency, state_words
 
 
 def listing_period(ctx: Context, listing: str) -> tuple[Period, str]:

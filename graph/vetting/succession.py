@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from graph.vetting.absorption import SUCCESSION_VERBS, succession_kind
 from graph.vetting.dates import known_by, partial
+from graph.vetting.drafts import Context
 from graph.vetting.model import Evidence, Finding
-from graph.vetting.rules import SUCCESSION_VERBS, Context, succession_kind
 
 MAX_CHAIN = 10  # successions walked back; real chains are a few renamings long
 

@@ -11,7 +11,7 @@ from graph.ingest import loader, registry, setup
 from graph.ingest.loader import RdfSource
 from graph.query import sparql
 from graph.store import EmbeddedStore
-from graph.tracing import links as tracing
+from graph.tracing.profile import profile
 from graph.vetting.engine import vet
 from ontology.namespaces import AG, DEMO_GRAPH, FICTIONAL, FICTIONAL_GRAPH, ID, ONTOLOGY_GRAPH
 
@@ -254,8 +254,8 @@ def test_a_vetting_report_on_fofana_quotes_the_appeal(demo_store: EmbeddedStore)
 
 def test_fofana_s_profile_tells_the_appeal_s_acquittal_from_the_convictions(demo_store: EmbeddedStore) -> None:
     """A profile lists each court record with its outcome, so the reversal on appeal is visible there too."""
-    profile = tracing.profile(demo_store, sparql.dataset_for(demo_store), ID + "person/sl-moinina-fofana")
-    records = {(r.start, r.status) for group in profile.relations if group.type == "JudicialOutcome" for r in group.relations}
+    actor_profile = profile(demo_store, sparql.dataset_for(demo_store), ID + "person/sl-moinina-fofana")
+    records = {(r.start, r.status) for group in actor_profile.relations if group.type == "JudicialOutcome" for r in group.relations}
     assert records == {("2007-08-02", "convicted"), ("2008-05-28", "convicted"), ("2008-05-28", "acquitted")}, records
 
 

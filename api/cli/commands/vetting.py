@@ -31,7 +31,10 @@ from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
 from graph.vetting.report import RULE_TITLES, findings_csv, program_text, text_report
-from graph.vetting.screening import screen as screening
+from graph.vetting.screening.matching import set_aside
+from graph.vetting.screening.name_index import name_index
+from graph.vetting.screening.rows import ScreeningError, parse_csv, to_csv
+from graph.vetting.screening.screen import iter_vetted, screen
 
 
 class ReportFormat(str, Enum):
@@ -106,7 +109,7 @@ def vet_command(
         except (NotVettable, UnknownSubject) as error:
             raise fail(str(error)) from None
         version = audit.data_version(graph_store, dataset)
-        result.set_aside = screening.set_aside(screening.index_for(graph_store, dataset, version.digest), iri)
+        result.set_aside = set_aside(name_index(graph_store, dataset, version.digest), iri)
         run = audit.record(graph_store, result, agent=audit.CLI_AGENT, version=version, started=started, context="cli")
     _print_result(result, run, fmt)
 
@@ -168,23 +171,23 @@ def screen_command(
     each confident match."""
     day, chosen = _day(date_), _policy(policy)
     try:
-        rows = screening.parse_csv(file.read_bytes())
+        rows = parse_csv(file.read_bytes())
     except OSError as error:
         raise fail(f"cannot read {file}: {error.strerror or error}") from None
-    except screening.ScreeningError as error:
+    except ScreeningError as error:
         raise fail(f"{file}: {error}") from None
     with opened(store) as graph_store:
         dataset = sparql.dataset_for(graph_store)
         version = audit.data_version(graph_store, dataset)
         started = datetime.now(UTC)
-        results = screening.screen(graph_store, dataset, rows, version_digest=version.digest, on=day, policy=chosen)
+        results = screen(graph_store, dataset, rows, version_digest=version.digest, on=day, policy=chosen)
         quads = []
-        for result in screening.iter_vetted(results):
+        for result in iter_vetted(results):
             quads += audit.prepare(result, agent=audit.CLI_AGENT, version=version, started=started, context="screening")[1]
         if quads:
             audit.write(graph_store, quads)
     if fmt is ScreenFormat.csv:
-        text = screening.to_csv(results)
+        text = to_csv(results)
     elif fmt is ScreenFormat.json:
         text = json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n"
     else:

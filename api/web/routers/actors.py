@@ -6,7 +6,7 @@ convertor below: like Starlette's `path`, but it never swallows a sub-resource n
 (`/network`, `/timeline`, `/vetting`), so `/actors/{id}` and `/actors/{id}/network` (and other
 routers' `/programs/{id}/vetting`) can all exist whatever order the routers are included in.
 
-The logic lives in graph/index/search.py and graph/tracing/links.py; this module only reads parameters,
+The logic lives in graph/index/ and graph/tracing/; this module only reads parameters,
 picks the caller's dataset and shapes the answer.
 """
 
@@ -21,10 +21,16 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.security import Caller, current_caller
-from graph.index import search
-from graph.index.search import Hit, UnknownFilter
-from graph.tracing import links as tracing
-from graph.tracing.links import BadParameter, NotFound
+from graph.index.cache import index_for
+from graph.index.names import local_name
+from graph.index.subjects import Hit, SubjectIndex, UnknownFilter
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import DEFAULT_MAX_NODES, MAX_DEPTH, network
+from graph.tracing.profile import profile, term_ref
+from graph.tracing.refs import node_ref
+from graph.tracing.timeline import timeline
+from ontology.namespaces import AG
 
 #################################################################
 # The {id} convertor
@@ -219,16 +225,16 @@ Offset = Annotated[int, Query(ge=0, description="how many results to skip")]
 ActorId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/unit/bn-72, or an identifier")]
 
 
-def _hit(index: search.SubjectIndex, hit: Hit) -> ActorHit:
+def _hit(index: SubjectIndex, hit: Hit) -> ActorHit:
     subject = hit.subject
     terms = index.terms
     return ActorHit(
         id=subject.iri,
         label=subject.label,
-        types=[search.local_name(t) for t in terms.most_specific(subject.types, within=tracing.AG + "Actor")],
-        country=Node.model_validate(tracing.node_ref(index, subject.country)) if subject.country else None,
-        level=Term.model_validate(tracing.term_ref(terms, subject.level)) if subject.level else None,
-        sector=Term.model_validate(tracing.term_ref(terms, subject.sector)) if subject.sector else None,
+        types=[local_name(t) for t in terms.most_specific(subject.types, within=AG + "Actor")],
+        country=Node.model_validate(node_ref(index, subject.country)) if subject.country else None,
+        level=Term.model_validate(term_ref(terms, subject.level)) if subject.level else None,
+        sector=Term.model_validate(term_ref(terms, subject.sector)) if subject.sector else None,
         match=hit.match,
         score=hit.score,
         matched_name=hit.matched_name,
@@ -251,7 +257,7 @@ def find_actors(
     the query, then names containing every query word, then fuzzy matches (typos)."""
     store = store_of(request)
     dataset = dataset_for_caller(request, caller)
-    index = search.index_for(store, dataset)
+    index = index_for(store, dataset)
     try:
         page = index.search(q, type_=type, country=country, level=level, sector=sector, limit=limit, offset=offset)
     except UnknownFilter as error:
@@ -263,10 +269,10 @@ def find_actors(
 def actor_network(
     request: Request,
     id: ActorId,
-    depth: Annotated[int, Query(ge=1, le=tracing.MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
     at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated (Command,Subordination)")] = None,
-    max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = tracing.DEFAULT_MAX_NODES,
+    max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = DEFAULT_MAX_NODES,
     caller: Caller = Depends(current_caller),
 ) -> Any:
     """The actor, everything within `depth` relations of it, and those relations as edges. Relations
@@ -275,9 +281,9 @@ def actor_network(
     store = store_of(request)
     dataset = dataset_for_caller(request, caller)
     try:
-        index = search.index_for(store, dataset)
-        center = tracing.resolve_kind(store, dataset, index, id, ("actor", "program", "incident"))
-        result = tracing.network(store, dataset, center, depth=depth, at=at, types=types, max_nodes=max_nodes, index=index)
+        index = index_for(store, dataset)
+        center = resolve_kind(store, dataset, index, id, ("actor", "program", "incident"))
+        result = network(store, dataset, center, depth=depth, at=at, types=types, max_nodes=max_nodes, index=index)
     except (NotFound, BadParameter) as error:
         raise translate(error) from None
     return Network.model_validate(result)
@@ -296,9 +302,9 @@ def actor_timeline(
     store = store_of(request)
     dataset = dataset_for_caller(request, caller)
     try:
-        index = search.index_for(store, dataset)
-        actor = tracing.resolve_kind(store, dataset, index, id, ("actor", "program", "incident"))
-        result = tracing.timeline(store, dataset, actor, limit=limit, offset=offset, index=index)
+        index = index_for(store, dataset)
+        actor = resolve_kind(store, dataset, index, id, ("actor", "program", "incident"))
+        result = timeline(store, dataset, actor, limit=limit, offset=offset, index=index)
     except (NotFound, BadParameter) as error:
         raise translate(error) from None
     return Timeline.model_validate(result)
@@ -311,9 +317,9 @@ def actor_profile(request: Request, id: ActorId, caller: Caller = Depends(curren
     store = store_of(request)
     dataset = dataset_for_caller(request, caller)
     try:
-        index = search.index_for(store, dataset)
-        actor = tracing.resolve_kind(store, dataset, index, id, ("actor",))
-        result = tracing.profile(store, dataset, actor, index=index)
+        index = index_for(store, dataset)
+        actor = resolve_kind(store, dataset, index, id, ("actor",))
+        result = profile(store, dataset, actor, index=index)
     except (NotFound, BadParameter) as error:
         raise translate(error) from None
     return Profile.model_validate(result)

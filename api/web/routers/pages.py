@@ -2,8 +2,7 @@
 
 Pages live under /pages/... so they never clash with the JSON resources (/actors/{id},
 /programs/{id}) that other routers serve; every page links to the JSON and graph views. What a
-page shows comes from the graph layer (graph.index.search, graph.tracing.links, graph.tracing.programs,
-graph.query.named_queries) over the caller's dataset; this module only gathers it for the templates.
+page shows comes from the graph layer (graph.index, graph.tracing, graph.query.named_queries) over the caller's dataset; this module only gathers it for the templates.
 
 Vetting outcomes are role-dependent, and a browser following a link sends no API key, so pages do
 not compute them: their script fetches the vetting resource with the key the user entered (kept in
@@ -25,14 +24,19 @@ from api.web.dependencies import dataset_for_caller, store_of
 from api.web.security import Caller, current_caller
 from api.web.templating import templates
 from api.web.views import build, program_views, safety
-from graph.index import search
-from graph.index.search import index_for, local_name
+from graph.index.cache import index_for, search_actors
+from graph.index.names import local_name
+from graph.index.subjects import UnknownFilter
 from graph.ingest import registry
 from graph.query import named_queries
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing import links as tracing
 from graph.tracing import programs
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import network
+from graph.tracing.profile import Profile, profile
+from graph.tracing.timeline import TimelineEntry, timeline_entries
 from ontology.namespaces import AG
 
 router = APIRouter(tags=["Pages"])
@@ -60,9 +64,9 @@ async def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Graph work off the event loop; the graph layer's errors become readable 4xx pages."""
     try:
         return await run_in_threadpool(function, *args, **kwargs)
-    except tracing.NotFound as error:
+    except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    except (tracing.BadParameter, search.UnknownFilter) as error:
+    except (BadParameter, UnknownFilter) as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     except named_queries.NamedQueryError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
@@ -117,7 +121,7 @@ class HitRow:
 
 def _search(store: GraphStore, dataset: Dataset, q: str | None, type_: str | None, country: str | None, offset: int) -> tuple[int, list[HitRow]]:
     index = index_for(store, dataset)
-    found = search.search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
+    found = search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
     rows = []
     for hit in found.hits:
         subject = hit.subject
@@ -173,10 +177,10 @@ async def search_page(
 
 @dataclass
 class ActorPage:
-    profile: tracing.Profile
+    profile: Profile
     types: list[str]
-    timeline: list[tracing.TimelineEntry]
-    incidents: list[tracing.TimelineEntry]
+    timeline: list[TimelineEntry]
+    incidents: list[TimelineEntry]
     programs: list[dict[str, Any]]
     graph: dict[str, Any]
     graph_view: build.GraphView
@@ -184,12 +188,12 @@ class ActorPage:
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
     index = index_for(store, dataset)
-    iri = tracing.resolve_kind(store, dataset, index, name, ("actor", "incident"))
-    profile = tracing.profile(store, dataset, iri, index=index)
-    entries = tracing.timeline_entries(store, dataset, iri, index)
+    iri = resolve_kind(store, dataset, index, name, ("actor", "incident"))
+    actor_profile = profile(store, dataset, iri, index=index)
+    entries = timeline_entries(store, dataset, iri, index)
     incidents = [e for e in entries if e.kind == "incident"]
     program_rows: list[dict[str, Any]] = []
-    if profile.kind == "actor":
+    if actor_profile.kind == "actor":
         page = named_queries.run(store, dataset, "actor_programs", {"actor": iri}, limit=200)
         for record in page.records():
             program = record.get("program")
@@ -204,10 +208,10 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
                     "confidence": _value(record.get("confidence")),
                 }
             )
-    network = tracing.network(store, dataset, iri, depth=1, max_nodes=build.DEFAULT_NODE_LIMIT, index=index)
-    view = build.from_network(network, index)
-    types = [t.label for t in profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in profile.types]
-    return ActorPage(profile, types, entries, incidents, program_rows, view.data(), view)
+    ego = network(store, dataset, iri, depth=1, max_nodes=build.DEFAULT_NODE_LIMIT, index=index)
+    view = build.from_network(ego, index)
+    types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view)
 
 
 def _value(term: Any) -> str | None:

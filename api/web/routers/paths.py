@@ -1,5 +1,5 @@
 """Paths: the shortest chains of relations between two actors, hop by hop, with each relation's
-type, dates and confidence. The search itself is graph.tracing.links.paths (bidirectional BFS over
+type, dates and confidence. The search itself is graph.tracing.paths.paths (bidirectional BFS over
 the same edge query as the ego network)."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pydantic import Field
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.routers.actors import APIModel, Edge, Node, translate
 from api.web.security import Caller, current_caller
-from graph.index import search
-from graph.tracing import links as tracing
-from graph.tracing.links import BadParameter, NotFound
+from graph.index.cache import index_for
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve_kind
+from graph.tracing.paths import MAX_PATH_HOPS, paths
 
 router = APIRouter(tags=["Paths"])
 
@@ -55,7 +56,7 @@ def find_paths(
     request: Request,
     source: Annotated[str, Query(alias="from", description="an IRI, kind/slug or identifier")],
     target: Annotated[str, Query(alias="to", description="an IRI, kind/slug or identifier")],
-    max_hops: Annotated[int, Query(alias="max", ge=1, le=tracing.MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
+    max_hops: Annotated[int, Query(alias="max", ge=1, le=MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
     at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="at most this many paths")] = 10,
@@ -67,16 +68,16 @@ def find_paths(
     dataset = dataset_for_caller(request, caller)
     kinds = ("actor", "program", "incident")
     try:
-        index = search.index_for(store, dataset)
+        index = index_for(store, dataset)
         try:
-            start = tracing.resolve_kind(store, dataset, index, source, kinds)
+            start = resolve_kind(store, dataset, index, source, kinds)
         except NotFound as error:
             raise NotFound(f"from: {error}") from None
         try:
-            end = tracing.resolve_kind(store, dataset, index, target, kinds)
+            end = resolve_kind(store, dataset, index, target, kinds)
         except NotFound as error:
             raise NotFound(f"to: {error}") from None
-        result = tracing.paths(store, dataset, start, end, max_hops=max_hops, at=at, types=types, limit=limit, index=index)
+        result = paths(store, dataset, start, end, max_hops=max_hops, at=at, types=types, limit=limit, index=index)
     except (NotFound, BadParameter) as error:
         raise translate(error) from None
     return Paths.model_validate(result)

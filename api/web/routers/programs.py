@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from api.web.dependencies import dataset_for_caller, store_of
 from api.web.routers.actors import APIModel, Node, Relation, Source, Term, translate
 from api.web.security import Caller, current_caller
-from graph.index import search
-from graph.tracing import links as tracing
+from graph.index.cache import index_for
 from graph.tracing import programs
-from graph.tracing.links import BadParameter, NotFound
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve_kind
 
 router = APIRouter(prefix="/programs", tags=["Programs"])
 
@@ -104,8 +104,8 @@ def program_detail(
     store = store_of(request)
     dataset = dataset_for_caller(request, caller)
     try:
-        index = search.index_for(store, dataset)
-        program = tracing.resolve_kind(store, dataset, index, id, ("program",))
+        index = index_for(store, dataset)
+        program = resolve_kind(store, dataset, index, id, ("program",))
         result = programs.program_detail(store, dataset, program, index=index)
     except (NotFound, BadParameter) as error:
         raise translate(error) from None

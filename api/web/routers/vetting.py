@@ -43,7 +43,10 @@ from graph.vetting.facts import Facts
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, Policy, PolicyError, policy_from_dict
 from graph.vetting.report import RULE_TITLES, findings_csv
-from graph.vetting.screening import screen as screening
+from graph.vetting.screening.matching import set_aside
+from graph.vetting.screening.name_index import name_index
+from graph.vetting.screening.rows import ScreeningError, ScreenRow, parse_csv, to_csv
+from graph.vetting.screening.screen import iter_vetted, screen
 
 router = APIRouter(tags=["Vetting"])
 Analyst = Annotated[Caller, Depends(require(Role.ANALYST))]
@@ -231,22 +234,22 @@ async def vetting_screen(
     day = _day(date_)
     chosen = _format(request, fmt, ("json", "csv"))
     try:
-        rows = screening.parse_csv(data)
-    except screening.ScreeningError as error:  # the list is unusable as sent: 422 naming the row
+        rows = parse_csv(data)
+    except ScreeningError as error:  # the list is unusable as sent: 422 naming the row
         raise HTTPException(status_code=422, detail=str(error)) from None
     store = store_of(request)
     budget = limits_of(request).timeout * MANY_SUBJECTS_BUDGET_FACTOR
 
-    def work() -> list[screening.ScreenRow]:
+    def work() -> list[ScreenRow]:
         dataset = dataset_for_caller(request, caller)
         version = audit.data_version(store, dataset)
         started = datetime.now(UTC)
-        results = screening.screen(
+        results = screen(
             store, dataset, rows, version_digest=version.digest, on=day, policy=policy,
             show_restricted=caller.can_read_restricted, budget=budget,
         )
         quads = []
-        for result in screening.iter_vetted(results):
+        for result in iter_vetted(results):
             quads += audit.prepare(result, agent=_agent(caller), version=version, started=started, context="screening")[1]
         if quads:
             audit.write(store, quads)
@@ -255,7 +258,7 @@ async def vetting_screen(
     results = await run_store_work(work)
     if chosen == "csv":
         return PlainTextResponse(
-            screening.to_csv(results),
+            to_csv(results),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="screening.csv"'},
         )
@@ -289,7 +292,7 @@ async def _vet_one(request: Request, id: str, caller: Caller, policy: Policy, op
         except UnknownSubject as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
         version = audit.data_version(store, dataset)
-        result.set_aside = screening.set_aside(screening.index_for(store, dataset, version.digest), iri)
+        result.set_aside = set_aside(name_index(store, dataset, version.digest), iri)
         run = audit.record(store, result, agent=_agent(caller), version=version, started=started, context="api") if record else None
         return result, run
 

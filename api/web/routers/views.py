@@ -3,7 +3,7 @@ between two subjects, and a query's result, drawn by vis-network in the browser.
 
 The pages (`/view/...`) embed the view's data as JSON; the data routes (`/view/data/...`) give the
 same JSON for one more node (double-click expands it in place) and the details panel of a node.
-Every answer comes from graph.tracing.links (and graph.query.named_queries for library queries) over the
+Every answer comes from graph.tracing (and graph.query.named_queries for library queries) over the
 caller's dataset, so a view never shows a graph the caller may not read.
 
 vis-network is served from the copy the pyvis package installs (`/vendor/...`), never from a CDN:
@@ -27,10 +27,15 @@ from api.web.limits import limits_of
 from api.web.security import Caller, current_caller
 from api.web.templating import templates
 from api.web.views import build, details, program_views, query_views
-from graph.index.search import index_for, local_name
+from graph.index.cache import index_for
+from graph.index.names import local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing import links as tracing
+from graph.tracing.edges import relation_classes
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve, resolve_kind
+from graph.tracing.network import MAX_DEPTH, network
+from graph.tracing.paths import MAX_PATH_HOPS, paths
 
 router = APIRouter(tags=["Graph views"])
 
@@ -41,7 +46,7 @@ VENDOR_FILES = {
     "vis-network.css": (VIS_DIR / "vis-network.css", "text/css"),
 }
 
-Depth = Annotated[int, Query(ge=1, le=tracing.MAX_DEPTH, description="How many relations away from the centre")]
+Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="How many relations away from the centre")]
 Limit = Annotated[int, Query(ge=1, le=build.MAX_NODE_LIMIT, description="At most this many nodes")]
 
 
@@ -73,9 +78,9 @@ async def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
     """Run graph work off the event loop, turning the graph layer's errors into readable 4xx."""
     try:
         return await run_in_threadpool(function, *args, **kwargs)
-    except tracing.NotFound as error:
+    except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    except tracing.BadParameter as error:
+    except BadParameter as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
 
 
@@ -87,14 +92,14 @@ def actor_view(
     without asking again; only when that would cut the view at the node limit does the server
     apply the date and types itself (the page then refetches when they change)."""
     index = index_for(store, dataset)
-    iri = tracing.resolve_kind(store, dataset, index, name, ("actor", "incident", "program"))
-    selected = tracing.relation_classes(index.terms, types)  # a bad type is a 422 before any work
-    network = tracing.network(store, dataset, iri, depth=depth, max_nodes=limit, index=index)
+    iri = resolve_kind(store, dataset, index, name, ("actor", "incident", "program"))
+    selected = relation_classes(index.terms, types)  # a bad type is a 422 before any work
+    ego = network(store, dataset, iri, depth=depth, max_nodes=limit, index=index)
     mode = "client"
-    if network.truncated and (at is not None or types):
-        network = tracing.network(store, dataset, iri, depth=depth, at=at, types=types, max_nodes=limit, index=index)
+    if ego.truncated and (at is not None or types):
+        ego = network(store, dataset, iri, depth=depth, at=at, types=types, max_nodes=limit, index=index)
         mode = "server"
-    view = build.from_network(network, index, kind="actor")
+    view = build.from_network(ego, index, kind="actor")
     view.at = at.isoformat() if at else None
     view.filter_mode = mode
     view.types = sorted(local_name(c) for c in selected) if selected is not None else None
@@ -141,9 +146,9 @@ async def view_data_network(
 
     def work() -> dict[str, Any]:
         index = index_for(store, dataset)
-        iri = tracing.resolve(store, dataset, name)
-        network = tracing.network(store, dataset, iri, depth=depth, at=day, types=_types(types), max_nodes=limit, index=index)
-        return build.from_network(network, index).data()
+        iri = resolve(store, dataset, name)
+        ego = network(store, dataset, iri, depth=depth, at=day, types=_types(types), max_nodes=limit, index=index)
+        return build.from_network(ego, index).data()
 
     return JSONResponse(await _call(work))
 
@@ -178,7 +183,7 @@ async def view_paths(
     caller: Annotated[Caller, Depends(current_caller)],
     source: Annotated[str | None, Query(alias="from")] = None,
     target: Annotated[str | None, Query(alias="to")] = None,
-    max: Annotated[int, Query(ge=1, le=tracing.MAX_PATH_HOPS)] = 4,
+    max: Annotated[int, Query(ge=1, le=MAX_PATH_HOPS)] = 4,
     at: str | None = None,
     types: str | None = None,
 ) -> HTMLResponse:
@@ -191,9 +196,9 @@ async def view_paths(
 
     def work() -> build.GraphView:
         index = index_for(store, dataset)
-        a = tracing.resolve(store, dataset, source, what="subject ('from')")
-        b = tracing.resolve(store, dataset, target, what="subject ('to')")
-        found = tracing.paths(store, dataset, a, b, max_hops=max, at=day, types=_types(types), index=index)
+        a = resolve(store, dataset, source, what="subject ('from')")
+        b = resolve(store, dataset, target, what="subject ('to')")
+        found = paths(store, dataset, a, b, max_hops=max, at=day, types=_types(types), index=index)
         return build.from_paths(found, index)
 
     view = await _call(work)

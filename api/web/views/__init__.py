@@ -1,4 +1,4 @@
-"""Graph views: turning what graph.tracing.links (and friends) return into the nodes, edges, legend and
+"""Graph views: turning what graph.tracing (networks, paths, profiles and friends) return into the nodes, edges, legend and
 controls that the browser's vis-network draws.
 
 Small modules, one concern each:

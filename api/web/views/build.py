@@ -1,6 +1,6 @@
 """Assembling graph views: nodes and edges, escaped and styled, ready for the page's vis-network.
 
-The graph questions are answered elsewhere (graph.tracing.links for ego networks and paths, the query
+The graph questions are answered elsewhere (graph.tracing.network and graph.tracing.paths for ego networks and paths, the query
 library for query views); this module only decides how their answers look. Nodes and edges are
 collected through pyvis's `Network`, so the dictionaries have the shape vis-network expects, but
 pyvis's own HTML template is never used: it loads vis-network from a CDN and writes node titles
@@ -23,8 +23,11 @@ from typing import Any
 from pyvis.network import Network as PyvisNetwork
 
 from api.web.views import safety, styling
-from graph.index.search import SubjectIndex, local_name
-from graph.tracing import links as tracing
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
+from graph.tracing.network import Network
+from graph.tracing.paths import Paths
+from graph.tracing.refs import EdgeView, NodeRef, node_ref
 from ontology.namespaces import AG
 
 # Above this many nodes a view is cut and the page asks to narrow it down (depth, date, types).
@@ -118,7 +121,7 @@ class _Assembler:
         self._categories: dict[str, styling.Category] = {}
         self._types: Counter[tuple[str, str]] = Counter()
 
-    def node(self, ref: tracing.NodeRef, *, hop: int | None = None) -> str:
+    def node(self, ref: NodeRef, *, hop: int | None = None) -> str:
         node_id = safety.text(ref.id, limit=2000)
         if node_id in self._node_ids:
             return node_id
@@ -155,7 +158,7 @@ class _Assembler:
         self.net.add_node(node_id, label=safety.text(short_label(ref.label)), shape=cat.shape, color=color, **options)
         return node_id
 
-    def edge(self, view: tracing.EdgeView, note: str | None = None) -> None:
+    def edge(self, view: EdgeView, note: str | None = None) -> None:
         edge_id = safety.text(view.id, limit=2000)
         if edge_id in self._edge_ids:
             return
@@ -227,14 +230,14 @@ class _Assembler:
 
 
 def from_network(
-    network: tracing.Network,
+    network: Network,
     index: SubjectIndex,
     *,
     kind: str = "actor",
     outcomes: Mapping[str, str] | None = None,
     edge_notes: Mapping[str, str] | None = None,
 ) -> GraphView:
-    """An ego network (graph.tracing.links.network) as a view; nodes carry their distance from the centre.
+    """An ego network (graph.tracing.network.network) as a view; nodes carry their distance from the centre.
     `edge_notes` adds a word to some edges' labels (a program role: "Partnership (trainer)")."""
     build = _Assembler(index, outcomes)
     hops = _hops(network)
@@ -267,7 +270,7 @@ def from_network(
     return build.finish(view)
 
 
-def _hops(network: tracing.Network) -> dict[str, int]:
+def _hops(network: Network) -> dict[str, int]:
     """Each node's distance from the centre over the network's edges (breadth first)."""
     around: dict[str, list[str]] = {}
     for edge in network.edges:
@@ -286,7 +289,7 @@ def _hops(network: tracing.Network) -> dict[str, int]:
     return hops
 
 
-def from_paths(found: tracing.Paths, index: SubjectIndex) -> GraphView:
+def from_paths(found: Paths, index: SubjectIndex) -> GraphView:
     """The shortest paths between two subjects, every path's nodes and relations in one view."""
     build = _Assembler(index)
     refs = {ref.id: ref for ref in found.nodes}
@@ -296,7 +299,7 @@ def from_paths(found: tracing.Paths, index: SubjectIndex) -> GraphView:
         for hop in path.hops:
             for end in (hop.relation.source, hop.relation.target):
                 if end not in refs:
-                    refs[end] = tracing.node_ref(index, end)
+                    refs[end] = node_ref(index, end)
                     build.node(refs[end])
             build.edge(hop.relation)
     source = refs.get(found.source)
@@ -346,9 +349,9 @@ def from_triples(title: str, triples: Sequence[Triple], index: SubjectIndex, *, 
             truncated = True
             return None
         seen.add(iri)
-        ref = tracing.node_ref(index, iri)
+        ref = node_ref(index, iri)
         if ref.label == local_name(iri) and iri in labels:
-            ref = tracing.NodeRef(iri, labels[iri], ref.types, ref.kind)
+            ref = NodeRef(iri, labels[iri], ref.types, ref.kind)
         return build.node(ref)
 
     for triple in triples:
@@ -394,7 +397,7 @@ def from_rows(
                 truncated = True
                 continue
             seen.add(iri)
-            chain.append((var, build.node(tracing.node_ref(index, iri))))
+            chain.append((var, build.node(node_ref(index, iri))))
         for (var_a, a), (var_b, b) in zip(chain, chain[1:]):
             if a != b:
                 build.plain_edge(a, b, f"{var_a} → {var_b}", f"{a} {var_a} {var_b} {b}")

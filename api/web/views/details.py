@@ -1,6 +1,6 @@
 """The details panel of a graph view: what a clicked node is and how it is linked, with evidence.
 
-It reuses graph.tracing.links.profile (the same relations, grouped by type, that the actor page lists)
+It reuses graph.tracing.profile.profile (the same relations, grouped by type, that the actor page lists)
 and only escapes and flattens it for the browser, which writes it with textContent.
 """
 
@@ -10,13 +10,14 @@ from typing import Any
 
 from api.web.views import safety
 from api.web.views.build import clean_date, period
-from graph.index.search import index_for
+from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing import links as tracing
+from graph.tracing.naming import resolve
+from graph.tracing.profile import RelationView, SourceRef, profile
 
 
-def source_json(source: tracing.SourceRef) -> dict[str, Any]:
+def source_json(source: SourceRef) -> dict[str, Any]:
     """A source as the panel shows it: title, publisher, year, and a link only if http(s)."""
     return {
         "title": safety.text(source.title or source.id),
@@ -26,7 +27,7 @@ def source_json(source: tracing.SourceRef) -> dict[str, Any]:
     }
 
 
-def relation_json(relation: tracing.RelationView) -> dict[str, Any]:
+def relation_json(relation: RelationView) -> dict[str, Any]:
     start, end = clean_date(relation.start), clean_date(relation.end)
     other = relation.counterpart
     return {
@@ -52,26 +53,26 @@ def relation_json(relation: tracing.RelationView) -> dict[str, Any]:
 
 def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, Any]:
     """A node's profile, escaped: names, aliases, types and relations with dates and sources."""
-    iri = tracing.resolve(store, dataset, name)
+    iri = resolve(store, dataset, name)
     index = index_for(store, dataset)
-    profile = tracing.profile(store, dataset, iri)
+    actor_profile = profile(store, dataset, iri)
     subject = index.get(iri)
     start = clean_date(subject.start) if subject else None
     end = clean_date(subject.end) if subject else None
     return {
         "id": safety.text(iri, limit=2000),
-        "label": safety.text(profile.label),
-        "kind": profile.kind,
-        "types": [safety.text(t.label) for t in profile.types],
-        "names": safety.texts(profile.names),
-        "aliases": safety.texts(profile.aliases),
-        "country": safety.text(profile.country.label) if profile.country else None,
-        "location": safety.text(profile.location) if profile.location else None,
+        "label": safety.text(actor_profile.label),
+        "kind": actor_profile.kind,
+        "types": [safety.text(t.label) for t in actor_profile.types],
+        "names": safety.texts(actor_profile.names),
+        "aliases": safety.texts(actor_profile.aliases),
+        "country": safety.text(actor_profile.country.label) if actor_profile.country else None,
+        "location": safety.text(actor_profile.location) if actor_profile.location else None,
         "period": safety.text(period(start, end)),
-        "href": safety.page_href(profile.kind, iri),
-        "view": safety.view_href(profile.kind, iri),
+        "href": safety.page_href(actor_profile.kind, iri),
+        "view": safety.view_href(actor_profile.kind, iri),
         "groups": [
             {"type": safety.text(g.type), "label": safety.text(g.label), "relations": [relation_json(r) for r in g.relations]}
-            for g in profile.relations
+            for g in actor_profile.relations
         ],
     }

@@ -1,7 +1,7 @@
 """The program view: a program in the middle, its implementers, funders, partners and targets
 around it, each edge saying the participant's role and period.
 
-Nodes and edges come from graph.tracing.links.network (depth 1 around the program), so the program view
+Nodes and edges come from graph.tracing.network.network (depth 1 around the program), so the program view
 and an actor's view agree on every link; graph.tracing.programs.program_detail adds what only programs
 have, the finer program role (trainer, beneficiary...), which goes into the edge label.
 
@@ -16,19 +16,20 @@ from datetime import date
 from urllib.parse import quote
 
 from api.web.views import build
-from graph.index.search import index_for
+from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing import links as tracing
 from graph.tracing import programs
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import network
 
 
 def program_view(store: GraphStore, dataset: Dataset, name: str, *, at: date | None = None) -> tuple[programs.ProgramDetail, build.GraphView]:
     """The program's details (graph.tracing.programs) and its participants as a view around it, with
     roles on the edges. The program page shows both; the program view only the graph."""
     index = index_for(store, dataset)
-    iri = tracing.resolve_kind(store, dataset, index, name, ("program",))
-    network = tracing.network(store, dataset, iri, depth=1, max_nodes=build.MAX_NODE_LIMIT, index=index)
+    iri = resolve_kind(store, dataset, index, name, ("program",))
+    ego = network(store, dataset, iri, depth=1, max_nodes=build.MAX_NODE_LIMIT, index=index)
     detail = programs.program_detail(store, dataset, iri)
     roles = {
         p.id: p.program_role.label
@@ -36,8 +37,8 @@ def program_view(store: GraphStore, dataset: Dataset, name: str, *, at: date | N
         for p in group
         if p.program_role is not None
     }
-    notes = {e.id: roles[e.id] for e in network.edges if e.id in roles and roles[e.id].casefold() not in e.label.casefold()}
-    view = build.from_network(network, index, kind="program", edge_notes=notes)
+    notes = {e.id: roles[e.id] for e in ego.edges if e.id in roles and roles[e.id].casefold() not in e.label.casefold()}
+    view = build.from_network(ego, index, kind="program", edge_notes=notes)
     view.at = at.isoformat() if at else None
     view.vetting_url = "/programs/" + quote(iri, safe="/:") + "/vetting"
     view.subtitle = ", ".join(t.label for t in detail.types)

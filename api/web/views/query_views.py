@@ -22,7 +22,7 @@ from api.web.security import Caller
 from api.web.text_checks import TextRefused, check_request_text
 from api.web.views import build
 from api.web.worker_threads import run_store_work
-from graph.index.search import index_for
+from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset, SparqlSyntaxError, run_query
 from graph.store import GraphStore

@@ -53,7 +53,7 @@ def safe_url(url: str | None) -> str | None:
     return candidate
 
 
-# Page prefixes by the kind graph.index.search assigns to a subject (an incident's page is the actor
+# Page prefixes by the kind graph.index.subjects assigns to a subject (an incident's page is the actor
 # page's template: its perpetrators, dates and sources are relations like any other).
 _PAGE_PREFIX = {"actor": "/pages/actors/", "incident": "/pages/actors/", "program": "/pages/programs/"}
 

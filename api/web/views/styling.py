@@ -5,7 +5,7 @@ Why categories and not classes: the ontology has some forty actor classes; a leg
 colours helps nobody. Program officers think in about a dozen groups (the state, its security
 units, armed groups, religious and traditional authorities, illicit networks, civil society...),
 so each class is mapped to the first group that one of its superclasses belongs to. The mapping
-is by class IRI and follows rdfs:subClassOf (through graph.index.search.Terms), so a subclass added to
+is by class IRI and follows rdfs:subClassOf (through graph.index.terms.Terms), so a subclass added to
 the ontology later falls into its parent's group without a code change.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.index.search import Terms
+from graph.index.terms import Terms
 from ontology.namespaces import AG
 
 
@@ -61,7 +61,7 @@ VIOLENT_EDGE_COLOR = "#c62828"
 
 
 def category(terms: Terms, class_names: Iterable[str], kind: str = "actor") -> Category:
-    """The category of a node from its classes (short names as graph.tracing.links gives them, or IRIs)."""
+    """The category of a node from its classes (short names as graph.tracing gives them, or IRIs)."""
     ancestors: set[str] = set()
     for name in class_names:
         iri = name if "://" in name else AG + name

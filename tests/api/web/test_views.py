@@ -20,11 +20,11 @@ from api.settings import Settings
 from api.web.app import create_app
 from api.web.routers.ontology_page import ontology_doc
 from api.web.views import build, safety, styling
-from graph.index import search
+from graph.index.cache import terms_for
 from graph.ingest import loader, setup
 from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
-from graph.tracing import links as tracing
+from graph.tracing.network import network
 
 F = "https://w3id.org/actorgraph/fictional/id/"
 XSS = Path(__file__).resolve().parents[2] / "e2e" / "fixtures" / "xss.ttl"
@@ -138,7 +138,7 @@ def test_actor_view_holds_the_traced_network(client: TestClient, store: Embedded
     html = client.get("/view/actors/unit/bde-7?depth=2", headers=HTML).text
     data = embedded_data(html)
     dataset = sparql.dataset_for(store)
-    expected = tracing.network(store, dataset, F + "unit/bde-7", depth=2)
+    expected = network(store, dataset, F + "unit/bde-7", depth=2)
     assert {n["id"] for n in data["nodes"]} == {n.id for n in expected.nodes}
     assert {e["id"] for e in data["edges"]} == {e.id for e in expected.edges}
     assert data["center"] == F + "unit/bde-7" and data["depth"] == 2 and data["filterMode"] == "client"
@@ -162,7 +162,7 @@ def test_nodes_are_coloured_and_shaped_by_category(client: TestClient, store: Em
     assert by_id[F + "program/vsspp"]["category"] == "program"
     legend = {item["key"] for item in data["legend"]}
     assert legend == {n["category"] for n in data["nodes"]}
-    terms = search.terms_for(store, sparql.dataset_for(store))
+    terms = terms_for(store, sparql.dataset_for(store))
     assert styling.category(terms, ["CommunityMilitia"]).key == "armed"  # through Militia < NonStateArmedGroup
     assert styling.category(terms, ["TraditionalAuthority"]).key == "religious"
 
@@ -178,7 +178,7 @@ def test_a_cut_view_filters_on_the_server(client: TestClient, store: EmbeddedSto
     html = client.get("/view/actors/unit/bde-7?depth=3&limit=30&at=2015-01-01", headers=HTML).text
     data = embedded_data(html)
     assert data["filterMode"] == "server"
-    expected = tracing.network(store, sparql.dataset_for(store), F + "unit/bde-7", depth=3, at=date(2015, 1, 1), max_nodes=30)
+    expected = network(store, sparql.dataset_for(store), F + "unit/bde-7", depth=3, at=date(2015, 1, 1), max_nodes=30)
     assert {n["id"] for n in data["nodes"]} == {n.id for n in expected.nodes}
 
 

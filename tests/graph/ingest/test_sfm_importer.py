@@ -26,7 +26,7 @@ from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import state_iri
 from graph.ingest.importers.sfm.dates import Precision, parse_date
-from graph.ingest.importers.sfm.mapping import incident_iri, person_iri, source_iri, unit_iri
+from graph.ingest.importers.sfm.iris import incident_iri, person_iri, source_iri, unit_iri
 from graph.ingest.setup import DEMO_DIR
 from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore

@@ -499,3 +499,11 @@ def test_catalog_still_loads_other_folders() -> None:
     assert "SELECT" in catalog.text("lookup/subject")
     assert catalog.load("lookup/subject").short_name == "subject"
     assert [q.name for q in catalog.list_queries("library")] == [f"library/{n}" for n in NAMES]
+
+
+def test_one_header_reader_for_every_rq_file() -> None:
+    from queries.catalog import body, header
+
+    text = "# title: T\n# derives : ag:x\n#plain comment\nSELECT * WHERE {}\n# not header\n"
+    assert header(text) == [(1, "title", "T"), (2, "derives", "ag:x"), (3, "plain comment", "")]
+    assert body(text) == "SELECT * WHERE {}\n# not header"

@@ -9,14 +9,21 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.index import search
-from graph.index.search import UnknownFilter, normalize
+from graph.index.cache import index_for, search_actors, terms_for, warm
+from graph.index.names import normalize
+from graph.index.subjects import UnknownFilter
 from graph.ingest import loader, registry
 from graph.query import sparql
 from graph.store import EmbeddedStore
-from graph.tracing import links as tracing
 from graph.tracing import programs
-from graph.tracing.links import BadParameter, NotFound
+from graph.tracing.edges import Edge, edges_of
+from graph.tracing.errors import BadParameter, NotFound
+from graph.tracing.naming import resolve_kind
+from graph.tracing.network import Network, network
+from graph.tracing.paths import paths
+from graph.tracing.profile import profile
+from graph.tracing.refs import EdgeView
+from graph.tracing.timeline import timeline
 from ontology.namespaces import AG, FICTIONAL, GRAPH
 
 F = FICTIONAL
@@ -33,11 +40,11 @@ def dataset(demo_store: EmbeddedStore) -> sparql.Dataset:
     return sparql.dataset_for(demo_store)
 
 
-def node_ids(network: tracing.Network) -> set[str]:
+def node_ids(network: Network) -> set[str]:
     return {node.id for node in network.nodes}
 
 
-def edge_of(network: tracing.Network, relation: str) -> tracing.EdgeView:
+def edge_of(network: Network, relation: str) -> EdgeView:
     return next(edge for edge in network.edges if edge.id == relation)
 
 
@@ -45,8 +52,8 @@ def edge_of(network: tracing.Network, relation: str) -> tracing.EdgeView:
 
 
 def test_edges_follow_the_mapping_table(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    terms = search.terms_for(demo_store, dataset)
-    edges = {e.relation: e for e in tracing.edges_of(demo_store, dataset, BDE_7, terms)}
+    terms = terms_for(demo_store, dataset)
+    edges = {e.relation: e for e in edges_of(demo_store, dataset, BDE_7, terms)}
     sub = edges[F + "relation/sub-bde-7-div-1"]
     assert (sub.cls, sub.source, sub.target, sub.directed) == (AG + "Subordination", BDE_7, DIV_1, True)
     assert (sub.start, sub.end, sub.confidence) == ("2010-01-01", "2019-02-28", AG + "HighConfidence")
@@ -61,8 +68,8 @@ def test_edges_follow_the_mapping_table(demo_store: EmbeddedStore, dataset: spar
 
 
 def test_perpetration_and_mitigation_edges(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    terms = search.terms_for(demo_store, dataset)
-    edges = {e.relation: e for e in tracing.edges_of(demo_store, dataset, BN_72, terms)}
+    terms = terms_for(demo_store, dataset)
+    edges = {e.relation: e for e in edges_of(demo_store, dataset, BN_72, terms)}
     perpetration = edges[F + "relation/perp-karst-hollow-bn-72"]
     assert (perpetration.source, perpetration.target, perpetration.status) == (BN_72, KARST_HOLLOW, AG + "Established")
     reform = edges[F + "relation/reform-bn-72"]
@@ -71,8 +78,8 @@ def test_perpetration_and_mitigation_edges(demo_store: EmbeddedStore, dataset: s
 
 def test_every_relation_node_of_the_scenario_becomes_an_edge(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     """The mapping table in edges.rq covers every relation class the scenario uses."""
-    terms = search.terms_for(demo_store, dataset)
-    index = search.index_for(demo_store, dataset)
+    terms = terms_for(demo_store, dataset)
+    index = index_for(demo_store, dataset)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     relations = {
         quad.subject.value
@@ -85,7 +92,7 @@ def test_every_relation_node_of_the_scenario_becomes_an_edge(demo_store: Embedde
     for kind in ("actor", "program", "incident"):
         for subject in index.of_kind(kind):
             if subject.iri.startswith(F):
-                seen |= {edge.relation for edge in tracing.edges_of(demo_store, dataset, subject.iri, terms)}
+                seen |= {edge.relation for edge in edges_of(demo_store, dataset, subject.iri, terms)}
     assert len(relations) > 150 and relations <= seen
 
 
@@ -95,19 +102,19 @@ def test_every_relation_node_of_the_scenario_becomes_an_edge(demo_store: Embedde
 def test_network_follows_the_move_from_div_1_to_div_2(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     """bde-7 was under div-1 until 2019-02-28 and under div-2 from 2019-03-01; Vantessi commanded
     it until 2019-02-28, Marrowind from 2019-03-01."""
-    before = tracing.network(demo_store, dataset, BDE_7, at=date(2018, 4, 14))
-    after = tracing.network(demo_store, dataset, BDE_7, at=date(2019, 6, 1))
+    before = network(demo_store, dataset, BDE_7, at=date(2018, 4, 14))
+    after = network(demo_store, dataset, BDE_7, at=date(2019, 6, 1))
     assert {DIV_1, VANTESSI} <= node_ids(before) and not {DIV_2, MARROWIND} & node_ids(before)
     assert {DIV_2, MARROWIND} <= node_ids(after) and not {DIV_1, VANTESSI} & node_ids(after)
     assert edge_of(before, F + "relation/sub-bde-7-div-1").source == BDE_7
     assert edge_of(after, F + "relation/sub-bde-7-div-2").target == DIV_2
-    undated = tracing.network(demo_store, dataset, BDE_7)
+    undated = network(demo_store, dataset, BDE_7)
     assert {DIV_1, DIV_2, VANTESSI, MARROWIND} <= node_ids(undated)
 
 
 def test_network_edges_are_valid_at_the_date(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     at = date(2018, 4, 14)
-    result = tracing.network(demo_store, dataset, BDE_7, depth=2, at=at)
+    result = network(demo_store, dataset, BDE_7, depth=2, at=at)
     assert result.edges
     for edge in result.edges:
         assert edge.start is None or edge.start <= "2018-04-14"
@@ -116,42 +123,42 @@ def test_network_edges_are_valid_at_the_date(demo_store: EmbeddedStore, dataset:
 
 def test_network_depth_is_respected(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     at = date(2018, 4, 14)
-    one = tracing.network(demo_store, dataset, BDE_7, depth=1, at=at)
+    one = network(demo_store, dataset, BDE_7, depth=1, at=at)
     assert all(BDE_7 in (edge.source, edge.target) for edge in one.edges)
-    two = tracing.network(demo_store, dataset, BDE_7, depth=2, at=at)
-    three = tracing.network(demo_store, dataset, BDE_7, depth=3, at=at)
+    two = network(demo_store, dataset, BDE_7, depth=2, at=at)
+    three = network(demo_store, dataset, BDE_7, depth=3, at=at)
     # vaf is above div-1 (2 hops), the ministry of defence above vaf (3 hops)
     assert F + "unit/vaf" not in node_ids(one) and F + "unit/vaf" in node_ids(two)
     assert F + "org/ministry-of-defence" not in node_ids(two) and F + "org/ministry-of-defence" in node_ids(three)
     assert node_ids(one) < node_ids(two) < node_ids(three)
     with pytest.raises(BadParameter) as error:
-        tracing.network(demo_store, dataset, BDE_7, depth=4)
+        network(demo_store, dataset, BDE_7, depth=4)
     assert error.value.parameter == "depth"
 
 
 def test_network_types_filter(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    chain = tracing.network(demo_store, dataset, BDE_7, depth=2, at=date(2018, 4, 14), types="Subordination")
+    chain = network(demo_store, dataset, BDE_7, depth=2, at=date(2018, 4, 14), types="Subordination")
     assert chain.edges and {edge.type for edge in chain.edges} == {"Subordination"}
     assert all(node.types == ["MilitaryUnit"] for node in chain.nodes)
-    commands = tracing.network(demo_store, dataset, BDE_7, types="Command,Alliance")
+    commands = network(demo_store, dataset, BDE_7, types="Command,Alliance")
     assert {edge.type for edge in commands.edges} == {"Command", "Alliance"}
     # a class includes its subclasses: Membership covers Posting and Command
-    members = tracing.network(demo_store, dataset, BN_72, types="Membership")
+    members = network(demo_store, dataset, BN_72, types="Membership")
     assert {edge.type for edge in members.edges} == {"Command"}
     with pytest.raises(BadParameter) as error:
-        tracing.network(demo_store, dataset, BDE_7, types="Command,MilitaryUnit")
+        network(demo_store, dataset, BDE_7, types="Command,MilitaryUnit")
     assert error.value.parameter == "types" and "MilitaryUnit" in error.value.message
 
 
 def test_network_is_capped_with_a_truncated_flag(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    capped = tracing.network(demo_store, dataset, BDE_7, depth=2, max_nodes=4)
+    capped = network(demo_store, dataset, BDE_7, depth=2, max_nodes=4)
     assert capped.truncated and len(capped.nodes) == 4
     assert all({edge.source, edge.target} <= node_ids(capped) for edge in capped.edges)
-    assert not tracing.network(demo_store, dataset, BDE_7, depth=1).truncated
+    assert not network(demo_store, dataset, BDE_7, depth=1).truncated
 
 
 def test_network_nodes_carry_labels_types_and_kinds(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    result = tracing.network(demo_store, dataset, BN_72)
+    result = network(demo_store, dataset, BN_72)
     nodes = {node.id: node for node in result.nodes}
     assert nodes[BN_72].label == "72nd Mountain Battalion (Veldoria)" and nodes[BN_72].kind == "actor"
     assert nodes[KARST_HOLLOW].kind == "incident" and nodes[VSSPP].kind == "program"
@@ -164,7 +171,7 @@ def test_network_nodes_carry_labels_types_and_kinds(demo_store: EmbeddedStore, d
 
 
 def test_path_between_two_commanders_with_hop_details(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    found = tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND, max_hops=4, at=date(2019, 4, 1))
+    found = paths(demo_store, dataset, TALLAVAR, MARROWIND, max_hops=4, at=date(2019, 4, 1))
     assert found.length == 3
     path = found.paths[0]
     assert path.nodes == [TALLAVAR, BN_72, BDE_7, MARROWIND]
@@ -182,40 +189,40 @@ def test_path_between_two_commanders_with_hop_details(demo_store: EmbeddedStore,
 
 def test_paths_respect_the_date_and_the_maximum(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     # Marrowind only took command on 2019-03-01: no path to her on the day of Karst Hollow
-    assert tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND, at=date(2018, 4, 14)).paths == []
+    assert paths(demo_store, dataset, TALLAVAR, MARROWIND, at=date(2018, 4, 14)).paths == []
     # bn-72 reached div-2 through bde-7 once bde-7 had moved, and only the long way round before
-    after = tracing.paths(demo_store, dataset, BN_72, DIV_2, at=date(2019, 6, 1))
+    after = paths(demo_store, dataset, BN_72, DIV_2, at=date(2019, 6, 1))
     assert after.length == 2 and after.paths[0].nodes == [BN_72, BDE_7, DIV_2]
-    before = tracing.paths(demo_store, dataset, BN_72, DIV_2, at=date(2018, 4, 14), types="Subordination")
+    before = paths(demo_store, dataset, BN_72, DIV_2, at=date(2018, 4, 14), types="Subordination")
     assert before.length == 4 and before.paths[0].nodes == [BN_72, BDE_7, DIV_1, F + "unit/vaf", DIV_2]
-    short = tracing.paths(demo_store, dataset, BN_72, DIV_2, max_hops=3, at=date(2018, 4, 14), types="Subordination")
+    short = paths(demo_store, dataset, BN_72, DIV_2, max_hops=3, at=date(2018, 4, 14), types="Subordination")
     assert short.length is None and short.paths == []
     with pytest.raises(BadParameter):
-        tracing.paths(demo_store, dataset, BN_72, DIV_2, max_hops=7)
+        paths(demo_store, dataset, BN_72, DIV_2, max_hops=7)
 
 
 def test_path_search_stops_at_its_budget(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    full = tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND)
+    full = paths(demo_store, dataset, TALLAVAR, MARROWIND)
     assert not full.budget_exhausted and full.expanded >= 3
-    starved = tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND, budget=2)
+    starved = paths(demo_store, dataset, TALLAVAR, MARROWIND, budget=2)
     assert starved.budget_exhausted and starved.paths == [] and starved.expanded <= 2
 
 
 def test_paths_lists_every_shortest_path_up_to_the_limit(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    found = tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND)
+    found = paths(demo_store, dataset, TALLAVAR, MARROWIND)
     assert found.length == 3 and len(found.paths) >= 2
     assert all(path.length == 3 and path.nodes[0] == TALLAVAR and path.nodes[-1] == MARROWIND for path in found.paths)
     assert len({tuple(h.relation.id for h in path.hops) for path in found.paths}) == len(found.paths)
-    one = tracing.paths(demo_store, dataset, TALLAVAR, MARROWIND, limit=1)
+    one = paths(demo_store, dataset, TALLAVAR, MARROWIND, limit=1)
     assert len(one.paths) == 1 and one.truncated
-    assert tracing.paths(demo_store, dataset, BDE_7, BDE_7).length == 0
+    assert paths(demo_store, dataset, BDE_7, BDE_7).length == 0
 
 
 # -- timeline and profile ---------------------------------------------------------------------
 
 
 def test_timeline_is_in_date_order(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    entries = tracing.timeline(demo_store, dataset, BDE_7).entries
+    entries = timeline(demo_store, dataset, BDE_7).entries
     dates = [e.date for e in entries]
     assert None not in dates and dates == sorted(dates) and len(dates) >= 8
     # a relation known only by its end is placed at its end: Vantessi's command, to 2019-02-28
@@ -226,15 +233,15 @@ def test_timeline_is_in_date_order(demo_store: EmbeddedStore, dataset: sparql.Da
 
 
 def test_timeline_dates_incidents_and_pages(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    full = tracing.timeline(demo_store, dataset, BN_72)
+    full = timeline(demo_store, dataset, BN_72)
     incident = next(e for e in full.entries if e.kind == "incident")
     assert (incident.counterpart.id, incident.date, incident.status) == (KARST_HOLLOW, "2018-04-14", "established")
-    page = tracing.timeline(demo_store, dataset, BN_72, limit=2, offset=1)
+    page = timeline(demo_store, dataset, BN_72, limit=2, offset=1)
     assert page.total == full.total and [e.relation for e in page.entries] == [e.relation for e in full.entries[1:3]]
 
 
 def test_profile_groups_relations_with_sources(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    result = tracing.profile(demo_store, dataset, BN_72)
+    result = profile(demo_store, dataset, BN_72)
     assert [t.name for t in result.types] == ["MilitaryUnit"] and result.types[0].label == "Military unit"
     assert "Karst Battalion" in result.aliases and result.country is not None and result.country.label == "Republic of Veldoria"
     assert result.level is not None and result.level.label == "local"
@@ -251,13 +258,13 @@ def test_profile_groups_relations_with_sources(demo_store: EmbeddedStore, datase
 
 
 def test_resolve_names_subjects_in_several_ways(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    index = search.index_for(demo_store, dataset)
+    index = index_for(demo_store, dataset)
     for name in (BN_72, "unit/bn-72", "fictional/unit/bn-72"):
-        assert tracing.resolve_kind(demo_store, dataset, index, name) == BN_72
+        assert resolve_kind(demo_store, dataset, index, name) == BN_72
     with pytest.raises(NotFound, match="a program, not an actor"):
-        tracing.resolve_kind(demo_store, dataset, index, "fictional/program/vsspp")
+        resolve_kind(demo_store, dataset, index, "fictional/program/vsspp")
     with pytest.raises(NotFound, match="no actor named 'unit/no-such-unit'"):
-        tracing.resolve_kind(demo_store, dataset, index, "unit/no-such-unit")
+        resolve_kind(demo_store, dataset, index, "unit/no-such-unit")
 
 
 # -- programs ---------------------------------------------------------------------------------
@@ -299,37 +306,37 @@ def test_normalize_ignores_case_accents_and_punctuation() -> None:
 
 def test_search_finds_brigada_serra_without_the_diacritic(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
     for query in ("Brigada Serra", "brigada sêrra", "BRIGADA  SERRA"):
-        page = search.search_actors(demo_store, dataset, query)
+        page = search_actors(demo_store, dataset, query)
         assert page.hits[0].subject.iri == BDE_7
         assert (page.hits[0].match, page.hits[0].matched_name) == ("exact", "Brigada Sêrra")
 
 
 def test_search_ranks_exact_before_prefix_token_and_fuzzy(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    page = search.search_actors(demo_store, dataset, "Serra", limit=100)
+    page = search_actors(demo_store, dataset, "Serra", limit=100)
     tiers = [hit.match for hit in page.hits]
     order = ["exact", "prefix", "token", "fuzzy"]
     assert tiers == sorted(tiers, key=order.index)
     assert {"prefix", "token"} <= set(tiers)  # "Sêrra Brigade" starts with it, "Brigada Sêrra" contains it
-    exact = search.search_actors(demo_store, dataset, "7th Mountain Brigade").hits[0]
+    exact = search_actors(demo_store, dataset, "7th Mountain Brigade").hits[0]
     assert (exact.subject.iri, exact.match) == (BDE_7, "exact")
 
 
 def test_search_tolerates_typos(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    hits = search.search_actors(demo_store, dataset, "Vantesi").hits
+    hits = search_actors(demo_store, dataset, "Vantesi").hits
     assert hits[0].subject.iri == VANTESSI and hits[0].match == "fuzzy"
-    assert search.search_actors(demo_store, dataset, "Tallavar").hits[0].subject.iri == TALLAVAR
+    assert search_actors(demo_store, dataset, "Tallavar").hits[0].subject.iri == TALLAVAR
 
 
 def test_search_filters_and_pages(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
-    units = search.search_actors(demo_store, dataset, None, type_="SecurityForceUnit", country="XV", limit=500)
+    units = search_actors(demo_store, dataset, None, type_="SecurityForceUnit", country="XV", limit=500)
     kinds = {t for hit in units.hits for t in hit.subject.types}
     assert units.total == 37 and kinds == {AG + "MilitaryUnit", AG + "PoliceUnit", AG + "IntelligenceService"}
-    national = search.search_actors(demo_store, dataset, None, type_="MilitaryUnit", country="fictional/state/veldoria", level="national", limit=500)
+    national = search_actors(demo_store, dataset, None, type_="MilitaryUnit", country="fictional/state/veldoria", level="national", limit=500)
     assert F + "unit/vaf" in {h.subject.iri for h in national.hits} and BDE_7 not in {h.subject.iri for h in national.hits}
-    justice = search.search_actors(demo_store, dataset, "court", sector="JusticeSector", limit=500)
+    justice = search_actors(demo_store, dataset, "court", sector="JusticeSector", limit=500)
     assert justice.hits and all(h.subject.sector == AG + "JusticeSector" for h in justice.hits)
-    page = search.search_actors(demo_store, dataset, None, country="Veldoria", limit=5, offset=5)
-    whole = search.search_actors(demo_store, dataset, None, country="Veldoria", limit=500)
+    page = search_actors(demo_store, dataset, None, country="Veldoria", limit=5, offset=5)
+    whole = search_actors(demo_store, dataset, None, country="Veldoria", limit=500)
     assert [h.subject.iri for h in page.hits] == [h.subject.iri for h in whole.hits[5:10]]
     for parameter, kwargs in (
         ("type", {"type_": "Nonsense"}),
@@ -339,7 +346,7 @@ def test_search_filters_and_pages(demo_store: EmbeddedStore, dataset: sparql.Dat
         ("sector", {"sector": "space"}),
     ):
         with pytest.raises(UnknownFilter) as error:
-            search.search_actors(demo_store, dataset, "x", **kwargs)  # type: ignore[arg-type]
+            search_actors(demo_store, dataset, "x", **kwargs)  # type: ignore[arg-type]
         assert error.value.parameter == parameter
 
 
@@ -369,27 +376,27 @@ rel:rival-hidden-watch-2 a ag:Rivalry ; ag:firstParty group:hidden-cell ; ag:riv
 
 
 def test_warm_builds_the_indexes_once(demo_store: EmbeddedStore) -> None:
-    search.warm(demo_store)
+    warm(demo_store)
     readers = sparql.dataset_for(demo_store, include_restricted=False)
-    built = search.index_for(demo_store, readers)
-    search.warm(demo_store)
-    assert search.index_for(demo_store, readers) is built and built.actor_count > 100
+    built = index_for(demo_store, readers)
+    warm(demo_store)
+    assert index_for(demo_store, readers) is built and built.actor_count > 100
 
 
 def test_indexes_follow_loads_and_restricted_graphs(ontology_store: EmbeddedStore, tmp_path: Path) -> None:
     public = sparql.dataset_for(ontology_store)
-    assert search.search_actors(ontology_store, public, "Hidden Cell").total == 0
+    assert search_actors(ontology_store, public, "Hidden Cell").total == 0
     path = tmp_path / "extra.ttl"
     path.write_text(EXTRA, encoding="utf-8")
     loader.load_file(ontology_store, path, graph="secret")
     everything = sparql.dataset_for(ontology_store)
-    hit = search.search_actors(ontology_store, everything, "hidden cel").hits[0]  # the index was rebuilt
+    hit = search_actors(ontology_store, everything, "hidden cel").hits[0]  # the index was rebuilt
     assert hit.subject.iri == F + "group/hidden-cell"
-    index = search.index_for(ontology_store, everything)
-    assert tracing.resolve_kind(ontology_store, everything, index, "HC-001") == F + "group/hidden-cell"
-    assert F + "unit/watch" in node_ids(tracing.network(ontology_store, everything, F + "group/hidden-cell"))
+    index = index_for(ontology_store, everything)
+    assert resolve_kind(ontology_store, everything, index, "HC-001") == F + "group/hidden-cell"
+    assert F + "unit/watch" in node_ids(network(ontology_store, everything, F + "group/hidden-cell"))
     # undated relations come last in a timeline
-    entries = tracing.timeline(ontology_store, everything, F + "group/hidden-cell").entries
+    entries = timeline(ontology_store, everything, F + "group/hidden-cell").entries
     assert [(e.relation, e.date) for e in entries] == [
         (F + "relation/rival-hidden-watch-2", "2019-06-30"),
         (F + "relation/rival-hidden-watch", "2020-01-01"),
@@ -397,11 +404,11 @@ def test_indexes_follow_loads_and_restricted_graphs(ontology_store: EmbeddedStor
     ]
     registry.set_restricted(ontology_store, ox.NamedNode(GRAPH + "secret"), True)
     readers = sparql.dataset_for(ontology_store, include_restricted=False)
-    assert search.search_actors(ontology_store, readers, "Hidden Cell").total == 0
+    assert search_actors(ontology_store, readers, "Hidden Cell").total == 0
     with pytest.raises(NotFound):
-        tracing.resolve_kind(ontology_store, readers, search.index_for(ontology_store, readers), F + "group/hidden-cell")
+        resolve_kind(ontology_store, readers, index_for(ontology_store, readers), F + "group/hidden-cell")
     analysts = sparql.dataset_for(ontology_store, include_restricted=True)
-    assert search.search_actors(ontology_store, analysts, "Hidden Cell").total == 1
+    assert search_actors(ontology_store, analysts, "Hidden Cell").total == 1
 
 
 def test_valid_at_reads_dates_by_the_one_set_of_rules() -> None:
@@ -411,8 +418,8 @@ def test_valid_at_reads_dates_by_the_one_set_of_rules() -> None:
 
     from graph.vetting.dates import DAY, MONTH, Overlap
 
-    def edge(start: str | None, end: str | None = None, *, ongoing: bool = False, precision: str = DAY) -> tracing.Edge:
-        return tracing.Edge("r", AG + "Command", "a", "b", "commander", "commandedUnit", True, start, end, None, None, (),
+    def edge(start: str | None, end: str | None = None, *, ongoing: bool = False, precision: str = DAY) -> Edge:
+        return Edge("r", AG + "Command", "a", "b", "commander", "commandedUnit", True, start, end, None, None, (),
                             start_precision=precision, ongoing=ongoing)
 
     assert edge("2000-01-01").reading_at(date(2025, 6, 1)) is Overlap.UNCERTAIN  # end unknown

@@ -9,14 +9,18 @@ from datetime import date
 
 import pytest
 
+from graph.index.names import fold
 from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
 from graph.vetting import audit
-from graph.vetting.screening import screen as screening
-from graph.vetting.screening.screen import ScreeningError, ScreenInput, acronym, fold, key, match, parse_csv
+from graph.vetting.screening.keys import acronym, key
+from graph.vetting.screening.matching import match
+from graph.vetting.screening.name_index import NameIndex, name_index
+from graph.vetting.screening.rows import ScreeningError, ScreenInput, parse_csv, to_csv
+from graph.vetting.screening.screen import iter_vetted, screen
 from ontology.namespaces import FICTIONAL
 
 UNIT, PERSON, GROUP = FICTIONAL + "unit/", FICTIONAL + "person/", FICTIONAL + "group/"
@@ -28,8 +32,8 @@ def dataset(demo_store: EmbeddedStore) -> sparql.Dataset:
 
 
 @pytest.fixture(scope="module")
-def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> screening.NameIndex:
-    return screening.index_for(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
+def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> NameIndex:
+    return name_index(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
 
 
 def row(name: str, kind: str = "", country: str = "", dob: str = "", unit_id: str = "") -> ScreenInput:
@@ -108,7 +112,7 @@ def test_two_actors_with_one_name_are_ambiguous() -> None:
     <{PERSON}twin-b> a ag:Person ; rdfs:label "Ana Várga" ; ag:name "Ana Várga" ."""
     loader.load_sources(store, [RdfSource.from_bytes("twins.ttl", turtle.encode(), format_named("turtle"))], graph="twins", trusted=True)
     dataset = sparql.dataset_for(store)
-    built = screening.NameIndex.build(store, dataset)
+    built = NameIndex.build(store, dataset)
     result = match(built, row("Ana Varga", "person"), store, dataset)
     assert result.status == "ambiguous" and "2 candidates" in result.message
     assert {c.iri for c in result.candidates} == {PERSON + "twin-a", PERSON + "twin-b"}
@@ -132,12 +136,12 @@ def test_parse_csv_names_row_and_field() -> None:
 
 def test_screen_vets_confident_matches_and_writes_csv(demo_store, dataset) -> None:
     text = "name,type,country\nKasimir Ombrecht,person,Veldoria\nMirela Quórrin,person,Veldoria\nJane Doe,person,\n=HYPERLINK(1),unit,\n"
-    results = screening.screen(demo_store, dataset, parse_csv(text), version_digest="test", on=date(2025, 6, 1))
+    results = screen(demo_store, dataset, parse_csv(text), version_digest="test", on=date(2025, 6, 1))
     outcomes = [(r.status, r.vetting.outcome if r.vetting else None) for r in results]
     assert outcomes == [("match", "flag"), ("match", "clear"), ("none", None), ("none", None)]
-    table = list(csv.DictReader(io.StringIO(screening.to_csv(results))))
+    table = list(csv.DictReader(io.StringIO(to_csv(results))))
     assert [t["outcome"] for t in table] == ["flag", "clear", "", ""]
     assert table[0]["subject"] == PERSON + "kasimir-ombrecht" and "Kasimir Ombrecht" in table[0]["candidates"]
     assert table[2]["reason"].startswith("no confident match")
     assert table[3]["name"] == "'=HYPERLINK(1)"  # a spreadsheet must not run it
-    assert len(list(screening.iter_vetted(results))) == 2
+    assert len(list(iter_vetted(results))) == 2

@@ -9,12 +9,15 @@ import sys
 import pytest
 from rapidfuzz import fuzz, process
 
+from graph.index.names import fold
 from graph.query import sparql
 from graph.store import EmbeddedStore
 from graph.vetting import audit
-from graph.vetting.screening import screen as screening
+from graph.vetting.screening import matching
 from graph.vetting.screening.fuzzy import extract, extract_many
-from graph.vetting.screening.screen import ScreenInput, match, match_all
+from graph.vetting.screening.matching import match, match_all
+from graph.vetting.screening.name_index import NameIndex, name_index
+from graph.vetting.screening.rows import ScreenInput
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +26,8 @@ def dataset(demo_store: EmbeddedStore) -> sparql.Dataset:
 
 
 @pytest.fixture(scope="module")
-def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> screening.NameIndex:
-    return screening.index_for(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
+def index(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> NameIndex:
+    return name_index(demo_store, dataset, audit.data_version(demo_store, dataset).digest)
 
 
 def test_extract_many_equals_extract_including_ties_and_the_cutoff() -> None:
@@ -56,7 +59,7 @@ def test_extract_many_on_no_keys_and_no_queries() -> None:
         extract_many(["abc"], ["abc"], 20, 0.0)  # a zero score would be indistinguishable from no score
 
 
-def screening_rows(index: screening.NameIndex) -> list[ScreenInput]:
+def screening_rows(index: NameIndex) -> list[ScreenInput]:
     """Every actor's label, spelt as lists spell it, with and without type and country, plus noise."""
     rng = random.Random(5)
     rows = []
@@ -64,7 +67,7 @@ def screening_rows(index: screening.NameIndex) -> list[ScreenInput]:
         name = actor.label
         variant = number % 5
         if variant == 1:
-            name = screening.fold(name).upper()
+            name = fold(name).upper()
         elif variant == 2 and len(name) > 6:
             cut = rng.randrange(1, len(name) - 1)
             name = name[:cut] + name[cut + 1 :]
@@ -84,14 +87,14 @@ def test_match_all_equals_matching_each_row_alone(index, demo_store, dataset, mo
     alone = [match(index, row, demo_store, dataset).as_dict() for row in rows]
     assert {r["match"] for r in alone} == {"match", "ambiguous", "none"}
     # The demo's blocks are small: count every block as large, so every row goes through cdist.
-    monkeypatch.setattr(screening, "LARGE_BLOCK", 1)
+    monkeypatch.setattr(matching, "LARGE_BLOCK", 1)
     searches: list[int] = []
-    real = screening.extract_many
+    real = matching.extract_many
 
     def counting(queries, keys, limit, cutoff):  # type: ignore[no-untyped-def]
         searches.append(len(queries))
         return real(queries, keys, limit, cutoff)
 
-    monkeypatch.setattr(screening, "extract_many", counting)
+    monkeypatch.setattr(matching, "extract_many", counting)
     assert [r.as_dict() for r in match_all(index, rows, demo_store, dataset)] == alone
     assert sum(searches) >= len(rows) and max(searches) > 1  # the rows were searched in batches

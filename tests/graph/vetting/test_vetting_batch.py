@@ -21,7 +21,9 @@ from graph.vetting.batch import batched_text, describe_all, prefetch
 from graph.vetting.engine import NotVettable, vet, vet_program
 from graph.vetting.facts import Facts
 from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
-from graph.vetting.screening.screen import NameIndex, parse_csv, screen
+from graph.vetting.screening.name_index import NameIndex
+from graph.vetting.screening.rows import parse_csv
+from graph.vetting.screening.screen import screen
 from ontology.namespaces import FICTIONAL
 
 DAY = date(2025, 6, 1)

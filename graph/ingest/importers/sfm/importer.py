@@ -6,9 +6,9 @@ Two entry points:
 - `import_units_file`: a slim units-and-relations extract (one TSV or CSV with WWIC column names
   and no source columns, such as SFM's Mali file).
 
-Both read and check everything first (`sfm_parse`), raise `SfmImportError` listing every bad
-value with its file, row and column, and only then build the triples (`sfm_graph`) and write them
-(`sfm_write`): public statements into the graph `graph` (default `sfm`), statements only
+Both read and check everything first (`parse`, `cells`), raise `SfmImportError` listing every bad
+value with its file, row and column, and only then build the triples (`mapping`) and write them
+(`write`): public statements into the graph `graph` (default `sfm`), statements only
 restricted sources support into `{graph}-restricted`, which is registered restricted.
 
 How SFM's fields map onto the ontology is described where each is handled, and summarized in the
@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from graph.ingest.importers.sfm.cells import ReaderOptions
 from graph.ingest.importers.sfm.dates import PartialDate
 from graph.ingest.importers.sfm.mapping import GraphBuilder, Graphs
-from graph.ingest.importers.sfm.parse import ExportReader, ReaderOptions
+from graph.ingest.importers.sfm.parse import ExportReader
 from graph.ingest.importers.sfm.records import SourceRecord
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.sfm.rows import Problems, SfmImportError, read_table

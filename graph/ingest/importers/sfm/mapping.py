@@ -1,8 +1,6 @@
 """Turning checked SFM records into triples for two named graphs: public, and restricted.
 
-IRIs are minted from SFM ids (unit/sfm-{uuid}, person/sfm-{uuid}, incident/sfm-{uuid},
-source/sfm-{uuid}), relation nodes from a digest of what identifies them, so the same export always
-gives the same triples and a re-import changes nothing.
+IRIs and literals come from graph.ingest.importers.sfm.iris, labels and notes from .labels.
 
 What goes where: SFM marks some sources restricted (source:restricted:admin = 1). A statement that
 only restricted sources support must not be visible to readers who may not see those sources, so
@@ -19,14 +17,32 @@ Statements with no source at all are public: nothing restricted supports them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, state_iri
-from graph.ingest.importers.sfm.dates import PartialDate, Precision
+from graph.ingest.importers.sfm.iris import (
+    CLASSIFICATION_SCHEME,
+    DERIVED,
+    IDENTIFIER,
+    LABEL,
+    TYPE,
+    Term,
+    ag,
+    classification_iri,
+    incident_iri,
+    issued_literal,
+    perpetration_iri,
+    person_iri,
+    relation_iri,
+    source_iri,
+    text,
+    typed,
+    unit_iri,
+)
+from graph.ingest.importers.sfm.labels import incident_label, incident_notes, relation_notes, role_property, violation_concepts
 from graph.ingest.importers.sfm.records import (
     EntityRecord,
     IncidentRecord,
@@ -37,67 +53,7 @@ from graph.ingest.importers.sfm.records import (
     Support,
     UnitRecord,
 )
-from ontology.namespaces import AG, CODE, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, data_iri
-
-Term = ox.NamedNode | ox.Literal
-
-TYPE = ox.NamedNode(RDF + "type")
-LABEL = ox.NamedNode(RDFS + "label")
-IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
-DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
-CLASSIFICATION_SCHEME = ox.NamedNode(CODE + "sfm-classification")
-
-
-def ag(local: str) -> ox.NamedNode:
-    return ox.NamedNode(AG + local)
-
-
-def text(value: str) -> ox.Literal:
-    return ox.Literal(value)
-
-
-def typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
-
-
-def unit_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("unit", f"sfm-{uuid}"))
-
-
-def person_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("person", f"sfm-{uuid}"))
-
-
-def incident_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("incident", f"sfm-{uuid}"))
-
-
-def source_iri(uuid: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("source", f"sfm-{uuid}"))
-
-
-def classification_iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{CODE}sfm-classification-{vocab.slug(value)}")
-
-
-RELATION_PREFIX = {"Subordination": "sub", "Membership": "member", "Posting": "posting", "Command": "command"}
-
-
-def relation_iri(relation: RelationRecord) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("relation", f"sfm-{RELATION_PREFIX[relation.kind]}-{relation.digest()}"))
-
-
-def perpetration_iri(incident: str, perpetrator: str) -> ox.NamedNode:
-    return ox.NamedNode(data_iri("relation", f"sfm-perpetration-{incident}-{perpetrator}"))
-
-
-def issued_literal(value: PartialDate) -> ox.Literal:
-    """dcterms:issued at the precision the source gives, as the demo data does (xsd:gYear)."""
-    if value.precision is Precision.YEAR:
-        return typed(f"{value.year:04d}", "gYear")
-    if value.precision is Precision.MONTH:
-        return typed(f"{value.year:04d}-{value.month:02d}", "gYearMonth")
-    return typed(value.first_day().isoformat(), "date")
+from ontology.namespaces import DCTERMS, ORG, SCHEMA, SKOS
 
 
 @dataclass
@@ -223,8 +179,8 @@ class GraphBuilder:
             "Command": ("commander", "commandedUnit"),
         }[relation.kind]
         add(node, TYPE, ag(relation.kind), hidden=hidden)
-        add(node, _property(roles[0]), subject, hidden=hidden)
-        add(node, _property(roles[1]), obj, hidden=hidden)
+        add(node, role_property(roles[0]), subject, hidden=hidden)
+        add(node, role_property(roles[1]), obj, hidden=hidden)
         add(node, ag("confidence"), ag(relation.confidence), hidden=hidden)
         if relation.rank:
             add(node, ag("rank"), text(relation.rank), hidden=hidden)
@@ -337,69 +293,3 @@ class GraphBuilder:
             self.graphs.add(CLASSIFICATION_SCHEME, TYPE, ox.NamedNode(SKOS + "ConceptScheme"), hidden=scheme_hidden)
             self.graphs.add(CLASSIFICATION_SCHEME, LABEL, text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
             self.graphs.add(CLASSIFICATION_SCHEME, ox.NamedNode(SKOS + "prefLabel"), text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
-
-
-def _property(name: str) -> ox.NamedNode:
-    return ox.NamedNode(name) if "://" in name else ag(name)
-
-
-def violation_concepts(types: Iterable[str]) -> list[str]:
-    found: dict[str, None] = {}
-    for value in types:
-        for concept in vocab.violation_concepts(value)[0]:
-            found.setdefault(concept, None)
-    return list(found)
-
-
-def incident_label(incident: IncidentRecord) -> str:
-    """SFM incidents have no name; the label says what, where and when."""
-    what = "; ".join(incident.violation_types)
-    where = incident.location or incident.location_description
-    when = str(incident.start) if incident.start else ""
-    details = ", ".join(part for part in (where, when) if part)
-    return f"{what} ({details})" if details else what
-
-
-def incident_notes(incident: IncidentRecord) -> list[str]:
-    """SFM's own wording, kept next to the coarser ActorGraph concepts."""
-    notes = list(incident.notes)
-    for value in incident.violation_types:
-        concepts, matched = vocab.violation_concepts(value)
-        if matched:
-            notes.append(f"SFM violation type: {value}")
-        else:
-            notes.append(f"SFM violation type: {value} (no matching ActorGraph concept; recorded as ag:{concepts[0]})")
-    if incident.location_description:
-        notes.append(f"location: {incident.location_description}")
-    if incident.perpetrator_classifications:
-        notes.append("SFM perpetrator classification: " + "; ".join(incident.perpetrator_classifications))
-    return notes
-
-
-CONFIDENCE_WORDS = {"LowConfidence": "low", "MediumConfidence": "medium", "HighConfidence": "high"}
-
-
-def relation_notes(relation: RelationRecord) -> list[str]:
-    """What SFM says about a relation that the ontology has no term for: the posting role, the
-    meaning of its first and last cited dates, the confidence of each date."""
-    notes: list[str] = []
-    period = relation.period
-    if relation.role:
-        notes.append(f"SFM posting role: {relation.role}")
-    if relation.relation_class and vocab.fold(relation.relation_class) != "command":
-        notes.append(f"SFM relation class: {relation.relation_class}")
-    if period.start is not None and period.start_exact is not True:
-        notes.append(f"SFM: {period.start} is the first cited date; the actual start is not known and may be earlier")
-    if period.end is not None:
-        if period.end_kind is vocab.OpenEnded.ASSUMED_ONGOING:
-            notes.append(f"SFM: last cited {period.end}; assumed to continue (open-ended)")
-        elif period.end_kind is not vocab.OpenEnded.EXACT_END:
-            notes.append(f"SFM: {period.end} is the last cited date; the actual end is not known and may be later")
-    if relation.start_context:
-        notes.append(f"SFM start context: {relation.start_context}")
-    if relation.end_context:
-        notes.append(f"SFM end context: {relation.end_context}")
-    for which, value in (("start", period.start_confidence), ("end", period.end_confidence)):
-        if value and value != relation.confidence and getattr(period, which) is not None:
-            notes.append(f"SFM confidence in the {which} date: {CONFIDENCE_WORDS[value]}")
-    return notes

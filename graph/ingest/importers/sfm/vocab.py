@@ -9,15 +9,9 @@ ActorGraph concept is coarser than SFM's wording.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import Enum
 
-
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: 'Fuerza Aérea' and 'fuerza aerea' match."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped.casefold()).strip()
+from graph.index.names import fold
 
 
 def slug(text: str) -> str:

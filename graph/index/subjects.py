@@ -1,179 +1,26 @@
-"""In-process indexes of names: finding actors by name fast, and labelling what tracing returns.
+"""The subject index: finding actors by name fast, and labelling what tracing returns.
 
 Why an index and not SPARQL: a case- and accent-insensitive, ranked, fuzzy name search has to look
 at every name. Done in SPARQL (`FILTER(CONTAINS(LCASE(...)))` over ~100k names) it scans the
 store on every request and still cannot ignore accents or rank by similarity. Here one query
 (`queries/tracing/subjects.rq`) reads the names, types, facets and dates of every actor, program,
 incident and source once; searching is then dictionary and bisect look-ups plus one rapidfuzz
-pass, a few milliseconds on a 1M-triple graph.
-
-Freshness: an index is built for one store and one dataset (the graphs a caller may see) and
-keyed by the registered graphs' import records (`graph_state`). A load, a replacement or a new
-reasoning run re-registers a graph with a new import time, so the next request builds a new
-index. Readers and analysts see different graphs, so each dataset gets its own index.
-
-The same module keeps the ontology's terms (`Terms`: labels and the class hierarchy), which
-tracing, programs and the filters here need to label classes and to expand a class to its
-subclasses.
+pass. `graph.index.cache` builds one per dataset and rebuilds it when a graph changes.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-import threading
-import unicodedata
-import weakref
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
-import pyoxigraph as ox
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from graph.ingest import registry
-from graph.query.sparql import Dataset, dataset_for
-from graph.store import GraphStore
-from ontology.namespaces import AG, DCTERMS, FICTIONAL, ID, ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SYNTHETIC
-from queries import catalog
-
-#################################################################
-# Normalizing names
-#################################################################
-
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def normalize(text: str) -> str:
-    """Lower-case, accents removed, punctuation as spaces: "Brigada Sêrra" -> "brigada serra".
-
-    NFKD splits an accented letter into the letter and a combining mark, which is then dropped;
-    casefold handles ß and the like better than lower()."""
-    if not text.isascii():  # most names are ASCII: skip the decomposition for them
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-# Short forms of data IRIs: "unit/bn-72" (kind/slug, in any of our namespaces) and
-# "fictional/unit/bn-72" or "synthetic/unit/b0-div" (namespace, kind and slug).
-NAMESPACE_PREFIXES = {"fictional/": FICTIONAL, "synthetic/": SYNTHETIC, "id/": ID}
-
-
-def candidate_iris(name: str) -> list[str]:
-    """The IRIs a short form may stand for, most specific first; an IRI stands for itself."""
-    name = name.strip()
-    if "://" in name or name.startswith("urn:"):
-        return [name]
-    if "/" not in name or " " in name:
-        return []
-    found = [base + name[len(prefix) :].strip("/") for prefix, base in NAMESPACE_PREFIXES.items() if name.startswith(prefix)]
-    return found + [base + name.strip("/") for base in (ID, FICTIONAL, SYNTHETIC)]
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last '#' or '/': ag:MilitaryUnit -> MilitaryUnit."""
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
-
-
-#################################################################
-# The ontology's terms
-#################################################################
-
-TOP_KINDS: tuple[tuple[str, str], ...] = (
-    ("actor", AG + "Actor"),
-    ("program", AG + "Program"),
-    ("incident", AG + "Incident"),
-    ("relation", AG + "Relation"),
-    ("source", AG + "Source"),
-)
-
-
-class Terms:
-    """Labels and the class hierarchy of the ontology graph, from `queries/tracing/terms.rq`."""
-
-    def __init__(self, rows: Iterable[tuple[str, str, str | None, str | None]]) -> None:
-        labels: dict[str, tuple[int, str]] = {}
-        parents: dict[str, set[str]] = defaultdict(set)
-        for term, label, language, parent in rows:
-            # Prefer English, then untagged, then any other language.
-            rank = 0 if language == "en" else 1 if not language else 2
-            if term not in labels or rank < labels[term][0]:
-                labels[term] = (rank, label)
-            if parent is not None:
-                parents[term].add(parent)
-        self._labels = {term: label for term, (_, label) in labels.items()}
-        self._parents = dict(parents)
-        self._children: dict[str, set[str]] = defaultdict(set)
-        for child, ups in self._parents.items():
-            for parent in ups:
-                self._children[parent].add(child)
-        self._ancestors: dict[str, frozenset[str]] = {}
-        self._descendants: dict[str, frozenset[str]] = {}
-        self._by_name: dict[str, str] = {}
-        for term in set(self._labels) | set(self._parents):
-            self._by_name.setdefault(local_name(term).casefold(), term)
-        for term, label in self._labels.items():
-            self._by_name.setdefault(normalize(label), term)
-
-    def label(self, iri: str) -> str:
-        """The English label of a term, or its local name when it has none."""
-        return self._labels.get(iri) or local_name(iri)
-
-    def ancestors(self, iri: str) -> frozenset[str]:
-        """The class and all its superclasses (rdfs:subClassOf*)."""
-        return self._closure(iri, self._parents, self._ancestors)
-
-    def descendants(self, iri: str) -> frozenset[str]:
-        """The class and all its subclasses."""
-        return self._closure(iri, self._children, self._descendants)
-
-    @staticmethod
-    def _closure(iri: str, links: dict[str, set[str]], cache: dict[str, frozenset[str]]) -> frozenset[str]:
-        found = cache.get(iri)
-        if found is None:
-            seen, todo = {iri}, [iri]
-            while todo:
-                for nxt in links.get(todo.pop(), ()):
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        todo.append(nxt)
-            found = cache[iri] = frozenset(seen)
-        return found
-
-    def knows(self, iri: str) -> bool:
-        """True for terms of the ontology (labelled, or placed in the class hierarchy)."""
-        return iri in self._labels or iri in self._parents or iri in self._children
-
-    def is_a(self, cls: str, top: str) -> bool:
-        return top in self.ancestors(cls)
-
-    def kind(self, types: Iterable[str]) -> str:
-        """actor, program, incident, relation, source, or other: what a node is, for views."""
-        for kind, top in TOP_KINDS:
-            if any(self.is_a(cls, top) for cls in types):
-                return kind
-        return "other"
-
-    def most_specific(self, classes: Iterable[str], within: str | None = None) -> list[str]:
-        """The classes that no other of them specializes (optionally only those below `within`)."""
-        pool = [c for c in dict.fromkeys(classes) if within is None or self.is_a(c, within)]
-        return [c for c in pool if not any(o != c and c in self.ancestors(o) for o in pool)]
-
-    def resolve_class(self, name: str) -> str | None:
-        """A class named by IRI, by short name (MilitaryUnit) or by label ("military unit")."""
-        name = name.strip()
-        if name.startswith("ag:"):
-            name = AG + name[3:]
-        if "://" in name:
-            return name if self.knows(name) else None
-        return self._by_name.get(name.casefold()) or self._by_name.get(normalize(name))
-
-
-#################################################################
-# The subject index
-#################################################################
+from graph.index.matching import LengthBuckets, intersect
+from graph.index.names import candidate_iris, local_name, normalize
+from graph.index.terms import Terms
+from ontology.namespaces import AG, DCTERMS, RDF, RDFS, SCHEMA
 
 NAME_FIELDS = {RDFS + "label": 0, AG + "name": 1, AG + "alias": 2}
 _SINGLE = {
@@ -192,7 +39,6 @@ _SINGLE = {
 _TYPE = RDF + "type"
 
 MATCH_TIERS = {4: "exact", 3: "prefix", 2: "token", 1: "fuzzy"}
-FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) a fuzzy match needs
 MIN_PREFIX = 3  # a query's last token matches word prefixes from this length on (search as you type)
 
 
@@ -323,8 +169,8 @@ class SubjectIndex:
         self._tokens = dict(tokens)
         self._vocabulary = sorted(tokens)
         # Fuzzy passes only look at names (and words) of a compatible length; see _by_length.
-        self._names_by_length = _LengthBuckets(self._names)
-        self._words_by_length = _LengthBuckets(self._vocabulary)
+        self._names_by_length = LengthBuckets(self._names)
+        self._words_by_length = LengthBuckets(self._vocabulary)
         # Facets: value -> actor positions, so a filter is a set intersection.
         self._by_type: dict[str, set[int]] = defaultdict(set)
         countries: dict[str, set[int]] = defaultdict(set)
@@ -505,7 +351,7 @@ class SubjectIndex:
     def _names_with_words(self, words: Sequence[str]) -> set[int]:
         """Names that contain every query word as a word (the last one may be a word's prefix)."""
         sets = [self._word_postings(word, prefix=i == len(words) - 1) for i, word in enumerate(words)]
-        return _intersect(sets)
+        return intersect(sets)
 
     def _fuzzy_words(self, words: Sequence[str]) -> Iterable[tuple[int, float]]:
         """Names each of whose query words is close to one of the name's words ("Vantesi" finds
@@ -525,159 +371,5 @@ class SubjectIndex:
                 return
             per_word.append(scores)
         per_word.sort(key=len)
-        for name_id in _intersect([set(s) for s in per_word]):
+        for name_id in intersect([set(s) for s in per_word]):
             yield name_id, sum(s[name_id] for s in per_word) / len(per_word)
-
-
-class _LengthBuckets:
-    """Strings sorted by length, so a fuzzy pass only scores those whose length allows a match.
-
-    rapidfuzz's ratio is 2*matches/(len(a)+len(b)), so a score of at least c (0-1) needs the
-    other string's length within [len*c/(2-c), len*(2-c)/c]: for c=0.8, two thirds to one and a
-    half times the query's. That leaves a third to a half of the names, and the pass is that much
-    faster (it is the largest cost of a search)."""
-
-    def __init__(self, strings: Sequence[str]) -> None:
-        order = sorted(range(len(strings)), key=lambda i: len(strings[i]))
-        self._ids = order
-        self._strings = [strings[i] for i in order]
-        self._lengths = [len(text) for text in self._strings]
-
-    def fuzzy(self, query: str, cutoff: float = FUZZY_CUTOFF) -> list[tuple[int, float]]:
-        """(original index, score) of every string scoring at least `cutoff` against `query`."""
-        c = cutoff / 100.0
-        low = bisect.bisect_left(self._lengths, int(len(query) * c / (2 - c)))
-        high = bisect.bisect_right(self._lengths, int(len(query) * (2 - c) / c) + 1)
-        found = process.extract(query, self._strings[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-        return [(self._ids[low + position], score) for _, score, position in found]
-
-
-def _intersect(sets: list[set[int]]) -> set[int]:
-    if not sets:
-        return set()
-    ordered = sorted(sets, key=len)
-    found = set(ordered[0])
-    for other in ordered[1:]:
-        if not found:
-            break
-        found &= other
-    return found
-
-
-#################################################################
-# Building and caching per store and dataset
-#################################################################
-
-GraphState = tuple[tuple[str, str, int], ...]
-_T = TypeVar("_T")
-_MAX_STATES = 4  # readers and analysts, and a previous state while a new one is being built
-
-
-def graph_state(store: GraphStore, dataset: Dataset) -> GraphState:
-    """What an index depends on: each visible graph with its newest import time and size. A new
-    load, replacement or reasoning run changes it, so the index is rebuilt."""
-    visible = {graph.value for graph in dataset.graphs}
-    return tuple(
-        (info.graph.value, info.imported_at, info.triples)
-        for info in registry.registered_graphs(store)
-        if info.graph.value in visible
-    )
-
-
-class _Cache:
-    """Built objects per store (weakly held: a closed test store takes its indexes with it) and
-    per graph state, the few newest only.
-
-    Concurrent first requests for one key build it once (the others wait on that key's lock);
-    requests for keys already built, or for other keys, never wait for a build."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_store: weakref.WeakKeyDictionary[object, OrderedDict[tuple[str, GraphState], object]] = weakref.WeakKeyDictionary()
-        self._building: dict[tuple[int, str, GraphState], threading.Lock] = {}
-
-    def _lookup(self, store: GraphStore, key: tuple[str, GraphState]) -> tuple[bool, object]:
-        entries = self._by_store.setdefault(store, OrderedDict())
-        if key in entries:
-            entries.move_to_end(key)
-            return True, entries[key]
-        return False, None
-
-    def get(self, store: GraphStore, kind: str, state: GraphState, build: Callable[[], _T]) -> _T:
-        key = (kind, state)
-        with self._lock:
-            found, value = self._lookup(store, key)
-            if found:
-                return value  # type: ignore[return-value]
-            building = self._building.setdefault((id(store), kind, state), threading.Lock())
-        with building:
-            with self._lock:
-                found, value = self._lookup(store, key)
-                if found:
-                    return value  # type: ignore[return-value]
-            built = build()
-            with self._lock:
-                entries = self._by_store.setdefault(store, OrderedDict())
-                entries[key] = built
-                while len(entries) > _MAX_STATES * 2:
-                    entries.popitem(last=False)
-                self._building.pop((id(store), kind, state), None)
-            return built
-
-
-_CACHE = _Cache()
-
-
-def _load_terms(store: GraphStore, dataset: Dataset) -> Terms:
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-    graphs = [ontology] if ontology in dataset.graphs else list(dataset.graphs)
-    rows = []
-    for row in store.query(catalog.text("tracing/terms"), default_graph=graphs):
-        label = row["label"]
-        parent = row["super"]
-        rows.append((row["term"].value, label.value, getattr(label, "language", None), parent.value if parent is not None else None))
-    return Terms(rows)
-
-
-def terms_for(store: GraphStore, dataset: Dataset, state: GraphState | None = None) -> Terms:
-    """The ontology's labels and class hierarchy, as the dataset sees them (cached)."""
-    state = graph_state(store, dataset) if state is None else state
-    ontology_state = tuple(item for item in state if item[0] == ONTOLOGY_GRAPH) or state
-    return _CACHE.get(store, "terms", ontology_state, lambda: _load_terms(store, dataset))
-
-
-def index_for(store: GraphStore, dataset: Dataset, state: GraphState | None = None) -> SubjectIndex:
-    """The subject index of this dataset, built on first use after any graph changed."""
-    state = graph_state(store, dataset) if state is None else state
-    terms = terms_for(store, dataset, state)
-
-    def build() -> SubjectIndex:
-        solutions = store.query(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
-        rows = ((row[0].value, row[1].value, row[2].value) for row in solutions)
-        return SubjectIndex(rows, terms)
-
-    return _CACHE.get(store, "subjects", state, build)
-
-
-def search_actors(
-    store: GraphStore,
-    dataset: Dataset,
-    q: str | None,
-    *,
-    type_: str | None = None,
-    country: str | None = None,
-    level: str | None = None,
-    sector: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> SearchPage:
-    """Find actors by name (see SubjectIndex.search); the index is built or reused as needed."""
-    index = index_for(store, dataset)
-    return index.search(q, type_=type_, country=country, level=level, sector=sector, limit=limit, offset=offset)
-
-
-def warm(store: GraphStore) -> None:
-    """Build the indexes of the reader and the analyst datasets now, so that the first search after
-    start-up (or after a load) does not pay for them. Meant for a background thread at start-up."""
-    for include_restricted in (False, True):
-        index_for(store, dataset_for(store, include_restricted=include_restricted))

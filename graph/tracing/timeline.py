@@ -1,0 +1,89 @@
+"""An actor's timeline: its dated relations and the incidents it is recorded in, in date order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.index.cache import index_for
+from graph.index.names import local_name
+from graph.index.subjects import SubjectIndex
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
+from graph.tracing.edges import PERPETRATION, edges_of
+from graph.tracing.refs import NodeRef, node_ref
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated relation of the actor, or an incident it is recorded in (through a perpetration)."""
+
+    kind: str  # "relation" or "incident"
+    date: str | None
+    start: str | None
+    end: str | None
+    relation: str
+    type: str
+    label: str
+    role: str
+    counterpart: NodeRef
+    confidence: str | None
+    status: str | None
+    sources: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    actor: NodeRef
+    total: int
+    limit: int
+    offset: int
+    entries: list[TimelineEntry]
+
+
+def _sort_key(entry: TimelineEntry) -> tuple[int, str, str, str]:
+    return (0 if entry.date else 1, entry.date or "", entry.end or "", entry.relation)
+
+
+def timeline_entries(store: GraphStore, dataset: Dataset, actor: str, index: SubjectIndex) -> list[TimelineEntry]:
+    """Every relation and incident involving `actor`, dated ones in date order, undated last.
+
+    A perpetration node usually carries no date of its own: the incident does. So each
+    perpetration becomes an incident entry dated by the incident."""
+    terms = index.terms
+    entries = []
+    for edge in edges_of(store, dataset, actor, terms):
+        other = edge.other(actor)
+        counterpart = node_ref(index, other)
+        start, end, kind = edge.start, edge.end, "relation"
+        if terms.is_a(edge.cls, PERPETRATION) and counterpart.kind == "incident":
+            incident = index.get(other)
+            kind = "incident"
+            start = edge.start or (incident.start if incident else None)
+            end = edge.end or (incident.end if incident else None)
+        entries.append(
+            TimelineEntry(
+                kind=kind,
+                date=start or end,
+                start=start,
+                end=end,
+                relation=edge.relation,
+                type=local_name(edge.cls),
+                label=terms.label(edge.cls),
+                role=terms.label(edge.role_of(actor)),
+                counterpart=counterpart,
+                confidence=terms.label(edge.confidence) if edge.confidence else None,
+                status=terms.label(edge.status) if edge.status else None,
+                sources=len(edge.sources),
+            )
+        )
+    entries.sort(key=_sort_key)
+    return entries
+
+
+def timeline(
+    store: GraphStore, dataset: Dataset, actor: str, *, limit: int = 100, offset: int = 0, index: SubjectIndex | None = None
+) -> Timeline:
+    """One page of the actor's timeline (see `timeline_entries`), with the total."""
+    index = index or index_for(store, dataset)
+    entries = timeline_entries(store, dataset, actor, index)
+    return Timeline(node_ref(index, actor), len(entries), limit, offset, entries[offset : offset + limit])

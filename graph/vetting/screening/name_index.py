@@ -1,0 +1,130 @@
+"""The screening name index: every name, ag:name and ag:alias of every actor as a comparison key,
+built once per data version and dataset, with the blocks (persons or organizations, per country) a
+row is searched in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from graph.index.cache import cached
+from graph.index.names import fold
+from graph.query.sparql import Dataset, run_query
+from graph.store import GraphStore
+from graph.vetting.screening.keys import acronym, key
+from queries import catalog
+
+
+@dataclass
+class Entry:
+    """One comparison key of an actor, with every written form (label, name, alias) that gives it."""
+
+    actor: str
+    key: str
+    forms: list[tuple[str, str]]  # (field, name as written in the graph)
+
+
+@dataclass
+class Actor:
+    iri: str
+    kind: str  # person | organization
+    label: str = ""
+    country: str | None = None
+    birth_date: str | None = None
+    is_state: bool = False
+
+
+@dataclass
+class NameIndex:
+    """Normalized names of every actor, blocked by kind and country for fast search."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    blocks: dict[tuple[str, str | None], tuple[list[str], list[Entry]]] = field(default_factory=dict)
+    acronyms: dict[str, set[str]] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)  # folded name, alias or code -> state IRI
+
+    @classmethod
+    def build(cls, store: GraphStore, dataset: Dataset) -> NameIndex:
+        index = cls()
+        for actor_term, class_term, kind_term in run_query(store, catalog.text("vetting/actors"), dataset):  # type: ignore[union-attr]
+            iri, is_person = actor_term.value, kind_term.value.endswith("#Person")
+            actor = index.actors.get(iri)
+            if actor is None:
+                actor = index.actors[iri] = Actor(iri, "person" if is_person else "organization")
+            elif is_person:
+                actor.kind = "person"
+            if class_term.value.endswith("#State"):
+                actor.is_state = True
+        names: list[tuple[str, str, str]] = []
+        for actor_term, field_term, value_term in run_query(store, catalog.text("vetting/names"), dataset):  # type: ignore[union-attr]
+            iri = actor_term.value
+            actor = index.actors.get(iri)
+            if actor is None:
+                continue
+            fieldname, value = field_term.value, value_term.value
+            if fieldname == "country":
+                actor.country = value
+            elif fieldname == "birthDate":
+                actor.birth_date = value[:10]
+            elif fieldname == "code":
+                index.countries[fold(value)] = iri
+            else:
+                if fieldname == "label" and not actor.label:
+                    actor.label = value
+                names.append((iri, fieldname, value))
+        by_key: dict[tuple[str, str], Entry] = {}
+        written: set[tuple[str, str]] = set()
+        for iri, fieldname, value in names:
+            if (iri, value) in written:
+                continue  # ag:name usually repeats rdfs:label: one key computation is enough
+            written.add((iri, value))
+            actor = index.actors[iri]
+            person = actor.kind == "person"
+            k = key(value, person=person)
+            if not k:
+                continue
+            entry = by_key.get((iri, k))
+            if entry is not None:
+                if (fieldname, value) not in entry.forms:
+                    entry.forms.append((fieldname, value))
+                continue
+            entry = by_key[(iri, k)] = Entry(iri, k, [(fieldname, value)])
+            index.entries.append(entry)
+            if not person:
+                short = acronym(value)
+                if short and len(short) >= 2:
+                    index.acronyms.setdefault(short, set()).add(iri)
+                if fieldname == "alias" and " " not in value.strip() and value.strip().isupper():
+                    index.acronyms.setdefault(fold(value.strip()), set()).add(iri)
+            if actor.is_state:
+                index.countries.setdefault(fold(value), iri)
+                index.countries.setdefault(k, iri)
+        for entry in index.entries:
+            actor = index.actors[entry.actor]
+            for block in ((actor.kind, actor.country), (actor.kind, None)):
+                keys, entries = index.blocks.setdefault(block, ([], []))
+                keys.append(entry.key)
+                entries.append(entry)
+        return index
+
+    def resolve_country(self, text: str) -> str | None:
+        """A state IRI for a country name, alias or ISO code, exact first, then fuzzy among states."""
+        if not text.strip():
+            return None
+        folded = fold(text.strip())
+        if folded in self.countries:
+            return self.countries[folded]
+        k = key(text)
+        if k in self.countries:
+            return self.countries[k]
+        best = process.extractOne(k, list(self.countries.keys()), scorer=fuzz.ratio, score_cutoff=85)
+        return self.countries[best[0]] if best else None
+
+
+def name_index(store: GraphStore, dataset: Dataset, version_digest: str) -> NameIndex:
+    """The name index of this dataset at this data version (the import records in force), built on
+    first use and cached with the other indexes of the store; a new one replaces the last."""
+    state = (tuple(g.value for g in dataset.graphs), version_digest)
+    return cached(store, "screening-names", state, lambda: NameIndex.build(store, dataset), keep=1)  # large: one at a time
