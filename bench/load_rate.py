@@ -76,16 +76,16 @@ def main() -> None:
     times: dict[str, list[float]] = {"raw bulk_load": [], "load --trusted": [], "load (validated)": [], "validate only": []}
     triples = 0
     for run in range(args.repeat):
-        for name in times:
+        for name, taken in times.items():
             directory = workdir / f"store-{run}-{name.split()[0]}"
             shutil.rmtree(directory, ignore_errors=True)
             if name == "raw bulk_load":
-                times[name].append(raw_bulk_load(data, directory))
+                taken.append(raw_bulk_load(data, directory))
             elif name == "validate only":
-                times[name].append(validation_only(data, directory))
+                taken.append(validation_only(data, directory))
             else:
                 seconds, triples = actorgraph_load(data, directory, trusted=name == "load --trusted")
-                times[name].append(seconds)
+                taken.append(seconds)
             shutil.rmtree(directory, ignore_errors=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
-from collections.abc import Callable
+from functools import partial
 
 import pyoxigraph as ox
+from harness import ms
 
 from graph.guards import outbound, write_policy
 from graph.ingest import loader, registry, setup
@@ -33,12 +33,6 @@ from ontology.namespaces import DEMO_GRAPH
 from queries import catalog
 
 PROBE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def _ms(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return (time.perf_counter() - started) * 1000
 
 
 def _report(name: str, samples: list[float]) -> float:
@@ -60,9 +54,9 @@ def bench_parse(rounds: int) -> None:
             unique = f"{text}\n# round {round_number} query {index}"
             # A comment holding the word is enough to make the text worth parsing.
             worded = f"{text}\n# round {round_number} query {index}: service"
-            plain.append(_ms(lambda: outbound.check(unique, update=False, admin=False, who="bench")))
-            first.append(_ms(lambda: outbound.check(worded, update=False, admin=False, who="bench")))
-            cached.append(_ms(lambda: outbound.check(worded, update=False, admin=False, who="bench")))
+            plain.append(ms(partial(outbound.check, unique, update=False, admin=False, who="bench")))
+            first.append(ms(partial(outbound.check, worded, update=False, admin=False, who="bench")))
+            cached.append(ms(partial(outbound.check, worded, update=False, admin=False, who="bench")))
     _report("no 'service'/'load' in the text (no parse)", plain)
     a, b = _report("first seen, parsed by rdflib", first), _report("cached (same text again)", cached)
     print(f"  ratio first/cached: {a / b:,.0f}x")
@@ -77,7 +71,7 @@ def bench_guard(rounds: int) -> None:
     for isolation in isolations:
         limits = QueryLimits(timeout=30, isolation=isolation)
 
-        def run(network: bool) -> None:
+        def run(network: bool, limits: QueryLimits = limits) -> None:
             list(store.evaluate(PROBE, limits=limits, default_graph=graphs, named_graphs=graphs, network=network))  # type: ignore[arg-type]
 
         run(False)  # warm-up
@@ -85,8 +79,8 @@ def bench_guard(rounds: int) -> None:
         guarded: list[float] = []
         open_: list[float] = []
         for _ in range(rounds):
-            guarded.append(_ms(lambda: run(False)))
-            open_.append(_ms(lambda: run(True)))
+            guarded.append(ms(lambda: run(False)))
+            open_.append(ms(lambda: run(True)))
         a = _report(f"{isolation}: guarded (no network)", guarded)
         b = _report(f"{isolation}: unguarded (admin)", open_)
         print(f"  {isolation}: guarded - unguarded = {a - b:+.3f} ms ({a / b:.2f}x)")
@@ -103,7 +97,7 @@ def bench_copy_check(rounds: int) -> None:
     triples = list(ox.parse(body, ox.RdfFormat.N_TRIPLES))
     graph = ox.NamedNode(DEMO_GRAPH + "-copy")
     print(f"copy check of a {len(triples):,}-triple upload into a public graph ({store.size():,} quads in the store):")
-    samples = [_ms(lambda: write_policy.check_no_restricted_copies(store, graph, triples, flags)) for _ in range(max(3, rounds // 5))]
+    samples = [ms(lambda: write_policy.check_no_restricted_copies(store, graph, triples, flags)) for _ in range(max(3, rounds // 5))]
     _report("restricted_copies over the upload", samples)
 
 

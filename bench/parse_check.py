@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from harness import ms
 
 from graph.guards.parse_check import check_text
 from graph.ingest import setup
@@ -26,12 +27,6 @@ from graph.store.limits import QueryLimits
 QUERY = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 20"
 UPDATE = "INSERT DATA { GRAPH <urn:bench:g> { <urn:a> <urn:b> <urn:c> } }"
 BIG_UPDATE = "INSERT DATA { GRAPH <urn:bench:g> { " + " ".join(f"<urn:s{i}> <urn:p> \"{i}\" ." for i in range(20_000)) + " } }"
-
-
-def _ms(function: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    function()
-    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -65,7 +60,7 @@ def main() -> None:
     timings: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
         for name, run in variants.items():
-            timings[name].append(_ms(run))
+            timings[name].append(ms(run))
     medians = {name: statistics.median(values) for name, values in timings.items()}
     print(f"{rounds} rounds, interleaved; medians in ms (p90 in brackets)")
     for name, values in timings.items():
@@ -83,7 +78,7 @@ def _concurrent(readers: int, rounds: int) -> None:
     lock = threading.Lock()
 
     def reader() -> None:
-        mine = [_ms(lambda: check_text(QUERY)) for _ in range(rounds)]
+        mine = [ms(lambda: check_text(QUERY)) for _ in range(rounds)]
         with lock:
             timings.extend(mine)
 

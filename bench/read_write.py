@@ -32,49 +32,32 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from harness import Server, cli, create_key, percentile
 
 from graph.query import named_queries
 from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore
 from queries import catalog
 
-ACTORGRAPH = Path(sys.executable).parent / "actorgraph"
 NOTES = "https://w3id.org/actorgraph/graph/bench-notes"
 SUBJECT = "https://w3id.org/actorgraph/fictional/id/unit/bde-7"
 GOALS = "0 errors with the editor; /sparql p99 < 2000 ms; update p50 < 500 ms"
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("ACTORGRAPH_")}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def build_store(directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
-    subprocess.run([str(ACTORGRAPH), "init", "--demo", "--store", str(directory)], check=True, env=clean_env(), capture_output=True)
+    cli("init", "--demo", store=directory)
 
 
 def editor_key(directory: Path) -> str:
-    result = subprocess.run(
-        [str(ACTORGRAPH), "keys", "create", "--role", "editor", "--name", "read-write bench", "--store", str(directory)],
-        capture_output=True, text=True, check=True, env=clean_env(),
-    )
-    return result.stdout.split("\n", 1)[0].strip()
+    return create_key(directory, "editor", "read-write bench")
 
 
 def library_texts(directory: Path) -> list[tuple[str, str]]:
@@ -98,42 +81,8 @@ def library_texts(directory: Path) -> list[tuple[str, str]]:
         store.close()
 
 
-class Server:
-    def __init__(self, store: Path, log: Path, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(log, "wb")  # noqa: SIM115  closed in stop()
-        self.process = subprocess.Popen(
-            [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(self.port), "--host", "127.0.0.1"],
-            stdout=self.log, stderr=subprocess.STDOUT, env={**clean_env(), **env},
-        )
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"the server exited ({self.process.returncode}); see {self.log.name}")
-            try:
-                if httpx.get(f"{self.base}/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"the server was not ready after {timeout:.0f} s; see {self.log.name}")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the server and of its reaped children (forked query workers)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+def sparql_answers(client: httpx.Client) -> bool:
+    return client.get("/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200
 
 
 @dataclass
@@ -219,13 +168,6 @@ def run_phase(server: Server, texts: list[tuple[str, str]], args: argparse.Names
     return phase
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def merge(phases: list[Phase]) -> Phase:
     total = Phase()
     for phase in phases:
@@ -299,7 +241,7 @@ def main() -> None:
         copy = args.workdir / f"store-{number}"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(store, copy)  # one store per server: RocksDB allows one process per directory
-        servers[name] = Server(copy, args.workdir / f"serve-{number}.log", variant_env)
+        servers[name] = Server(copy, env=variant_env, log=args.workdir / f"serve-{number}.log")
     print(f"demo store, {len(texts)} library queries, {args.readers} readers, an update every {args.edit_interval:g} s, "
           f"{args.rounds} × ({args.seconds:g} s without + {args.seconds:g} s with the editor) per server, interleaved; "
           f"servers: {', '.join(variants)}; server env {env or 'defaults'}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
@@ -307,7 +249,7 @@ def main() -> None:
     results: dict[tuple[str, str], list[Phase]] = {(name, label): [] for name in servers for label in labels}
     try:
         for server in servers.values():
-            server.wait_ready()
+            server.wait_ready(60, ready=sparql_answers)
             run_phase(server, texts, argparse.Namespace(**{**vars(args), "seconds": 3.0}), None, [0], 0)  # warm-up
         counters = {name: [0] for name in servers}
         for round_ in range(args.rounds):

@@ -22,13 +22,14 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
+from harness import percentile
 
 from graph.index.cache import graph_state, index_for, search_actors, terms_for
 from graph.index.names import normalize
@@ -68,11 +69,6 @@ class Timing:
             f"{self.name:<40} p50 {self.p50:7.2f} ms  p95 {self.p95:7.2f} ms  "
             f"cpu p50 {self.cpu_p50:7.2f} ms  n={self.samples}{note}"
         )
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def timed_rounds(name: str, call: Callable[[T], object], inputs: Sequence[T], repeat: int, note: str = "") -> Timing:
@@ -223,7 +219,7 @@ def bench_index_build(store: EmbeddedStore, dataset: Dataset) -> tuple[float, fl
     terms = terms_for(store, dataset, state)
     started, started_cpu = time.perf_counter(), time.process_time()
     solutions = store.select(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
-    SubjectIndex(((r[0].value, r[1].value, r[2].value) for r in solutions), terms)
+    SubjectIndex(((r[0].value, r[1].value, r[2].value) for r in cast(Iterable[Any], solutions)), terms)
     return time.perf_counter() - started, time.process_time() - started_cpu
 
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import percentile
 
 from graph.ingest import setup
 from graph.query import sparql
@@ -37,8 +35,7 @@ SELECT DISTINCT ?s WHERE { { ?s a ag:Person } UNION { ?s a ag:MilitaryUnit } UNI
 
 
 def ms(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = percentile(values, 0.95)
     return f"p50 {statistics.median(values) * 1000:9.2f} ms   p95 {p95 * 1000:9.2f} ms   (n={len(values)})"
 
 

@@ -9,7 +9,7 @@ of navigation:
 
 - the server's answer (responseEnd: the page with the view's JSON embedded),
 - DOMContentLoaded,
-- "interactive": the view's layout has stabilized and physics is off (graph.js marks
+- "interactive": the view's layout has stabilized and physics is off (graph/page.js marks
   `actorgraph-graph-ready`), so the view can be clicked, dragged and zoomed,
 - and how long a click on a node takes to open its details panel.
 
@@ -21,21 +21,16 @@ Data is written under the SYNTHETIC namespace (bench/ path), never mixed with re
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from harness import Server, cli
 from playwright.sync_api import sync_playwright
 
 from ontology.namespaces import SYNTHETIC
 
-ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BASE = SYNTHETIC + "bench/"
@@ -98,40 +93,11 @@ def force_structure(target_nodes: int) -> tuple[str, int]:
     return "\n".join(lines) + "\n", count
 
 
-def cli(*args: str, store: Path) -> None:
-    subprocess.run([str(ACTORGRAPH), *args, "--store", str(store)], check=True, capture_output=True, env={**os.environ, "ACTORGRAPH_STORE": ""})
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(store: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ACTORGRAPH_STORE": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/openapi.json", timeout=1)
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
-
-
 def measure(browser: object, url: str) -> dict[str, float]:
     page = browser.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
     page.goto(url, wait_until="commit")
     page.wait_for_function("window.actorGraphView && window.actorGraphView.ready()", timeout=60_000, polling=50)
-    figures = page.evaluate(
+    figures: dict[str, float] = page.evaluate(
         """() => {
             const nav = performance.getEntriesByType('navigation')[0];
             const ready = performance.getEntriesByName('actorgraph-graph-ready')[0];
@@ -163,7 +129,9 @@ def main() -> None:
         store = Path(tmp) / "store"
         cli("init", store=store)
         cli("load", str(path), "--graph", "bench-views", "--trusted", store=store)
-        process, base = serve(store)
+        server = Server(store)
+        server.wait_ready(60)
+        base = server.base
         url = f"{base}/view/actors/{BASE}unit/army?depth=3&limit={max(count + 10, 500)}"
         try:
             with sync_playwright() as playwright:
@@ -172,8 +140,7 @@ def main() -> None:
                 runs = [measure(browser, url) for _ in range(args.repeat)]
                 browser.close()
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            server.stop(timeout=10)
     print(f"graph view of {runs[0]['nodes']:,} nodes and {runs[0]['edges']:,} edges (data: {count:,} nodes), Chromium headless, {args.repeat} runs")
     for key, label in [("response", "page received"), ("dom", "DOMContentLoaded"), ("interactive", "interactive (layout stabilized, physics off)"), ("click_to_details", "click -> details panel")]:
         values = [run[key] for run in runs]

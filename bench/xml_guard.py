@@ -76,7 +76,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, path in files.items():
                 for step, action in steps.items():
-                    times[(name, step)].append(timed(lambda: action(path)))
+                    times[(name, step)].append(timed(lambda action=action, path=path: action(path)))
         print(f"{args.triples:,} triples, {args.repeat} runs each, interleaved; medians")
         for name, path in files.items():
             median = {step: statistics.median(times[(name, step)]) for step in steps}

@@ -12,8 +12,6 @@ opened, or if a script error happened.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support import ACTORGRAPH, served
+from tests.support import cli, create_key, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,53 +32,24 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _cli(*args: str, store: Path) -> None:
-    result = subprocess.run(
-        [str(ACTORGRAPH), *args, "--store", str(store)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "ACTORGRAPH_STORE": ""},
-        check=False,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"actorgraph {' '.join(args)} failed:\n{result.stderr}")
-
-
 @pytest.fixture(scope="session")
 def served_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("e2e") / "store"
-    _cli("init", "--demo", store=store)
-    _cli("load", str(FIXTURES / "xss.ttl"), "--graph", "xss", "--trusted", store=store)
+    cli("init", "--demo", store=store)
+    cli("load", str(FIXTURES / "xss.ttl"), "--graph", "xss", "--trusted", store=store)
     return store
 
 
 @pytest.fixture(scope="session")
 def analyst_key(served_store: Path) -> str:
     """An analyst's API key for the served store (made before the server opens the store)."""
-    result = subprocess.run(
-        [str(ACTORGRAPH), "keys", "create", "--role", "analyst", "--name", "e2e analyst", "--store", str(served_store)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "ACTORGRAPH_STORE": ""},
-        check=True,
-    )
-    return result.stdout.split()[0]
+    return create_key(served_store, "analyst", "e2e analyst")
 
 
 @pytest.fixture(scope="session")
 def reviewer_key(served_store: Path, analyst_key: str) -> str:
     """A second analyst's key, for a vetting case's sign-off (which the deciding key may not give)."""
-    result = subprocess.run(
-        [str(ACTORGRAPH), "keys", "create", "--role", "analyst", "--name", "e2e reviewer", "--store", str(served_store)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "ACTORGRAPH_STORE": ""},
-        check=True,
-    )
-    return result.stdout.split()[0]
+    return create_key(served_store, "analyst", "e2e reviewer")
 
 
 @pytest.fixture(scope="session")

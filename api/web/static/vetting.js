@@ -4,86 +4,72 @@
  * itself, with the key the user entered at the top right, and shows what comes back: the outcome
  * (clear / review / flag), the reason, and a link to the full report. Written with textContent.
  */
-(function () {
-  "use strict";
-  var AG = window.ActorGraph;
-  var el = AG.el;
 
-  function outcomes(body) {
-    var found = [];
-    (function walk(value) {
-      if (Array.isArray(value)) { value.forEach(walk); return; }
-      if (!value || typeof value !== "object") return;
-      if (typeof value.subject === "string" && typeof value.outcome === "string") { found.push(value); return; }
-      Object.keys(value).forEach(function (k) { if (value[k] && typeof value[k] === "object") walk(value[k]); });
-    })(body);
-    return found;
-  }
+import { authFetch, clear, el, vettingResults } from "./shared.js";
 
-  function reportHref(subject) {
-    return "/pages/vetting/report?subject=" + encodeURIComponent(subject);
-  }
+function reportHref(subject) {
+  return "/pages/vetting/report?subject=" + encodeURIComponent(subject);
+}
 
-  function badge(outcome) {
-    return el("span", { class: "outcome " + (/^(clear|review|flag)$/.test(outcome) ? outcome : "") }, outcome);
-  }
+function badge(outcome) {
+  return el("span", { class: "outcome " + (/^(clear|review|flag)$/.test(outcome) ? outcome : "") }, outcome);
+}
 
-  function load(panel) {
-    var body = panel.querySelector("[data-role=vetting-body]");
-    var url = panel.getAttribute("data-url");
-    AG.authFetch(url, { headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401 || response.status === 403) {
-          return response.json().catch(function () { return {}; }).then(function (b) {
-            throw new Error("Vetting outcomes are for analysts: enter an analyst's API key at the top right. " + (b.detail ? "(" + b.detail + ")" : ""));
-          });
-        }
-        if (response.status === 404) throw new Error("No vetting is available here yet.");
-        if (!response.ok) throw new Error("The vetting could not be loaded (HTTP " + response.status + ").");
-        return response.json();
-      })
-      .then(function (data) {
-        AG.clear(body);
-        var results = outcomes(data);
-        if (!results.length) { body.appendChild(el("p", { class: "muted" }, "No vetting results.")); return; }
-        if (results.length === 1 && !panel.hasAttribute("data-program")) {
-          var r = results[0];
-          body.appendChild(el("p", { "data-role": "outcome" }, badge(r.outcome), " ", r.reason || ""));
-          var n = (r.findings || []).length;
-          body.appendChild(el("p", { class: "muted" }, n + " finding" + (n === 1 ? "" : "s") + (r.date ? " · as of " + r.date : "")));
-          body.appendChild(el("p", {}, el("a", { href: reportHref(r.subject) }, "Read the full vetting report")));
-          return;
-        }
-        var participants = Array.isArray(data.participants) ? data.participants : null;
-        var table = el("table", { class: "vetting-table" });
-        table.appendChild(el("thead", {}, el("tr", {}, el("th", {}, "Partner"), el("th", {}, participants ? "Role" : ""),
-          el("th", {}, "Outcome"), el("th", {}, "Why"), el("th", {}, "Report"))));
-        var tbody = el("tbody");
-        results.forEach(function (r) {
-          var name = r.subject_label || r.label || r.subject;
-          var entry = participants ? participants.find(function (p) { return p.vetting === r; }) : null;
-          var page = "/pages/actors/" + encodeURIComponent(r.subject).replace(/%2F/g, "/").replace(/%3A/g, ":");
-          tbody.appendChild(el("tr", { "data-outcome": r.outcome, "data-subject": r.subject },
-            el("td", {}, el("a", { href: page }, name)),
-            el("td", {}, entry ? entry.roles.join(", ") : ""),
-            el("td", {}, badge(r.outcome)),
-            el("td", {}, r.reason || ""),
-            el("td", {}, el("a", { href: reportHref(r.subject) }, "report"))));
+function load(panel) {
+  var body = panel.querySelector("[data-role=vetting-body]");
+  var url = panel.getAttribute("data-url");
+  authFetch(url, { headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        return response.json().catch(function () { return {}; }).then(function (b) {
+          throw new Error("Vetting outcomes are for analysts: enter an analyst's API key at the top right. " + (b.detail ? "(" + b.detail + ")" : ""));
         });
-        table.appendChild(tbody);
-        if (data.counts && participants) {
-          body.appendChild(el("p", { "data-role": "counts" }, badge("flag"), " " + (data.counts.flag || 0) + "  ", badge("review"), " " + (data.counts.review || 0) + "  ",
-            badge("clear"), " " + (data.counts.clear || 0) + (data.date ? "  · as of " + data.date : "")));
-        }
-        body.appendChild(el("div", { class: "table-wrap" }, table));
-      })
-      .catch(function (error) {
-        AG.clear(body);
-        body.appendChild(el("p", { class: "muted" }, String(error.message || error)));
+      }
+      if (response.status === 404) throw new Error("No vetting is available here yet.");
+      if (!response.ok) throw new Error("The vetting could not be loaded (HTTP " + response.status + ").");
+      return response.json();
+    })
+    .then(function (data) {
+      clear(body);
+      var results = vettingResults(data);
+      if (!results.length) { body.appendChild(el("p", { class: "muted" }, "No vetting results.")); return; }
+      if (results.length === 1 && !panel.hasAttribute("data-program")) {
+        var r = results[0];
+        body.appendChild(el("p", { "data-role": "outcome" }, badge(r.outcome), " ", r.reason || ""));
+        var n = (r.findings || []).length;
+        body.appendChild(el("p", { class: "muted" }, n + " finding" + (n === 1 ? "" : "s") + (r.date ? " · as of " + r.date : "")));
+        body.appendChild(el("p", {}, el("a", { href: reportHref(r.subject) }, "Read the full vetting report")));
+        return;
+      }
+      var participants = Array.isArray(data.participants) ? data.participants : null;
+      var table = el("table", { class: "vetting-table" });
+      table.appendChild(el("thead", {}, el("tr", {}, el("th", {}, "Partner"), el("th", {}, participants ? "Role" : ""),
+        el("th", {}, "Outcome"), el("th", {}, "Why"), el("th", {}, "Report"))));
+      var tbody = el("tbody");
+      results.forEach(function (r) {
+        var name = r.subject_label || r.label || r.subject;
+        var entry = participants ? participants.find(function (p) { return p.vetting === r; }) : null;
+        var page = "/pages/actors/" + encodeURIComponent(r.subject).replace(/%2F/g, "/").replace(/%3A/g, ":");
+        tbody.appendChild(el("tr", { "data-outcome": r.outcome, "data-subject": r.subject },
+          el("td", {}, el("a", { href: page }, name)),
+          el("td", {}, entry ? entry.roles.join(", ") : ""),
+          el("td", {}, badge(r.outcome)),
+          el("td", {}, r.reason || ""),
+          el("td", {}, el("a", { href: reportHref(r.subject) }, "report"))));
       });
-  }
+      table.appendChild(tbody);
+      if (data.counts && participants) {
+        body.appendChild(el("p", { "data-role": "counts" }, badge("flag"), " " + (data.counts.flag || 0) + "  ", badge("review"), " " + (data.counts.review || 0) + "  ",
+          badge("clear"), " " + (data.counts.clear || 0) + (data.date ? "  · as of " + data.date : "")));
+      }
+      body.appendChild(el("div", { class: "table-wrap" }, table));
+    })
+    .catch(function (error) {
+      clear(body);
+      body.appendChild(el("p", { class: "muted" }, String(error.message || error)));
+    });
+}
 
-  function all() { document.querySelectorAll("[data-vetting-panel]").forEach(load); }
-  document.addEventListener("DOMContentLoaded", all);
-  document.addEventListener("actorgraph:key", all);
-})();
+function all() { document.querySelectorAll("[data-vetting-panel]").forEach(load); }
+document.addEventListener("DOMContentLoaded", all);
+document.addEventListener("actorgraph:key", all);

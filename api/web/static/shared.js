@@ -1,0 +1,104 @@
+/* ActorGraph pages: small shared helpers, imported by every page's script. No framework, no build step.
+ *
+ * Safety rule for every script of these pages: data is written with textContent (or as canvas
+ * text by vis-network), never with innerHTML. The server sends strings HTML-escaped; `decode`
+ * turns the five entities it produces back into characters for those text-only sinks.
+ */
+
+var KEY_STORAGE = "actorgraph.apiKey";
+
+export function decode(value) {
+  if (value === null || value === undefined) return "";
+  return String(value)
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/* el("a", {href: "/x", class: "y"}, "text", child, ...): an element with text children only. */
+export function el(tag, attrs) {
+  var node = document.createElement(tag);
+  attrs = attrs || {};
+  Object.keys(attrs).forEach(function (name) {
+    var value = attrs[name];
+    if (value === null || value === undefined || value === false) return;
+    if (name === "href" && !isLocalOrHttp(value)) return;
+    node.setAttribute(name, value === true ? "" : String(value));
+  });
+  for (var i = 2; i < arguments.length; i++) {
+    var child = arguments[i];
+    if (child === null || child === undefined || child === "") continue;
+    node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+  }
+  return node;
+}
+
+/* Links point to this server ("/...") or to http(s) URLs the server already checked. */
+function isLocalOrHttp(href) {
+  var text = String(href);
+  if (text.charAt(0) === "/" && text.charAt(1) !== "/") return true;
+  return /^https?:\/\//i.test(text);
+}
+
+export function getKey() {
+  try { return window.sessionStorage.getItem(KEY_STORAGE) || ""; } catch (e) { return ""; }
+}
+
+export function setKey(value) {
+  try {
+    if (value) window.sessionStorage.setItem(KEY_STORAGE, value);
+    else window.sessionStorage.removeItem(KEY_STORAGE);
+  } catch (e) { /* storage disabled: the key lives only in the field */ }
+}
+
+/* fetch with the user's API key, if they gave one, as the API expects it. */
+export function authFetch(url, options) {
+  options = options || {};
+  var headers = new Headers(options.headers || {});
+  var key = getKey();
+  if (key) headers.set("Authorization", "Bearer " + key);
+  options.headers = headers;
+  options.credentials = "same-origin";
+  return fetch(url, options);
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/* A refused or failed answer as a rejected promise: "HTTP <status>: <the server's detail>", plus
+ * `keyHint` when the key was refused (unless the server already asks for a different key). */
+export function failure(response, keyHint) {
+  return response.text().then(function (body) {
+    var detail = body;
+    try { detail = JSON.parse(body).detail || body; } catch (e) { /* plain text */ }
+    if (typeof detail !== "string") detail = JSON.stringify(detail);
+    if ((response.status === 401 || response.status === 403) && !/different API key/.test(detail)) detail += keyHint;
+    if (response.status === 404 && !detail) detail = "not found";
+    throw new Error("HTTP " + response.status + ": " + detail);
+  });
+}
+
+/* A download of `blob` as the file `name`, through a temporary link. */
+export function save(blob, name) {
+  var link = el("a", { href: "/", download: name });
+  link.href = URL.createObjectURL(blob);
+  document.body.appendChild(link);
+  link.click();
+  setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+}
+
+/* The results of a vetting answer: every object in it with a `subject` IRI and an `outcome` (clear,
+ * review, flag), whatever the list around it is called. */
+export function vettingResults(body) {
+  var found = [];
+  (function walk(value) {
+    if (Array.isArray(value)) { value.forEach(walk); return; }
+    if (!value || typeof value !== "object") return;
+    if (typeof value.subject === "string" && typeof value.outcome === "string") { found.push(value); return; }
+    Object.keys(value).forEach(function (k) { if (value[k] && typeof value[k] === "object") walk(value[k]); });
+  })(body);
+  return found;
+}

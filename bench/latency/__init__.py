@@ -1,0 +1,1 @@
+"""The measurements of bench/api_latency.py, one module per kind of question."""
