@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test install init bench clean
+.PHONY: run test lint install init bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ init: install
 run: init
 	$(BIN)/actorgraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: install
+# Lint first: it takes seconds, and a type error is cheaper to read than a failing test.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/pytest
 
 bench: install

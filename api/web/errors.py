@@ -88,7 +88,7 @@ async def actorgraph_error(request: Request, error: Exception) -> Response:
 
 
 async def syntax_error(request: Request, error: Exception) -> Response:
-    """pyoxigraph's SyntaxError for a query or update text that does not parse."""
+    """The engine's SyntaxError for a query or update text that does not parse."""
     assert isinstance(error, SyntaxError)
     return await actorgraph_error(request, sparql_syntax_error(error))
 

@@ -6,16 +6,16 @@ compute the same links fast, and tests/graph/ingest/test_inference.py checks wit
 (ontology/reasoner.py) that both agree. Derived links live in their own named graph
 (`INFERRED_GRAPH`), apart from asserted data, and are recomputed from scratch.
 
-How, and why this way (measured on a synthetic 1M-triple store, on disk):
+How, and why this way (figures in the README, Benchmarks):
 
 - Each rule is a CONSTRUCT, run with `default_graph=ALL_GRAPHS`, and the triples come back
   to Python. The union default graph lets joins and the transitive path run across all import
   graphs through the store's global indexes. Listing the asserted graphs as `default_graph=`
-  instead was twice as slow with five graphs and grows with every import (each lookup probes each
-  graph). In-store `INSERT ... WHERE { GRAPH ?g ... }` cannot follow a path across graphs, and
-  running all rules as one atomic update was 4x slower than the same bodies as CONSTRUCTs (16 s
-  against 4 s). The chain rules join their two sides as sub-selects, which makes Oxigraph
-  hash-join them: 3-4x faster on disk than node-by-node lookups.
+  instead is slower, and more so with every import (each lookup probes each graph). In-store
+  `INSERT ... WHERE { GRAPH ?g ... }` cannot follow a path across graphs, and running all rules as
+  one atomic update is several times slower than the same bodies as CONSTRUCTs. The chain rules
+  join their two sides as sub-selects, which makes Oxigraph hash-join them instead of looking up
+  node by node.
 - The union includes the inferred graph itself. That is harmless because of two checks here:
   a rule may not mention, in its WHERE clause, any property that a rule derives, and a rule may
   only produce triples of the property it declares. Only materialize writes the inferred graph

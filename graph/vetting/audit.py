@@ -224,7 +224,7 @@ def write(store: GraphStore, quads: Iterable[rdf.Quad]) -> None:
     """Add the quads of one or many runs in one transaction (all of a run, or nothing).
 
     No flush per run: the transaction is committed to the store's write-ahead log, and a flush
-    (an fsync, ~40 ms on disk) per vetting would cost twenty times the vetting itself; the server
+    (an fsync) per vetting would cost far more than the vetting itself; the server
     and the command line flush when they stop, as for every other write."""
     store.add(list(quads))
 

@@ -211,7 +211,7 @@ class EmbeddedStore:
             self._store.update(sparql)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
-        # The bulk path writes and ingests new files: on disk about 100 ms even for one quad,
+        # The bulk path writes and ingests new files, which is costly even for one quad and was
         # most of what a small update through the API cost. A small batch goes through one
         # transaction instead, which is as atomic. Parsing the batch happens outside the gate.
         with self._write_lock:

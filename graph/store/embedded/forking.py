@@ -210,9 +210,9 @@ def run_in_process(work: Work, limits: QueryLimits, deadline: float, network: bo
     Forking a threaded process copies every lock as it was: one held by another thread at that
     instant (a reader of the store, RocksDB's flush and compaction threads) is never released in
     the child. No engine write is under way (WRITE_GATE, else _WriteUnderWay), but readers and
-    RocksDB's own threads cannot be paused: measured, 20 of 400 forks hung with two threads
-    reading and one writing an on-disk store. Such a child is recognised (_deadlocked), killed
-    and forked again; by then the lock is free. Measured with this: none of 400 failed."""
+    RocksDB's own threads cannot be paused, and with readers and a writer on an on-disk store some
+    forks do hang. Such a child is recognised (_deadlocked), killed and forked again; by then the
+    lock is free."""
     for _ in range(_FORK_ATTEMPTS):
         pid, read_fd = _fork_worker(work, limits, deadline, network)
         try:

@@ -1,6 +1,6 @@
 """How the embedded store keeps to a query's timeout and result cap, given what pyoxigraph offers.
 
-What pyoxigraph 0.5 does and does not do (measured, see tests/api/web/test_limits.py):
+What pyoxigraph 0.5 does and does not do (tests/api/web/test_limits.py checks each point):
 
 - It has no cancellation API and no timeout option.
 - It releases the GIL while it evaluates, so a query running in a thread does not stall the
@@ -18,8 +18,7 @@ So the only way to *stop* a blocking query is to run it in a process that can be
 the server. The child sees exactly what the server sees at that moment, in memory or on disk,
 because it shares the parent's copy-on-write memory and open database; it serializes the result
 (the result cap is enforced while serializing) into a pipe, and it is SIGKILLed at the deadline.
-The cost is the fork: about 2 ms for the demo store, 20-35 ms for a process holding a
-million-triple in-memory store. Forking a threaded process has one known hazard, a lock copied
+The cost is the fork, which grows with the server's memory (README, Benchmarks). Forking a threaded process has one known hazard, a lock copied
 while another thread held it; `forking.run_in_process` says how it is contained (no fork while a store
 write is inside the engine; a child stuck on such a lock is recognised, killed and forked again).
 With `isolation="thread"` (the fallback elsewhere, or on request) queries run in a thread: a
