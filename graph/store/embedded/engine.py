@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
 from graph.store.embedded import isolation
 from graph.store.embedded.write_gate import WRITE_GATE
+from graph.store.forms import QueryForms
 from graph.store.limits import QueryLimits
 from graph.store.results import Boolean, QueryResult, Solutions, Triples
 from queries import catalog
@@ -46,11 +47,7 @@ def _wrap(result: _Native) -> QueryResult:
     return Triples(result)
 
 
-def _wrong_form(expected: str, result: QueryResult, sparql: str) -> ValueError:
-    return ValueError(f"expected {expected} query, got one that returns {type(result).__name__}: {sparql[:80]!r}")
-
-
-class EmbeddedStore:
+class EmbeddedStore(QueryForms):
     """A GraphStore backed by pyoxigraph. `path=None` keeps everything in memory (tests)."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False, gated: bool = True) -> None:
@@ -100,57 +97,6 @@ class EmbeddedStore:
                 network=network,
             )
         return _wrap(self._native(sparql, bindings, default_graph, named_graphs))
-
-    def select(
-        self,
-        sparql: str,
-        *,
-        bindings: Bindings | None = None,
-        default_graph: DefaultGraph = None,
-        named_graphs: Sequence[ox.NamedNode] | None = None,
-        limits: QueryLimits | None = None,
-        network: bool = False,
-    ) -> Solutions:
-        result = self.evaluate(
-            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
-        )
-        if not isinstance(result, Solutions):
-            raise _wrong_form("a SELECT", result, sparql)
-        return result
-
-    def ask(
-        self,
-        sparql: str,
-        *,
-        bindings: Bindings | None = None,
-        default_graph: DefaultGraph = None,
-        named_graphs: Sequence[ox.NamedNode] | None = None,
-        limits: QueryLimits | None = None,
-        network: bool = False,
-    ) -> bool:
-        result = self.evaluate(
-            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
-        )
-        if not isinstance(result, Boolean):
-            raise _wrong_form("an ASK", result, sparql)
-        return result.value
-
-    def construct(
-        self,
-        sparql: str,
-        *,
-        bindings: Bindings | None = None,
-        default_graph: DefaultGraph = None,
-        named_graphs: Sequence[ox.NamedNode] | None = None,
-        limits: QueryLimits | None = None,
-        network: bool = False,
-    ) -> Triples:
-        result = self.evaluate(
-            sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs, limits=limits, network=network
-        )
-        if not isinstance(result, Triples):
-            raise _wrong_form("a CONSTRUCT or DESCRIBE", result, sparql)
-        return result
 
     def _native(
         self,
