@@ -61,22 +61,24 @@ def _unchanged(store: GraphStore, content: GraphContent) -> bool:
     return registered and restricted == content.restricted and triples == content.triples
 
 
-def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name: str) -> list[GraphWrite]:
-    """Make each named graph hold exactly its content (an empty content removes the graph)."""
+def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name: str, importer: str = IMPORTER) -> list[GraphWrite]:
+    """Make each named graph hold exactly its content (an empty content removes the graph).
+    `importer` names the importer in the PROV import records."""
     if not setup.is_initialized(store):
         raise StoreNotReady("the store is not initialized; run `actorgraph init` first")
     targets = {content.name: loader.resolve_graph(content.name, content.name) for content in contents}
     if all(_unchanged(store, content) for content in contents):
         return [GraphWrite(c.name, len(c.triples), c.restricted, "unchanged" if c.triples else "none") for c in contents]
 
-    everything = frozenset().union(*(content.triples for content in contents))
-    loader.load_sources(
-        store,
-        [RdfSource.from_bytes(source_name, ntriples(everything), NTRIPLES)],
-        graph=contents[0].name,
-        dry_run=True,
-        importer=IMPORTER,
-    )
+    if len(contents) > 1:  # one graph is validated by its own load, before anything is swapped in
+        everything = frozenset().union(*(content.triples for content in contents))
+        loader.load_sources(
+            store,
+            [RdfSource.from_bytes(source_name, ntriples(everything), NTRIPLES)],
+            graph=contents[0].name,
+            dry_run=True,
+            importer=importer,
+        )
 
     done: list[tuple[GraphContent, tuple[bool, bool, frozenset[rdf.Triple]]]] = []
     writes: list[GraphWrite] = []
@@ -99,18 +101,20 @@ def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name
                 graph=content.name,
                 replace=True,
                 restricted=content.restricted,
-                importer=IMPORTER,
+                importer=importer,
             )
             writes.append(GraphWrite(content.name, len(content.triples), content.restricted, "replaced" if before[0] else "created"))
     except BaseException:
         for content, before in reversed(done):
-            _restore(store, content.name, targets[content.name], before, source_name)
+            _restore(store, content.name, targets[content.name], before, source_name, importer)
         raise
     store.flush()
     return writes
 
 
-def _restore(store: GraphStore, name: str, graph: rdf.NamedNode, before: tuple[bool, bool, frozenset[rdf.Triple]], source_name: str) -> None:
+def _restore(
+    store: GraphStore, name: str, graph: rdf.NamedNode, before: tuple[bool, bool, frozenset[rdf.Triple]], source_name: str, importer: str
+) -> None:
     """Put a graph back as it was before this import touched it."""
     registered, restricted, triples = before
     if not registered:
@@ -124,5 +128,5 @@ def _restore(store: GraphStore, name: str, graph: rdf.NamedNode, before: tuple[b
         replace=True,
         trusted=True,
         restricted=restricted,
-        importer=IMPORTER,
+        importer=importer,
     )

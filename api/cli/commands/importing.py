@@ -1,0 +1,89 @@
+"""`actorgraph import unsc FILE`: sanctions lists, with a progress bar on stderr.
+
+Each import prints the report of its elements (read, imported, skipped and why), what it counted
+and what landed in which graph. A bad value anywhere stops it before anything is written, and
+every bad value is listed with its element and field. The commands join the `import` group that
+api.cli.commands.importers defines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.commands.importers import import_app
+from api.cli.support import StoreOption, fail, opened
+from graph.ingest import setup
+from graph.ingest.importers.sfm.report import ImportReport
+from graph.ingest.importers.unsc import importer as unsc
+from graph.ingest.loader import LoadError
+
+Stage = Callable[[str], None]
+UNSC_STAGES = 3
+
+
+@contextmanager
+def stages(total: int, *, quiet: bool) -> Iterator[Stage]:
+    """A progress bar over an import's stages, on stderr so that --json output stays clean."""
+    if quiet:
+        yield lambda _name: None
+        return
+    progress = Progress(
+        TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("starting", total=total)
+        started = False
+
+        def advance(name: str) -> None:
+            nonlocal started
+            progress.update(task, description=name, advance=1 if started else 0)
+            started = True
+
+        yield advance
+        progress.update(task, completed=total, description="done")
+
+
+def _print(report: ImportReport, as_json: bool, derived: str | None) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    for line in report.lines():
+        typer.echo(line)
+    if derived:
+        typer.echo(derived)
+
+
+@import_app.command("unsc")
+def import_unsc(
+    file: Annotated[Path, typer.Argument(help="The consolidated list as XML (the UN's consolidated.xml).")],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = unsc.DEFAULT_GRAPH,
+    url: Annotated[str, typer.Option("--url", help="Where the list was published, cited as the source of every statement.")] = unsc.DEFAULT_URL,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import the UN Security Council consolidated sanctions list. The same file twice changes nothing; a newer list ends the listings it no longer holds (delisted), and keeps them."""
+    with opened(store) as opened_store:
+        try:
+            with stages(UNSC_STAGES, quiet=as_json) as step:
+                report = unsc.import_list(opened_store, file, graph=graph, url=url, step=step)
+        except (unsc.UnscImportError, LoadError) as error:
+            lines = str(error).splitlines()
+            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
+        derived = None
+        if reason and report.changed:
+            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
+    _print(report, as_json, derived)
+
+
+def register(app: typer.Typer) -> None:
+    """The commands are added to the `import` group when this module is imported."""

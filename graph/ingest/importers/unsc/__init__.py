@@ -1,0 +1,1 @@
+"""Importing the UN Security Council consolidated sanctions list (XML) into ActorGraph."""
