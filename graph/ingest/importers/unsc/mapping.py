@@ -20,6 +20,7 @@ ISSUED = rdf.NamedNode(DCTERMS + "issued")
 TITLE = rdf.NamedNode(DCTERMS + "title")
 PUBLISHER = rdf.NamedNode(DCTERMS + "publisher")
 URL = rdf.NamedNode(SCHEMA + "url")
+BIRTH_DATE = rdf.NamedNode(SCHEMA + "birthDate")
 UN_SECURITY_COUNCIL = rdf.NamedNode(data_iri("org", "un-security-council"))
 PUBLISHER_NAME = "United Nations Security Council"
 LIST_TITLE = "United Nations Security Council Consolidated List"
@@ -95,7 +96,7 @@ def entry_triples(entry: Entry, source: rdf.NamedNode) -> list[rdf.Triple]:
             out.append(rdf.Triple(actor, ag(ALIAS_PROPERTY[alias.quality]), text(alias.name)))
     for birth in entry.birth_dates:
         if birth.exact:
-            out.append(rdf.Triple(actor, ag("birthDate"), typed(birth.exact, "date" if len(birth.exact) == 10 else "gYear")))
+            out.append(rdf.Triple(actor, BIRTH_DATE, typed(birth.exact, "date" if len(birth.exact) == 10 else "gYear")))
         for year in birth.approximate_years:
             out.append(rdf.Triple(actor, ag("approximateBirthYear"), typed(f"{year:04d}", "gYear")))
     for prop, items in (("placeOfBirth", entry.places_of_birth), ("nationality", entry.nationalities),

@@ -121,7 +121,7 @@ def test_an_individual_in_full(imported: EmbeddedStore) -> None:
     """KPi.033 as the list gives it: padded names cleaned, date of birth, nationality, post, passport."""
     actor = person("KPi.033")
     assert objects(imported, actor, "label", RDFS) == {"RI WON HO"}
-    assert objects(imported, actor, "birthDate") == {"1964-07-17"}
+    assert objects(imported, actor, "birthDate", SCHEMA) == {"1964-07-17"}
     assert objects(imported, actor, "nationality") == {"Democratic People's Republic of Korea"}
     assert objects(imported, actor, "designation") == {"DPRK Ministry of State Security Official"}
     assert objects(imported, actor, "identityDocument") == {"Passport 381310014"}
