@@ -9,19 +9,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 from ontology.namespaces import FICTIONAL, ID, SYNTHETIC
 
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    """Accents removed, case folded, whitespace runs as one space: 'Fuerza  Aérea ' -> 'fuerza aerea'.
+    """Accents removed, other scripts transliterated, case folded, whitespace runs as one space:
+    'Fuerza  Aérea ' -> 'fuerza aerea', 'Орен Таллавар' -> 'oren tallavar'.
 
     NFKD splits an accented letter into the letter and a combining mark, which is then dropped;
+    anyascii (a maintained transliteration table) then writes every other script in Latin letters;
     casefold handles ß and the like better than lower()."""
     if not text.isascii():  # most names are ASCII: skip the decomposition for them
         decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+        text = anyascii("".join(char for char in decomposed if not unicodedata.combining(char)))
     return " ".join(text.casefold().split())
 
 

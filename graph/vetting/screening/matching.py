@@ -10,6 +10,7 @@ from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.index.names import fold, local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.vetting.screening import particulars
 from graph.vetting.screening.fuzzy import Hits, extract, extract_many
 from graph.vetting.screening.keys import WORD, key
 from graph.vetting.screening.name_index import Entry, NameIndex
@@ -29,6 +30,7 @@ CUTOFF = 60.0
 MAX_CANDIDATES = 5
 SET_ASIDE_CUTOFF = 70.0  # a vetting report lists other actors whose names score this or more
 NUMBER_MISMATCH_CAP = 70.0
+WEAK_ALIAS_CAP = 80.0  # a list's low-quality alias ("Abu Hamza") names many people
 LARGE_BLOCK = 2_000  # keys from which a block's fuzzy pass is batched over the rows (graph.vetting.screening.fuzzy)
 
 
@@ -85,6 +87,10 @@ def _numbers(text_key: str) -> set[str]:
 Block = tuple[str, str | None]
 
 
+def _only_weak(entry: Entry) -> bool:
+    return all(fieldname == "weak alias" for fieldname, _ in entry.forms)
+
+
 def _search_plan(index: NameIndex, row: ScreenInput) -> tuple[str, str | None, list[list[Block]]]:
     """The row's query key, its country (a state IRI) and, for each kind it may be, the blocks it
     may be searched in, in order (within the country first, when the country resolves)."""
@@ -122,6 +128,8 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
                 if numbers and numbers != wanted_numbers:
                     # 72nd and 71st battalion are one character apart and entirely different units
                     score = min(score, NUMBER_MISMATCH_CAP)
+                if _only_weak(entry):
+                    score = min(score, WEAK_ALIAS_CAP)
                 if score > best_entry.get(entry.actor, (-1.0, entry))[0]:
                     best_entry[entry.actor] = (float(score), entry)
             if block[1] is not None and any(score >= CONFIDENT for score, _ in best_entry.values()):
@@ -132,6 +140,8 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
     for iri, (score, entry) in finalists:
         closeness, fieldname, written = _closest_form(entry, forms)
         reasons = [_name_reason(fieldname, written, score, closeness)]
+        if _only_weak(entry):
+            reasons.append(f"only a low-quality alias matches: at most {WEAK_ALIAS_CAP:.0f}, never a confident match alone")
         numbers = _numbers(entry.key)
         if wanted_numbers and numbers and numbers != wanted_numbers:
             reasons.append(f"numbers differ ({', '.join(sorted(wanted_numbers))} vs {', '.join(sorted(numbers))}): at most {NUMBER_MISMATCH_CAP:.0f}")
@@ -169,26 +179,23 @@ def _adjust(index: NameIndex, row: ScreenInput, country: str | None, found: dict
     for candidate in found.values():
         actor = index.actors[candidate.iri]
         if row.country:
-            if country is None:
+            if actor.country is not None and country is not None:
+                if actor.country == country:
+                    candidate.reasons.append(f"country matches ({index.actors[country].label if country in index.actors else row.country})")
+                else:
+                    other = index.actors[actor.country].label if actor.country in index.actors else local_name(actor.country)
+                    candidate.score -= 15
+                    candidate.reasons.append(f"country differs (recorded: {other}): -15")
+            elif particulars.nationality(candidate, actor, row.country, country, index.resolve_country):
+                pass  # compared with the nationalities on record
+            elif country is None:
                 candidate.reasons.append(f"country {row.country!r} is not a state in the graph: not used")
-            elif actor.country is None:
-                candidate.reasons.append("country not recorded for this actor: not used")
-            elif actor.country == country:
-                candidate.reasons.append(f"country matches ({index.actors[country].label if country in index.actors else row.country})")
             else:
-                other = index.actors[actor.country].label if actor.country in index.actors else local_name(actor.country)
-                candidate.score -= 15
-                candidate.reasons.append(f"country differs (recorded: {other}): -15")
+                candidate.reasons.append("country not recorded for this actor: not used")
         if row.type:
             candidate.reasons.append(f"type {actor.kind} matches '{row.type}'")
         if row.date_of_birth:
-            if actor.birth_date is None:
-                candidate.reasons.append("date of birth not recorded in the graph: not used")
-            elif actor.birth_date.startswith(row.date_of_birth) or row.date_of_birth.startswith(actor.birth_date):
-                candidate.reasons.append(f"date of birth matches ({actor.birth_date})")
-            else:
-                candidate.score -= 25
-                candidate.reasons.append(f"date of birth differs (recorded: {actor.birth_date}): -25")
+            particulars.birth(candidate, actor, row.date_of_birth)
         candidate.score = max(0.0, min(100.0, candidate.score))
 
 

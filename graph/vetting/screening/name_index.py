@@ -31,8 +31,15 @@ class Actor:
     kind: str  # person | organization
     label: str = ""
     country: str | None = None
-    birth_date: str | None = None
+    birth_dates: list[str] = field(default_factory=list)  # exact: YYYY-MM-DD or YYYY
+    birth_years: set[int] = field(default_factory=set)  # approximate, or each year of a range
+    nationalities: list[str] = field(default_factory=list)  # as the source names the country
     is_state: bool = False
+
+    @property
+    def birth_date(self) -> str | None:
+        """The first exact date of birth on record."""
+        return self.birth_dates[0] if self.birth_dates else None
 
 
 @dataclass
@@ -67,7 +74,11 @@ class NameIndex:
             if fieldname == "country":
                 actor.country = value
             elif fieldname == "birthDate":
-                actor.birth_date = value[:10]
+                actor.birth_dates.append(value[:10])
+            elif fieldname == "birthYear" and value[:4].isdigit():
+                actor.birth_years.add(int(value[:4]))
+            elif fieldname == "nationality":
+                actor.nationalities.append(value)
             elif fieldname == "code":
                 index.countries[fold(value)] = iri
             else:
