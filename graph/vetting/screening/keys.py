@@ -28,12 +28,27 @@ _DIGIT = re.compile(r"\d")
 WORD = re.compile(r"[^\W_]+|&")
 
 
+# Spellings that transliterations of one name differ by (Khodzhati, Hojati; Qadir, Kadir; Yusuf,
+# Iusuf; Mohammed, Mohamed): each token is written in one of them, on both sides of a comparison.
+_SOUNDS = (("dzh", "j"), ("dj", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"), ("w", "v"))
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def sound(token: str) -> str:
+    """A token in the spelling _SOUNDS settles on, with doubled letters single."""
+    for written, said in _SOUNDS:
+        if written in token:
+            token = token.replace(written, said)
+    return _DOUBLED.sub(r"\1", token)
+
+
 def tokens(text: str, *, person: bool = False, keep_qualifier: bool = False) -> list[str]:
-    """Normalized tokens: folded, ordinals reduced, abbreviations expanded, titles dropped for persons."""
+    """Normalized tokens: folded, ordinals reduced, abbreviations expanded, titles dropped for
+    persons, spellings of transliteration settled (`sound`)."""
     folded = fold(text if keep_qualifier or "(" not in text else _PARENS.sub(" ", text))
     if _DIGIT.search(folded):
         folded = _ORDINAL.sub(r"\1", folded)
-    out = [ABBREVIATIONS.get(t, t) for t in WORD.findall(folded)]
+    out = [sound(ABBREVIATIONS.get(t, t)) for t in WORD.findall(folded)]
     if person:
         kept = [t for t in out if t not in TITLES]
         out = kept or out
@@ -43,6 +58,21 @@ def tokens(text: str, *, person: bool = False, keep_qualifier: bool = False) -> 
 def key(text: str, *, person: bool = False) -> str:
     """The comparison key: sorted normalized tokens, so plain ratio is order-insensitive."""
     return " ".join(sorted(tokens(text, person=person)))
+
+
+_JOINERS = re.compile(r"[-\u2010\u2011'\u2019`\u02bc]")
+
+
+def spellings(text: str, *, person: bool = False) -> list[str]:
+    """The key of a name, and of the name with hyphens and apostrophes closed up ('Al-Tikriti' ->
+    'AlTikriti', "Sab'awi" -> 'Sabawi'): lists and sheets write them either way."""
+    first = key(text, person=person)
+    if not first:
+        return []
+    if not _JOINERS.search(text):
+        return [first]
+    joined = key(_JOINERS.sub("", text), person=person)
+    return [first] if not joined or joined == first else [first, joined]
 
 
 def acronym(text: str) -> str | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ CUTOFF = 60.0
 MAX_CANDIDATES = 5
 SET_ASIDE_CUTOFF = 70.0  # a vetting report lists other actors whose names score this or more
 NUMBER_MISMATCH_CAP = 70.0
+WORDS_WITHIN = 90.0  # a person's name whose words all appear in a longer name on record
+MIN_WITHIN_LETTERS = 8  # ... when they are not too short to tell people apart ('Ri Ho')
 WEAK_ALIAS_CAP = 80.0  # a list's low-quality alias ("Abu Hamza") names many people
 LARGE_BLOCK = 2_000  # keys from which a block's fuzzy pass is batched over the rows (graph.vetting.screening.fuzzy)
 
@@ -87,6 +90,14 @@ def _numbers(text_key: str) -> set[str]:
 Block = tuple[str, str | None]
 
 
+def _words_within(query_words: list[str], entry_key: str) -> bool:
+    """Every word of a person's name of two or more words is among the words of a name with at most
+    two more: 'Ahmad Qadir' in 'Ahmad Khalid Qadir'. Sheets drop middle names that lists keep."""
+    words, entry_words = Counter(query_words), Counter(entry_key.split())
+    extra = entry_words.total() - words.total()
+    return words.total() >= 2 and sum(map(len, query_words)) >= MIN_WITHIN_LETTERS and 0 < extra <= 2 and words < entry_words
+
+
 def _only_weak(entry: Entry) -> bool:
     return all(fieldname == "weak alias" for fieldname, _ in entry.forms)
 
@@ -110,6 +121,7 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
     person = kind == "person"
     query_key, country, plan = _search_plan(index, row)
     wanted_numbers = _numbers(query_key)
+    query_words = query_key.split()
     found: dict[str, Candidate] = {}
     best_entry: dict[str, tuple[float, Entry]] = {}
     for blocks in plan:
@@ -127,7 +139,10 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
                 numbers = _numbers(entry.key) if wanted_numbers else set()
                 if numbers and numbers != wanted_numbers:
                     # 72nd and 71st battalion are one character apart and entirely different units
-                    score = min(score, NUMBER_MISMATCH_CAP)
+                    # (less a fraction by the name's own score, so capped neighbours keep their order)
+                    score = min(score, NUMBER_MISMATCH_CAP - (100.0 - score) / 100.0)
+                if person and score < WORDS_WITHIN and _words_within(query_words, entry.key):
+                    score = WORDS_WITHIN
                 if _only_weak(entry):
                     score = min(score, WEAK_ALIAS_CAP)
                 if score > best_entry.get(entry.actor, (-1.0, entry))[0]:
@@ -140,6 +155,9 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
     for iri, (score, entry) in finalists:
         closeness, fieldname, written = _closest_form(entry, forms)
         reasons = [_name_reason(fieldname, written, score, closeness)]
+        if person and _words_within(query_words, entry.key):
+            missing = len(entry.key.split()) - len(query_words)
+            reasons.append(f"every word of the name is in '{written}', which has {missing} more (a dropped middle name): {WORDS_WITHIN:.0f}")
         if _only_weak(entry):
             reasons.append(f"only a low-quality alias matches: at most {WEAK_ALIAS_CAP:.0f}, never a confident match alone")
         numbers = _numbers(entry.key)

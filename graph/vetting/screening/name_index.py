@@ -12,7 +12,7 @@ from graph.index.cache import cached
 from graph.index.names import fold
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore
-from graph.vetting.screening.keys import acronym, key
+from graph.vetting.screening.keys import acronym, key, spellings
 from queries import catalog
 
 
@@ -93,16 +93,18 @@ class NameIndex:
             written.add((iri, value))
             actor = index.actors[iri]
             person = actor.kind == "person"
-            k = key(value, person=person)
-            if not k:
+            keys = spellings(value, person=person)
+            if not keys:
                 continue
-            entry = by_key.get((iri, k))
-            if entry is not None:
-                if (fieldname, value) not in entry.forms:
-                    entry.forms.append((fieldname, value))
-                continue
-            entry = by_key[(iri, k)] = Entry(iri, k, [(fieldname, value)])
-            index.entries.append(entry)
+            for k in keys:
+                entry = by_key.get((iri, k))
+                if entry is not None:
+                    if (fieldname, value) not in entry.forms:
+                        entry.forms.append((fieldname, value))
+                    continue
+                entry = by_key[(iri, k)] = Entry(iri, k, [(fieldname, value)])
+                index.entries.append(entry)
+            k = keys[0]
             if not person:
                 short = acronym(value)
                 if short and len(short) >= 2:
