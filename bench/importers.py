@@ -7,6 +7,9 @@ and the demo data, each run times, in one process:
 - the same file again (nothing changes: read, build, compare);
 - a newer list over it (the same file with 20 entries removed and a later generation date,
   written to a temporary folder): history kept, the 20 listings ended.
+Then, on the last store (demo, SFM export and UN list), screening 1,000 names: the UN list's own
+names and aliases, every third one with a letter dropped, through the batched matcher with a
+fresh name index (built once, as the first request of a data version does, and timed apart).
 Runs are repeated (`--repeat`) on new stores and the medians printed, with every run's figures.
 
     .venv/bin/python bench/importers.py --repeat 5
@@ -29,10 +32,16 @@ if str(ROOT) not in sys.path:
 
 from bench.harness import out
 from graph.ingest import setup
+from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.unsc import importer as unsc
+from graph.query import sparql
 from graph.store import open_store
+from graph.vetting.screening.matching import match_all
+from graph.vetting.screening.name_index import NameIndex
+from graph.vetting.screening.rows import ScreenInput
 
 UN_LIST = ROOT.parent / "shared" / "data" / "unsc" / "unsc_consolidated_generated_2018-10-29.xml"
+SFM_EXPORT = ROOT.parent / "shared" / "data" / "sfm" / "wwic_export_format"
 DROPPED = 20
 
 
@@ -51,14 +60,30 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def unsc_run(workdir: Path, newer: Path) -> dict[str, float]:
+def screening_rows(count: int) -> list[ScreenInput]:
+    names = [e.name for e in unsc.read_list(UN_LIST).consolidated.entries]
+    names += [a.name for e in unsc.read_list(UN_LIST).consolidated.entries for a in e.aliases]
+    rows = []
+    for i, name in enumerate(names[:count]):
+        written = name[:3] + name[4:] if i % 3 == 0 and len(name) > 6 else name
+        rows.append(ScreenInput(i + 2, written, "", ""))
+    return rows
+
+
+def unsc_run(workdir: Path, newer: Path, rows: list[ScreenInput]) -> dict[str, float]:
     store = open_store(workdir / "store")
     setup.init_store(store, demo=True)
+    if SFM_EXPORT.exists():
+        sfm.import_export(store, SFM_EXPORT)
     figures = {
         "first import": timed(lambda: unsc.import_list(store, UN_LIST)),
         "same file again": timed(lambda: unsc.import_list(store, UN_LIST)),
         f"newer list ({DROPPED} delisted)": timed(lambda: unsc.import_list(store, newer)),
     }
+    dataset = sparql.dataset_for(store)
+    built: list[NameIndex] = []
+    figures["screening: name index"] = timed(lambda: built.append(NameIndex.build(store, dataset)))
+    figures[f"screening: {len(rows):,} names"] = timed(lambda: match_all(built[0], rows))
     store.flush()
     return figures
 
@@ -73,9 +98,10 @@ def main() -> None:
     runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="actorgraph-importers-") as tmp:
         newer = newer_list(UN_LIST, Path(tmp) / "newer.xml")
+        rows = screening_rows(1000)
         for run in range(args.repeat):
-            runs.append(unsc_run(Path(tmp) / f"run-{run}", newer))
-    out(f"UN Security Council consolidated list ({UN_LIST.name}), {args.repeat} runs, seconds")
+            runs.append(unsc_run(Path(tmp) / f"run-{run}", newer, rows))
+    out(f"UN Security Council consolidated list ({UN_LIST.name}) and screening, {args.repeat} runs, seconds")
     out(f"| {'step':<28} | median | runs |")
     for step in runs[0]:
         values = [r[step] for r in runs]

@@ -31,6 +31,7 @@ WORD = re.compile(r"[^\W_]+|&")
 # Spellings that transliterations of one name differ by (Khodzhati, Hojati; Qadir, Kadir; Yusuf,
 # Iusuf; Mohammed, Mohamed): each token is written in one of them, on both sides of a comparison.
 _SOUNDS = (("dzh", "j"), ("dj", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"), ("w", "v"))
+_APOSTROPHES = re.compile("['\u2019`\u02bc]")  # Sab'awi, Sabawi: transliterations drop them or not
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
@@ -45,7 +46,7 @@ def sound(token: str) -> str:
 def tokens(text: str, *, person: bool = False, keep_qualifier: bool = False) -> list[str]:
     """Normalized tokens: folded, ordinals reduced, abbreviations expanded, titles dropped for
     persons, spellings of transliteration settled (`sound`)."""
-    folded = fold(text if keep_qualifier or "(" not in text else _PARENS.sub(" ", text))
+    folded = _APOSTROPHES.sub("", fold(text if keep_qualifier or "(" not in text else _PARENS.sub(" ", text)))
     if _DIGIT.search(folded):
         folded = _ORDINAL.sub(r"\1", folded)
     out = [sound(ABBREVIATIONS.get(t, t)) for t in WORD.findall(folded)]
@@ -60,12 +61,12 @@ def key(text: str, *, person: bool = False) -> str:
     return " ".join(sorted(tokens(text, person=person)))
 
 
-_JOINERS = re.compile(r"[-\u2010\u2011'\u2019`\u02bc]")
+_JOINERS = re.compile(r"[-\u2010\u2011]")
 
 
 def spellings(text: str, *, person: bool = False) -> list[str]:
-    """The key of a name, and of the name with hyphens and apostrophes closed up ('Al-Tikriti' ->
-    'AlTikriti', "Sab'awi" -> 'Sabawi'): lists and sheets write them either way."""
+    """The key of a name, and of the name with hyphens closed up ('Al-Tikriti' -> 'AlTikriti'):
+    lists and sheets write them either way."""
     first = key(text, person=person)
     if not first:
         return []

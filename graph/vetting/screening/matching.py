@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.index.matching import intersect
 from graph.index.names import fold, local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
@@ -141,14 +142,19 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
                     # 72nd and 71st battalion are one character apart and entirely different units
                     # (less a fraction by the name's own score, so capped neighbours keep their order)
                     score = min(score, NUMBER_MISMATCH_CAP - (100.0 - score) / 100.0)
-                if person and score < WORDS_WITHIN and _words_within(query_words, entry.key):
-                    score = WORDS_WITHIN
                 if _only_weak(entry):
                     score = min(score, WEAK_ALIAS_CAP)
                 if score > best_entry.get(entry.actor, (-1.0, entry))[0]:
                     best_entry[entry.actor] = (float(score), entry)
             if block[1] is not None and any(score >= CONFIDENT for score, _ in best_entry.values()):
                 break  # confident within the country: no need to search every country
+    if person:
+        for position in intersect([index.person_words.get(word, set()) for word in set(query_words)]) if len(query_words) >= 2 else ():
+            entry = index.entries[position]
+            if _words_within(query_words, entry.key):
+                score = min(WORDS_WITHIN, WEAK_ALIAS_CAP) if _only_weak(entry) else WORDS_WITHIN
+                if score > best_entry.get(entry.actor, (-1.0, entry))[0]:
+                    best_entry[entry.actor] = (score, entry)
     # Reasons are worked out for the finalists only: they cost more than the search itself.
     finalists = sorted(best_entry.items(), key=lambda item: -item[1][0])[: MAX_CANDIDATES * 2]
     forms = _QueryForms.of(row.name, person=person)

@@ -51,6 +51,7 @@ class NameIndex:
     blocks: dict[tuple[str, str | None], tuple[list[str], list[Entry]]] = field(default_factory=dict)
     acronyms: dict[str, set[str]] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # folded name, alias or code -> state IRI
+    person_words: dict[str, set[int]] = field(default_factory=dict)  # word of a person's key -> entries
 
     @classmethod
     def build(cls, store: GraphStore, dataset: Dataset) -> NameIndex:
@@ -114,8 +115,11 @@ class NameIndex:
             if actor.is_state:
                 index.countries.setdefault(fold(value), iri)
                 index.countries.setdefault(k, iri)
-        for entry in index.entries:
+        for position, entry in enumerate(index.entries):
             actor = index.actors[entry.actor]
+            if actor.kind == "person":
+                for word in set(entry.key.split()):
+                    index.person_words.setdefault(word, set()).add(position)
             for block in ((actor.kind, actor.country), (actor.kind, None)):
                 keys, entries = index.blocks.setdefault(block, ([], []))
                 keys.append(entry.key)

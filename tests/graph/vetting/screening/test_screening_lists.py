@@ -100,3 +100,21 @@ def test_a_low_quality_alias_alone_is_never_confident(screened) -> None:
     assert result.status != "match"
     weak = next(c for c in result.candidates if c.iri == un_person("QDi.067"))
     assert weak.score < CONFIDENT and any("low-quality alias" in r for r in weak.reasons)
+
+
+def test_a_dropped_middle_name_is_found_with_its_reason(screened) -> None:
+    _, index, _ = screened
+    result = screen(index, "Mostafa Kamel Ibrahim")  # listed as MOSTAFA KAMEL MOSTAFA IBRAHIM (QDi.067)
+    assert result.status == "match" and result.best is not None and result.best.iri == un_person("QDi.067")
+    assert any("every word of the name is in 'MOSTAFA KAMEL MOSTAFA IBRAHIM', which has 1 more" in r for r in result.best.reasons)
+    # Too short to tell people apart: two syllables of a Korean name are not a confident match.
+    assert screen(index, "Ri Ho").status != "match"
+
+
+def test_a_closed_up_hyphen_finds_the_demo_and_the_listed_record_alike(screened) -> None:
+    """The demo's Boko Haram and the UN list's QDe.138 are one group recorded twice: ambiguous, both shown."""
+    _, index, _ = screened
+    result = screen(index, "Jama'atu Ahlis Sunna Lidda'awati Waljihad", kind="organization")
+    assert result.status == "ambiguous"
+    iris = {c.iri for c in result.candidates[:2]}
+    assert f"{ID}org/unsc-qde-138" in iris and any(i.endswith("ng-boko-haram") for i in iris)
