@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.ingest import loader
+from graph.ingest.importers.problems import Problems
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.sfm.write import GraphContent, StoreNotReady, write_graphs
 from graph.ingest.importers.unsc.history import carry_over, latest_list_day
 from graph.ingest.importers.unsc.mapping import DEFAULT_URL, actor_iri, list_triples, listing_iri
 from graph.ingest.importers.unsc.parse import ListReader
-from graph.ingest.importers.unsc.records import ConsolidatedList, Problems, UnscImportError
+from graph.ingest.importers.unsc.records import ConsolidatedList, UnscImportError
 from graph.store import GraphStore, rdf
 
 __all__ = ["DEFAULT_GRAPH", "DEFAULT_URL", "StoreNotReady", "UnscImportError", "import_list", "read_list"]
@@ -40,7 +41,7 @@ def read_list(path: Path) -> ReadList:
     """Read and check a consolidated list; raise UnscImportError if anything is wrong."""
     problems, report = Problems(), ImportReport()
     consolidated = ListReader(Path(path), problems, report).read()
-    problems.raise_if_any()
+    problems.raise_if_any(UnscImportError)
     assert consolidated is not None  # no problems means the root was read
     return ReadList(consolidated, report)
 

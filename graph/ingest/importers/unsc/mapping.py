@@ -20,6 +20,7 @@ ISSUED = rdf.NamedNode(DCTERMS + "issued")
 TITLE = rdf.NamedNode(DCTERMS + "title")
 PUBLISHER = rdf.NamedNode(DCTERMS + "publisher")
 URL = rdf.NamedNode(SCHEMA + "url")
+IDENTIFIER = rdf.NamedNode(DCTERMS + "identifier")
 BIRTH_DATE = rdf.NamedNode(SCHEMA + "birthDate")
 UN_SECURITY_COUNCIL = rdf.NamedNode(data_iri("org", "un-security-council"))
 PUBLISHER_NAME = "United Nations Security Council"
@@ -83,6 +84,7 @@ def entry_triples(entry: Entry, source: rdf.NamedNode) -> list[rdf.Triple]:
         rdf.Triple(actor, TYPE, ag("Person" if entry.kind == "individual" else "Organization")),
         rdf.Triple(actor, LABEL, text(entry.name)),
         rdf.Triple(actor, ag("name"), text(entry.name)),
+        rdf.Triple(actor, IDENTIFIER, text(entry.reference)),
         rdf.Triple(actor, DERIVED, source),
     ]
     names = {entry.name}

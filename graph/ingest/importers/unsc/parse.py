@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from graph.guards import xml_guard
+from graph.ingest.importers.problems import Problems
 from graph.ingest.importers.sfm.report import FileReport, ImportReport
-from graph.ingest.importers.unsc.records import Alias, BirthDate, ConsolidatedList, Entry, Problems, element_name
+from graph.ingest.importers.unsc.records import Alias, BirthDate, ConsolidatedList, Entry, element_name
 
 Element = ET.Element
 _SPACES = re.compile(r"\s+")

@@ -1,54 +1,17 @@
-"""What one consolidated list holds, read and checked, before any triple is built; and the
-problems found on the way, each named by its element and field, so nothing is written on error."""
+"""What one consolidated list holds, read and checked, before any triple is built."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from graph.errors import InvalidValueError
+from graph.ingest.importers.problems import ImportProblems
 
 
-@dataclass(frozen=True)
-class ElementProblem:
-    """One bad value: the file, the element (kind, position, reference), the field, and what."""
+class UnscImportError(ImportProblems):
+    """The list has bad values; nothing was written."""
 
-    file: str
-    element: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (self.file, self.element, f"field {self.field}" if self.field else None) if part)
-        return f"{where}: {self.message}"
-
-
-class UnscImportError(InvalidValueError, ValueError):
-    """The list has bad values; nothing was written. `problems` lists every one found."""
-
-    def __init__(self, problems: list[ElementProblem]) -> None:
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the UN Security Council list, nothing was imported:\n{shown}{more}")
-
-    @classmethod
-    def single(cls, file: str, name: str, message: str) -> UnscImportError:
-        return cls([ElementProblem(file, None, name, message)])
-
-
-@dataclass
-class Problems:
-    """Collects every problem of one file, so that one run reports them all."""
-
-    items: list[ElementProblem] = field(default_factory=list)
-
-    def add(self, file: str, element: str | None, name: str | None, message: str) -> None:
-        self.items.append(ElementProblem(file, element, name, message))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise UnscImportError(self.items)
+    what = "the UN Security Council list"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
+from graph.index.identifiers import resolve
 from graph.ingest import registry, setup
 from graph.ingest.importers.unsc import importer as unsc
 from graph.query.sparql import dataset_for
@@ -121,6 +122,7 @@ def test_an_individual_in_full(imported: EmbeddedStore) -> None:
     """KPi.033 as the list gives it: padded names cleaned, date of birth, nationality, post, passport."""
     actor = person("KPi.033")
     assert objects(imported, actor, "label", RDFS) == {"RI WON HO"}
+    assert resolve(imported, dataset_for(imported), "KPi.033").value == actor  # the reference names the person
     assert objects(imported, actor, "birthDate", SCHEMA) == {"1964-07-17"}
     assert objects(imported, actor, "nationality") == {"Democratic People's Republic of Korea"}
     assert objects(imported, actor, "designation") == {"DPRK Ministry of State Security Official"}
