@@ -1,4 +1,5 @@
-"""`actorgraph import unsc FILE`: sanctions lists, with a progress bar on stderr.
+"""`actorgraph import unsc FILE` (sanctions lists) and `actorgraph import ucdp FILE` (the UCDP
+actor list), with a progress bar on stderr.
 
 Each import prints the report of its elements (read, imported, skipped and why), what it counted
 and what landed in which graph. A bad value anywhere stops it before anything is written, and
@@ -22,6 +23,7 @@ from api.cli.commands.importers import import_app
 from api.cli.support import StoreOption, fail, opened
 from graph.ingest import setup
 from graph.ingest.importers.sfm.report import ImportReport
+from graph.ingest.importers.ucdp import importer as ucdp
 from graph.ingest.importers.unsc import importer as unsc
 from graph.ingest.loader import LoadError
 
@@ -77,6 +79,30 @@ def import_unsc(
             with stages(UNSC_STAGES, quiet=as_json) as step:
                 report = unsc.import_list(opened_store, file, graph=graph, url=url, step=step)
         except (unsc.UnscImportError, LoadError) as error:
+            lines = str(error).splitlines()
+            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
+        derived = None
+        if reason and report.changed:
+            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
+    _print(report, as_json, derived)
+
+
+@import_app.command("ucdp")
+def import_ucdp(
+    file: Annotated[Path, typer.Argument(help="The UCDP actor list as CSV (ucdp-actor-221.csv).")],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = ucdp.DEFAULT_GRAPH,
+    url: Annotated[str, typer.Option("--url", help="Where the dataset was published, cited as the source of every statement.")] = ucdp.DEFAULT_URL,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import the UCDP actor list: actors typed by their Org codes, splinter and alliance links, and a crosswalk to the actors already in the graph, for review (nothing is merged)."""
+    with opened(store) as opened_store:
+        try:
+            with stages(1, quiet=as_json) as step:
+                step("reading, screening and writing")
+                report: ImportReport = ucdp.import_actor_list(opened_store, file, graph=graph, url=url)
+        except (ucdp.UcdpImportError, LoadError) as error:
             lines = str(error).splitlines()
             raise fail(lines[0], "\n".join(lines[1:]) or None) from None
         derived = None

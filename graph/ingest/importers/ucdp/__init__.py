@@ -1,0 +1,1 @@
+"""Importing the UCDP actor list (Uppsala Conflict Data Program) into ActorGraph."""
