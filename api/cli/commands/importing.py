@@ -22,12 +22,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from api.cli.commands.importers import import_app
 from api.cli.support import StoreOption, fail, opened
 from graph.ingest import setup
+from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.ucdp import importer as ucdp
 from graph.ingest.importers.unsc import importer as unsc
 from graph.ingest.loader import LoadError
+from graph.store import GraphStore
 
 Stage = Callable[[str], None]
+UrlOption = Annotated[str, typer.Option("--url", help="Where the data was published, cited as the source of every statement.")]
+ReasonOption = Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 UNSC_STAGES = 3
 
 
@@ -54,7 +59,19 @@ def stages(total: int, *, quiet: bool) -> Iterator[Stage]:
         progress.update(task, completed=total, description="done")
 
 
-def _print(report: ImportReport, as_json: bool, derived: str | None) -> None:
+def _run(store: Path | None, action: Callable[[GraphStore, Stage], ImportReport], total: int, as_json: bool, reason: bool) -> None:
+    """Open the store, run one import under a progress bar, derive links if it changed anything,
+    print its report; a bad file or a refused load is a one-line reason and exit code 1."""
+    with opened(store) as opened_store:
+        try:
+            with stages(total, quiet=as_json) as step:
+                report = action(opened_store, step)
+        except (ImportProblems, LoadError) as error:
+            lines = str(error).splitlines()
+            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
+        derived = None
+        if reason and report.changed:
+            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -69,22 +86,12 @@ def import_unsc(
     file: Annotated[Path, typer.Argument(help="The consolidated list as XML (the UN's consolidated.xml).")],
     store: StoreOption = None,
     graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = unsc.DEFAULT_GRAPH,
-    url: Annotated[str, typer.Option("--url", help="Where the list was published, cited as the source of every statement.")] = unsc.DEFAULT_URL,
-    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    url: UrlOption = unsc.DEFAULT_URL,
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
 ) -> None:
     """Import the UN Security Council consolidated sanctions list. The same file twice changes nothing; a newer list ends the listings it no longer holds (delisted), and keeps them."""
-    with opened(store) as opened_store:
-        try:
-            with stages(UNSC_STAGES, quiet=as_json) as step:
-                report = unsc.import_list(opened_store, file, graph=graph, url=url, step=step)
-        except (unsc.UnscImportError, LoadError) as error:
-            lines = str(error).splitlines()
-            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
-        derived = None
-        if reason and report.changed:
-            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
-    _print(report, as_json, derived)
+    _run(store, lambda s, step: unsc.import_list(s, file, graph=graph, url=url, step=step), UNSC_STAGES, as_json, reason)
 
 
 @import_app.command("ucdp")
@@ -92,23 +99,17 @@ def import_ucdp(
     file: Annotated[Path, typer.Argument(help="The UCDP actor list as CSV (ucdp-actor-221.csv).")],
     store: StoreOption = None,
     graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = ucdp.DEFAULT_GRAPH,
-    url: Annotated[str, typer.Option("--url", help="Where the dataset was published, cited as the source of every statement.")] = ucdp.DEFAULT_URL,
-    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    url: UrlOption = ucdp.DEFAULT_URL,
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
 ) -> None:
     """Import the UCDP actor list: actors typed by their Org codes, splinter and alliance links, and a crosswalk to the actors already in the graph, for review (nothing is merged)."""
-    with opened(store) as opened_store:
-        try:
-            with stages(1, quiet=as_json) as step:
-                step("reading, screening and writing")
-                report: ImportReport = ucdp.import_actor_list(opened_store, file, graph=graph, url=url)
-        except (ucdp.UcdpImportError, LoadError) as error:
-            lines = str(error).splitlines()
-            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
-        derived = None
-        if reason and report.changed:
-            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
-    _print(report, as_json, derived)
+
+    def action(opened_store: GraphStore, step: Stage) -> ImportReport:
+        step("reading, screening and writing")
+        return ucdp.import_actor_list(opened_store, file, graph=graph, url=url)
+
+    _run(store, action, 1, as_json, reason)
 
 
 def register(app: typer.Typer) -> None:

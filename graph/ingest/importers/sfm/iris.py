@@ -10,28 +10,14 @@ from graph.ingest.importers.sfm.dates import PartialDate, Precision
 from graph.ingest.importers.sfm.records import (
     RelationRecord,
 )
+from graph.ingest.importers.terms import typed
 from graph.store import rdf
-from ontology.namespaces import AG, CODE, DCTERMS, PROV, RDF, RDFS, XSD, data_iri
+from ontology.namespaces import CODE, DCTERMS, data_iri
 
 Term = rdf.NamedNode | rdf.Literal
 
-TYPE = rdf.NamedNode(RDF + "type")
-LABEL = rdf.NamedNode(RDFS + "label")
 IDENTIFIER = rdf.NamedNode(DCTERMS + "identifier")
-DERIVED = rdf.NamedNode(PROV + "wasDerivedFrom")
 CLASSIFICATION_SCHEME = rdf.NamedNode(CODE + "sfm-classification")
-
-
-def ag(local: str) -> rdf.NamedNode:
-    return rdf.NamedNode(AG + local)
-
-
-def text(value: str) -> rdf.Literal:
-    return rdf.Literal(value)
-
-
-def typed(value: str, datatype: str) -> rdf.Literal:
-    return rdf.Literal(value, datatype=rdf.NamedNode(XSD + datatype))
 
 
 def unit_iri(uuid: str) -> rdf.NamedNode:

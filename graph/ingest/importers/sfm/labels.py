@@ -7,13 +7,11 @@ from collections.abc import Iterable
 
 from graph.index.names import fold
 from graph.ingest.importers.sfm import vocab
-from graph.ingest.importers.sfm.iris import (
-    ag,
-)
 from graph.ingest.importers.sfm.records import (
     IncidentRecord,
     RelationRecord,
 )
+from graph.ingest.importers.terms import ag
 from graph.store import rdf
 
 

@@ -23,12 +23,8 @@ from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, state_iri
 from graph.ingest.importers.sfm.iris import (
     CLASSIFICATION_SCHEME,
-    DERIVED,
     IDENTIFIER,
-    LABEL,
-    TYPE,
     Term,
-    ag,
     classification_iri,
     incident_iri,
     issued_literal,
@@ -36,8 +32,6 @@ from graph.ingest.importers.sfm.iris import (
     person_iri,
     relation_iri,
     source_iri,
-    text,
-    typed,
     unit_iri,
 )
 from graph.ingest.importers.sfm.labels import incident_label, incident_notes, relation_notes, role_property, violation_concepts
@@ -51,6 +45,7 @@ from graph.ingest.importers.sfm.records import (
     Support,
     UnitRecord,
 )
+from graph.ingest.importers.terms import DERIVED, LABEL, TYPE, ag, text, typed
 from graph.store import rdf
 from ontology.namespaces import DCTERMS, ORG, SCHEMA, SKOS
 

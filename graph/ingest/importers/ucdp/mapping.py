@@ -9,24 +9,14 @@ minted from UCDP ids (org/ucdp-123), and the id is the actor's dcterms:identifie
 from __future__ import annotations
 
 from graph.ingest.importers.sfm.report import FileReport
+from graph.ingest.importers.terms import DERIVED, LABEL, TYPE, ag, text
 from graph.ingest.importers.ucdp.read import ActorList, UcdpActor
 from graph.store import GraphStore, rdf
-from ontology.namespaces import AG, CODE, DCTERMS, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, data_iri
+from ontology.namespaces import CODE, DCTERMS, ONTOLOGY_GRAPH, SCHEMA, SKOS, XSD, data_iri
 
-TYPE = rdf.NamedNode(RDF + "type")
-LABEL = rdf.NamedNode(RDFS + "label")
-DERIVED = rdf.NamedNode(PROV + "wasDerivedFrom")
 PUBLISHER = "Uppsala Conflict Data Program (UCDP), Department of Peace and Conflict Research, Uppsala University"
 DEFAULT_URL = "https://ucdp.uu.se/downloads/"
 MATCH_ORDER = (SKOS + "exactMatch", SKOS + "closeMatch")
-
-
-def ag(local: str) -> rdf.NamedNode:
-    return rdf.NamedNode(AG + local)
-
-
-def text(value: str) -> rdf.Literal:
-    return rdf.Literal(value)
 
 
 def actor_iri(actor_id: int) -> rdf.NamedNode:

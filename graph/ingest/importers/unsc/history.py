@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.ingest.importers.unsc.mapping import DERIVED, ISSUED, TYPE, ag, source_iri, text, typed
+from graph.ingest.importers.terms import DERIVED, TYPE, ag, text, typed
+from graph.ingest.importers.unsc.mapping import ISSUED, source_iri
 from graph.store import rdf
 
 END_DATE = ag("endDate")

@@ -9,13 +9,11 @@ a re-listing under the same reference is a new listing beside the ended one.
 from __future__ import annotations
 
 from graph.ingest.importers.sfm.vocab import slug
+from graph.ingest.importers.terms import DERIVED, LABEL, TYPE, ag, text, typed
 from graph.ingest.importers.unsc.records import ConsolidatedList, Entry
 from graph.store import rdf
-from ontology.namespaces import AG, DCTERMS, PROV, RDF, RDFS, SCHEMA, XSD, data_iri
+from ontology.namespaces import DCTERMS, SCHEMA, data_iri
 
-TYPE = rdf.NamedNode(RDF + "type")
-LABEL = rdf.NamedNode(RDFS + "label")
-DERIVED = rdf.NamedNode(PROV + "wasDerivedFrom")
 ISSUED = rdf.NamedNode(DCTERMS + "issued")
 TITLE = rdf.NamedNode(DCTERMS + "title")
 PUBLISHER = rdf.NamedNode(DCTERMS + "publisher")
@@ -27,18 +25,6 @@ PUBLISHER_NAME = "United Nations Security Council"
 LIST_TITLE = "United Nations Security Council Consolidated List"
 DEFAULT_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 ALIAS_PROPERTY = {"good": "alias", "low": "weakAlias", "former": "formerName"}
-
-
-def ag(local: str) -> rdf.NamedNode:
-    return rdf.NamedNode(AG + local)
-
-
-def text(value: str) -> rdf.Literal:
-    return rdf.Literal(value)
-
-
-def typed(value: str, datatype: str) -> rdf.Literal:
-    return rdf.Literal(value, datatype=rdf.NamedNode(XSD + datatype))
 
 
 def actor_iri(entry: Entry) -> rdf.NamedNode:
