@@ -7,6 +7,8 @@ and the demo data, each run times, in one process:
 - the same file again (nothing changes: read, build, compare);
 - a newer list over it (the same file with 20 entries removed and a later generation date,
   written to a temporary folder): history kept, the 20 listings ended.
+Then, on a fresh store, OpenSanctions: yente's test entity file (t1), then its three delta files
+applied over it (the "delta" figure), in ../shared/data/opensanctions/ftm_entities.
 Then, on the last store (demo, SFM export and UN list), screening 1,000 names: the UN list's own
 names and aliases, every third one with a letter dropped, through the batched matcher with a
 fresh name index (built once, as the first request of a data version does, and timed apart).
@@ -32,6 +34,7 @@ if str(ROOT) not in sys.path:
 
 from bench.harness import out
 from graph.ingest import setup
+from graph.ingest.importers.opensanctions import importer as opensanctions
 from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.unsc import importer as unsc
 from graph.query import sparql
@@ -41,6 +44,7 @@ from graph.vetting.screening.name_index import NameIndex
 from graph.vetting.screening.rows import ScreenInput
 
 UN_LIST = ROOT.parent / "shared" / "data" / "unsc" / "unsc_consolidated_generated_2018-10-29.xml"
+OS_FOLDER = ROOT.parent / "shared" / "data" / "opensanctions" / "ftm_entities"
 SFM_EXPORT = ROOT.parent / "shared" / "data" / "sfm" / "wwic_export_format"
 DROPPED = 20
 
@@ -80,6 +84,13 @@ def unsc_run(workdir: Path, newer: Path, rows: list[ScreenInput]) -> dict[str, f
         "same file again": timed(lambda: unsc.import_list(store, UN_LIST)),
         f"newer list ({DROPPED} delisted)": timed(lambda: unsc.import_list(store, newer)),
     }
+    if OS_FOLDER.exists():
+        other = open_store(workdir / "os-store")
+        setup.load_ontology(other)
+        figures["opensanctions: entity file"] = timed(lambda: opensanctions.import_files(other, [OS_FOLDER / "t1_entities.ftm.json"], dataset="t1"))
+        deltas = sorted(OS_FOLDER.glob("t2_*.delta.json"))
+        figures["opensanctions: 3 deltas"] = timed(lambda: opensanctions.import_files(other, deltas, dataset="t1"))
+        other.flush()
     dataset = sparql.dataset_for(store)
     built: list[NameIndex] = []
     figures["screening: name index"] = timed(lambda: built.append(NameIndex.build(store, dataset)))
@@ -101,7 +112,7 @@ def main() -> None:
         rows = screening_rows(1000)
         for run in range(args.repeat):
             runs.append(unsc_run(Path(tmp) / f"run-{run}", newer, rows))
-    out(f"UN Security Council consolidated list ({UN_LIST.name}) and screening, {args.repeat} runs, seconds")
+    out(f"importers (UN list {UN_LIST.name}, OpenSanctions test files) and screening, {args.repeat} runs, seconds")
     out(f"| {'step':<28} | median | runs |")
     for step in runs[0]:
         values = [r[step] for r in runs]

@@ -1,5 +1,6 @@
-"""`actorgraph import unsc FILE` (sanctions lists) and `actorgraph import ucdp FILE` (the UCDP
-actor list), with a progress bar on stderr.
+"""`actorgraph import unsc FILE` (the UN list), `actorgraph import opensanctions FILE...` (FtM
+entities and deltas) and `actorgraph import ucdp FILE` (the UCDP actor list), with a progress bar
+on stderr.
 
 Each import prints the report of its elements (read, imported, skipped and why), what it counted
 and what landed in which graph. A bad value anywhere stops it before anything is written, and
@@ -22,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from api.cli.commands.importers import import_app
 from api.cli.support import StoreOption, fail, opened
 from graph.ingest import setup
+from graph.ingest.importers.opensanctions import importer as opensanctions
 from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.ucdp import importer as ucdp
@@ -108,6 +110,24 @@ def import_ucdp(
     def action(opened_store: GraphStore, step: Stage) -> ImportReport:
         step("reading, screening and writing")
         return ucdp.import_actor_list(opened_store, file, graph=graph, url=url)
+
+    _run(store, action, 1, as_json, reason)
+
+
+@import_app.command("opensanctions")
+def import_opensanctions(
+    files: Annotated[list[Path], typer.Argument(help="An entity file (.ftm.json) and/or delta files (.delta.json), in any order.")],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name (one dataset per graph).")] = opensanctions.DEFAULT_GRAPH,
+    dataset: Annotated[str, typer.Option("--dataset", help="The OpenSanctions dataset name, for the sources' titles and URLs.")] = "default",
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Import OpenSanctions FollowTheMoney entities and apply delta files in order, as yente does (ADD, MOD, DEL; versions already applied are skipped). The data is CC-BY-NC."""
+
+    def action(opened_store: GraphStore, step: Stage) -> ImportReport:
+        step("reading, applying and writing")
+        return opensanctions.import_files(opened_store, files, graph=graph, dataset=dataset)
 
     _run(store, action, 1, as_json, reason)
 

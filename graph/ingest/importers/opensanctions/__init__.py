@@ -1,0 +1,1 @@
+"""Importing OpenSanctions FollowTheMoney entity files and their delta files into ActorGraph."""
