@@ -1,6 +1,6 @@
 """`actorgraph import unsc FILE` (the UN list), `actorgraph import opensanctions FILE...` (FtM
-entities and deltas) and `actorgraph import ucdp FILE` (the UCDP actor list), with a progress bar
-on stderr.
+entities and deltas), `actorgraph import ucdp FILE` (the UCDP actor list) and `actorgraph import
+fmtrpt FILE...` (US training records), with a progress bar on stderr.
 
 Each import prints the report of its elements (read, imported, skipped and why), what it counted
 and what landed in which graph. A bad value anywhere stops it before anything is written, and
@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from api.cli.commands.importers import import_app
 from api.cli.support import StoreOption, fail, opened
 from graph.ingest import setup
+from graph.ingest.importers.fmtrpt import importer as fmtrpt
 from graph.ingest.importers.opensanctions import importer as opensanctions
 from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm.report import ImportReport
@@ -128,6 +129,24 @@ def import_opensanctions(
     def action(opened_store: GraphStore, step: Stage) -> ImportReport:
         step("reading, applying and writing")
         return opensanctions.import_files(opened_store, files, graph=graph, dataset=dataset)
+
+    _run(store, action, 1, as_json, reason)
+
+
+@import_app.command("fmtrpt")
+def import_fmtrpt(
+    files: Annotated[list[Path], typer.Argument(help="Foreign Military Training Report files (TSV, Security Force Monitor's fmtrpt columns).")],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = fmtrpt.DEFAULT_GRAPH,
+    url: UrlOption = fmtrpt.DEFAULT_URL,
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Import US Foreign Military Training Report rows: which US program trained which foreign unit, when, where and at what cost; student units resolved to the graph's units, with the matches, ambiguous names and new units reported."""
+
+    def action(opened_store: GraphStore, step: Stage) -> ImportReport:
+        step("reading, resolving units and writing")
+        return fmtrpt.import_rows(opened_store, files, graph=graph, url=url)
 
     _run(store, action, 1, as_json, reason)
 

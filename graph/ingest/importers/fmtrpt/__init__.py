@@ -1,0 +1,1 @@
+"""Importing US Foreign Military Training Report rows (Security Force Monitor's fmtrpt data)."""
