@@ -19,7 +19,7 @@ from api.web.pages import home, ontology
 from api.web.pages import programs as program_pages
 from api.web.pages import sparql as sparql_page
 from api.web.pages import vetting as vetting_pages
-from api.web.routers import actors, cases, graph_store, paths, programs, queries, sparql, update, vetting, views
+from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, sparql, update, vetting, views
 from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
 from graph.store import GraphStore, open_store
@@ -28,6 +28,7 @@ from graph.store import GraphStore, open_store
 ROUTERS = (
     sparql.router,
     update.router,
+    imports.router,
     graph_store.router,
     queries.router,
     actors.router,
