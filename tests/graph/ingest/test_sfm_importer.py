@@ -652,3 +652,18 @@ def test_command_line_import(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "error: 1 problem(s)" in bad.stderr
     assert "units.csv, row 3, column unit:related_unit_first_cited_date: '2016-13-01': there is no month 13" in bad.stderr
+
+
+def test_an_export_without_persons_extra_imports(tmp_path: Path) -> None:
+    """WhoWasInCommand's own exports often leave out persons_extra.csv: the rest imports, and the
+    report says the file is absent."""
+    export = tmp_path / "export"
+    export.mkdir()
+    for name in FILES:
+        if name != "persons_extra.csv":
+            (export / name).write_bytes((shared_data(EXPORT) / name).read_bytes())
+    converted = sfm.read_export(export)
+    assert converted.report.files["persons_extra.csv"].rows_read == 0
+    assert "note: the export has no such file: nothing of it is imported" in converted.report.lines()[0:2][1]
+    with_extra = sfm.read_export(shared_data(EXPORT))
+    assert converted.report.counts["persons"] == with_extra.report.counts["persons"]

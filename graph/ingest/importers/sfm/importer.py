@@ -60,6 +60,10 @@ EXPORT_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# Files an export may leave out: WhoWasInCommand's own exports often come without persons_extra.csv.
+OPTIONAL_FILES = frozenset({"persons_extra.csv"})
+
+
 def restricted_graph(graph: str) -> str:
     """The name of the graph that holds what only restricted sources support."""
     return f"{graph}-restricted"
@@ -85,7 +89,12 @@ def read_export(directory: Path, *, date_of_export: date | None = None) -> Conve
         problems.add(str(directory), None, None, "not a folder: give the folder that holds units.csv, persons.csv, ...")
         problems.raise_if_any()
     reader = ExportReader(ReaderOptions(latest=_latest(date_of_export)), report, problems)
-    tables = {name: read_table(directory / name, problems, required=required) for name, required in EXPORT_FILES}
+    tables = {}
+    for name, required in EXPORT_FILES:
+        if name in OPTIONAL_FILES and not (directory / name).exists():
+            report.file(name).note(0, "the export has no such file: nothing of it is imported")
+            continue
+        tables[name] = read_table(directory / name, problems, required=required)
     readers = {
         "sources.csv": reader.read_sources,
         "units.csv": reader.read_units,

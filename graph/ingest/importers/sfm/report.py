@@ -57,9 +57,10 @@ class FileReport:
             examples = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
             out.append(f"    skipped {count} (rows {examples}): {reason}")
         for message, count in sorted(self.notes.items()):
-            examples = ", ".join(str(r) for r in self.note_rows[message])
-            more = ", ..." if count > len(self.note_rows[message]) else ""
-            out.append(f"    note, {count}x (rows {examples}{more}): {message}")
+            rows = [r for r in self.note_rows[message] if r]  # row 0: a note on the file as a whole
+            examples = ", ".join(str(r) for r in rows)
+            more = ", ..." if count > len(rows) else ""
+            out.append(f"    note, {count}x (rows {examples}{more}): {message}" if rows else f"    note: {message}")
         return out
 
     def as_dict(self) -> dict[str, object]:
