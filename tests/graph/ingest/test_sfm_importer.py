@@ -667,3 +667,19 @@ def test_an_export_without_persons_extra_imports(tmp_path: Path) -> None:
     assert "note: the export has no such file: nothing of it is imported" in converted.report.lines()[0:2][1]
     with_extra = sfm.read_export(shared_data(EXPORT))
     assert converted.report.counts["persons"] == with_extra.report.counts["persons"]
+
+
+def test_country_codes_come_from_pycountry_with_the_user_assigned_ones() -> None:
+    import pycountry
+
+    from graph.ingest.importers.sfm.countries import COUNTRY_NAMES, UnknownCountry, country_code
+
+    assert {c.alpha_2 for c in pycountry.countries} <= set(COUNTRY_NAMES)
+    # ISO leaves AA, QM-QZ, XA-XZ and ZZ to users; SFM uses them, and each is a state named by its code.
+    for cell, code in (("aa", "AA"), ("qm", "QM"), ("QZ", "QZ"), ("xa", "XA"), ("ocd-division/country:zz", "ZZ")):
+        assert country_code(cell) == code and COUNTRY_NAMES[code] == code
+        assert state_iri(code).endswith(f"/state/{code.lower()}")
+    assert country_code("xk") == "XK" and COUNTRY_NAMES["XK"] == "Kosovo"
+    for cell in ("ab", "ql", "qb", "zy", "x"):  # QA is Qatar; QB to QL are reserved, not user-assigned
+        with pytest.raises(UnknownCountry):
+            country_code(cell)
