@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graph.errors import NotAcceptableError
+
 # Media type -> result format name (see api.web.results). The first entry of each table is the default.
 SOLUTION_MEDIA_TYPES: dict[str, str] = {
     "application/sparql-results+json": "json",
@@ -59,3 +61,12 @@ def choose(accept: str | None, table: dict[str, str]) -> str | None:
                 if media == "*/*" or candidate.startswith(prefix + "/"):
                     return name if media != "*/*" else default
     return None
+
+
+def acceptable(accept: str | None, table: dict[str, str]) -> str:
+    """Like `choose`, but a 406 that lists what is offered when nothing in the header can be made."""
+    chosen = choose(accept, table)
+    if chosen is None:
+        offered = ", ".join(sorted(set(table)))
+        raise NotAcceptableError(f"cannot produce any type in the Accept header; offered: {offered}")
+    return chosen

@@ -43,7 +43,7 @@ from api.web import negotiation, results
 from api.web.dependencies import DatasetDep, Editor, StoreDep
 from api.web.protocol import ProtocolRoute, media_type, media_type_of, query_flag
 from api.web.security import Caller
-from graph.errors import ActorGraphError, BadRequestError, NotAcceptableError, UnsupportedMediaError
+from graph.errors import ActorGraphError, BadRequestError, UnsupportedMediaError
 from graph.guards import write_policy
 from graph.ingest import writes
 from graph.ingest.formats import format_named
@@ -91,14 +91,9 @@ def _readable(graph: rdf.NamedNode, dataset: Dataset) -> None:
 
 def _serialize(request: Request, store: GraphStore, dataset: Dataset, graph: rdf.NamedNode) -> Response:
     _readable(graph, dataset)
-    chosen = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH_MEDIA_TYPES)
-    if chosen is None:
-        offered = ", ".join(sorted(set(negotiation.GRAPH_MEDIA_TYPES)))
-        raise NotAcceptableError(f"cannot produce any type in the Accept header; offered: {offered}")
-    rdf_format, media = results.GRAPH_FORMATS[chosen]
+    chosen = negotiation.acceptable(request.headers.get("accept"), negotiation.GRAPH_MEDIA_TYPES)
     triples = (rdf.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
-    prefixes = PREFIXES if rdf_format == rdf.RdfFormat.TURTLE else None
-    body = rdf.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+    body, media = results.graph_bytes(triples, chosen, PREFIXES)
     return Response(content=body, media_type=media)
 
 

@@ -9,25 +9,27 @@ resolve against the endpoint URL.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urljoin
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.web import negotiation, results
+from api.web import negotiation, results, service_description
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type
-from api.web.routers.sparql_text import checked_text, engine_call, single
+from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single
 from api.web.worker_threads import run_store_work
-from graph.errors import BadRequestError, NotAcceptableError, UnsupportedMediaError
+from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.query.dataset import query_dataset
+from graph.query.sparql import Dataset
 
 router = APIRouter(tags=["SPARQL"], route_class=ProtocolRoute)
 
 QUERY_PARAMETERS_DOC = (
     "SPARQL 1.1 Protocol query operation. Pass the query as `query` (GET or form POST) or as the "
     "body of a POST with Content-Type application/sparql-query. SELECT/ASK results: JSON, XML, CSV, "
-    "TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML — chosen by the Accept header."
+    "TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML — chosen by the Accept header. A GET without "
+    "`query` returns the SPARQL 1.1 Service Description (Turtle, N-Triples, JSON-LD, RDF/XML by Accept)."
 )
 
 
@@ -71,19 +73,26 @@ async def _answer(request: Request, store: StoreDep, caller: CallerDep, dataset:
             based, default_graph=chosen_dataset.default, named_graphs=chosen_dataset.named, limits=limits, network=caller.is_admin
         )
         table = negotiation.GRAPH_MEDIA_TYPES if results.is_graph_result(result) else negotiation.SOLUTION_MEDIA_TYPES
-        chosen = negotiation.choose(request.headers.get("accept"), table)
-        if chosen is None:
-            offered = ", ".join(sorted(set(table)))
-            raise NotAcceptableError(f"cannot produce any type in the Accept header; offered: {offered}")
-        return results.serialize(result, chosen)
+        return results.serialize(result, negotiation.acceptable(request.headers.get("accept"), table))
 
     # Query and serialization both run off the event loop, so one slow query does not stall others.
     body, media = await engine_call(lambda: run_store_work(execute))
     return Response(content=body, media_type=media)
 
 
+def _service_description(request: Request, dataset: Dataset) -> Response:
+    """The endpoint's SPARQL 1.1 Service Description, in the RDF format the Accept header asks for."""
+    chosen = negotiation.acceptable(request.headers.get("accept"), negotiation.GRAPH_MEDIA_TYPES)
+    endpoint = endpoint_url(request)
+    triples = service_description.description(endpoint, urljoin(endpoint, "update"), dataset.graphs)
+    body, media = results.graph_bytes(triples, chosen, service_description.DESCRIPTION_PREFIXES)
+    return Response(content=body, media_type=media)
+
+
 @router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC)
 async def sparql_get(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
+    if "query" not in request.query_params:
+        return _service_description(request, dataset)
     return await _answer(request, store, caller, dataset, limits)
 
 
