@@ -7,8 +7,8 @@
   validated against the SHACL shapes and atomic (graph.ingest.loader); a new graph is registered and so
   visible at once (public, or restricted with `?restricted=true`; an existing graph keeps its
   flag). 201 when the graph was created, 200 otherwise, with a JSON summary. A POST to the bare
-  endpoint (no `graph`) creates a new graph, named uploads/UUID, and answers 201 with its
-  `Location`. A POST may send several documents as multipart/form-data, one per file part, each
+  endpoint (no `graph`) creates a new graph, named uploads/UUID, and answers 201 with its IRI
+  in `Location`. A POST may send several documents as multipart/form-data, one per file part, each
   with its own Content-Type; they are merged as one upload.
 - DELETE (editor): drop the graph and its registration.
 - `graph` may be a full IRI or a short name (under https://w3id.org/actorgraph/graph/).
@@ -33,7 +33,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from typing import ClassVar
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -164,7 +163,8 @@ async def _write(request: Request, store: GraphStore, caller: Caller, merge: boo
         where = f"line {error.line}, column {error.column}" if error.line is not None else "somewhere"
         body = error.source if error.source.startswith("part ") else "the request body"
         raise BadRequestError(f"malformed RDF in {body} at {where}: {error.detail}") from None
-    headers = {"Location": str(request.url.replace(query=urlencode({"graph": graph.value})))} if created else None
+    # The Graph Store Protocol's Location is the new graph's IRI (read it back with ?graph=IRI).
+    headers = {"Location": graph.value} if created else None
     return JSONResponse(report.as_dict(), status_code=201 if created else 200, headers=headers)
 
 

@@ -194,10 +194,11 @@ def test_post_to_the_bare_graph_store_creates_a_graph(client: TestClient, store:
     second = client.post("/graph-store", content=PERSON % b"two", headers=headers)
     assert first.status_code == second.status_code == 201, first.text
     assert first.headers["location"] != second.headers["location"]
-    fetched = client.get(first.headers["location"], headers={"Accept": "application/n-triples"})
+    fetched = client.get("/graph-store", params={"graph": first.headers["location"]}, headers={"Accept": "application/n-triples"})
     assert fetched.status_code == 200
     assert fetched.text.strip() == '<urn:example:p> <http://www.w3.org/2000/01/rdf-schema#label> "one" .'
-    name = first.json()["changes"][0]["graph"]
+    name = first.headers["location"]
+    assert name == first.json()["changes"][0]["graph"]
     assert name.startswith(GRAPH + "uploads/") and size(store, name) == 1
 
 
