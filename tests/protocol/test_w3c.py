@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,7 +24,7 @@ from rdflib.compare import isomorphic
 
 from ontology.namespaces import GRAPH
 from tests.protocol import manifest
-from tests.support import cli, create_key, served
+from tests.protocol.conftest import Served
 
 PROTOCOL = manifest.load("protocol/manifest.ttl")
 GRAPH_STORE = manifest.load("graph-store-protocol/manifest-indirect.ttl")
@@ -64,20 +63,6 @@ def renamed(text: str) -> str:
 
 RDF_MEDIA = {"application/rdf+xml": "xml", "text/turtle": "turtle", "application/n-triples": "nt", "text/plain": "nt"}
 RESULT_MEDIA = {"application/sparql-results+xml", "application/sparql-results+json", "text/csv", "text/tab-separated-values"}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, httpx.Client]]:
-    """One server for both suites; yields an editor's client and an admin's (for clean-up)."""
-    store = tmp_path_factory.mktemp("w3c") / "store"
-    cli("init", store=store)
-    editor, admin = create_key(store, "editor", "w3c editor"), create_key(store, "admin", "w3c admin")
-    with (
-        served(store, log=store.parent / "server.log") as (base, _),
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {editor}"}, timeout=60) as as_editor,
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin}"}, timeout=60) as as_admin,
-    ):
-        yield as_editor, as_admin
 
 
 def _reset(admin: httpx.Client, test: manifest.W3cTest) -> None:
@@ -166,13 +151,13 @@ def _cases(tests: list[manifest.W3cTest]) -> list[object]:
 
 
 @pytest.mark.parametrize("test", _cases(PROTOCOL))
-def test_sparql_protocol(server: tuple[httpx.Client, httpx.Client], test: manifest.W3cTest) -> None:
-    run(test, *server)
+def test_sparql_protocol(server: Served, test: manifest.W3cTest) -> None:
+    run(test, server.editor, server.admin)
 
 
 @pytest.mark.parametrize("test", _cases(GRAPH_STORE))
-def test_graph_store_protocol(server: tuple[httpx.Client, httpx.Client], test: manifest.W3cTest) -> None:
-    run(test, *server)
+def test_graph_store_protocol(server: Served, test: manifest.W3cTest) -> None:
+    run(test, server.editor, server.admin)
 
 
 def test_every_refusal_names_a_manifest_entry() -> None:
