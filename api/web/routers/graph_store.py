@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -96,7 +96,15 @@ def _serialize(request: Request, store: GraphStore, dataset: Dataset, graph: rdf
     return Response(content=body, media_type=media)
 
 
-@router.get("/graph-store", summary="Read a graph", description=GSP_DOC)
+GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The graph, as the Accept header asks", "content": {media: {} for media in negotiation.GRAPH_MEDIA_TYPES}},
+    404: {"description": "No such graph, or none the caller may read", "content": {"text/plain": {}}},
+    405: {"description": "`?default`: ActorGraph stores no default graph", "content": {"text/plain": {}}},
+    406: {"description": "No type in the Accept header can be produced", "content": {"text/plain": {}}},
+}
+
+
+@router.get("/graph-store", summary="Read a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES)
 async def read_graph(request: Request, store: StoreDep, dataset: DatasetDep) -> Response:
     return await run_in_threadpool(_serialize, request, store, dataset, _graph(request))
 

@@ -9,6 +9,7 @@ resolve against the endpoint URL.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urljoin
 
 from fastapi import APIRouter, Request
@@ -89,13 +90,25 @@ def _service_description(request: Request, dataset: Dataset) -> Response:
     return Response(content=body, media_type=media)
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC)
+# What OpenAPI says the endpoint answers: every result and RDF media type it can negotiate.
+RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "SELECT/ASK results, or a CONSTRUCT/DESCRIBE graph (or the service description), as the Accept header asks",
+        "content": {media: {} for media in dict.fromkeys([*negotiation.SOLUTION_MEDIA_TYPES, *negotiation.GRAPH_MEDIA_TYPES])},
+    },
+    400: {"description": "A syntax error, a missing or repeated `query`", "content": {"text/plain": {}}},
+    406: {"description": "No type in the Accept header can be produced", "content": {"text/plain": {}}},
+    415: {"description": "A POST body that is neither application/sparql-query nor form-encoded", "content": {"text/plain": {}}},
+}
+
+
+@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
 async def sparql_get(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     if "query" not in request.query_params:
         return _service_description(request, dataset)
     return await _answer(request, store, caller, dataset, limits)
 
 
-@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC)
+@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
 async def sparql_post(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     return await _answer(request, store, caller, dataset, limits)

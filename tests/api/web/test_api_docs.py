@@ -54,3 +54,14 @@ def api_docs_description() -> str:
     from api.web.dependencies import BEARER
 
     return str(BEARER.model.description)
+
+
+def test_openapi_declares_the_sparql_media_types(client: TestClient) -> None:
+    from api.web import negotiation
+
+    paths = client.get("/openapi.json").json()["paths"]
+    for method in ("get", "post"):
+        declared = set(paths["/sparql"][method]["responses"]["200"]["content"])
+        assert declared == set(negotiation.SOLUTION_MEDIA_TYPES) | set(negotiation.GRAPH_MEDIA_TYPES)
+        assert {"text/csv", "application/sparql-results+json", "text/turtle"} <= declared
+    assert set(paths["/graph-store"]["get"]["responses"]["200"]["content"]) == set(negotiation.GRAPH_MEDIA_TYPES)
