@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from api.web import negotiation, results, service_description
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type
-from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single
+from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single, utf8_body
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.query.dataset import query_dataset
@@ -45,9 +45,9 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
         content_type = media_type(request)
         body = await request.body()  # api.web.body_limit bounds it
         if content_type == "application/sparql-query":
-            text = body.decode("utf-8", errors="replace")
+            text = utf8_body(request, body)
         elif content_type == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+            form = parse_qs(utf8_body(request, body), keep_blank_values=True)
             text = single({"query": form.get("query", []) + params.getlist("query")}, "query")
             default_uris += form.get("default-graph-uri", [])
             named_uris += form.get("named-graph-uri", [])

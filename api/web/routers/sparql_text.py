@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.auth import check_outbound
 from api.web.security import Caller
 from api.web.text_checks import check_request_text
-from graph.errors import BadRequestError
+from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.query.dataset import unshift_positions, with_base
 from graph.store.limits import QueryLimits
 
@@ -26,6 +26,17 @@ def single(values: Mapping[str, Sequence[str]], name: str) -> str | None:
     if len(given) > 1:
         raise BadRequestError(f"the '{name}' parameter is given {len(given)} times: send exactly one")
     return given[0] if given else None
+
+
+def utf8_body(request: Request, body: bytes) -> str:
+    """The body as text: the protocol's bodies are UTF-8, so another declared charset is a 415
+    rather than a text decoded wrongly into a confusing syntax error."""
+    for parameter in request.headers.get("content-type", "").split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').lower()
+        if key.strip().lower() == "charset" and charset not in {"utf-8", "utf8", "us-ascii"}:
+            raise UnsupportedMediaError(f"the body must be UTF-8 (SPARQL 1.1 Protocol); got charset={value.strip()}")
+    return body.decode("utf-8", errors="replace")
 
 
 def endpoint_url(request: Request) -> str:

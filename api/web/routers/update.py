@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type, query_flag
-from api.web.routers.sparql_text import checked_text, engine_call, single
+from api.web.routers.sparql_text import checked_text, engine_call, single, utf8_body
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.ingest import update as sparql_update
 
@@ -57,10 +57,10 @@ async def _read_update(request: Request) -> str:
     body = await request.body()  # api.web.body_limit bounds it
     dataset_params = {"using-graph-uri", "using-named-graph-uri"}
     if content_type == "application/sparql-update":
-        text: str | None = body.decode("utf-8", errors="replace")
+        text: str | None = utf8_body(request, body)
         given = dataset_params & set(request.query_params)
     elif content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        form = parse_qs(utf8_body(request, body), keep_blank_values=True)
         text = single({"update": form.get("update", []) + request.query_params.getlist("update")}, "update")
         given = dataset_params & (set(form) | set(request.query_params))
     else:

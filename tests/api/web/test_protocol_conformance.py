@@ -230,3 +230,12 @@ def test_an_admins_clear_all_leaves_every_key_working(client: TestClient, tokens
     assert response.status_code == 200, response.text
     for role in keys.ROLES:
         assert client.get("/sparql", params={"query": "ASK {}"}, headers=auth(tokens, role)).status_code == 200, role
+
+
+@pytest.mark.parametrize(("path", "content_type"), [("/sparql", "application/sparql-query"), ("/update", "application/sparql-update")])
+def test_a_body_in_another_charset_is_415(client: TestClient, tokens: dict[str, str], path: str, content_type: str) -> None:
+    text = "ASK {}" if path == "/sparql" else ""
+    refused = client.post(path, content=text.encode("utf-16"), headers={"Content-Type": f"{content_type}; charset=UTF-16", **auth(tokens, "editor")})
+    assert refused.status_code == 415 and "UTF-8" in refused.text
+    accepted = client.post(path, content=text.encode(), headers={"Content-Type": f"{content_type}; charset=utf-8", **auth(tokens, "editor")})
+    assert accepted.status_code == 200, accepted.text
