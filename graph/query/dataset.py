@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from graph.guards.sparql_scan import resolved_tokens
 from graph.store import rdf
 
+# Everything but what SPARQL's IRIREF excludes: <>"{}|^`\ and spaces and controls.
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 _ERROR_POSITION = re.compile(r"\b(error at |line )(\d+)([:,])")
 
 
@@ -85,8 +88,10 @@ def query_dataset(
 def with_base(text: str, base: str) -> str:
     """The text with `base` as its base IRI, for relative IRIs (the request's endpoint URL, as the
     protocol tests expect). A BASE in the text itself still wins, resolved against this one. The
-    declaration takes a line of its own, which `unshift_positions` takes back out of messages."""
-    return f"BASE <{base}>\n{text}"
+    declaration takes a line of its own, which `unshift_positions` takes back out of messages.
+    Characters an IRI reference may not hold (from a Host header, say) are percent-encoded, so the
+    base can never end the declaration early."""
+    return f"BASE <{quote(base, safe=_IRI_SAFE)}>\n{text}"
 
 
 def unshift_positions(message: str) -> str:
