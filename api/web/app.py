@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.settings import Settings
-from api.web import errors, limits
+from api.web import api_docs, errors, limits
 from api.web.body_limit import BodyLimit
 from api.web.json_body import JsonBodyGuard
 from api.web.pages import actors as actor_pages
@@ -63,7 +64,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         finally:
             app.state.store.flush()
 
-    app = FastAPI(
+    # FastAPIOffline mounts the Swagger UI and ReDoc files it ships; api.web.api_docs serves the pages.
+    app = FastAPIOffline(
+        docs_url=None,
+        redoc_url=None,
         title="ActorGraph",
         summary="A knowledge graph of the actors and programs around mass-atrocity prevention.",
         description=(
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)  # deep JSON is a 400, not a 500
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    api_docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

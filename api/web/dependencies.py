@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.settings import Settings
 from api.web import auth
@@ -53,7 +54,17 @@ LimitsDep = Annotated[QueryLimits, Depends(query_limits)]
 LibraryLimitsDep = Annotated[QueryLimits, Depends(library_limits)]
 
 
-def current_caller(request: Request, settings: SettingsDep, store: StoreDep) -> Caller:
+# Declares the Bearer scheme in OpenAPI, so /docs has an Authorize button; api.web.auth reads the key.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="Bearer",
+    description="An API key from `actorgraph keys create` (README, Roles and API keys). Without one you read public graphs.",
+)
+
+
+def current_caller(
+    request: Request, settings: SettingsDep, store: StoreDep, _: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+) -> Caller:
     """The caller of this request, from `Authorization: Bearer KEY` (api.web.auth)."""
     return auth.authenticate(request.headers.get("authorization"), settings, store)
 

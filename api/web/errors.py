@@ -21,6 +21,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.web import negotiation
 from api.web.templating import templates
 from graph.errors import ActorGraphError, BadRequestError, ForbiddenError, InvalidValueError, UnauthorizedError
 from graph.ingest.loader import ShapeViolations
@@ -61,7 +62,7 @@ def json_answer(error: ActorGraphError) -> JSONResponse:
 
 
 def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
+    return negotiation.choose(request.headers.get("accept"), negotiation.PAGE_MEDIA_TYPES) == "html"
 
 
 def _plain_text_route(request: Request) -> bool:

@@ -13,9 +13,14 @@ class ProtocolRoute(APIRoute):
     plain_text_errors = True
 
 
+def media_type_of(content_type: str) -> str:
+    """A Content-Type value's media type, without parameters, lower case."""
+    return content_type.split(";")[0].strip().lower()
+
+
 def media_type(request: Request) -> str:
     """The request body's media type, without parameters, lower case ("" when not sent)."""
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type_of(request.headers.get("content-type", ""))
 
 
 def query_flag(request: Request, name: str, default: bool) -> bool:

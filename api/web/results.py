@@ -7,6 +7,7 @@ CONSTRUCT and DESCRIBE results: Turtle, N-Triples, JSON-LD or RDF/XML.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from graph.store import Boolean, QueryResult, Solutions, Triples, rdf
@@ -30,6 +31,13 @@ GRAPH_FORMATS: dict[str, tuple[rdf.RdfFormat, str]] = {
     "jsonld": (rdf.RdfFormat.JSON_LD, "application/ld+json"),
     "rdfxml": (rdf.RdfFormat.RDF_XML, "application/rdf+xml"),
 }
+
+
+def graph_bytes(triples: Iterable[rdf.Triple], name: str, prefixes: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+    """Triples in the named graph format (Turtle with `prefixes`); returns the bytes and the media type."""
+    rdf_format, media_type = GRAPH_FORMATS[name]
+    chosen = dict(prefixes) if prefixes and rdf_format == rdf.RdfFormat.TURTLE else None
+    return rdf.serialize(triples, format=rdf_format, prefixes=chosen) or b"", media_type
 
 
 def is_graph_result(result: QueryResult) -> bool:

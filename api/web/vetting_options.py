@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from api.dates import day_or_today, parse_day
+from api.web import negotiation
 from api.web.security import Caller
 from graph.errors import BadRequestError
 from graph.vetting import audit
@@ -73,17 +74,13 @@ Options = Annotated[VetOptions, Depends()]
 
 
 def answer_format(request: Request, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    """?format= wins; otherwise the Accept header (text/html, text/csv), otherwise JSON."""
+    """?format= wins; otherwise the Accept header by q-values (text/html, text/csv), otherwise JSON."""
     if fmt:
         if fmt not in allowed:
             raise BadRequestError(f"format: {fmt!r} is not one of {', '.join(allowed)}")
         return fmt
-    accept = request.headers.get("accept", "")
-    if "html" in allowed and "text/html" in accept:
-        return "html"
-    if "csv" in allowed and "text/csv" in accept:
-        return "csv"
-    return "json"
+    offered = {media: name for media, name in negotiation.PAGE_MEDIA_TYPES.items() if name in allowed}
+    return negotiation.choose(request.headers.get("accept"), offered) or "json"
 
 
 def agent_of(caller: Caller) -> audit.Agent:

@@ -76,14 +76,13 @@ def _significant(text: str) -> list[Token]:
     return [token for token in tokens(text) if token.kind not in {"ws", "comment"}]
 
 
-def mentioned_iris(text: str) -> set[str]:
-    """The IRIs the text names: IRI references resolved against BASE, and prefixed names
-    expanded with the PREFIX declarations. A best effort (Oxigraph resolves IRIs itself); the
-    callers only use it to decide which graphs to copy, so a miss can hide data, never leak it."""
+def resolved_tokens(text: str) -> Iterator[tuple[Token, str | None]]:
+    """The significant tokens (no whitespace or comments) after the prologue's BASE and PREFIX
+    declarations are consumed, each with the IRI it names: IRI references resolved against BASE,
+    prefixed names expanded with the PREFIX declarations (None for other tokens)."""
     significant = _significant(text)
     base: str | None = None
     prefixes: dict[str, str] = {}
-    iris: set[str] = set()
 
     def resolve(reference: str) -> str:
         return urljoin(base, reference) if base else reference
@@ -108,11 +107,18 @@ def mentioned_iris(text: str) -> set[str]:
             prefixes[following.name[:-1]] = resolve(significant[index + 2].text[1:-1])
             index += 3
             continue
+        iri: str | None = None
         if token.kind == "iri":
-            iris.add(resolve(token.text[1:-1]))
+            iri = resolve(token.text[1:-1])
         elif token.kind == "pname":
             name, _, local = token.name.partition(":")
             if name in prefixes:
-                iris.add(prefixes[name] + _LOCAL_ESCAPE.sub(r"\1", local))
+                iri = prefixes[name] + _LOCAL_ESCAPE.sub(r"\1", local)
+        yield token, iri
         index += 1
-    return iris
+
+
+def mentioned_iris(text: str) -> set[str]:
+    """The IRIs the text names. A best effort (Oxigraph resolves IRIs itself); the callers only use
+    it to decide which graphs to copy, so a miss can hide data, never leak it."""
+    return {iri for _, iri in resolved_tokens(text) if iri is not None}

@@ -172,6 +172,18 @@ class RdfSource:
         return cls(name, lambda: io.BytesIO(data), fmt, base_iri, require_triples)
 
 
+def source_triples(source: RdfSource) -> list[rdf.Triple]:
+    """Every triple of one source, parsed as a load parses it (XML bounds, its own blank nodes),
+    for a caller that combines several documents into one upload."""
+    check_source(source)
+    with source.open() as stream:
+        try:
+            quads = list(_parsed_quads(stream, source.format, source.base_iri, rdf.NamedNode("urn:x-actorgraph:part"), [0]))
+        except SyntaxError as error:
+            raise _syntax_error(source.name, error) from None
+    return [rdf.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
+
+
 def check_source(source: RdfSource) -> None:
     """Refuse, before anything is written, what no parser may be handed: XML whose entities would
     expand, or whose elements nest, beyond graph.guards.xml_guard's bounds (Oxigraph and expat expand

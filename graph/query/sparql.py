@@ -1,7 +1,8 @@
 """Running SPARQL for people and programs: the dataset a caller may see, and clear errors.
 
-Visibility is enforced with the store's `default_graph=` and `named_graphs=` arguments, which
-override FROM, FROM NAMED and GRAPH in the query text; the text itself is never rewritten.
+Visibility is enforced with the store's `default_graph=` and `named_graphs=` arguments, always
+given; FROM and FROM NAMED in the text choose among the caller's graphs (graph.query.dataset), and
+the text itself is never rewritten.
 
 Queries that people and programs send pass `limits=` (a QueryLimits, one per app, on
 `app.state.query_limits`): they then run with a timeout and a result cap, isolated so that a
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from graph.errors import BadRequestError
 from graph.guards.nesting import check_nesting
 from graph.ingest import registry
+from graph.query.dataset import query_dataset
 from graph.store import Bindings, GraphStore, QueryResult, rdf
 from graph.store.limits import QueryBusy, QueryFailed, QueryLimitExceeded, QueryLimits, QueryTimeout, ResultCapExceeded
 
@@ -65,8 +67,10 @@ def run_query(
     a query for a request should pass the app's limits. Under limits, the worker has no network
     unless `network` (an admin's SERVICE)."""
     check_nesting(text)  # deeper would crash the parser, and with it this process
-    graphs = list(dataset.graphs)
+    chosen = query_dataset(text, dataset.graphs)
     try:
-        return store.evaluate(text, bindings=bindings, default_graph=graphs, named_graphs=graphs, limits=limits, network=network)
+        return store.evaluate(
+            text, bindings=bindings, default_graph=chosen.default, named_graphs=chosen.named, limits=limits, network=network
+        )
     except SyntaxError as error:
         raise SparqlSyntaxError(str(error.args[0]) if error.args else str(error)) from None

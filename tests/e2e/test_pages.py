@@ -3,10 +3,6 @@ search ignores accents, the SPARQL page runs and downloads, errors read as messa
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,52 +80,6 @@ def test_readable_errors_not_tracebacks(page: Any) -> None:
         assert response.status == status, path
         message = page.locator("p.error").inner_text()
         assert message and "Traceback" not in page.content()
-
-
-def test_sparql_page_edits_runs_and_downloads(page: Any, tmp_path: Path) -> None:
-    page.goto("/query")
-    editor = page.locator("#sparql-editor")
-    editor.fill("SELECT ?x WHERE {\n?x a <https://w3id.org/actorgraph/ontology#MilitaryUnit> }")
-    # Tab indents the line instead of leaving the editor.
-    page.evaluate("() => { const e = document.getElementById('sparql-editor'); e.focus(); e.setSelectionRange(18, 18); }")
-    page.keyboard.press("Tab")
-    assert editor.input_value().split("\n")[1].startswith("  ?x")
-    assert page.evaluate("document.activeElement.id") == "sparql-editor"
-    page.keyboard.press("Control+Enter")
-    page.locator("#results-table tbody tr").first.wait_for()
-    rows = page.locator("#results-table tbody tr").count()
-    assert rows >= 20
-    assert str(rows) in page.locator("#query-status").inner_text()
-    with page.expect_download() as download_info:
-        page.click("#download-csv")
-    saved = tmp_path / "results.csv"
-    download_info.value.save_as(saved)
-    table = list(csv.reader(io.StringIO(saved.read_text())))
-    assert table[0] == ["x"] and len(table) == rows + 1
-    with page.expect_download() as download_info:
-        page.click("#download-json")
-    download_info.value.save_as(tmp_path / "results.json")
-    assert len(json.loads((tmp_path / "results.json").read_text())["results"]["bindings"]) == rows
-    # The library picker fills the editor.
-    page.select_option("#library-picker", "programs")
-    assert "SELECT" in editor.input_value() and "Program" in editor.input_value()
-    # Errors from the endpoint read as messages.
-    editor.fill("SELEC nothing")
-    page.click("#run-query")
-    assert "syntax" in page.locator("#query-results p.error").inner_text().lower()
-
-
-def test_sparql_page_sends_the_api_key_it_was_given(page: Any, watch: Watch) -> None:
-    page.goto("/query")
-    sent: list[str | None] = []
-    page.on("request", lambda request: sent.append(request.headers.get("authorization")) if request.url.endswith("/sparql") else None)
-    page.fill("#api-key-form input[name=key]", "not-a-real-key")
-    page.click("#api-key-form button[type=submit]")
-    assert page.evaluate("sessionStorage.getItem('actorgraph.apiKey')") == "not-a-real-key"
-    page.click("#run-query")
-    page.locator("#query-results p.error").wait_for()
-    assert sent and sent[-1] == "Bearer not-a-real-key"
-    assert "401" in page.locator("#query-results p.error").inner_text()  # the endpoint's own rule
 
 
 def test_ontology_page_anchors_every_term_by_its_fragment(page: Any) -> None:

@@ -74,14 +74,15 @@ def test_actor_page_and_search_show_payloads_as_text(page: Any, watch: Watch) ->
 
 def test_sparql_page_and_query_view_show_payloads_as_text(page: Any, watch: Watch) -> None:
     page.goto("/query")
-    page.fill(
-        "#sparql-editor",
+    page.locator(".tabPanel.active .CodeMirror").wait_for()
+    page.evaluate(
+        "(text) => window.actorGraphYasgui.getTab().getYasqe().setValue(text)",
         "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
         'FILTER(CONTAINS(STR(?label), "xss")) }',
     )
-    page.click("#run-query")
-    page.locator("#results-table tbody tr").first.wait_for()
-    assert MILITIA_LABEL in page.locator("#results-table").inner_text()
+    page.locator(".tabPanel.active .yasqe_queryButton").click()
+    page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
+    assert MILITIA_LABEL in page.locator(".tabPanel.active .yasr table.dataTable").inner_text()
     assert_no_xss(page, watch)
     page.goto("/view/query")
     page.fill(

@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import day_or_today, parse_day
-from api.web import json_body
+from api.web import json_body, negotiation
 from api.web.dependencies import Analyst, LimitsDep, SettingsDep, StoreDep, dataset_for_caller
 from api.web.security import Caller
 from api.web.templating import templates
@@ -218,7 +218,7 @@ async def show_case(
         raise BadRequestError(f"format: {fmt!r} is not one of json, html")
     day = day_or_today(on, "on")
     view = await run_in_threadpool(lambda: _view(store, caller, _case(store, case_id), day, limits.timeout))
-    if fmt == "html" or (fmt is None and "text/html" in request.headers.get("accept", "")):
+    if fmt == "html" or (fmt is None and negotiation.choose(request.headers.get("accept"), negotiation.PAGE_MEDIA_TYPES) == "html"):
         return templates.TemplateResponse(request, "vetting_case.html", {"view": view, "case": view.case})
     return JSONResponse(view.as_dict())
 

@@ -2,43 +2,36 @@
 
 Clients such as SPARQLWrapper, rdflib's SPARQLStore, YASGUI and curl use it without special
 cases: results are negotiated by the Accept header, errors are plain text with the parser's
-message, and the protocol's default-graph-uri / named-graph-uri parameters narrow the dataset.
+message, and the dataset is the protocol's default-graph-uri / named-graph-uri, else the
+text's FROM / FROM NAMED (graph.query.dataset), within what the caller may read. Relative IRIs
+resolve against the endpoint URL.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qs, urljoin
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from api.web import negotiation, results
-from api.web.auth import check_outbound
+from api.web import negotiation, results, service_description
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
-from api.web.errors import sparql_syntax_error
 from api.web.protocol import ProtocolRoute, media_type
-from api.web.text_checks import check_request_text
+from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single, utf8_body
 from api.web.worker_threads import run_store_work
-from graph.errors import BadRequestError, NotAcceptableError, UnsupportedMediaError
+from graph.errors import BadRequestError, UnsupportedMediaError
+from graph.query.dataset import query_dataset
 from graph.query.sparql import Dataset
-from graph.store import rdf
 
 router = APIRouter(tags=["SPARQL"], route_class=ProtocolRoute)
 
 QUERY_PARAMETERS_DOC = (
     "SPARQL 1.1 Protocol query operation. Pass the query as `query` (GET or form POST) or as the "
     "body of a POST with Content-Type application/sparql-query. SELECT/ASK results: JSON, XML, CSV, "
-    "TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML — chosen by the Accept header."
+    "TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML — chosen by the Accept header. A GET without "
+    "`query` returns the SPARQL 1.1 Service Description (Turtle, N-Triples, JSON-LD, RDF/XML by Accept)."
 )
-
-
-def _narrow(dataset: Dataset, default_uris: list[str], named_uris: list[str]) -> tuple[list[rdf.NamedNode], list[rdf.NamedNode]]:
-    """Apply the protocol's dataset parameters, but never beyond what the caller may see."""
-    visible = {graph.value: graph for graph in dataset.graphs}
-    default = [visible[uri] for uri in default_uris if uri in visible] if default_uris else list(dataset.graphs)
-    named = [visible[uri] for uri in named_uris if uri in visible] if named_uris else list(dataset.graphs)
-    return default, named
 
 
 async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
@@ -47,15 +40,15 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
     default_uris = params.getlist("default-graph-uri")
     named_uris = params.getlist("named-graph-uri")
     if request.method == "GET":
-        text = params.get("query")
+        text = single({"query": params.getlist("query")}, "query")
     else:
         content_type = media_type(request)
         body = await request.body()  # api.web.body_limit bounds it
         if content_type == "application/sparql-query":
-            text = body.decode("utf-8", errors="replace")
+            text = utf8_body(request, body)
         elif content_type == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            text = (form.get("query") or [""])[0]
+            form = parse_qs(utf8_body(request, body), keep_blank_values=True)
+            text = single({"query": form.get("query", []) + params.getlist("query")}, "query")
             default_uris += form.get("default-graph-uri", [])
             named_uris += form.get("named-graph-uri", [])
         else:
@@ -71,34 +64,51 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
 async def _answer(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     # The caller is resolved first, as a dependency: a missing or bad key is a 401 whatever else is wrong.
     text, default_uris, named_uris = await _read_query(request)
-    await run_in_threadpool(check_outbound, text, caller)  # measures nesting first
-    await check_request_text(text, limits=limits)  # before Oxigraph parses it in this process
-    default, named = _narrow(dataset, default_uris, named_uris)
+    based = await checked_text(request, text, caller, limits)
+    chosen_dataset = query_dataset(based, dataset.graphs, default_graph_uris=default_uris, named_graph_uris=named_uris)
 
     def execute() -> tuple[bytes, str]:
-        try:
-            # A timeout, a result cap and a killable worker (graph.store.limits); the dataset lists are
-            # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
-            result = store.evaluate(text, default_graph=default, named_graphs=named, limits=limits, network=caller.is_admin)
-        except SyntaxError as error:
-            raise sparql_syntax_error(error) from None
+        # A timeout, a result cap and a killable worker (graph.store.limits); the dataset lists are
+        # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
+        result = store.evaluate(
+            based, default_graph=chosen_dataset.default, named_graphs=chosen_dataset.named, limits=limits, network=caller.is_admin
+        )
         table = negotiation.GRAPH_MEDIA_TYPES if results.is_graph_result(result) else negotiation.SOLUTION_MEDIA_TYPES
-        chosen = negotiation.choose(request.headers.get("accept"), table)
-        if chosen is None:
-            offered = ", ".join(sorted(set(table)))
-            raise NotAcceptableError(f"cannot produce any type in the Accept header; offered: {offered}")
-        return results.serialize(result, chosen)
+        return results.serialize(result, negotiation.acceptable(request.headers.get("accept"), table))
 
     # Query and serialization both run off the event loop, so one slow query does not stall others.
-    body, media = await run_store_work(execute)
+    body, media = await engine_call(lambda: run_store_work(execute))
     return Response(content=body, media_type=media)
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC)
+def _service_description(request: Request, dataset: Dataset) -> Response:
+    """The endpoint's SPARQL 1.1 Service Description, in the RDF format the Accept header asks for."""
+    chosen = negotiation.acceptable(request.headers.get("accept"), negotiation.GRAPH_MEDIA_TYPES)
+    endpoint = endpoint_url(request)
+    triples = service_description.description(endpoint, urljoin(endpoint, "update"), dataset.graphs)
+    body, media = results.graph_bytes(triples, chosen, service_description.DESCRIPTION_PREFIXES)
+    return Response(content=body, media_type=media)
+
+
+# What OpenAPI says the endpoint answers: every result and RDF media type it can negotiate.
+RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "SELECT/ASK results, or a CONSTRUCT/DESCRIBE graph (or the service description), as the Accept header asks",
+        "content": {media: {} for media in dict.fromkeys([*negotiation.SOLUTION_MEDIA_TYPES, *negotiation.GRAPH_MEDIA_TYPES])},
+    },
+    400: {"description": "A syntax error, a missing or repeated `query`", "content": {"text/plain": {}}},
+    406: {"description": "No type in the Accept header can be produced", "content": {"text/plain": {}}},
+    415: {"description": "A POST body that is neither application/sparql-query nor form-encoded", "content": {"text/plain": {}}},
+}
+
+
+@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
 async def sparql_get(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
+    if "query" not in request.query_params:
+        return _service_description(request, dataset)
     return await _answer(request, store, caller, dataset, limits)
 
 
-@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC)
+@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
 async def sparql_post(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     return await _answer(request, store, caller, dataset, limits)

@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Protocol update operation at /update, for editors and admins.
 
-POST the update as `application/sparql-update`, or form-encoded as `update=`. What it may do, and
+POST the update as `application/sparql-update`, or form-encoded as one `update=` (an empty text is
+a valid update that changes nothing); relative IRIs resolve against the endpoint URL. What it may do, and
 which graphs are visible afterwards (graph.ingest.writes explains how this is enforced):
 
 - An update sees only the graphs its text names (GRAPH <iri>, WITH, USING, USING NAMED, or any
@@ -31,10 +32,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.web.auth import check_outbound
 from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type, query_flag
-from api.web.text_checks import check_request_text
+from api.web.routers.sparql_text import checked_text, engine_call, single, utf8_body
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.ingest import update as sparql_update
 
@@ -51,15 +51,17 @@ UPDATE_DOC = (
 
 
 async def _read_update(request: Request) -> str:
+    """The update text: the body, or the one `update` field of a form. An empty text is a valid
+    update that does nothing; a form without the field is a 400."""
     content_type = media_type(request)
     body = await request.body()  # api.web.body_limit bounds it
     dataset_params = {"using-graph-uri", "using-named-graph-uri"}
     if content_type == "application/sparql-update":
-        text = body.decode("utf-8", errors="replace")
+        text: str | None = utf8_body(request, body)
         given = dataset_params & set(request.query_params)
     elif content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-        text = (form.get("update") or [""])[0]
+        form = parse_qs(utf8_body(request, body), keep_blank_values=True)
+        text = single({"update": form.get("update", []) + request.query_params.getlist("update")}, "update")
         given = dataset_params & (set(form) | set(request.query_params))
     else:
         raise UnsupportedMediaError(
@@ -68,24 +70,24 @@ async def _read_update(request: Request) -> str:
         )
     if given:
         raise BadRequestError(f"{', '.join(sorted(given))} is not supported: write USING <iri> / USING NAMED <iri> in the update")
-    if not text.strip():
+    if text is None:
         raise BadRequestError("missing the 'update' parameter")
     return text
 
 
 @router.post("/update", summary="SPARQL update", description=UPDATE_DOC)
 async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> JSONResponse:
-    text = await _read_update(request)
-    await run_in_threadpool(lambda: check_outbound(text, caller, update=True))
-    await check_request_text(text, limits=limits, update=True)  # an admin's runs in this process
-    report = await run_in_threadpool(
-        sparql_update.sandboxed_update,
-        store,
-        text,
-        readable=list(dataset.graphs),
-        limits=limits,
-        restricted_new=query_flag(request, "restricted", False),
-        reason=query_flag(request, "reason", True),
-        admin=caller.is_admin,
+    based = await checked_text(request, await _read_update(request), caller, limits, update=True)
+    report = await engine_call(
+        lambda: run_in_threadpool(
+            sparql_update.sandboxed_update,
+            store,
+            based,
+            readable=list(dataset.graphs),
+            limits=limits,
+            restricted_new=query_flag(request, "restricted", False),
+            reason=query_flag(request, "reason", True),
+            admin=caller.is_admin,
+        )
     )
     return JSONResponse(report.as_dict())

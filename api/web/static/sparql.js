@@ -1,136 +1,88 @@
-/* The SPARQL page: a textarea editor with Tab handling, run, results table, downloads.
+/* The SPARQL page: YASGUI on this server's /sparql only, with the user's API key as a Bearer header,
+ * ActorGraph's prefixes in every new tab, the query library as examples with a form for each
+ * query's parameters, readable errors, and CSV / JSON downloads.
  *
- * Everything goes through /sparql with the user's API key (if any), so the endpoint's rules apply.
- * Results are written with textContent only.
+ * Yasgui is the global the vendored build (/static/vendor/yasgui) defines. Messages are written
+ * with textContent only.
  */
 
-import { authFetch, clear, el, save } from "./shared.js";
+import { authFetch, clear, el, getKey, save } from "./shared.js";
 
-var INDENT = "  ";
+var ENDPOINT = window.location.origin + "/sparql";
+var yasgui, status, library, editorData;
 
-var editor, status, results, library;
+function prefixBlock(prefixes) {
+  return Object.keys(prefixes).map(function (name) { return "PREFIX " + name + ": <" + prefixes[name] + ">"; }).join("\n");
+}
 
-function form(text) {
+/* The starting text of a new tab: every ActorGraph prefix, then the query (whose own PREFIX lines
+ * for the same names are dropped, so nothing is declared twice). */
+function withPrefixes(text) {
+  var declared = editorData.prefixes;
+  var body = text.split("\n").filter(function (line) {
+    var match = /^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*$/i.exec(line);
+    return !(match && declared[match[1] || ""] === match[2]);
+  }).join("\n").replace(/^\s+/, "");
+  return prefixBlock(declared) + "\n\n" + body;
+}
+
+function currentQuery() {
+  return yasgui.getTab().getYasqe().getValue();
+}
+
+function queryForm(text) {
   var stripped = text.replace(/#[^\n]*/g, " ").replace(/<[^>\s]*>/g, " ");
   var match = /\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b/i.exec(stripped);
   return match ? match[1].toUpperCase() : "SELECT";
 }
 
-/* Tab and Shift+Tab indent and outdent the selected lines; Esc lets the next Tab leave. */
-function tabHandling(event) {
-  if (event.key === "Escape") { editor.dataset.escaped = "1"; return; }
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); return; }
-  if (event.key !== "Tab") { delete editor.dataset.escaped; return; }
-  if (editor.dataset.escaped) { delete editor.dataset.escaped; return; }
-  event.preventDefault();
-  var value = editor.value;
-  var start = editor.selectionStart;
-  var end = editor.selectionEnd;
-  var lineStart = value.lastIndexOf("\n", start - 1) + 1;
-  if (start === end && !event.shiftKey) {
-    editor.setRangeText(INDENT, start, end, "end");
-    return;
+/* HTTP statuses of the JSON error codes (graph/errors.py): YASGUI passes on an error's body only. */
+var CODE_STATUS = { unauthorized: 401, forbidden: 403, busy: 503, timeout: 503 };
+
+/* An error as a sentence: a parser's message cut to where and a few expected tokens; the key, role
+ * and time-limit answers said plainly. */
+function readable(status, text) {
+  var message = String(text || "").trim();
+  try {
+    var parsed = JSON.parse(message);
+    status = status || CODE_STATUS[parsed.code];
+    message = parsed.detail || message;
+  } catch (e) { /* plain text, as SPARQL clients expect */ }
+  if (typeof message !== "string") message = JSON.stringify(message);
+  var position = /error at (\d+):(\d+):?\s*(.*)$/s.exec(message);
+  if (position) {
+    var detail = position[3].replace(/^expected one of /, "");
+    var options = detail.split(/,\s*/);
+    var expected = options.length > 6 ? options.slice(0, 6).join(", ") + ", …" : detail;
+    return "Syntax error on line " + position[1] + ", column " + position[2] + ": expected " + expected.replace(/^expected /, "") + ".";
   }
-  var block = value.slice(lineStart, end);
-  var lines = block.split("\n");
-  var changed = lines.map(function (line) {
-    if (!event.shiftKey) return INDENT + line;
-    return line.indexOf(INDENT) === 0 ? line.slice(INDENT.length) : line.replace(/^ /, "");
-  }).join("\n");
-  editor.setRangeText(changed, lineStart, end, "preserve");
-  editor.selectionStart = lineStart;
-  editor.selectionEnd = lineStart + changed.length;
+  if (status === 401) return "The API key was not accepted (" + message + "). Enter a key at the top right, or clear it to read public graphs.";
+  if (status === 403) return "Not allowed for your role: " + message;
+  if (status === 503) return "The server is busy or the query ran out of time: " + message;
+  return (status ? "HTTP " + status + ": " : "") + message.split("\n")[0];
+}
+
+function errorRenderer(error) {
+  var box = el("div", { class: "error readable-error" });
+  box.appendChild(el("p", {}, readable(error.status, error.text || error.statusText)));
+  return Promise.resolve(box);
 }
 
 function accept(kind, wanted) {
   var graph = kind === "CONSTRUCT" || kind === "DESCRIBE";
   if (wanted === "csv") return graph ? "application/n-triples" : "text/csv";
-  if (wanted === "json") return graph ? "application/ld+json" : "application/sparql-results+json";
-  return graph ? "application/n-triples" : "application/sparql-results+json";
-}
-
-function post(text, acceptType) {
-  return authFetch("/sparql", {
-    method: "POST",
-    headers: { "Content-Type": "application/sparql-query", Accept: acceptType },
-    body: text,
-  }).then(function (response) {
-    if (response.ok) return response;
-    return response.text().then(function (body) {
-      var message = body;
-      try { message = JSON.parse(body).detail || body; } catch (e) { /* plain text error */ }
-      throw new Error("HTTP " + response.status + ": " + message);
-    });
-  });
-}
-
-function cell(term) {
-  if (!term) return el("td", { class: "muted" }, "");
-  var text = term.value;
-  if (term.type === "literal" && term["xml:lang"]) text += " @" + term["xml:lang"];
-  var td = el("td", { title: term.datatype || term.type }, text);
-  if (term.type === "uri") td.classList.add("iri");
-  return td;
-}
-
-function showTable(data) {
-  clear(results);
-  if (typeof data.boolean === "boolean") {
-    results.appendChild(el("p", { class: "answer" }, "Answer: " + (data.boolean ? "yes (true)" : "no (false)")));
-    return 1;
-  }
-  var vars = data.head.vars || [];
-  var rows = data.results.bindings || [];
-  var table = el("table", { id: "results-table" });
-  var head = el("tr");
-  vars.forEach(function (v) { head.appendChild(el("th", {}, v)); });
-  table.appendChild(el("thead", {}, head));
-  var body = el("tbody");
-  rows.forEach(function (row) {
-    var tr = el("tr");
-    vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
-    body.appendChild(tr);
-  });
-  table.appendChild(body);
-  results.appendChild(table);
-  return rows.length;
-}
-
-function showTriples(text) {
-  clear(results);
-  var lines = text.split("\n").filter(function (l) { return l.trim(); });
-  results.appendChild(el("pre", { class: "triples" }, text));
-  return lines.length;
-}
-
-function run() {
-  var text = editor.value;
-  var kind = form(text);
-  status.textContent = "Running…";
-  var started = performance.now();
-  post(text, accept(kind, "view"))
-    .then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      return type.indexOf("json") >= 0 ? response.json().then(showTable) : response.text().then(showTriples);
-    })
-    .then(function (count) {
-      var ms = Math.round(performance.now() - started);
-      status.textContent = count + (kind === "CONSTRUCT" || kind === "DESCRIBE" ? " triples" : " rows") + " in " + ms + " ms";
-    })
-    .catch(function (error) {
-      clear(results);
-      results.appendChild(el("p", { class: "error" }, String(error.message || error)));
-      status.textContent = "Failed";
-    });
+  return graph ? "application/ld+json" : "application/sparql-results+json";
 }
 
 function download(wanted) {
-  var text = editor.value;
-  var kind = form(text);
-  var type = accept(kind, wanted);
+  var text = currentQuery();
+  var type = accept(queryForm(text), wanted);
   status.textContent = "Preparing the download…";
-  post(text, type)
-    .then(function (response) { return response.blob(); })
+  authFetch("/sparql", { method: "POST", headers: { "Content-Type": "application/sparql-query", Accept: type }, body: text })
+    .then(function (response) {
+      if (response.ok) return response.blob();
+      return response.text().then(function (body) { throw new Error(readable(response.status, body)); });
+    })
     .then(function (blob) {
       var ext = { "text/csv": "csv", "application/sparql-results+json": "json", "application/ld+json": "jsonld", "application/n-triples": "nt" }[type];
       save(blob, "results." + ext);
@@ -139,33 +91,99 @@ function download(wanted) {
     .catch(function (error) { status.textContent = String(error.message || error); });
 }
 
+function chosenQuery() {
+  var name = document.getElementById("library-picker").value;
+  return library.find(function (q) { return q.name === name; });
+}
+
+function openInTab(query) {
+  var tab = yasgui.addTab(true, { name: query.title });
+  tab.getYasqe().setValue(withPrefixes(query.text));
+  return tab;
+}
+
+/* The chosen example: its description, and a field for each parameter. */
 function pick() {
-  var picker = document.getElementById("library-picker");
   var note = document.getElementById("library-note");
-  var chosen = library.find(function (q) { return q.name === picker.value; });
-  if (!chosen) { note.textContent = ""; return; }
-  editor.value = chosen.text;
-  var text = chosen.description;
-  if (chosen.params.length) {
-    text += " Parameters: " + chosen.params.map(function (p) { return "?" + p.name + " (" + p.type + (p.optional ? ", optional" : "") + ")"; }).join(", ") +
-      ". Unbound here, they match anything: bind one by adding a line such as VALUES ?" + chosen.params[0].name + " { … } inside the WHERE clause, or run it with values at /queries/" + chosen.name + ".";
-  }
-  note.textContent = text;
+  var form = document.getElementById("library-form");
+  var fields = document.getElementById("library-params");
+  var chosen = chosenQuery();
+  clear(fields);
+  if (!chosen) { note.textContent = ""; form.hidden = true; return; }
+  note.textContent = chosen.description;
+  chosen.params.forEach(function (param) {
+    var label = el("label", {}, param.name + " (" + param.type + (param.optional ? ", optional" : "") + ")");
+    var input = el("input", { name: param.name, type: param.type === "date" ? "date" : "text", title: param.description, placeholder: param.description });
+    if (!param.optional) input.required = true;
+    label.appendChild(input);
+    fields.appendChild(label);
+  });
+  form.hidden = false;
+}
+
+/* Run the example through /queries/NAME, which binds the values (they never enter the text), and
+ * show the answer in a tab that holds the query. */
+function runExample(event) {
+  event.preventDefault();
+  var chosen = chosenQuery();
+  if (!chosen) return;
+  var params = new URLSearchParams();
+  new FormData(document.getElementById("library-form")).forEach(function (value, name) { if (value) params.append(name, value); });
+  var tab = openInTab(chosen);
+  var started = performance.now();
+  status.textContent = "Running " + chosen.title + "…";
+  authFetch("/queries/" + encodeURIComponent(chosen.name) + "?" + params.toString(), { headers: { Accept: "application/sparql-results+json" } })
+    .then(function (response) {
+      return response.text().then(function (body) {
+        var ms = Math.round(performance.now() - started);
+        if (!response.ok) {
+          tab.getYasr().setResponse({ error: { status: response.status, text: body }, status: response.status, executionTime: ms });
+          status.textContent = readable(response.status, body);
+          return;
+        }
+        tab.getYasr().setResponse({ data: body, contentType: "application/sparql-results+json", status: response.status, executionTime: ms });
+        var rows = JSON.parse(body).results.bindings.length;
+        status.textContent = chosen.title + ": " + rows + " rows in " + ms + " ms";
+      });
+    })
+    .catch(function (error) { status.textContent = String(error.message || error); });
 }
 
 document.addEventListener("DOMContentLoaded", function () {
-  editor = document.getElementById("sparql-editor");
   status = document.getElementById("query-status");
-  results = document.getElementById("query-results");
   library = JSON.parse(document.getElementById("library-data").textContent);
-  editor.addEventListener("keydown", tabHandling);
-  document.getElementById("run-query").addEventListener("click", run);
+  editorData = JSON.parse(document.getElementById("editor-data").textContent);
+  var Yasgui = window.Yasgui;
+  // Each tab builds its results view from Yasr.defaults' renderers (after its own CORS one).
+  Yasgui.Yasr.defaults.errorRenderers = [errorRenderer];
+  yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: {
+      endpoint: ENDPOINT,
+      method: "POST",
+      headers: function () { var key = getKey(); return key ? { Authorization: "Bearer " + key } : {}; },
+    },
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: ENDPOINT }]; }, keys: [] },
+    copyEndpointOnNewTab: false,
+    populateFromUrl: false,
+    persistenceId: null,
+    autofocus: false,
+    // Only completions computed here: the others ask remote services (LOV, prefix.cc).
+    yasqe: { value: withPrefixes(editorData.initial), autocompleters: ["variables"] },
+    yasr: { prefixes: editorData.prefixes },
+  });
+  yasgui.on("tabAdd", function (instance, tabId) {
+    var tab = instance.getTab(tabId);
+    if (tab && !tab.getYasqe().getValue().trim()) tab.getYasqe().setValue(withPrefixes("SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10"));
+  });
+  window.actorGraphYasgui = yasgui;
   document.getElementById("download-csv").addEventListener("click", function () { download("csv"); });
   document.getElementById("download-json").addEventListener("click", function () { download("json"); });
   document.getElementById("library-picker").addEventListener("change", pick);
+  document.getElementById("library-form").addEventListener("submit", runExample);
+  document.getElementById("library-edit").addEventListener("click", function () { var q = chosenQuery(); if (q) openInTab(q); });
   document.getElementById("draw-query").addEventListener("click", function () {
     var drawForm = document.getElementById("draw-form");
-    drawForm.querySelector("input[name=query]").value = editor.value;
+    drawForm.querySelector("input[name=query]").value = currentQuery();
     drawForm.submit();
   });
   if (document.getElementById("library-picker").value) pick();

@@ -119,9 +119,11 @@ def test_syntax_error_is_400_with_parser_message(client: TestClient) -> None:
 
 
 def test_missing_query_is_400(client: TestClient) -> None:
-    response = client.get("/sparql")
+    response = client.get("/sparql", params={"query": " "})
     assert response.status_code == 400
     assert "query" in response.text
+    posted = client.post("/sparql", content="other=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert posted.status_code == 400 and "query" in posted.text
 
 
 def test_wrong_content_type_is_415(client: TestClient) -> None:

@@ -100,7 +100,7 @@ def test_get_refuses_unknown_accept_missing_graphs_and_default(client: TestClien
     assert client.get("/graph-store", params={"graph": SAMPLE}, headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/graph-store", params={"graph": GRAPH + "nothing"}).status_code == 404
     default = client.get("/graph-store", params={"default": ""})
-    assert default.status_code == 400 and "no default graph" in default.text
+    assert default.status_code == 405 and "no default graph" in default.text
     assert client.get("/graph-store").status_code == 400
     assert client.head("/graph-store", params={"graph": SAMPLE}).status_code == 200
 
