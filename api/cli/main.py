@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from api.cli.commands import register_all
 from api.cli.support import StoreOption, fail, opened, store_path
+from api.cli.support import settings as support_settings
 from api.settings import Settings
 from api.web import results
 from graph.guards import parse_check
@@ -270,9 +271,13 @@ def restore(
     """Replace the store with a dump. The old store stays as it was if the dump is bad."""
     path = store_path(store)
     if path is None:
-        raise fail("restore needs a store directory, not ':memory:'")
+        raise fail("restore needs a store directory or an engine URL, not ':memory:'")
     try:
-        count = dumps.restore_directory(Path(path), dump_file, force=force)
+        if isinstance(path, Path):
+            count = dumps.restore_directory(path, dump_file, force=force)
+        else:
+            with opened(store) as engine:
+                count = dumps.restore_into(engine, dump_file)
     except RestoreError as error:
         raise fail(str(error)) from None
     typer.echo(f"restored {count:,} quads into {path}")
@@ -289,7 +294,7 @@ def serve(
 
     from api.web.app import create_app
 
-    settings = Settings.from_env(store=store, host=host, port=port)
+    settings = support_settings(store=store, host=host, port=port)
     typer.echo(f"ActorGraph on http://{settings.host}:{settings.port}  (store: {settings.store or ':memory:'})")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

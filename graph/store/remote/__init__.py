@@ -1,0 +1,21 @@
+"""A GraphStore on a SPARQL engine over HTTP: the protocol client, variable binding by VALUES, and
+what differs between engines (dialects)."""
+
+from __future__ import annotations
+
+from graph.store.location import RemoteLocation
+from graph.store.remote.dialects import dialect_for
+from graph.store.remote.store import RemoteStore
+
+__all__ = ["RemoteStore", "open_remote"]
+
+
+def open_remote(location: RemoteLocation) -> RemoteStore:
+    """Connect to the engine at `location` and check that it answers; raises StoreError if not."""
+    store = RemoteStore(dialect_for(location))
+    try:
+        store.ask("ASK { }")
+    except Exception:
+        store.close()
+        raise
+    return store
