@@ -64,7 +64,7 @@ def open_store(
     if isinstance(location, RemoteLocation):
         from graph.store.remote import open_remote  # here: only a remote store needs an HTTP client
 
-        store = open_remote(location)
+        store = open_remote(location)  # refuses an engine that would leak the restricted graphs it holds
     else:
         store = EmbeddedStore(location, read_only=read_only)
     if recover:

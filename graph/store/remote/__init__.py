@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from graph.store.location import RemoteLocation
 from graph.store.remote.dialects import dialect_for
+from graph.store.remote.probe import refuse_if_leaky
 from graph.store.remote.store import RemoteStore
 
 __all__ = ["RemoteStore", "open_remote"]
 
 
 def open_remote(location: RemoteLocation) -> RemoteStore:
-    """Connect to the engine at `location` and check that it answers; raises StoreError if not."""
+    """Connect to the engine at `location`, check that it answers and that it keeps queries to the
+    protocol's dataset where the store holds restricted graphs (graph.store.remote.probe); raises
+    StoreError if not."""
     store = RemoteStore(dialect_for(location))
     try:
         store.ask("ASK { }")
-    except Exception:
+        refuse_if_leaky(store)
+    except BaseException:
         store.close()
         raise
     return store

@@ -8,7 +8,7 @@ result per line, so the result cap is a line count, checked while the body strea
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -122,10 +122,10 @@ class Protocol:
         if response.status_code >= 300:
             raise StoreError(f"{self.dialect.engine} refused an update ({response.status_code}): {response.text[:500]}")
 
-    def post_quads(self, chunks: Iterable[bytes]) -> None:
+    def post_quads(self, data: bytes) -> None:
         """Add N-Quads to the dataset through the Graph Store Protocol, in one request."""
         try:
-            response = self._client.post(self.dialect.store, content=chunks, headers={"Content-Type": NQUADS})
+            response = self._client.post(self.dialect.store, content=data, headers={"Content-Type": NQUADS})
         except httpx.TransportError as error:
             raise self._unreachable(error) from None
         if response.status_code >= 300:

@@ -163,7 +163,7 @@ class RemoteStore(QueryForms):
     def _post(self, quads: Iterable[rdf.Quad]) -> None:
         batch = list(quads)
         if batch:
-            self._http.post_quads([rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b""])
+            self._http.post_quads(rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b"")
 
     def bulk_add(self, quads: Iterable[rdf.Quad]) -> None:
         # One request per batch: a failure part-way leaves what earlier batches wrote, which the
