@@ -203,7 +203,7 @@ def query(
         raise fail(f"SPARQL syntax error: {error}") from None
     except (NestingTooDeep, QueryLimitExceeded) as error:
         raise fail(str(error)) from None
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         try:
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
         except SparqlSyntaxError as error:
@@ -223,7 +223,7 @@ def show_stats(
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
 ) -> None:
     """Counts by class, by named graph, and of relations by type."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         figures = stats.statistics(graph_store)
     if fmt is TableFormat.json:
         typer.echo(json.dumps(figures.as_dict(), indent=2))
@@ -253,7 +253,7 @@ def dump(
     store: StoreOption = None,
 ) -> None:
     """Write the whole store, every graph, as N-Quads."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         if output is None:
             dumps.dump(graph_store, sys.stdout.buffer)
             return

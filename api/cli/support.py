@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from api.settings import DEFAULT_STORE, Settings
 from graph.store import GraphStore, StoreError, open_store
+from graph.store.embedded import StoreLocked
 from graph.store.location import Location
 
 StoreOption = Annotated[
@@ -59,18 +60,27 @@ def store_path(given: str | Path | None) -> Location:
 
 @contextmanager
 def opened(given: str | Path | None, *, read_only: bool = False, derive_stale: bool = True) -> Iterator[GraphStore]:
-    """Open the store for one command and turn store errors into a one-line exit. `read_only`
-    opens an existing on-disk store without the writer's lock, so reads work beside a server.
-    A writable store is recovered on opening (graph.store.recovery); `derive_stale=False` leaves stale
-    derived links for later, for `load --no-reason`."""
+    """Open the store for one command and turn store errors into a one-line exit.
+
+    `read_only` says the command only reads. It opens the store for writing when it can (so the
+    store is recovered first, graph.store.recovery), and read-only when a server holds it, with a
+    note. A command that writes is refused, in one line that says what to do, while a server holds
+    the embedded store; on an engine (a URL) every command runs beside the server.
+    `derive_stale=False` leaves stale derived links for later, for `load --no-reason`."""
     path = store_path(given)
-    read_only = read_only and isinstance(path, Path) and path.exists()
+    opened_read_only = False
     try:
-        store = open_store(path, read_only=read_only, derive_stale=derive_stale)
+        try:
+            store = open_store(path, derive_stale=derive_stale)
+        except StoreLocked:
+            if not read_only:
+                raise
+            store, opened_read_only = open_store(path, read_only=True), True
+            typer.echo(f"note: {path} is open in a running server; reading it read-only, as it is now", err=True)
     except StoreError as error:
         raise fail(str(error)) from None
     try:
         yield store
     finally:
-        if not read_only:
+        if not opened_read_only:
             store.flush()

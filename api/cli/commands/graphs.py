@@ -26,7 +26,7 @@ graphs_app = typer.Typer(name="graphs", help="List data graphs; restrict or unre
 @graphs_app.command("list")
 def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Every registered graph with its size, whether it is restricted, and its newest import."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         infos = registry.registered_graphs(graph_store)
     if as_json:
         rows = [
