@@ -70,7 +70,9 @@ def open_store(
     if recover:
         from graph.store import recovery  # here: recovery builds on the registry, which builds on this package
 
-        if read_only:
+        # An engine is shared: a graph that looks orphaned may be an import another process is
+        # writing now, so opening one only says what recovery would do (`actorgraph reason` derives).
+        if read_only or isinstance(location, RemoteLocation):
             recovery.warn_if_needed(store)
         else:
             recovery.recover(store, derive_stale=derive_stale)
