@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.store import open_store
+from tests.conftest import FIXTURES
 from tests.engines.engines import Engine, clear
 from tests.support.server import ACTORGRAPH, server_env
 
@@ -109,3 +110,21 @@ def test_dump_then_restore_into_the_engine(stores: dict[str, str], oxigraph_engi
     clear(oxigraph_engine.location)
     assert "restored" in run(stores["oxigraph"], "restore", str(dump))
     assert run(stores["oxigraph"], "stats") == before == run(stores["embedded"], "stats")
+
+
+def test_two_servers_on_one_engine_see_each_others_writes(stores: dict[str, str], tmp_path: Path) -> None:
+    """Two API processes' worth of apps on one engine: a load made elsewhere (the command line) shows
+    in both on their next request, since their indexes are keyed by the registry read from the engine."""
+    text = (FIXTURES / "valid_relation.ttl").read_text(encoding="utf-8")
+    extra = tmp_path / "quorvane.ttl"
+    extra.write_text(text.replace("fictional/id/", "fictional/id/quorvane-").replace("North Division", "Quorvane Division"), encoding="utf-8")
+    apps = [create_app(Settings.model_validate({"store": stores["oxigraph"]})) for _ in range(2)]
+    with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
+        for client in (first, second):
+            assert client.get("/actors", params={"q": "Quorvane"}).json()["total"] == 0  # builds each app's index
+        run(stores["oxigraph"], "load", str(extra), "--graph", "quorvane")
+        for client in (first, second):
+            found = client.get("/actors", params={"q": "Quorvane"}).json()
+            assert found["total"] == 1 and "quorvane-unit-north-division" in found["results"][0]["id"]
+    for app in apps:
+        app.state.store.close()
