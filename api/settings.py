@@ -14,16 +14,16 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from graph.store.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, Isolation, QueryLimits
+from graph.store.location import Location, parse_location
 
 DEFAULT_STORE = Path("var/store")
 DEFAULT_MAX_JSON_DEPTH = 32
-MEMORY = ":memory:"  # as a store path: an in-memory store (tests, throwaway demos)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACTORGRAPH_", env_ignore_empty=True, frozen=True, validate_by_name=True)
 
-    store: Path | None = DEFAULT_STORE  # None: in memory (ACTORGRAPH_STORE=:memory:)
+    store: Location = DEFAULT_STORE  # a directory, an engine URL (graph.store.location), or None: in memory (:memory:)
     host: str = "127.0.0.1"
     port: int = 8000
     # Security and limits (README "Security"): anonymous callers are readers unless this is off.
@@ -40,8 +40,8 @@ class Settings(BaseSettings):
 
     @field_validator("store", mode="before")
     @classmethod
-    def _memory_store(cls, value: Any) -> Any:
-        return None if str(value) == MEMORY else value
+    def _store_location(cls, value: Any) -> Location:
+        return parse_location(value)
 
     @field_validator("anonymous_access", mode="before")
     @classmethod

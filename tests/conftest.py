@@ -13,6 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+pytest_plugins = ["tests.engines.fixtures"]  # SPARQL engines (Oxigraph server), one per session
+
 
 @pytest.fixture
 def store() -> EmbeddedStore:

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from api.cli.commands import register_all
 from api.cli.support import StoreOption, fail, opened, store_path
+from api.cli.support import settings as support_settings
 from api.settings import Settings
 from api.web import results
 from graph.guards import parse_check
@@ -202,7 +203,7 @@ def query(
         raise fail(f"SPARQL syntax error: {error}") from None
     except (NestingTooDeep, QueryLimitExceeded) as error:
         raise fail(str(error)) from None
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         try:
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
         except SparqlSyntaxError as error:
@@ -222,7 +223,7 @@ def show_stats(
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
 ) -> None:
     """Counts by class, by named graph, and of relations by type."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         figures = stats.statistics(graph_store)
     if fmt is TableFormat.json:
         typer.echo(json.dumps(figures.as_dict(), indent=2))
@@ -252,7 +253,7 @@ def dump(
     store: StoreOption = None,
 ) -> None:
     """Write the whole store, every graph, as N-Quads."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         if output is None:
             dumps.dump(graph_store, sys.stdout.buffer)
             return
@@ -270,9 +271,13 @@ def restore(
     """Replace the store with a dump. The old store stays as it was if the dump is bad."""
     path = store_path(store)
     if path is None:
-        raise fail("restore needs a store directory, not ':memory:'")
+        raise fail("restore needs a store directory or an engine URL, not ':memory:'")
     try:
-        count = dumps.restore_directory(Path(path), dump_file, force=force)
+        if isinstance(path, Path):
+            count = dumps.restore_directory(path, dump_file, force=force)
+        else:
+            with opened(store) as engine:
+                count = dumps.restore_into(engine, dump_file)
     except RestoreError as error:
         raise fail(str(error)) from None
     typer.echo(f"restored {count:,} quads into {path}")
@@ -289,7 +294,7 @@ def serve(
 
     from api.web.app import create_app
 
-    settings = Settings.from_env(store=store, host=host, port=port)
+    settings = support_settings(store=store, host=host, port=port)
     typer.echo(f"ActorGraph on http://{settings.host}:{settings.port}  (store: {settings.store or ':memory:'})")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

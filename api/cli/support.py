@@ -11,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from api.settings import DEFAULT_STORE, Settings
-from graph.store import EmbeddedStore, StoreError, open_store
+from graph.store import GraphStore, StoreError, open_store
+from graph.store.embedded import StoreLocked
+from graph.store.location import Location
 
 StoreOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--store",
-        help="Store directory, or ':memory:' for a throwaway in-memory store (default: ACTORGRAPH_STORE, else this).",
+        help="Store directory, ':memory:' for a throwaway in-memory store, or an engine URL such as "
+        "oxigraph+http://127.0.0.1:7878 (default: ACTORGRAPH_STORE, else this).",
         show_default=str(DEFAULT_STORE),
     ),
 ]
@@ -37,25 +41,46 @@ def fail(message: str, details: str | None = None) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def store_path(given: Path | None) -> Path | None:
+def settings(**overrides: Any) -> Settings:
+    """The settings with the command's options applied; a bad value (a mistyped --store URL, a bad
+    ACTORGRAPH_* variable) is a one-line exit naming it."""
+    try:
+        return Settings.from_env(**overrides)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"]) or "settings"
+        message = str(problem.get("ctx", {}).get("error") or problem["msg"])
+        raise fail(message if "store" in field else f"{field}: {message}") from None
+
+
+def store_path(given: str | Path | None) -> Location:
     """The store a command works on: --store, else the settings'; None is in memory."""
-    return Settings.from_env(store=given).store
+    return settings(store=given).store
 
 
 @contextmanager
-def opened(given: Path | None, *, read_only: bool = False, derive_stale: bool = True) -> Iterator[EmbeddedStore]:
-    """Open the store for one command and turn store errors into a one-line exit. `read_only`
-    opens an existing on-disk store without the writer's lock, so reads work beside a server.
-    A writable store is recovered on opening (graph.store.recovery); `derive_stale=False` leaves stale
-    derived links for later, for `load --no-reason`."""
+def opened(given: str | Path | None, *, read_only: bool = False, derive_stale: bool = True) -> Iterator[GraphStore]:
+    """Open the store for one command and turn store errors into a one-line exit.
+
+    `read_only` says the command only reads. It opens the store for writing when it can (so the
+    store is recovered first, graph.store.recovery), and read-only when a server holds it, with a
+    note. A command that writes is refused, in one line that says what to do, while a server holds
+    the embedded store; on an engine (a URL) every command runs beside the server.
+    `derive_stale=False` leaves stale derived links for later, for `load --no-reason`."""
     path = store_path(given)
-    read_only = read_only and path is not None and path.exists()
+    opened_read_only = False
     try:
-        store = open_store(path, read_only=read_only, derive_stale=derive_stale)
+        try:
+            store = open_store(path, derive_stale=derive_stale)
+        except StoreLocked:
+            if not read_only:
+                raise
+            store, opened_read_only = open_store(path, read_only=True), True
+            typer.echo(f"note: {path} is open in a running server; reading it read-only, as it is now", err=True)
     except StoreError as error:
         raise fail(str(error)) from None
     try:
         yield store
     finally:
-        if not read_only:
+        if not opened_read_only:
             store.flush()

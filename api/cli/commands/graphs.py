@@ -13,7 +13,6 @@ drawn from a restricted graph live only in the restricted `inferred-restricted` 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import typer
 
@@ -27,7 +26,7 @@ graphs_app = typer.Typer(name="graphs", help="List data graphs; restrict or unre
 @graphs_app.command("list")
 def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Every registered graph with its size, whether it is restricted, and its newest import."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         infos = registry.registered_graphs(graph_store)
     if as_json:
         rows = [
@@ -49,7 +48,7 @@ def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"{info.name:<28}{info.triples:>10,}  {access:<11}{info.importer or '':<14}{info.imported_at}")
 
 
-def _set(store_path: Path | None, name: str, restricted: bool) -> None:
+def _set(store_path: str | None, name: str, restricted: bool) -> None:
     try:
         graph = resolve_graph(name, name)
     except LoadError as error:

@@ -56,7 +56,7 @@ def _export_date(text: str | None) -> date | None:
         raise fail(f"--date-of-export: {error}") from None
 
 
-def _run(store_path: Path | None, action: Callable[[GraphStore], ImportReport], as_json: bool, reason: bool) -> None:
+def _run(store_path: str | None, action: Callable[[GraphStore], ImportReport], as_json: bool, reason: bool) -> None:
     """Open the store, run one import, print its report; turn every expected failure into a
     one-line reason (plus the list of problems) and exit code 1."""
     try:

@@ -48,7 +48,7 @@ def create(
 @keys_app.command("list")
 def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """List every key: id, role, label, created, and whether it is revoked. Never the secrets."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         found = keys.list_keys(graph_store)
     if as_json:
         typer.echo(json.dumps([vars(key) for key in found], indent=2))

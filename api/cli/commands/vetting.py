@@ -210,7 +210,7 @@ def runs_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The vetting audit trail: who vetted what, when, under which policy and data, with what outcome."""
-    with opened(store) as graph_store:
+    with opened(store, read_only=True) as graph_store:
         iri = None
         if subject:
             try:

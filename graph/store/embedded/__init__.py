@@ -3,6 +3,6 @@ guards that go with forking a query worker (the write gate, the network filter).
 
 from __future__ import annotations
 
-from graph.store.embedded.engine import SMALL_BATCH, EmbeddedStore
+from graph.store.embedded.engine import SMALL_BATCH, EmbeddedStore, StoreLocked
 
-__all__ = ["SMALL_BATCH", "EmbeddedStore"]
+__all__ = ["SMALL_BATCH", "EmbeddedStore", "StoreLocked"]

@@ -47,6 +47,10 @@ def _wrap(result: _Native) -> QueryResult:
     return Triples(result)
 
 
+class StoreLocked(StoreError):
+    """Another process (the server) holds the on-disk store for writing: only read-only opens work."""
+
+
 class EmbeddedStore(QueryForms):
     """A GraphStore backed by pyoxigraph. `path=None` keeps everything in memory (tests)."""
 
@@ -64,6 +68,12 @@ class EmbeddedStore(QueryForms):
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as error:
+            if "lock" in str(error).lower() and not read_only:
+                raise StoreLocked(
+                    f"the store at {path} is open in another process (a running `actorgraph serve`?): to write to it, stop "
+                    "that process first or make the change through the server's API; or run the server on an engine, "
+                    "which every command can share (README, Deploying for a team)"
+                ) from error
             raise StoreError(f"cannot open the store at {path}: {error}") from error
 
     @property

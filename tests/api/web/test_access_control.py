@@ -27,10 +27,11 @@ from graph.guards.outbound import verdict
 from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
-from graph.store import EmbeddedStore, open_store
+from graph.store import GraphStore, open_store
 from ontology.namespaces import FICTIONAL, GRAPH, META_GRAPH
 from queries import catalog
 from tests.conftest import FIXTURES
+from tests.engines.engines import clear
 
 MARKER = "SECRET-MARKER"
 SECRET_GRAPH = GRAPH + "secret"
@@ -46,8 +47,8 @@ def secret_turtle() -> bytes:
     return text.replace("fictional/id/", "fictional/id/hidden-").replace("(fictional)", f"({MARKER})").encode()
 
 
-def build_store() -> EmbeddedStore:
-    store = open_store(None)
+def build_store(store: GraphStore | None = None) -> GraphStore:
+    store = open_store(None) if store is None else store
     setup.load_ontology(store)
     loader.load_file(store, FIXTURES / "valid_relation.ttl", graph="sample")
     loader.load_sources(
@@ -57,13 +58,21 @@ def build_store() -> EmbeddedStore:
     return store
 
 
-@pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    return build_store()
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The same battery on the embedded store and on each engine this machine runs."""
+    if request.param == "embedded":
+        yield build_store()
+        return
+    location = request.getfixturevalue("oxigraph_engine").location
+    clear(location)
+    engine = build_store(open_store(location, recover=False))
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="module")
-def tokens(store: EmbeddedStore) -> dict[str, str]:
+def tokens(store: GraphStore) -> dict[str, str]:
     made = {role: keys.create_key(store, role, f"{role} key").token for role in keys.ROLES}
     revoked = keys.create_key(store, "admin", "revoked admin key")
     keys.revoke_key(store, revoked.key.key_id)
@@ -72,12 +81,12 @@ def tokens(store: EmbeddedStore) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def client(store: EmbeddedStore) -> TestClient:
+def client(store: GraphStore) -> TestClient:
     return TestClient(create_app(Settings(store=None), store=store))
 
 
 @pytest.fixture(scope="module")
-def closed_client(store: EmbeddedStore) -> TestClient:
+def closed_client(store: GraphStore) -> TestClient:
     return TestClient(create_app(Settings(store=None, anonymous_access=False), store=store))
 
 
@@ -136,7 +145,7 @@ def test_anonymous_off_needs_a_key(closed_client: TestClient, tokens: dict[str, 
     assert closed_client.get("/graph-store", params={"graph": "sample"}).status_code == 401
 
 
-def test_keys_are_stored_hashed(store: EmbeddedStore, tokens: dict[str, str]) -> None:
+def test_keys_are_stored_hashed(store: GraphStore, tokens: dict[str, str]) -> None:
     stored = " ".join(str(q) for q in store.quads(ox.NamedNode(KEYS_GRAPH)))
     for token in tokens.values():
         secret = token.split("_", 2)[2]

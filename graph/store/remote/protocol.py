@@ -1,0 +1,142 @@
+"""The SPARQL 1.1 Protocol and Graph Store Protocol over one pooled HTTP client.
+
+Queries go as form posts with the dataset in `default-graph-uri` / `named-graph-uri`, never in
+the text. Answers are read as TSV (solutions, booleans) or N-Triples (graphs): both put one
+result per line, so the result cap is a line count, checked while the body streams.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from graph.store import rdf
+from graph.store.base import StoreError
+from graph.store.limits import QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded
+from graph.store.remote.dialects import Dialect
+
+ACCEPT = "text/tab-separated-values, application/n-triples;q=0.9"
+EMPTY = "urn:actorgraph:empty-dataset"  # stands for an empty graph list, which the protocol cannot say
+TSV, NTRIPLES, NQUADS = "text/tab-separated-values", "application/n-triples", "application/n-quads"
+
+
+@dataclass(frozen=True)
+class Answer:
+    media_type: str
+    body: bytes
+
+
+def _graph_list(graphs: Sequence[rdf.NamedNode]) -> list[str]:
+    return [graph.value for graph in graphs] or [EMPTY]
+
+
+class Protocol:
+    """One engine's endpoints, reached through a connection pool shared by every thread."""
+
+    def __init__(self, dialect: Dialect, *, connect_timeout: float = 5.0, pool: int = 32) -> None:
+        self.dialect = dialect
+        limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
+        self._client = httpx.Client(limits=limits, timeout=httpx.Timeout(None, connect=connect_timeout))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _unreachable(self, error: httpx.TransportError) -> StoreError:
+        return StoreError(f"cannot reach {self.dialect.engine} at {self.dialect.query}: {error or type(error).__name__}")
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graph: Sequence[rdf.NamedNode] | None,
+        named_graphs: Sequence[rdf.NamedNode] | None,
+        union: bool = False,
+        limits: QueryLimits | None = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        """Run a query and read its whole answer; raises SyntaxError, QueryTimeout, ResultCapExceeded."""
+        form: dict[str, str | list[str]] = {"query": text}
+        if union and self.dialect.union_parameter:
+            form[self.dialect.union_parameter] = ""
+        elif default_graph is not None:
+            form["default-graph-uri"] = _graph_list(default_graph)
+        if named_graphs is not None:
+            form["named-graph-uri"] = _graph_list(named_graphs)
+        timeout = None if deadline is None else max(0.001, deadline - time.monotonic())
+        try:
+            with self._client.stream(
+                "POST", self.dialect.query, data=form, headers={"Accept": ACCEPT}, timeout=httpx.Timeout(timeout, connect=5.0)
+            ) as response:
+                if response.status_code >= 400:
+                    message = response.read().decode("utf-8", "replace").strip()
+                    if response.status_code == 400:
+                        raise SyntaxError(message or "the engine refused the query")
+                    raise QueryFailed(f"{self.dialect.engine} answered {response.status_code}: {message[:500]}")
+                media_type = response.headers.get("content-type", "").split(";")[0].strip()
+                body = self._read(response, limits, media_type, deadline)
+        except httpx.TimeoutException:
+            if limits is None:
+                raise StoreError(f"{self.dialect.engine} did not answer in time") from None
+            raise QueryTimeout(limits.timeout) from None
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from None
+        marker = self.dialect.cancelled_marker
+        if marker is not None and body.endswith(marker):
+            if limits is None:
+                raise StoreError(f"{self.dialect.engine} cancelled the query at its own timeout")
+            raise QueryTimeout(limits.timeout)
+        return Answer(media_type, body)
+
+    @staticmethod
+    def _read(response: httpx.Response, limits: QueryLimits | None, media_type: str, deadline: float | None) -> bytes:
+        """The body, stopped as soon as it passes the result cap (lines), the byte budget or the
+        deadline (a result that keeps streaming never trips the client's read timeout)."""
+        chunks: list[bytes] = []
+        lines = size = 0
+        header = 1 if media_type == TSV else 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if limits is None:
+                continue
+            if deadline is not None and time.monotonic() > deadline:
+                raise QueryTimeout(limits.timeout)
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+            if size > limits.result_bytes:
+                raise ResultCapExceeded(limits.result_bytes, in_bytes=True)
+            if lines > limits.result_cap + header:
+                raise ResultCapExceeded(limits.result_cap)
+        return b"".join(chunks)
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update; raises SyntaxError when the engine cannot parse it."""
+        try:
+            response = self._client.post(self.dialect.update, data={"update": text})
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from None
+        if response.status_code == 400:
+            raise SyntaxError(response.text.strip() or "the engine refused the update")
+        if response.status_code >= 300:
+            raise StoreError(f"{self.dialect.engine} refused an update ({response.status_code}): {response.text[:500]}")
+
+    def post_quads(self, data: bytes) -> None:
+        """Add N-Quads to the dataset through the Graph Store Protocol, in one request."""
+        try:
+            response = self._client.post(self.dialect.store, content=data, headers={"Content-Type": NQUADS})
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from None
+        if response.status_code >= 300:
+            raise StoreError(f"{self.dialect.engine} refused the quads ({response.status_code}): {response.text[:500]}")
+
+    def get_dataset(self) -> Iterator[bytes]:
+        """The whole dataset as N-Quads, streamed."""
+        try:
+            with self._client.stream("GET", self.dialect.store, headers={"Accept": NQUADS}) as response:
+                if response.status_code >= 300:
+                    raise StoreError(f"{self.dialect.engine} refused to dump the store ({response.status_code})")
+                yield from response.iter_bytes()
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from None

@@ -1,0 +1,207 @@
+"""A GraphStore on a SPARQL engine reached over HTTP (graph.store.remote.protocol).
+
+Reads send the caller's dataset as protocol parameters and bind variables by a VALUES table
+(graph.store.remote.binding). Writes go through SPARQL Update and the Graph Store Protocol; one
+writer at a time per process, as on the embedded store. Timeouts are the engine's own, with the
+client's deadline as a backstop, and a cancelled answer is a QueryTimeout, never a short result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
+
+from graph.store import rdf
+from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
+from graph.store.embedded.forking import outcome_of
+from graph.store.forms import QueryForms
+from graph.store.limits import QueryBusy, QueryFailed, QueryLimits, QueryTimeout
+from graph.store.remote.binding import bind
+from graph.store.remote.dialects import Dialect
+from graph.store.remote.protocol import NTRIPLES, TSV, Answer, Protocol
+from graph.store.results import Boolean, QueryResult, Solutions, Triples
+from queries import catalog
+
+_BATCH = 50_000  # quads per N-Quads request chunk
+_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_GRAPH_QUADS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DEFAULT_QUADS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def _result(answer: Answer) -> QueryResult:
+    if answer.media_type == NTRIPLES:
+        return Triples([rdf.triple_of(q) for q in rdf.parse(answer.body, rdf.RdfFormat.N_TRIPLES)])
+    if answer.media_type != TSV:
+        raise QueryFailed(f"the engine answered in {answer.media_type or 'an unnamed format'}, not TSV or N-Triples")
+    parsed = rdf.parse_query_results(answer.body, rdf.QueryResultsFormat.TSV)
+    if isinstance(parsed, rdf.SolutionStream):
+        return Solutions(parsed)
+    return Boolean(bool(parsed))
+
+
+def _iri(graph: rdf.NamedNode) -> str:
+    return str(graph)
+
+
+class RemoteStore(QueryForms):
+    """A GraphStore backed by a SPARQL 1.1 Protocol endpoint."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._http = Protocol(dialect)
+        self._write_lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.dialect.engine} at {self.dialect.query})"
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: DefaultGraph = None,
+        named_graphs: Sequence[rdf.NamedNode] | None = None,
+        limits: QueryLimits | None = None,
+        network: bool = False,
+    ) -> QueryResult:
+        del network  # the engine evaluates SERVICE itself; non-admins' text is refused before (graph.guards.outbound)
+        text = bind(sparql, bindings)
+        union = default_graph is ALL_GRAPHS
+        default = None if default_graph is None or default_graph is ALL_GRAPHS else list(default_graph)
+        if limits is None:
+            return _result(self._http.query(text, default_graph=default, named_graphs=named_graphs, union=union))
+        if default is None or named_graphs is None:
+            raise ValueError("a query under limits needs an explicit dataset: default_graph and named_graphs")
+        deadline = time.monotonic() + limits.timeout
+        if not limits.slots.acquire(timeout=limits.timeout):
+            raise QueryBusy(limits.workers, limits.timeout)
+        try:
+            answer = self._http.query(text, default_graph=default, named_graphs=named_graphs, limits=limits, deadline=deadline)
+        finally:
+            limits.slots.release()
+        return _result(answer)
+
+    def run_isolated(self, work: Work, limits: QueryLimits, *, network: bool = False) -> tuple[bytes, dict[str, Any]]:
+        """Run the work in a thread under a slot and the deadline. It keeps the network (it reads
+        this store over HTTP); the text it runs was checked for SERVICE and LOAD by graph.guards.outbound."""
+        del network
+        if not limits.slots.acquire(timeout=limits.timeout):
+            raise QueryBusy(limits.workers, limits.timeout)
+        chunks: list[bytes] = []
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                box.update(outcome_of(work, chunks.append))
+            finally:
+                done.set()
+                limits.slots.release()
+
+        threading.Thread(target=run, name="remote-work", daemon=True).start()
+        if not done.wait(limits.timeout):
+            raise QueryTimeout(limits.timeout)
+        return b"".join(chunks), box
+
+    def _rows(self, text: str, bindings: Bindings | None = None) -> Iterator[rdf.Row]:
+        result = self.evaluate(text, bindings=bindings)
+        assert isinstance(result, Solutions)
+        return iter(result)
+
+    def named_graphs(self) -> list[rdf.NamedNode]:
+        return [row["g"] for row in self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if isinstance(row["g"], rdf.NamedNode)]
+
+    def has_graph(self, graph: rdf.NamedNode) -> bool:
+        return self.ask(f"ASK {{ GRAPH {_iri(graph)} {{ }} }}")
+
+    def graph_size(self, graph: rdf.NamedNode) -> int:
+        rows = list(self._rows(catalog.text("store/graph_size"), {"graph": graph}))
+        return int(rows[0]["triples"].value) if rows else 0
+
+    def size(self) -> int:
+        rows = list(self._rows("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"))
+        return int(rows[0]["n"].value)
+
+    def dump(self, output: IO[bytes]) -> None:
+        for chunk in self._http.get_dataset():
+            output.write(chunk)
+
+    def quads(self, graph: rdf.GraphName | None = None, *, subject: rdf.Subject | None = None) -> Iterable[rdf.Quad]:
+        bindings: dict[str, rdf.Term] = {} if subject is None else {"s": subject}
+        if graph is None:
+            for row in self._rows(_ALL_QUADS, bindings):
+                name = row["g"]
+                yield rdf.Quad(row["s"], row["p"], row["o"], rdf.DefaultGraph() if name is None else name)
+            return
+        if isinstance(graph, rdf.DefaultGraph):
+            rows = self._rows(_DEFAULT_QUADS, bindings)
+        else:
+            rows = self._rows(_GRAPH_QUADS, {**bindings, "g": graph})
+        for row in rows:
+            yield rdf.Quad(row["s"], row["p"], row["o"], graph)
+
+    @property
+    def local_scans(self) -> bool:
+        return False
+
+    # --- writes --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._write_lock:
+            yield
+
+    def update(self, sparql: str) -> None:
+        with self._write_lock:
+            self._http.update(sparql)
+
+    def _post(self, quads: Iterable[rdf.Quad]) -> None:
+        batch = list(quads)
+        if batch:
+            self._http.post_quads(rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b"")
+
+    def bulk_add(self, quads: Iterable[rdf.Quad]) -> None:
+        # One request per batch: a failure part-way leaves what earlier batches wrote, which the
+        # callers' protocol (a new graph, registered last) already makes invisible.
+        with self._write_lock:
+            batch: list[rdf.Quad] = []
+            for quad in quads:
+                batch.append(quad)
+                if len(batch) >= _BATCH:
+                    self._post(batch)
+                    batch = []
+            self._post(batch)
+
+    def add(self, quads: Iterable[rdf.Quad]) -> None:
+        # One Graph Store Protocol request, which the engine applies in one transaction.
+        with self._write_lock:
+            self._post(quads)
+
+    def remove(self, quads: Iterable[rdf.Quad]) -> None:
+        doomed = list(quads)
+        if not doomed:
+            return
+        lines = []
+        for quad in doomed:
+            if any(isinstance(term, rdf.BlankNode) for term in (quad.subject, quad.object, quad.graph_name)):
+                raise StoreError("a remote store cannot remove a quad that holds a blank node")
+            triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+            lines.append(triple if isinstance(quad.graph_name, rdf.DefaultGraph) else f"GRAPH {quad.graph_name} {{ {triple} }}")
+        self.update("DELETE DATA {\n" + "\n".join(lines) + "\n}")
+
+    def add_graph(self, graph: rdf.NamedNode) -> None:
+        self.update(f"CREATE SILENT GRAPH {_iri(graph)}")
+
+    def drop_graph(self, graph: rdf.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {_iri(graph)}")
+
+    def flush(self) -> None:
+        """The engine makes each request durable before it answers."""
+
+    def close(self) -> None:
+        self._http.close()
