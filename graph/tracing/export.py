@@ -15,8 +15,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
@@ -25,6 +24,9 @@ from graph.tracing.paths import Paths
 from graph.tracing.programs import ProgramDetail
 from graph.tracing.refs import EdgeView, NodeRef
 from graph.vetting.report import safe_cell
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_COLUMNS = ("id", "label", "types", "kind")
 EDGE_COLUMNS = (
@@ -69,6 +71,8 @@ class Exported:
         relations keep their stored order and say `directed=False` (a graph of mixed edges would not
         open in every reader). For GEXF, whose writer takes an edge's `id` and `type` from its
         attributes, the relation class moves to `relation_type`; start and end become its time spell."""
+        import networkx as nx  # only when a file is written: the command line starts without it
+
         graph = nx.MultiDiGraph(name=self.name)
         if self.at is not None:
             graph.graph["at"] = self.at.isoformat()
@@ -86,6 +90,8 @@ class Exported:
 
     def write(self, fmt: str) -> bytes:
         """The file's bytes in `fmt`, one of FORMATS (KeyError otherwise)."""
+        import networkx as nx
+
         chosen = FORMATS[fmt].name
         if chosen == "graphml":
             return _xml(nx.generate_graphml(self.graph(), named_key_ids=True, edge_id_from_attribute=None))
