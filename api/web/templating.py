@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
 
-from api.dates import clean_date, period
-from api.web.views import safety
+from api.dates import clean_date
+from api.web.views import prose, safety
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -29,4 +29,9 @@ templates.env.globals["page_href"] = safety.page_href
 templates.env.globals["view_href"] = safety.view_href
 templates.env.globals["safe_url"] = safety.safe_url
 templates.env.globals["quoted"] = quoted
-templates.env.filters["period"] = lambda pair: period(clean_date(pair[0]), clean_date(pair[1]))
+templates.env.globals["origin"] = prose.origin
+templates.env.globals["origins"] = prose.ORIGINS
+templates.env.filters["period"] = lambda pair: prose.period(clean_date(pair[0]), clean_date(pair[1]))
+templates.env.filters["day"] = prose.day
+templates.env.filters["amount"] = prose.amount
+templates.env.filters["count"] = prose.count

@@ -1,0 +1,92 @@
+"""Values as pages print them (api.web.views.prose), and the home page's class groups, through
+the real app on the demo store."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.settings import Settings
+from api.web.app import create_app
+from api.web.views import prose
+from graph.store import EmbeddedStore
+from ontology.namespaces import AG, FICTIONAL, SYNTHETIC
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2018-04-14", "14 April 2018"),
+        ("2018-04-01", "1 April 2018"),
+        ("2018-12-31", "31 December 2018"),
+        ("2019-01-01", "1 January 2019"),
+        ("2018-04", "April 2018"),
+        ("2018", "2018"),
+        ("2018-13", "2018"),  # no such month: the year is all that is sure
+        ("unknown", "unknown"),
+        (None, ""),
+    ],
+)
+def test_day_in_words(value: str | None, expected: str) -> None:
+    assert prose.day(value) == expected
+
+
+def test_period_says_only_what_is_known() -> None:
+    assert prose.period("2014-03-01", "2016-08-31") == "1 March 2014 – 31 August 2016"
+    assert prose.period("2014-03-01", None) == "since 1 March 2014"
+    assert prose.period(None, "2016") == "until 2016"
+    assert prose.period(None, None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "expected"),
+    [
+        ("24000000.00", "USD", "US$24,000,000"),
+        ("24000000", "EUR", "€24,000,000"),
+        ("1250.5", "eur", "€1,250.50"),
+        ("3000000", "XOF", "XOF 3,000,000"),
+        ("3000000", None, "3,000,000"),
+        ("about a million", "USD", "about a million USD"),
+        (None, "USD", ""),
+    ],
+)
+def test_amounts_with_their_currency(value: str | None, currency: str | None, expected: str) -> None:
+    assert prose.amount(value, currency) == expected
+
+
+def test_origin_by_namespace() -> None:
+    assert prose.origin(FICTIONAL + "unit/bde-7") == "fictional"
+    assert prose.origin(SYNTHETIC + "unit/x") == "synthetic"
+    assert prose.origin("https://w3id.org/actorgraph/id/unit/ng-army") == "real"
+    assert prose.count(1234567) == "1,234,567" and prose.count("n/a") == "n/a"
+
+
+@pytest.fixture(scope="module")
+def client(demo_store: EmbeddedStore) -> TestClient:
+    return TestClient(create_app(Settings(store=None), store=demo_store))
+
+
+def test_home_groups_classes_and_every_count_is_in_one_group(client: TestClient, demo_store: EmbeddedStore) -> None:
+    html = client.get("/").text
+    tables = re.findall(r'<table class="class-group">\s*<thead><tr><th>([^<]+)</th>.*?</table>', html, re.S)
+    assert tables[:4] == ["Actors", "Programs", "Incidents", "Relations"]
+    body = {title: block for title, block in re.findall(r'<th>([^<]+)</th><th class="num">Count</th></tr></thead>(.*?)</table>', html, re.S)}
+    assert 'title="' + AG + 'MilitaryUnit"' in body["Actors"]
+    assert 'title="' + AG + 'Command"' in body["Relations"]
+    assert AG + "MilitaryUnit" not in body.get("Sources and other records", "")
+    assert "(not validated)" not in html
+
+
+def test_program_page_formats_amounts_and_folds_the_iri(client: TestClient) -> None:
+    html = client.get("/pages/programs/program/vsspp").text
+    assert "€24,000,000" in html  # the scenario's EUR 24,000,000.00 grant
+    assert '<details class="iri"><summary>Identifier (IRI)</summary><code>' + FICTIONAL + "program/vsspp</code>" in html
+    assert "1 July 2019" in html  # the program starts on 2019-07-01
+
+
+def test_unknown_data_filter_is_refused_with_the_choices(client: TestClient) -> None:
+    response = client.get("/pages/programs?data=imaginary")
+    assert response.status_code == 422 and "real, fictional, synthetic" in response.text
+    assert client.get("/pages/search?data=imaginary").status_code == 422
