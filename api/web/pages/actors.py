@@ -27,6 +27,7 @@ from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing.hierarchy import IncidentBelow, incidents_below
 from graph.tracing.naming import resolve_kind
 from graph.tracing.network import network
 from graph.tracing.profile import Profile, profile
@@ -45,6 +46,7 @@ class ActorPage:
     programs: list[dict[str, Any]]
     graph: dict[str, Any]
     graph_view: graph_view.GraphView
+    incidents_below: list[IncidentBelow]
 
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
@@ -72,7 +74,8 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
     ego = network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
     view = build.from_network(ego, index)
     types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
-    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view)
+    below = incidents_below(store, dataset, iri, index) if actor_profile.kind == "actor" else []
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view, below)
 
 
 def _value(term: Any) -> str | None:

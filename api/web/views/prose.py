@@ -44,12 +44,13 @@ def day(value: object) -> str:
     return f"{int(dom)} {MONTHS[int(month) - 1]} {year}"
 
 
-def period(start: str | None, end: str | None) -> str:
-    """A relation's or program's dates in words; an open end says what is known, no more."""
+def period(start: str | None, end: str | None, ongoing: bool = False) -> str:
+    """A relation's or program's dates in words. An open end says only what is known: "since"
+    when the data says the link is ongoing, "from" when its end is simply not recorded."""
     if start and end:
-        return f"{day(start)} – {day(end)}"
+        return day(start) if start == end else f"{day(start)} – {day(end)}"
     if start:
-        return f"since {day(start)}"
+        return f"since {day(start)}" if ongoing else f"from {day(start)}"
     if end:
         return f"until {day(end)}"
     return ""

@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from api.web.views import prose
+from graph.query import sparql
 from graph.store import EmbeddedStore
+from graph.tracing.network import network
 from ontology.namespaces import AG, FICTIONAL, SYNTHETIC
 
 
@@ -35,7 +37,9 @@ def test_day_in_words(value: str | None, expected: str) -> None:
 
 def test_period_says_only_what_is_known() -> None:
     assert prose.period("2014-03-01", "2016-08-31") == "1 March 2014 – 31 August 2016"
-    assert prose.period("2014-03-01", None) == "since 1 March 2014"
+    assert prose.period("2014-03-01", None) == "from 1 March 2014"  # an end not recorded is not "ongoing"
+    assert prose.period("2014-03-01", None, True) == "since 1 March 2014"
+    assert prose.period("2018-04-14", "2018-04-14") == "14 April 2018"
     assert prose.period(None, "2016") == "until 2016"
     assert prose.period(None, None) == ""
 
@@ -70,9 +74,9 @@ def client(demo_store: EmbeddedStore) -> TestClient:
 
 def test_home_groups_classes_and_every_count_is_in_one_group(client: TestClient, demo_store: EmbeddedStore) -> None:
     html = client.get("/").text
-    tables = re.findall(r'<table class="class-group">\s*<thead><tr><th>([^<]+)</th>.*?</table>', html, re.S)
+    tables = re.findall(r'<table class="class-group">\s*<thead><tr><th>([^<]+)</th>.*?</table>', html, re.DOTALL)
     assert tables[:4] == ["Actors", "Programs", "Incidents", "Relations"]
-    body = {title: block for title, block in re.findall(r'<th>([^<]+)</th><th class="num">Count</th></tr></thead>(.*?)</table>', html, re.S)}
+    body = {title: block for title, block in re.findall(r'<th>([^<]+)</th><th class="num">Count</th></tr></thead>(.*?)</table>', html, re.DOTALL)}
     assert 'title="' + AG + 'MilitaryUnit"' in body["Actors"]
     assert 'title="' + AG + 'Command"' in body["Relations"]
     assert AG + "MilitaryUnit" not in body.get("Sources and other records", "")
@@ -90,3 +94,18 @@ def test_unknown_data_filter_is_refused_with_the_choices(client: TestClient) -> 
     response = client.get("/pages/programs?data=imaginary")
     assert response.status_code == 422 and "real, fictional, synthetic" in response.text
     assert client.get("/pages/search?data=imaginary").status_code == 422
+
+
+def test_actor_page_shows_incidents_through_the_hierarchy_with_the_path(client: TestClient, demo_store: EmbeddedStore) -> None:
+    html = client.get("/pages/actors/unit/bde-7").text
+    assert "No incident names this actor directly." in html
+    block = html[html.index('data-role="incidents-below"') :]
+    block = block[: block.index("</ul>")]
+    assert f'data-incident="{FICTIONAL}incident/karst-hollow-massacre"' in block
+    assert "72nd Mountain Battalion (Veldoria)" in block
+    dataset = sparql.dataset_for(demo_store)
+    edges = network(demo_store, dataset, FICTIONAL + "unit/bde-7").edges
+    link = next(e for e in edges if e.id == FICTIONAL + "relation/sub-bn-72-bde-7")
+    assert link.end is None
+    # "since" only where the data says the link is ongoing; an end simply not recorded reads "from"
+    assert ("since 1 January 2010" if link.ongoing else "from 1 January 2010") in block
