@@ -23,12 +23,20 @@ def quoted(iri: str) -> str:
     return quote(iri, safe="/:")
 
 
+def definition(iri: str) -> str:
+    """The ontology's definition of a class or concept, shown when a label is hovered."""
+    from api.web.pages.ontology import definitions  # that module renders with these templates
+
+    return definitions().get(iri, "")
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
 templates.env.globals["page_href"] = safety.page_href
 templates.env.globals["view_href"] = safety.view_href
 templates.env.globals["safe_url"] = safety.safe_url
 templates.env.globals["quoted"] = quoted
+templates.env.globals["definition"] = definition
 templates.env.globals["origin"] = prose.origin
 templates.env.globals["origins"] = prose.ORIGINS
 templates.env.filters["period"] = lambda dates: prose.period(clean_date(dates[0]), clean_date(dates[1]), *dates[2:3])

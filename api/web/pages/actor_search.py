@@ -53,10 +53,16 @@ class Facets:
 
 
 @dataclass(frozen=True)
+class TypeRef:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class HitRow:
     iri: str
     label: str
-    types: list[str]
+    types: list[TypeRef]
     country: str | None
     match: str
     matched_name: str
@@ -94,7 +100,7 @@ def _row(index: SubjectIndex, hit: Hit) -> HitRow:
     return HitRow(
         iri=subject.iri,
         label=subject.label,
-        types=[index.terms.label(t) for t in types],
+        types=[TypeRef(t, index.terms.label(t)) for t in types],
         country=index.label(subject.country) if subject.country else None,
         match=hit.match,
         matched_name=hit.matched_name,

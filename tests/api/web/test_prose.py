@@ -4,6 +4,7 @@ the real app on the demo store."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from graph.query import sparql
 from graph.store import EmbeddedStore
 from graph.tracing.network import network
 from ontology.namespaces import AG, FICTIONAL, SYNTHETIC
+
+ONTOLOGY_FILE = Path(__file__).resolve().parents[3] / "ontology" / "actorgraph.ttl"
 
 
 @pytest.mark.parametrize(
@@ -109,3 +112,16 @@ def test_actor_page_shows_incidents_through_the_hierarchy_with_the_path(client: 
     assert link.end is None
     # "since" only where the data says the link is ongoing; an end simply not recorded reads "from"
     assert ("since 1 January 2010" if link.ongoing else "from 1 January 2010") in block
+
+
+def test_class_labels_carry_their_definition_on_hover(client: TestClient) -> None:
+    import html as markup
+
+    import rdflib
+
+    model = rdflib.Graph().parse(str(ONTOLOGY_FILE))
+    said = {str(o) for o in model.objects(rdflib.URIRef(AG + "MilitaryUnit"), rdflib.SKOS.definition)}
+    assert len(said) == 1
+    page = markup.unescape(client.get("/pages/actors/unit/bde-7").text)
+    assert f'<abbr class="term" title="{said.pop()}" data-term="{AG}MilitaryUnit">Military unit</abbr>' in page
+    assert "MilitaryUnit</" not in page  # the label, never the class name, is what the reader sees
