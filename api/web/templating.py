@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.dates import clean_date
 from api.web.views import prose, safety
@@ -30,6 +31,19 @@ def definition(iri: str) -> str:
     return definitions().get(iri, "")
 
 
+def site_css() -> Markup:
+    """The site's stylesheet, for documents that carry their styles inline (saved reports, PDF)."""
+    return Markup((STATIC_DIR / "style.css").read_text(encoding="utf-8"))
+
+
+def css_string(value: object) -> Markup:
+    """A value as a quoted CSS string (a printed header's `content`): quotes, backslashes, line
+    breaks and `<` are escaped, so no value can end the string or the style element."""
+    text = str(value)
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;()-_/+'·–" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
 templates.env.globals["page_href"] = safety.page_href
@@ -37,6 +51,8 @@ templates.env.globals["view_href"] = safety.view_href
 templates.env.globals["safe_url"] = safety.safe_url
 templates.env.globals["quoted"] = quoted
 templates.env.globals["definition"] = definition
+templates.env.globals["site_css"] = site_css
+templates.env.filters["css_string"] = css_string
 templates.env.globals["origin"] = prose.origin
 templates.env.globals["origins"] = prose.ORIGINS
 templates.env.filters["period"] = lambda dates: prose.period(clean_date(dates[0]), clean_date(dates[1]), *dates[2:3])
