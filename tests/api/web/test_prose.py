@@ -123,5 +123,5 @@ def test_class_labels_carry_their_definition_on_hover(client: TestClient) -> Non
     said = {str(o) for o in model.objects(rdflib.URIRef(AG + "MilitaryUnit"), rdflib.SKOS.definition)}
     assert len(said) == 1
     page = markup.unescape(client.get("/pages/actors/unit/bde-7").text)
-    assert f'<abbr class="term" title="{said.pop()}" data-term="{AG}MilitaryUnit">Military unit</abbr>' in page
+    assert f'<abbr class="defined" title="{said.pop()}" data-term="{AG}MilitaryUnit">Military unit</abbr>' in page
     assert "MilitaryUnit</" not in page  # the label, never the class name, is what the reader sees
