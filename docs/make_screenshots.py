@@ -1,4 +1,5 @@
-"""Make the README's screenshots: docs/home.png, docs/actor-view.png, docs/program-view.png.
+"""Make the README's screenshots at a laptop's 1366×900: docs/home.png, docs/actors.png (the
+filters), docs/actor-page.png, docs/actor-view.png, docs/program-view.png.
 
 Uses the same setup as the browser tests: a fresh store with the demo data (`actorgraph init
 --demo`), `actorgraph serve` on a free local port, and Debian's Chromium through Playwright
@@ -24,7 +25,8 @@ DOCS = Path(__file__).resolve().parent
 ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-VIEWPORT = {"width": 1366, "height": 1000}
+VIEWPORT = {"width": 1366, "height": 900}
+SHOTS = ("home.png", "actors.png", "actor-page.png", "actor-view.png", "program-view.png")
 
 
 def free_port() -> int:
@@ -59,6 +61,13 @@ def shoot(base: str, analyst_key: str) -> None:
         page.goto("/")
         page.fill("input[name=q]", "Brigada Serra")
         page.screenshot(path=str(DOCS / "home.png"))
+
+        page.goto("/pages/search?type=MilitaryUnit&data=fictional")
+        page.screenshot(path=str(DOCS / "actors.png"))
+
+        page.goto("/pages/actors/unit/bde-7")
+        page.locator("[data-role=incidents-below]").scroll_into_view_if_needed()
+        page.screenshot(path=str(DOCS / "actor-page.png"))
 
         page.goto("/view/actors/unit/bde-7?depth=2&at=2018-06-01")
         wait_for_graph(page)
@@ -105,7 +114,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    for name in ("home.png", "actor-view.png", "program-view.png"):
+    for name in SHOTS:
         print(DOCS / name)
 
 

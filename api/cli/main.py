@@ -10,13 +10,15 @@ import json
 import re
 import sys
 from enum import Enum
+from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from tqdm import tqdm
 
+from api.cli import tables
 from api.cli.commands import register_all
+from api.cli.progress import Phases
 from api.cli.support import StoreOption, fail, opened, store_path
 from api.cli.support import settings as support_settings
 from api.settings import Settings
@@ -41,22 +43,42 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"actorgraph {metadata.version('actorgraph')}")
+        raise typer.Exit()
+
+
+def _store_defaults(commands: dict[str, Any], store: str) -> dict[str, Any]:
+    """A default_map giving every command (and every command of a sub-group) `--store store`."""
+    defaults: dict[str, Any] = {}
+    for name, command in commands.items():
+        if hasattr(command, "commands"):
+            defaults[name] = _store_defaults(command.commands, store)
+        elif any(param.name == "store" for param in command.params):
+            defaults[name] = {"store": store}
+    return defaults
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="The store every command works on, as each command's own --store takes it (which wins)."),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """ActorGraph: a knowledge graph of the actors and programs around mass-atrocity prevention."""
+    if store is not None:
+        # Passed through as the commands' own default, so it is read by the same parser as theirs.
+        ctx.default_map = {**(ctx.default_map or {}), **_store_defaults(getattr(ctx.command, "commands", {}), store)}
+
+
 class TableFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _progress_bar(total_bytes: int, description: str) -> tqdm:
-    # Shown only on a terminal and for files big enough to take a moment.
-    return tqdm(
-        total=total_bytes,
-        unit="B",
-        unit_scale=True,
-        desc=description,
-        disable=not sys.stderr.isatty() or total_bytes < 5_000_000,
-        leave=False,
-    )
 
 
 @app.command()
@@ -96,14 +118,22 @@ def load(
     except (LoadError, UnknownFormat) as error:
         raise fail(str(error)) from None
     batches = [sources] if graph else [[source] for source in sources]
+    location = store_path(store)
+    where = location if location is not None else ":memory:"
+    not_initialized = f"the store at {where} is not initialized; run `actorgraph init --store {where}` first (loading validates against its ontology)"
+    if isinstance(location, Path) and not location.exists():
+        raise fail(not_initialized)
     with opened(store, derive_stale=reason) as graph_store:
+        if not setup.is_initialized(graph_store):
+            raise fail(not_initialized)
         for batch in batches:
             total = sum(Path(source.name).stat().st_size for source in batch)
-            with _progress_bar(total, f"loading {Path(batch[0].name).name}") as bar:
+            with Phases() as shown:
+                shown.start("parse", total=total, unit="bytes", name=Path(batch[0].name).name + (f" and {len(batch) - 1} more" if len(batch) > 1 else ""))
                 try:
                     result = loader.load_sources(
-                        graph_store, batch, graph=graph, trusted=trusted, replace=replace, progress=bar.update,
-                        restricted=restricted,
+                        graph_store, batch, graph=graph, trusted=trusted, replace=replace, progress=shown.advance,
+                        restricted=restricted, phase=shown.start,
                     )
                 except LoadError as error:
                     lines = str(error).splitlines()
@@ -111,7 +141,9 @@ def load(
             checked = "validated" if result.validated else "trusted, not validated"
             typer.echo(f"loaded {result.triples:,} triples into {registry.graph_name(result.graph)} ({checked})")
         if reason:
-            counts = setup.reason(graph_store)
+            with Phases() as shown:
+                shown.start("derive")
+                counts = setup.reason(graph_store)
             typer.echo(f"derived {sum(counts.values()):,} links into inferred")
 
 
@@ -175,18 +207,32 @@ def reason(store: StoreOption = None) -> None:
 
 
 _PLAIN_NAME = re.compile(r"[a-z0-9_]+")
+_LONGEST_PATH = 4096
 
 
-def _query_text(query: str) -> str:
-    """A query given as text, as a path to a .rq file, or as the name of a library query."""
-    if not _PLAIN_NAME.fullmatch(query):
-        candidate = Path(query)
-        is_file = len(query) < 4096 and candidate.suffix == ".rq" and candidate.is_file()
-        return candidate.read_text(encoding="utf-8") if is_file else query
-    try:
-        return catalog.text(f"library/{query}")
-    except catalog.QueryNotFound:
-        return query
+def _query_text(query: str) -> tuple[str, str]:
+    """The query and where it came from: a file when the argument is a path that exists or ends
+    in .rq, a library query when it is a plain name the library has, else the text itself."""
+    candidate = Path(query)
+    exists = False
+    if len(query) < _LONGEST_PATH and "\n" not in query:
+        try:
+            exists = candidate.is_file()
+        except OSError:  # a name too long for the file system is text, not a path
+            exists = False
+    if exists or candidate.suffix == ".rq":
+        try:
+            return candidate.read_text(encoding="utf-8"), f"the query file {candidate}"
+        except OSError as error:
+            raise fail(f"cannot read the query file {candidate}: {error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise fail(f"the query file {candidate} is not UTF-8 text") from None
+    if _PLAIN_NAME.fullmatch(query):
+        try:
+            return catalog.text(f"library/{query}"), f"the library query {query!r}"
+        except catalog.QueryNotFound:
+            pass
+    return query, "the query text given"
 
 
 @app.command()
@@ -196,7 +242,9 @@ def query(
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format for SELECT results.")] = TableFormat.table,
 ) -> None:
     """Run a SPARQL query over every loaded graph and print the result."""
-    text = _query_text(query_text)
+    text, origin = _query_text(query_text)
+    if text is not query_text or "/" in query_text:  # said whenever a path or a name could have been meant
+        typer.echo(f"running {origin}", err=True)
     try:
         parse_check.check_text(text)  # a text that would crash the parser crashes a helper instead
     except SyntaxError as error:
@@ -208,7 +256,9 @@ def query(
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
         except SparqlSyntaxError as error:
             raise fail(f"SPARQL syntax error: {error}") from None
-        if fmt is TableFormat.table or results.is_graph_result(result):
+        if fmt is TableFormat.table and isinstance(result, Solutions):
+            typer.echo(tables.render(*results.rows(result)))
+        elif fmt is TableFormat.table or results.is_graph_result(result):
             typer.echo(results.table(result))
         elif fmt is TableFormat.json:
             typer.echo(results.json_rows(result) if isinstance(result, Solutions) else json.dumps(bool(result)))
@@ -308,11 +358,12 @@ def synth(
     """Generate a deterministic synthetic graph (fictional, its own namespace) for tests and benchmarks."""
     from graph.synthetic import generator
 
-    with tqdm(total=actors, unit="actor", desc="generating", disable=not sys.stderr.isatty(), leave=False) as bar:
+    with Phases() as shown:
+        shown.start("generate", total=actors, unit="actors")
         done = [0]
 
         def advance(written: int) -> None:
-            bar.update(written - done[0])
+            shown.advance(written - done[0])
             done[0] = written
 
         try:

@@ -27,7 +27,7 @@ GRAPH_MEDIA_TYPES: dict[str, str] = {
 
 
 # Formats the JSON API answers in, besides JSON: the first entry is the default.
-PAGE_MEDIA_TYPES: dict[str, str] = {"application/json": "json", "text/html": "html", "text/csv": "csv"}
+PAGE_MEDIA_TYPES: dict[str, str] = {"application/json": "json", "text/html": "html", "text/csv": "csv", "application/pdf": "pdf"}
 
 
 def _ranges(accept: str) -> list[tuple[str, str, float]]:

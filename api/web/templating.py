@@ -10,9 +10,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
-from api.dates import clean_date, period
-from api.web.views import safety
+from api.dates import clean_date
+from api.web.views import prose, safety
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -23,10 +24,38 @@ def quoted(iri: str) -> str:
     return quote(iri, safe="/:")
 
 
+def definition(iri: str) -> str:
+    """The ontology's definition of a class or concept, shown when a label is hovered."""
+    from api.web.pages.ontology import definitions  # that module renders with these templates
+
+    return definitions().get(iri, "")
+
+
+def site_css() -> Markup:
+    """The site's stylesheet, for documents that carry their styles inline (saved reports, PDF)."""
+    return Markup((STATIC_DIR / "style.css").read_text(encoding="utf-8"))
+
+
+def css_string(value: object) -> Markup:
+    """A value as a quoted CSS string (a printed header's `content`): quotes, backslashes, line
+    breaks and `<` are escaped, so no value can end the string or the style element."""
+    text = str(value)
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;()-_/+'·–" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
 templates.env.globals["page_href"] = safety.page_href
 templates.env.globals["view_href"] = safety.view_href
 templates.env.globals["safe_url"] = safety.safe_url
 templates.env.globals["quoted"] = quoted
-templates.env.filters["period"] = lambda pair: period(clean_date(pair[0]), clean_date(pair[1]))
+templates.env.globals["definition"] = definition
+templates.env.globals["site_css"] = site_css
+templates.env.filters["css_string"] = css_string
+templates.env.globals["origin"] = prose.origin
+templates.env.globals["origins"] = prose.ORIGINS
+templates.env.filters["period"] = lambda dates: prose.period(clean_date(dates[0]), clean_date(dates[1]), *dates[2:3])
+templates.env.filters["day"] = prose.day
+templates.env.filters["amount"] = prose.amount
+templates.env.filters["count"] = prose.count

@@ -62,7 +62,7 @@ class VetOptions:
     def __init__(
         self,
         date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-        fmt: Annotated[str | None, Query(alias="format", description="json, html or csv (default: by Accept).")] = None,
+        fmt: Annotated[str | None, Query(alias="format", description="json, html, csv or pdf (default: by Accept).")] = None,
         as_known_on: KnownOn = None,
     ) -> None:
         self.format = fmt
@@ -74,7 +74,7 @@ Options = Annotated[VetOptions, Depends()]
 
 
 def answer_format(request: Request, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    """?format= wins; otherwise the Accept header by q-values (text/html, text/csv), otherwise JSON."""
+    """?format= wins; otherwise the Accept header by q-values (text/html, text/csv, application/pdf), otherwise JSON."""
     if fmt:
         if fmt not in allowed:
             raise BadRequestError(f"format: {fmt!r} is not one of {', '.join(allowed)}")

@@ -32,6 +32,7 @@ from graph.store import GraphStore, failpoints, rdf
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
 
 Progress = Callable[[int], None]
+Phase = Callable[[str], None]  # told "validate" and then "register" as a load reaches them
 GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
 
 
@@ -234,6 +235,7 @@ def load_sources(
     progress: Progress | None = None,
     importer: str = "rdf",
     dry_run: bool = False,
+    phase: Phase | None = None,
 ) -> LoadResult:
     """Load one or more RDF documents as one import into one named graph, atomically.
 
@@ -266,6 +268,8 @@ def load_sources(
     try:
         triples, files = _write_sources(store, sources, staging, progress)
         if not trusted:
+            if phase:
+                phase("validate")
             violations = _validate(store, staging, validator, replacing=target if registered else None)
             if violations:
                 raise ShapeViolations(", ".join(s.name for s in sources), violations)
@@ -285,6 +289,8 @@ def load_sources(
         importer=importer,
         restricted=restricted,
     )
+    if phase:
+        phase("register")
     registry.register(store, record, staged=staging)
     store.flush()
     failpoints.reached("load:registered")

@@ -123,6 +123,11 @@ def list_programs(
     return ProgramPage(len(programs), limit, offset, page)
 
 
+def program_summary(index: SubjectIndex, iri: str) -> ProgramSummary:
+    """One program as the list shows it, for callers that choose which programs to list."""
+    return _summary(index, iri)
+
+
 def _value(term: object) -> str | None:
     return None if term is None else term.value  # type: ignore[attr-defined]
 

@@ -47,7 +47,7 @@ def test_search_finds_an_actor_by_an_alias_without_its_accent(page: Any) -> None
     page.wait_for_url("**/pages/search?q=Brigada+Serra")
     first = page.locator("ol.hits li").first
     assert "7th Mountain Brigade (Veldoria)" in first.inner_text()
-    assert "Brigada Sêrra" in first.locator(".badge").inner_text()  # which alias matched
+    assert "Brigada Sêrra" in first.locator(".badge.matched").inner_text()  # which alias matched
     first.locator("a").first.click()
     page.wait_for_url("**/pages/actors/**")
     assert page.locator("h1").inner_text() == "7th Mountain Brigade (Veldoria)"

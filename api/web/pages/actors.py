@@ -13,21 +13,21 @@ sessionStorage) and the vetting router's own rules decide what comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, StoreDep
+from api.web.pages import actor_search
 from api.web.templating import quoted, templates
 from api.web.views import build, graph_view
-from graph.errors import InvalidValueError
-from graph.index.cache import index_for, search_actors
+from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing.hierarchy import IncidentBelow, incidents_below
 from graph.tracing.naming import resolve_kind
 from graph.tracing.network import network
 from graph.tracing.profile import Profile, profile
@@ -35,68 +35,7 @@ from graph.tracing.timeline import TimelineEntry, timeline_entries
 from ontology.namespaces import AG
 
 router = APIRouter(tags=["Pages"])
-
-PAGE_SIZE = 25
-
-
-@dataclass(frozen=True)
-class HitRow:
-    iri: str
-    label: str
-    types: list[str]
-    country: str | None
-    match: str
-    matched_name: str
-
-
-def _search(store: GraphStore, dataset: Dataset, q: str | None, type_: str | None, country: str | None, offset: int) -> tuple[int, list[HitRow]]:
-    index = index_for(store, dataset)
-    found = search_actors(store, dataset, q, type_=type_, country=country, limit=PAGE_SIZE, offset=offset)
-    rows = []
-    for hit in found.hits:
-        subject = hit.subject
-        types = index.terms.most_specific(subject.types, within=AG + "Actor")
-        rows.append(
-            HitRow(
-                iri=subject.iri,
-                label=subject.label,
-                types=[index.terms.label(t) for t in types],
-                country=index.label(subject.country) if subject.country else None,
-                match=hit.match,
-                matched_name=hit.matched_name,
-            )
-        )
-    return found.total, rows
-
-
-@router.get("/pages/search", response_class=HTMLResponse, summary="Find actors (page)")
-async def search_page(
-    request: Request,
-    store: StoreDep,
-    dataset: DatasetDep,
-    q: str | None = None,
-    type: str | None = None,
-    country: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
-    """Names, aliases and other-language names, accents and case ignored: "Brigada Serra" finds
-    the unit also called "Brigada Sêrra"."""
-    error = None
-    total, hits = 0, list[HitRow]()
-    try:
-        total, hits = await run_in_threadpool(_search, store, dataset, q, type or None, country or None, offset)
-    except InvalidValueError as problem:  # an unknown type or country: said on the form itself
-        error = str(problem)
-    params = {k: v for k, v in {"q": q, "type": type, "country": country}.items() if v}
-    more = urlencode({**params, "offset": offset + PAGE_SIZE}) if offset + PAGE_SIZE < total else None
-    back = urlencode({**params, "offset": max(offset - PAGE_SIZE, 0)}) if offset else None
-    return templates.TemplateResponse(
-        request,
-        "search.html",
-        {"q": q or "", "type": type or "", "country": country or "", "total": total, "hits": hits, "offset": offset, "more": more, "back": back, "error": error},
-        status_code=422 if error else 200,
-    )
-
+router.include_router(actor_search.router)  # the actors list, with its filters
 
 @dataclass
 class ActorPage:
@@ -107,6 +46,7 @@ class ActorPage:
     programs: list[dict[str, Any]]
     graph: dict[str, Any]
     graph_view: graph_view.GraphView
+    incidents_below: list[IncidentBelow]
 
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
@@ -134,7 +74,8 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
     ego = network(store, dataset, iri, depth=1, max_nodes=graph_view.DEFAULT_NODE_LIMIT, index=index)
     view = build.from_network(ego, index)
     types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
-    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view)
+    below = incidents_below(store, dataset, iri, index) if actor_profile.kind == "actor" else []
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view, below)
 
 
 def _value(term: Any) -> str | None:

@@ -143,6 +143,16 @@ def ontology_doc() -> OntologyDoc:
     )
 
 
+@lru_cache(maxsize=1)
+def definitions() -> dict[str, str]:
+    """Each class's and concept's definition by IRI, for the hover text of labels on every page."""
+    doc = ontology_doc()
+    found = {c.iri: c.definition for c in doc.classes if c.definition}
+    for scheme in doc.schemes:
+        found.update({c.iri: c.definition for c in scheme.concepts if c.definition})
+    return found
+
+
 @router.get("/ontology", response_class=HTMLResponse, summary="Ontology documentation")
 async def ontology_page(request: Request) -> HTMLResponse:
     """Classes (labels, definitions, superclasses, subclasses), properties (domains, ranges,
@@ -151,4 +161,4 @@ async def ontology_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "ontology.html", {"doc": doc, "anchor": anchor, "curie": curie})
 
 
-__all__ = ["anchor", "ontology_doc", "router"]
+__all__ = ["anchor", "definitions", "ontology_doc", "router"]

@@ -7,6 +7,7 @@ leave vetting outcomes to the page's script, which fetches them with the user's 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -14,17 +15,43 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import quoted, templates
-from api.web.views import program_views
+from api.web.views import program_views, prose
+from graph.errors import InvalidValueError
+from graph.index.cache import index_for
 from graph.index.names import local_name
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
 from graph.tracing import programs
 
 router = APIRouter(tags=["Pages"])
 
 
+PAGE_SIZE = 100
+
+
+def program_list(store: GraphStore, dataset: Dataset, origin: str | None, offset: int) -> programs.ProgramPage:
+    """One page of programs, only the real or only the fictional ones when asked."""
+    index = index_for(store, dataset)
+    chosen = [p for p in index.of_kind("program") if origin is None or prose.origin(p.iri) == origin]
+    page = [programs.program_summary(index, p.iri) for p in chosen[offset : offset + PAGE_SIZE]]
+    return programs.ProgramPage(len(chosen), PAGE_SIZE, offset, page)
+
+
 @router.get("/pages/programs", response_class=HTMLResponse, summary="Programs (page)")
-async def programs_page(request: Request, store: StoreDep, dataset: DatasetDep, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    listed = await run_in_threadpool(lambda: programs.list_programs(store, dataset, limit=100, offset=offset))
-    return templates.TemplateResponse(request, "programs.html", {"listed": listed})
+async def programs_page(
+    request: Request,
+    store: StoreDep,
+    dataset: DatasetDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    data: Annotated[str | None, Query(description="real, fictional or synthetic; all without it")] = None,
+) -> HTMLResponse:
+    """Every program, real and fictional told apart by a badge and a filter."""
+    if data not in (None, "", *prose.ORIGINS):
+        raise InvalidValueError(f"data: {data!r} is not one of {', '.join(prose.ORIGINS)}")
+    origin = data or None
+    listed = await run_in_threadpool(program_list, store, dataset, origin, offset)
+    more = urlencode({k: v for k, v in {"data": origin, "offset": offset + PAGE_SIZE}.items() if v}) if offset + PAGE_SIZE < listed.total else None
+    return templates.TemplateResponse(request, "programs.html", {"listed": listed, "data": origin or "", "more": more})
 
 
 @router.get("/pages/programs/{name:path}", response_class=HTMLResponse, summary="Program page")

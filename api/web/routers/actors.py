@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from api.web.convertors import SUBJECT_ID
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.models import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
+from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.index.subjects import Hit, SubjectIndex
+from graph.tracing import export
 from graph.tracing.naming import resolve_kind
 from graph.tracing.network import DEFAULT_MAX_NODES, MAX_DEPTH, network
 from graph.tracing.profile import profile, term_ref
@@ -71,6 +73,7 @@ def find_actors(
 
 @router.get(f"/{SUBJECT_ID}/network", response_model=Network, summary="Ego network of an actor at a date")
 def actor_network(
+    request: Request,
     store: StoreDep,
     dataset: DatasetDep,
     id: ActorId,
@@ -78,13 +81,17 @@ def actor_network(
     at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated (Command,Subordination)")] = None,
     max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = DEFAULT_MAX_NODES,
+    format: Annotated[str | None, Query(description=EXPORT_FORMAT_DOC)] = None,
 ) -> Any:
     """The actor, everything within `depth` relations of it, and those relations as edges. Relations
     are valid at `at` when they have no start or start on or before it, and have no end or end on
-    or after it."""
+    or after it. As a file with `?format=graphml|gexf|csv|nodes-csv|edges-csv` (or the Accept header)."""
+    chosen = export_format(request, "json")
     index = index_for(store, dataset)
     center = resolve_kind(store, dataset, index, id, TRACEABLE)
     result = network(store, dataset, center, depth=depth, at=at, types=types, max_nodes=max_nodes, index=index)
+    if chosen != "json":
+        return download(export.from_network(result, export.file_stem(index, center, at)), chosen)
     return Network.model_validate(result)
 
 

@@ -17,9 +17,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.web.convertors import SUBJECT_ID
 from api.web.dependencies import Analyst, DatasetDep, LimitsDep, StoreDep, dataset_for_caller
+from api.web.documents import PrintHeader, pdf_download
 from api.web.models import Program, ProgramPage
 from api.web.templating import templates
 from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
@@ -59,10 +61,10 @@ def program_detail(store: StoreDep, dataset: DatasetDep, id: ProgramId) -> Any:
 async def _vet_program(
     request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options, *, record: bool
 ) -> Response:
-    chosen = answer_format(request, options.format, ("json", "html", "csv"))
+    chosen = answer_format(request, options.format, ("json", "html", "csv", "pdf"))
     budget = limits.timeout * MANY_SUBJECTS_BUDGET_FACTOR
 
-    def work() -> ProgramVetting:
+    def work() -> tuple[ProgramVetting, str]:
         dataset = dataset_for_caller(store, caller)
         iri = resolve(store, dataset, id).value
         started = datetime.now(UTC)
@@ -70,16 +72,19 @@ async def _vet_program(
             store, dataset, iri, on=options.day, policy=policy, show_restricted=caller.can_read_restricted, budget=budget,
             as_known_on=options.as_known_on,
         )
+        version = audit.data_version(store, dataset)
         if record:
-            version = audit.data_version(store, dataset)
             quads = []
             for participant in program.participants:
                 quads += audit.prepare(participant.result, agent=agent_of(caller), version=version, started=started, context=f"program {iri}")[1]
             if quads:
                 audit.write(store, quads)
-        return program
+        return program, version.digest
 
-    program = await run_store_work(work)
+    program, version = await run_store_work(work)
+    if chosen == "pdf":
+        header = PrintHeader(program.label, program.date, str(program.policy.get("name", "")), version)
+        return await run_in_threadpool(pdf_download, "vetting_program.html", header, f"program vetting {program.label} {program.date}", program=program, **links())
     if chosen == "html":
         return templates.TemplateResponse(request, "vetting_program.html", {"program": program, **links()})
     if chosen == "csv":

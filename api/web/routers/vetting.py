@@ -27,10 +27,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.dates import day_or_today
 from api.web.convertors import SUBJECT_ID
 from api.web.dependencies import Analyst, LimitsDep, StoreDep, dataset_for_caller
+from api.web.documents import PrintHeader, pdf_download
 from api.web.templating import templates
 from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
 from api.web.vetting_reports import findings_download, report_context
@@ -148,9 +150,9 @@ async def vetting_screen(
 async def _vet_one(
     request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options, *, record: bool
 ) -> Response:
-    chosen = answer_format(request, options.format, ("json", "html", "csv"))
+    chosen = answer_format(request, options.format, ("json", "html", "csv", "pdf"))
 
-    def work() -> tuple[FindingSet, audit.RunRecord | None]:
+    def work() -> tuple[FindingSet, audit.RunRecord | None, str]:
         dataset = dataset_for_caller(store, caller)
         iri = resolve(store, dataset, id).value
         started = datetime.now(UTC)
@@ -159,9 +161,13 @@ async def _vet_one(
         version = audit.data_version(store, dataset)
         result.set_aside = set_aside(name_index(store, dataset, version.digest), iri)
         run = audit.record(store, result, agent=agent_of(caller), version=version, started=started, context="api") if record else None
-        return result, run
+        return result, run, version.digest
 
-    result, run = await run_store_work(work)
+    result, run, version = await run_store_work(work)
+    if chosen == "pdf":
+        header = PrintHeader(result.subject_label, result.date, str(result.policy.get("name", "")), version)
+        context = report_context(result, run)
+        return await run_in_threadpool(pdf_download, "vetting_report.html", header, f"vetting {result.subject_label} {result.date}", **context)
     if chosen == "html":
         return templates.TemplateResponse(request, "vetting_report.html", report_context(result, run))
     if chosen == "csv":

@@ -19,18 +19,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import parse_day
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.templating import templates
 from api.web.views import build, details, graph_view, program_views, query_views
+from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
 from graph.errors import NotFoundError
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing import export
 from graph.tracing.edges import relation_classes
 from graph.tracing.naming import resolve, resolve_kind
 from graph.tracing.network import MAX_DEPTH, network
@@ -47,6 +49,7 @@ VENDOR_FILES = {
 
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="How many relations away from the centre")]
 Limit = Annotated[int, Query(ge=1, le=graph_view.MAX_NODE_LIMIT, description="At most this many nodes")]
+Format = Annotated[str | None, Query(description=EXPORT_FORMAT_DOC.replace("json", "html", 1))]
 
 
 @router.get("/vendor/{name}", include_in_schema=False)
@@ -89,6 +92,16 @@ def _render(request: Request, view: graph_view.GraphView, template: str = "graph
     return templates.TemplateResponse(request, template, {"view": view, "data": view.data(), **extra})
 
 
+def actor_export(
+    store: GraphStore, dataset: Dataset, name: str, *, depth: int, at: date | None, types: str | None, limit: int
+) -> export.Exported:
+    """The network an actor view shows, with the date and the relation types applied."""
+    index = index_for(store, dataset)
+    iri = resolve_kind(store, dataset, index, name, ("actor", "incident", "program"))
+    ego = network(store, dataset, iri, depth=depth, at=at, types=types, max_nodes=limit, index=index)
+    return export.from_network(ego, export.file_stem(index, iri, at))
+
+
 @router.get("/view/actors/{name:path}", response_class=HTMLResponse, summary="Actor network view")
 async def view_actor(
     request: Request,
@@ -99,10 +112,16 @@ async def view_actor(
     at: str | None = None,
     types: str | None = None,
     limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
-) -> HTMLResponse:
+    format: Format = None,
+) -> Response:
     """The actor's network at a date: colour and shape by kind of actor, dashed edges for alleged
-    or low-confidence links; click for details, double-click to expand, move the date."""
+    or low-confidence links; click for details, double-click to expand, move the date. With
+    `?format=` the same network, at the date and of the types chosen, as a file."""
+    chosen = export_format(request, "html")
     day = parse_day(at, "at")
+    if chosen != "html":
+        exported = await run_in_threadpool(actor_export, store, dataset, name, depth=depth, at=day, types=_types(types), limit=limit)
+        return download(exported, chosen)
     view = await run_in_threadpool(actor_view, store, dataset, name, depth=depth, at=day, types=_types(types), limit=limit)
     return _render(request, view)
 
@@ -138,10 +157,16 @@ async def view_data_node(store: StoreDep, dataset: DatasetDep, name: str) -> JSO
 
 
 @router.get("/view/programs/{name:path}", response_class=HTMLResponse, summary="Program view")
-async def view_program(request: Request, store: StoreDep, dataset: DatasetDep, name: str, at: str | None = None) -> HTMLResponse:
+async def view_program(
+    request: Request, store: StoreDep, dataset: DatasetDep, name: str, at: str | None = None, format: Format = None
+) -> Response:
     """A program with its implementers, funders, partners and targets; partners are coloured by
-    their vetting outcome when the program has been vetted."""
+    their vetting outcome when the program has been vetted. With `?format=`, as a file."""
+    chosen = export_format(request, "html")
     day = parse_day(at, "at")
+    if chosen != "html":
+        exported = await run_in_threadpool(lambda: program_views.program_export(store, dataset, name, at=day))
+        return download(exported, chosen)
     _, view = await run_in_threadpool(lambda: program_views.program_view(store, dataset, name, at=day))
     return _render(request, view)
 
@@ -156,20 +181,29 @@ async def view_paths(
     max: Annotated[int, Query(ge=1, le=MAX_PATH_HOPS)] = 4,
     at: str | None = None,
     types: str | None = None,
-) -> HTMLResponse:
-    """The shortest paths between two subjects; without both ends, a form to choose them."""
+    format: Format = None,
+) -> Response:
+    """The shortest paths between two subjects; without both ends, a form to choose them. With
+    `?format=`, every node and relation on those paths as a file."""
+    chosen = export_format(request, "html")
     if not source or not target:
-        return templates.TemplateResponse(request, "paths_form.html", {"source": source or "", "target": target or "", "max": max, "at": at or ""})
+        return templates.TemplateResponse(
+            request, "paths_form.html", {"source": source or "", "target": target or "", "max": max, "at": at or ""}
+        )
     day = parse_day(at, "at")
 
-    def work() -> graph_view.GraphView:
+    def work() -> graph_view.GraphView | export.Exported:
         index = index_for(store, dataset)
         a = resolve(store, dataset, source, what="subject ('from')")
         b = resolve(store, dataset, target, what="subject ('to')")
         found = paths(store, dataset, a, b, max_hops=max, at=day, types=_types(types), index=index)
+        if chosen != "html":
+            return export.from_paths(found, export.file_stem(index, a, day, b))
         return build.from_paths(found, index)
 
     view = await run_in_threadpool(work)
+    if isinstance(view, export.Exported):
+        return download(view, chosen)
     return _render(request, view, form={"source": source, "target": target, "max": max, "at": at or ""})
 
 

@@ -5,7 +5,21 @@
  * (clear / review / flag), the reason, and a link to the full report. Written with textContent.
  */
 
-import { authFetch, clear, el, vettingResults } from "./shared.js";
+import { authFetch, clear, el, save, vettingResults } from "./shared.js";
+
+/* A program's vetting table as a PDF, fetched with the user's key like the panel itself. */
+function pdfButton(panel) {
+  var button = panel.querySelector("button[data-download=pdf]");
+  if (!button || button.dataset.bound) return;
+  button.dataset.bound = "1";
+  button.addEventListener("click", function () {
+    var status = panel.querySelector("[data-role=download-status]");
+    authFetch(panel.getAttribute("data-url"), { headers: { Accept: "application/pdf" } })
+      .then(function (response) { if (!response.ok) throw new Error("The PDF could not be made (HTTP " + response.status + ")."); return response.blob(); })
+      .then(function (blob) { save(blob, "program-vetting.pdf"); if (status) status.textContent = ""; })
+      .catch(function (error) { if (status) status.textContent = String(error.message || error); });
+  });
+}
 
 function reportHref(subject) {
   return "/pages/vetting/report?subject=" + encodeURIComponent(subject);
@@ -70,6 +84,6 @@ function load(panel) {
     });
 }
 
-function all() { document.querySelectorAll("[data-vetting-panel]").forEach(load); }
+function all() { document.querySelectorAll("[data-vetting-panel]").forEach(function (panel) { load(panel); pdfButton(panel); }); }
 document.addEventListener("DOMContentLoaded", all);
 document.addEventListener("actorgraph:key", all);

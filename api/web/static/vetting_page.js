@@ -163,7 +163,7 @@ function report() {
   box.querySelectorAll("button[data-download]").forEach(function (button) {
     button.onclick = function () {
       var kind = button.getAttribute("data-download");
-      var accept = kind === "csv" ? "text/csv" : "application/json";
+      var accept = ACCEPT[kind] || "application/json";
       authFetch(url, { headers: { Accept: accept } })
         .then(function (response) { return response.ok ? response.blob() : problem(response); })
         .then(function (blob) { save(blob, "vetting." + kind); })
@@ -171,6 +171,9 @@ function report() {
     };
   });
 }
+
+// What each download button asks the vetting resource for (its answer_format reads Accept).
+var ACCEPT = { csv: "text/csv", pdf: "application/pdf", html: "text/html", json: "application/json" };
 
 document.addEventListener("DOMContentLoaded", function () { screening(); report(); });
 document.addEventListener("actorgraph:key", report);

@@ -105,7 +105,7 @@ def test_policy_and_errors_by_query_parameters(client, tokens) -> None:
         "/vetting/unit/bn-72?min_confidence=certain": (422, "min_confidence"),
         "/vetting/unit/no-such-unit": (404, "no subject named"),
         "/vetting/program/vsspp": (422, "not a person or organization"),
-        "/vetting/unit/bn-72?format=pdf": (400, "format"),
+        "/vetting/unit/bn-72?format=docx": (400, "format"),
     }
     for url, (status, text) in errors.items():
         response = client.get(url, headers=auth(tokens))

@@ -147,6 +147,22 @@ export function controls() {
   var depth = form.querySelector("select[name=depth]");
   if (depth) depth.addEventListener("change", function () { form.submit(); });
   this.typeToggles();
+  this.exportLinks();
+}
+
+/* Download links: the file is the network at the date and of the relation types shown. */
+export function exportLinks() {
+  var self = this;
+  this.root.querySelectorAll("[data-role=exports] a[data-format]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (self.day) url.searchParams.set("at", self.day); else url.searchParams.delete("at");
+      var types = Array.from(self.typesOn).map(decode);
+      if (types.length && types.length < self.knownTypes.size) url.searchParams.set("types", types.join(","));
+      else url.searchParams.delete("types");
+      link.href = url.pathname + url.search;
+    });
+  });
 }
 
 export function typeToggles() {
