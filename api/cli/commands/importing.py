@@ -62,7 +62,7 @@ def stages(total: int, *, quiet: bool) -> Iterator[Stage]:
         progress.update(task, completed=total, description="done")
 
 
-def _run(store: Path | None, action: Callable[[GraphStore, Stage], ImportReport], total: int, as_json: bool, reason: bool) -> None:
+def _run(store: str | None, action: Callable[[GraphStore, Stage], ImportReport], total: int, as_json: bool, reason: bool) -> None:
     """Open the store, run one import under a progress bar, derive links if it changed anything,
     print its report; a bad file or a refused load is a one-line reason and exit code 1."""
     with opened(store) as opened_store:

@@ -13,7 +13,7 @@ import re
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.web.negotiation import _ranges
+from api.web.negotiation import choose
 from graph.errors import NotAcceptableError
 from graph.tracing.export import FORMATS, Exported
 
@@ -30,12 +30,8 @@ def export_format(request: Request, default: str) -> str:
         if name not in offered:
             raise NotAcceptableError(f"format {asked!r} is not offered here; choose one of: {', '.join(offered)}")
         return name
-    for _, _, media in _ranges(request.headers.get("accept", "")):
-        if media in FILE_MEDIA_TYPES:
-            return FILE_MEDIA_TYPES[media]
-        if media in {"*/*", "application/json", "text/html"}:
-            break
-    return default
+    own_media = "text/html" if default == "html" else "application/json"
+    return choose(request.headers.get("accept"), {own_media: default, **FILE_MEDIA_TYPES}) or default
 
 
 def download(exported: Exported, fmt: str) -> Response:
