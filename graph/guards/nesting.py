@@ -14,14 +14,14 @@ as an IRI an opening bracket still counts. A real depth can only be over-counted
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
 from graph.errors import BadRequestError
 
-MAX_NESTING = int(os.environ.get("ACTORGRAPH_MAX_NESTING", "64"))
-"""Deepest `{ ( [` nesting accepted: far beyond hand-written queries, far below any crash."""
+MAX_NESTING = 64
+"""Deepest `{ ( [` nesting accepted: far beyond hand-written queries, far below any crash. Fixed,
+not a setting, so that no configuration can bring a crash back within reach."""
 
 _OPENERS = frozenset("{([")
 _CLOSERS = frozenset("})]")
