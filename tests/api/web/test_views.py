@@ -286,7 +286,7 @@ def test_ontology_page_documents_every_term_once(client: TestClient) -> None:
 
 def test_sparql_page_offers_the_library(client: TestClient) -> None:
     html = client.get("/query?name=programs", headers=HTML).text
-    assert 'id="sparql-editor"' in html and 'value="programs" selected' in html
+    assert 'id="yasgui"' in html and 'value="programs" selected' in html
     library = json.loads(html.split('id="library-data">', 1)[1].split("</script>", 1)[0])
     assert any(q["name"] == "chain_of_command" and q["params"] for q in library)
 
