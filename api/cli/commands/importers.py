@@ -14,21 +14,24 @@ set up, so the store option and the error helper are restated here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli import support
-from api.cli.support import StoreOption, fail
+from api.cli.support import StoreOption, fail, opened
 from graph.ingest import setup
+from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.sfm.dates import DateError, parse_iso_day
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.loader import LoadError
-from graph.store import GraphStore, StoreError, open_store
+from graph.store import GraphStore
 
 import_app = typer.Typer(
     name="import",
@@ -45,6 +48,7 @@ ExportDateOption = Annotated[
 ]
 ReasonOption = Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+Stage = Callable[[str], None]
 
 
 def _export_date(text: str | None) -> date | None:
@@ -56,29 +60,42 @@ def _export_date(text: str | None) -> date | None:
         raise fail(f"--date-of-export: {error}") from None
 
 
-def _run(store_path: str | None, action: Callable[[GraphStore], ImportReport], as_json: bool, reason: bool) -> None:
-    """Open the store, run one import, print its report; turn every expected failure into a
-    one-line reason (plus the list of problems) and exit code 1."""
-    try:
-        store = open_store(support.store_path(store_path))
-    except StoreError as error:
-        raise fail(str(error)) from None
-    try:
+@contextmanager
+def stages(total: int, *, quiet: bool) -> Iterator[Stage]:
+    """A progress bar over an import's stages, on stderr so that --json output stays clean."""
+    if quiet:
+        yield lambda _name: None
+        return
+    progress = Progress(
+        TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("starting", total=total)
+        started = False
+
+        def advance(name: str) -> None:
+            nonlocal started
+            progress.update(task, description=name, advance=1 if started else 0)
+            started = True
+
+        yield advance
+        progress.update(task, completed=total, description="done")
+
+
+def run_import(store: str | None, action: Callable[[GraphStore, Stage], ImportReport], total: int, as_json: bool, reason: bool) -> None:
+    """Open the store, run one import under a progress bar, derive links if it changed anything,
+    print its report; a bad file or a refused load is a one-line reason and exit code 1."""
+    with opened(store) as opened_store:
         try:
-            report: ImportReport = action(store)
-        except sfm.SfmImportError as error:
-            lines = str(error).splitlines()
-            raise fail(lines[0], "\n".join(lines[1:])) from None
-        except LoadError as error:
+            with stages(total, quiet=as_json) as step:
+                report = action(opened_store, step)
+        except (ImportProblems, sfm.SfmImportError, LoadError) as error:
             lines = str(error).splitlines()
             raise fail(lines[0], "\n".join(lines[1:]) or None) from None
+        derived = None
         if reason and report.changed:
-            counts = setup.reason(store)
-            derived = f"derived {sum(counts.values()):,} links into inferred"
-        else:
-            derived = None
-    finally:
-        store.flush()
+            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -99,7 +116,7 @@ def import_sfm(
 ) -> None:
     """Import a WhoWasInCommand (Security Force Monitor) bulk export. Re-importing replaces the graph; the same export twice changes nothing."""
     day = _export_date(date_of_export)
-    _run(store, lambda s: sfm.import_export(s, directory, graph=graph, date_of_export=day), as_json, reason)
+    run_import(store, lambda s, _step: sfm.import_export(s, directory, graph=graph, date_of_export=day), 1, as_json, reason)
 
 
 @import_app.command("sfm-units")
@@ -113,7 +130,7 @@ def import_sfm_units(
 ) -> None:
     """Import a slim SFM units-and-relations extract (such as SFM's Mali file): units and their dated parent relations."""
     day = _export_date(date_of_export)
-    _run(store, lambda s: sfm.import_units_file(s, file, graph=graph, date_of_export=day), as_json, reason)
+    run_import(store, lambda s, _step: sfm.import_units_file(s, file, graph=graph, date_of_export=day), 1, as_json, reason)
 
 
 def register(app: typer.Typer) -> None:

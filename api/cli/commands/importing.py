@@ -10,78 +10,22 @@ api.cli.commands.importers defines.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.commands.importers import import_app
-from api.cli.support import StoreOption, fail, opened
-from graph.ingest import setup
+from api.cli.commands.importers import JsonOption, ReasonOption, Stage, import_app, run_import
+from api.cli.support import StoreOption
 from graph.ingest.importers.fmtrpt import importer as fmtrpt
 from graph.ingest.importers.opensanctions import importer as opensanctions
-from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.ucdp import importer as ucdp
 from graph.ingest.importers.unsc import importer as unsc
-from graph.ingest.loader import LoadError
 from graph.store import GraphStore
 
-Stage = Callable[[str], None]
 UrlOption = Annotated[str, typer.Option("--url", help="Where the data was published, cited as the source of every statement.")]
-ReasonOption = Annotated[bool, typer.Option("--reason/--no-reason", help="Recompute the derived links afterwards.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 UNSC_STAGES = 3
-
-
-@contextmanager
-def stages(total: int, *, quiet: bool) -> Iterator[Stage]:
-    """A progress bar over an import's stages, on stderr so that --json output stays clean."""
-    if quiet:
-        yield lambda _name: None
-        return
-    progress = Progress(
-        TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
-    )  # fmt: skip
-    with progress:
-        task = progress.add_task("starting", total=total)
-        started = False
-
-        def advance(name: str) -> None:
-            nonlocal started
-            progress.update(task, description=name, advance=1 if started else 0)
-            started = True
-
-        yield advance
-        progress.update(task, completed=total, description="done")
-
-
-def _run(store: str | None, action: Callable[[GraphStore, Stage], ImportReport], total: int, as_json: bool, reason: bool) -> None:
-    """Open the store, run one import under a progress bar, derive links if it changed anything,
-    print its report; a bad file or a refused load is a one-line reason and exit code 1."""
-    with opened(store) as opened_store:
-        try:
-            with stages(total, quiet=as_json) as step:
-                report = action(opened_store, step)
-        except (ImportProblems, LoadError) as error:
-            lines = str(error).splitlines()
-            raise fail(lines[0], "\n".join(lines[1:]) or None) from None
-        derived = None
-        if reason and report.changed:
-            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-        return
-    for line in report.lines():
-        typer.echo(line)
-    if derived:
-        typer.echo(derived)
 
 
 @import_app.command("unsc")
@@ -94,7 +38,7 @@ def import_unsc(
     as_json: JsonOption = False,
 ) -> None:
     """Import the UN Security Council consolidated sanctions list. The same file twice changes nothing; a newer list ends the listings it no longer holds (delisted), and keeps them."""
-    _run(store, lambda s, step: unsc.import_list(s, file, graph=graph, url=url, step=step), UNSC_STAGES, as_json, reason)
+    run_import(store, lambda s, step: unsc.import_list(s, file, graph=graph, url=url, step=step), UNSC_STAGES, as_json, reason)
 
 
 @import_app.command("ucdp")
@@ -112,7 +56,7 @@ def import_ucdp(
         step("reading, screening and writing")
         return ucdp.import_actor_list(opened_store, file, graph=graph, url=url)
 
-    _run(store, action, 1, as_json, reason)
+    run_import(store, action, 1, as_json, reason)
 
 
 @import_app.command("opensanctions")
@@ -130,7 +74,7 @@ def import_opensanctions(
         step("reading, applying and writing")
         return opensanctions.import_files(opened_store, files, graph=graph, dataset=dataset)
 
-    _run(store, action, 1, as_json, reason)
+    run_import(store, action, 1, as_json, reason)
 
 
 @import_app.command("fmtrpt")
@@ -148,7 +92,7 @@ def import_fmtrpt(
         step("reading, resolving units and writing")
         return fmtrpt.import_rows(opened_store, files, graph=graph, url=url)
 
-    _run(store, action, 1, as_json, reason)
+    run_import(store, action, 1, as_json, reason)
 
 
 def register(app: typer.Typer) -> None:
