@@ -2,6 +2,7 @@
 
     actorgraph import sfm DIR          a WhoWasInCommand (Security Force Monitor) bulk export folder
     actorgraph import sfm-units FILE   a slim SFM units-and-relations extract (TSV), e.g. Mali's
+    actorgraph import sfm-cms DIR      a folder of WhoWasInCommand CMS fixtures (Django JSON)
 
 Each prints a per-file report (rows read, imported, skipped and why), then what landed in which
 graph. Any bad value stops the import before anything is written; every bad value is listed with
@@ -131,6 +132,20 @@ def import_sfm_units(
     """Import a slim SFM units-and-relations extract (such as SFM's Mali file): units and their dated parent relations."""
     day = _export_date(date_of_export)
     run_import(store, lambda s, _step: sfm.import_units_file(s, file, graph=graph, date_of_export=day), 1, as_json, reason)
+
+
+@import_app.command("sfm-cms")
+def import_sfm_cms(
+    directory: Annotated[Path, typer.Argument(help="The fixture folder: organization.json, composition.json, violation.json, source.json, ...")],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name.")] = sfm.DEFAULT_CMS_GRAPH,
+    date_of_export: ExportDateOption = None,
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Import WhoWasInCommand's CMS fixtures: units, their dated subordinations and memberships, incidents and the sources they cite. Persons are not imported."""
+    day = _export_date(date_of_export)
+    run_import(store, lambda s, _step: sfm.import_cms_fixtures(s, directory, graph=graph, date_of_export=day), 1, as_json, reason)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,12 +1,14 @@
 """Importing Security Force Monitor (WhoWasInCommand) data into ActorGraph.
 
-Two entry points:
+Three entry points:
 - `import_export`: a WhoWasInCommand bulk export, the folder of units.csv, persons.csv,
   persons_extra.csv, incidents.csv and sources.csv;
 - `import_units_file`: a slim units-and-relations extract (one TSV or CSV with WWIC column names
-  and no source columns, such as SFM's Mali file).
+  and no source columns, such as SFM's Mali file);
+- `import_cms_fixtures`: a folder of WhoWasInCommand's CMS fixtures (Django JSON, one record per
+  fact), read by graph.ingest.importers.sfm.cms into the same records as an export.
 
-Both read and check everything first (`parse`, `cells`), raise `SfmImportError` listing every bad
+All read and check everything first (`parse`, `cells`), raise `SfmImportError` listing every bad
 value with its file, row and column, and only then build the triples (`mapping`) and write them
 (`write`): public statements into the graph `graph` (default `sfm`), statements only
 restricted sources support into `{graph}-restricted`, which is registered restricted.
@@ -24,23 +26,28 @@ from datetime import date
 from pathlib import Path
 
 from graph.ingest.importers.sfm.cells import ReaderOptions
+from graph.ingest.importers.sfm.cms import CmsReader
 from graph.ingest.importers.sfm.dates import PartialDate
+from graph.ingest.importers.sfm.fixtures import read_fixtures
 from graph.ingest.importers.sfm.mapping import GraphBuilder, Graphs
 from graph.ingest.importers.sfm.parse import ExportReader
-from graph.ingest.importers.sfm.records import SourceRecord
+from graph.ingest.importers.sfm.records import SfmData, SourceRecord
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.sfm.rows import Problems, SfmImportError, read_table
 from graph.ingest.importers.sfm.write import GraphContent, StoreNotReady, write_graphs
 from graph.store import GraphStore
 
 __all__ = [
+    "DEFAULT_CMS_GRAPH",
     "DEFAULT_GRAPH",
     "DEFAULT_UNITS_GRAPH",
     "EXPORT_FILES",
     "SfmImportError",
     "StoreNotReady",
+    "import_cms_fixtures",
     "import_export",
     "import_units_file",
+    "read_cms_fixtures",
     "read_export",
     "read_units_file",
     "restricted_graph",
@@ -48,6 +55,7 @@ __all__ = [
 
 DEFAULT_GRAPH = "sfm"
 DEFAULT_UNITS_GRAPH = "sfm-units"
+DEFAULT_CMS_GRAPH = "sfm-cms"
 
 # The files of a bulk export, in reading order (sources first: everything else cites them), with
 # the columns a file cannot do without.
@@ -157,8 +165,26 @@ def read_units_file(path: Path, *, date_of_export: date | None = None) -> Conver
     return _convert(reader, report)
 
 
+def read_cms_fixtures(directory: Path, *, date_of_export: date | None = None) -> Converted:
+    """Read and check a folder of WhoWasInCommand CMS fixtures; raise SfmImportError if anything is wrong."""
+    directory = Path(directory)
+    problems, report = Problems(), ImportReport()
+    if not directory.is_dir():
+        problems.add(str(directory), None, None, "not a folder: give the folder that holds organization.json, source.json, ...")
+        problems.raise_if_any()
+    fixtures = read_fixtures(directory, problems, report)
+    reader = CmsReader(fixtures, ReaderOptions(latest=_latest(date_of_export)), report, problems)
+    data = reader.read()
+    problems.raise_if_any()
+    return _convert_data(data, report)
+
+
 def _convert(reader: ExportReader, report: ImportReport) -> Converted:
-    graphs = GraphBuilder(reader.data).build()
+    return _convert_data(reader.data, report)
+
+
+def _convert_data(data: SfmData, report: ImportReport) -> Converted:
+    graphs = GraphBuilder(data).build()
     report.counts.update(graphs.counts)
     report.restricted_counts.update(graphs.restricted_counts)
     return Converted(graphs, report)
@@ -187,3 +213,11 @@ def import_units_file(
     """Import a slim SFM units-and-relations extract (such as the Mali file) into `graph`."""
     converted = read_units_file(path, date_of_export=date_of_export)
     return _write(store, converted, graph, f"{Path(path)} (Security Force Monitor units extract)")
+
+
+def import_cms_fixtures(
+    store: GraphStore, directory: Path, *, graph: str = DEFAULT_CMS_GRAPH, date_of_export: date | None = None
+) -> ImportReport:
+    """Import a folder of WhoWasInCommand CMS fixtures into `graph` and `{graph}-restricted`."""
+    converted = read_cms_fixtures(directory, date_of_export=date_of_export)
+    return _write(store, converted, graph, f"{Path(directory)} (Security Force Monitor CMS fixtures)")

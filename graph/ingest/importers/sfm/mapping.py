@@ -217,6 +217,8 @@ class GraphBuilder:
         if incident.end is not None:
             add(node, ag("endDate"), typed(incident.end.last_day().isoformat(), "date"), hidden=hidden)
             add(node, ag("endPrecision"), ag(incident.end.precision.value), hidden=hidden)
+        if incident.first_published is not None:
+            add(node, ag("firstPublished"), issued_literal(incident.first_published), hidden=hidden)
         if incident.location:
             add(node, ag("location"), text(incident.location), hidden=hidden)
         if incident.description:

@@ -31,7 +31,7 @@ from graph.ingest.importers.sfm.records import (
 from graph.ingest.importers.sfm.report import FileReport
 from graph.ingest.importers.sfm.rows import Row, Table, iter_published
 
-_HTTP = re.compile(r"^https?://\S+$", re.IGNORECASE)
+HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 UNKNOWN_PUBLISHER = "unknown publisher (not given in the SFM export)"
 
 
@@ -83,7 +83,7 @@ class ExportReader(CellReader):
         value = row.text(column)
         if not value:
             return None
-        if _HTTP.match(value):
+        if HTTP_URL.match(value):
             return value
         source.notes.append(f"{column.split(':')[1]}: {value}")
         report.note(row.number, f"{column} is not an http(s) URL: kept as a note")
@@ -260,8 +260,8 @@ class ExportReader(CellReader):
             incident_id = row.uuid("incident:id:admin", required=True)
             start = self._date(row, "incident:start_date", report)
             end = self._date(row, "incident:end_date", report)
-            for column in ("incident:pub_date", "incident:update_date"):
-                self._date(row, column, report)
+            first_published = self._date(row, "incident:pub_date", report)
+            self._date(row, "incident:update_date", report)
             if start is not None and end is not None and start.first_day() > end.last_day():
                 row.problem("incident:end_date", f"{end} is before the start date {start}")
             types = row.values("incident:violation_type")
@@ -284,6 +284,7 @@ class ExportReader(CellReader):
                 location_description=row.text("incident:location_description"),
                 perpetrator_units=units, perpetrator_persons=persons,
                 perpetrator_classifications=row.values("incident:perpetrator_classification"), support=support,
+                first_published=first_published,
             )
             if start is None:
                 if end is None:

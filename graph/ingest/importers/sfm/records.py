@@ -130,6 +130,8 @@ class IncidentRecord:
     perpetrator_classifications: list[str]
     support: Support
     notes: list[str] = field(default_factory=list)
+    # When SFM first published the allegation (incidents.csv pub_date, the CMS's first allegation).
+    first_published: PartialDate | None = None
 
 
 @dataclass

@@ -35,13 +35,17 @@ class RowProblem:
     row: int | None
     column: str | None
     message: str
+    # What a row and a column are called in this file: CSV rows and columns, or the records and
+    # fields of a JSON fixture file.
+    row_word: str = "row"
+    column_word: str = "column"
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {self.row_word} {self.row}"
         if self.column:
-            where += f", column {self.column}"
+            where += f", {self.column_word} {self.column}"
         return f"{where}: {self.message}"
 
 
@@ -61,8 +65,8 @@ class Problems:
 
     items: list[RowProblem] = field(default_factory=list)
 
-    def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
-        self.items.append(RowProblem(file, row, column, message))
+    def add(self, file: str, row: int | None, column: str | None, message: str, *, words: tuple[str, str] = ("row", "column")) -> None:
+        self.items.append(RowProblem(file, row, column, message, *words))
 
     def raise_if_any(self) -> None:
         if self.items:
