@@ -20,7 +20,7 @@ from api.web.pages import home, ontology
 from api.web.pages import programs as program_pages
 from api.web.pages import sparql as sparql_page
 from api.web.pages import vetting as vetting_pages
-from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, sparql, update, vetting, views
+from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, reconcile, sparql, update, vetting, views
 from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
 from graph.store import GraphStore, open_store
@@ -36,6 +36,7 @@ ROUTERS = (
     programs.router,
     paths.router,
     vetting.router,
+    reconcile.router,
     cases.router,
     views.router,
     home.router,

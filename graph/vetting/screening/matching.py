@@ -196,7 +196,7 @@ def match(index: NameIndex, row: ScreenInput, store: GraphStore | None = None, d
                 candidate.reasons.append(unit_note)
     _adjust(index, row, country, found)
     ranked = sorted(found.values(), key=lambda c: (-c.score, c.label))[:MAX_CANDIDATES]
-    return _verdict(row, ranked, country is not None or not row.country)
+    return verdict(row, ranked, country is not None or not row.country)
 
 
 def _adjust(index: NameIndex, row: ScreenInput, country: str | None, found: dict[str, Candidate]) -> None:
@@ -223,7 +223,8 @@ def _adjust(index: NameIndex, row: ScreenInput, country: str | None, found: dict
         candidate.score = max(0.0, min(100.0, candidate.score))
 
 
-def _verdict(row: ScreenInput, ranked: list[Candidate], country_ok: bool) -> ScreenRow:
+def verdict(row: ScreenInput, ranked: list[Candidate], country_ok: bool) -> ScreenRow:
+    """Match, ambiguous or none for ranked candidates (best first); also used on a narrowed list."""
     if not ranked:
         return ScreenRow(row, "none", f"no confident match: no actor's name scores {CUTOFF:.0f} or more")
     best = ranked[0]

@@ -1,0 +1,114 @@
+"""The W3C Reconciliation Service API (v0.2) at /reconcile, so that researchers can reconcile a
+spreadsheet column against ActorGraph in OpenRefine:
+
+    GET  /reconcile                   the service manifest
+    GET  /reconcile?queries={...}     a query batch (JSON in the query string)
+    POST /reconcile                   a query batch as the form field `queries` (what OpenRefine sends)
+    GET  /reconcile/preview?id=...    a small HTML card of one entity, for OpenRefine's hover preview
+
+Matching is the screening matcher's (graph.vetting.screening.reconcile); this module reads the
+request and shapes the answer. Callers see the graphs they may read, as everywhere: anonymous
+callers the public graphs, analysts and above the restricted ones too.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from api.web.dependencies import DatasetDep, StoreDep
+from graph.errors import BadRequestError, NotFoundError
+from graph.index.cache import index_for
+from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.query.sparql import Dataset
+from graph.store import GraphStore
+from graph.vetting.audit import data_version
+from graph.vetting.screening.reconcile import entity_id, parse_batch, reconcile
+from ontology.namespaces import AG, ID
+
+router = APIRouter(tags=["Reconciliation"])
+
+DEFAULT_TYPES = ("Actor", "Person", "Organization", "State", "SecurityForceUnit", "MilitaryUnit", "PoliceUnit", "NonStateArmedGroup")
+QueriesParam = Annotated[
+    str | None,
+    Query(description='A query batch as JSON: {"q0": {"query": "7 Mtn Bde", "type": "MilitaryUnit", "properties": [{"pid": "country", "v": "Veldoria"}]}}. Without it, the manifest.'),
+]
+
+
+def _manifest(request: Request, store: GraphStore, dataset: Dataset) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    terms = index_for(store, dataset).terms
+    types = [{"id": name, "name": terms.label(AG + name)} for name in DEFAULT_TYPES if terms.knows(AG + name)]
+    return {
+        "versions": ["0.2"],
+        "name": "ActorGraph",
+        "identifierSpace": ID,
+        "schemaSpace": AG,
+        "documentation": f"{base}/docs#/Reconciliation",
+        "view": {"url": f"{base}/pages/actors/{{{{id}}}}"},
+        "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 160},
+        "defaultTypes": types,
+    }
+
+
+def _batch(store: GraphStore, dataset: Dataset, text: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadRequestError(f"queries: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    queries = parse_batch(payload)
+    found = reconcile(store, dataset, queries, version_digest=data_version(store, dataset).digest)
+    return {key: {"result": [candidate.as_dict() for candidate in candidates]} for key, candidates in found.items()}
+
+
+@router.get("/reconcile", summary="Reconciliation service: manifest, or a query batch")
+async def reconcile_get(request: Request, store: StoreDep, dataset: DatasetDep, queries: QueriesParam = None) -> JSONResponse:
+    """The service manifest; with `queries`, the candidates of each query, best first, each with a
+    score from 0 to 100, its ActorGraph classes and `match: true` only for a confident single match."""
+    if queries is None:
+        return JSONResponse(await run_in_threadpool(_manifest, request, store, dataset))
+    return JSONResponse(await run_in_threadpool(_batch, store, dataset, queries))
+
+
+@router.post("/reconcile", summary="Reconciliation service: a query batch (form field `queries`)")
+async def reconcile_post(request: Request, store: StoreDep, dataset: DatasetDep) -> JSONResponse:
+    """A query batch sent as OpenRefine sends it: `application/x-www-form-urlencoded` (or multipart)
+    with the field `queries` holding the batch as JSON."""
+    form = await request.form()
+    queries = form.get("queries")
+    if not isinstance(queries, str):
+        raise BadRequestError("queries: send the query batch as the form field 'queries' (JSON)")
+    return JSONResponse(await run_in_threadpool(_batch, store, dataset, queries))
+
+
+def _preview(store: GraphStore, dataset: Dataset, identifier: str) -> str:
+    try:
+        iri = resolve(store, dataset, identifier).value
+    except (UnknownSubject, AmbiguousSubject, ValueError):
+        raise NotFoundError(f"id: no entity {identifier!r} in the graphs you may read") from None
+    index = index_for(store, dataset)
+    subject = index.get(iri)
+    if subject is None or subject.kind != "actor":
+        raise NotFoundError(f"id: {identifier!r} is not an actor")
+    classes = ", ".join(index.terms.label(c) for c in index.terms.most_specific(subject.types, within=AG + "Actor"))
+    country = index.label(subject.country) if subject.country else ""
+    aliases = ", ".join(subject.aliases[:8])
+    rows = [("Type", classes), ("Country", country), ("Also known as", aliases), ("Id", entity_id(iri))]
+    cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
+        f"{escape(subject.label)}</title></head><body style=\"font: 13px sans-serif; margin: 6px\">"
+        f'<strong><a href="/pages/actors/{escape(entity_id(iri))}" target="_blank">{escape(subject.label or iri)}</a></strong>'
+        f"<table>{cells}</table></body></html>"
+    )
+
+
+@router.get("/reconcile/preview", response_class=HTMLResponse, summary="Reconciliation service: preview of an entity")
+async def reconcile_preview(store: StoreDep, dataset: DatasetDep, id: Annotated[str, Query(max_length=500, description="an entity id from a result")]) -> HTMLResponse:
+    """A small HTML card (names, classes, country) for OpenRefine's preview pane; data is escaped."""
+    return HTMLResponse(await run_in_threadpool(_preview, store, dataset, id))
