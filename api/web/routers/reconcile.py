@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.web.dependencies import DatasetDep, StoreDep
+from api.web.json_body import check_depth
 from graph.errors import BadRequestError, NotFoundError
 from graph.index.cache import index_for
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
@@ -57,6 +58,7 @@ def _manifest(request: Request, store: GraphStore, dataset: Dataset) -> dict[str
 
 
 def _batch(store: GraphStore, dataset: Dataset, text: str) -> dict[str, Any]:
+    check_depth(text.encode("utf-8"))  # a deeply nested batch is a 400, never a RecursionError
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as error:

@@ -151,6 +151,7 @@ def test_restricted_names_reach_only_analysts(client: TestClient, analyst: dict[
         ('{"q0": {"query": "x", "limit": 0}}', 422, ["query 'q0'", "'limit'"]),
         ('{"q0": "7 Mtn Bde"}', 422, ["query 'q0'"]),
         ("[]", 422, ["queries: must be a JSON object"]),
+        ("[" * 5_000, 400, ["deep"]),
     ],
 )
 def test_bad_batches_name_the_query_and_field(client: TestClient, queries: str, status: int, words: list[str]) -> None:
