@@ -232,6 +232,20 @@ def test_broken_references_and_malformed_json_are_problems(ontology_store: Embed
     (folder / "violation.json").write_text('[{"model": "violation.violation", "pk": 1,', encoding="utf-8")
     with pytest.raises(sfm.SfmImportError, match=r"violation.json: malformed JSON at line 1"):
         sfm.read_cms_fixtures(folder)
+    (folder / "violation.json").write_text("[]", encoding="utf-8")
+
+    def conflicting(records: list[dict[str, Any]]) -> None:
+        name = next(r for r in records if r["model"] == "organization.organizationname")
+        records.append({**name, "fields": {**name["fields"], "value": "Another name"}})
+
+    shutil.copy(shared_data(FIXTURES) / "composition.json", folder / "composition.json")
+    (folder / "composition.json").chmod(0o644)
+    records = json.loads((folder / "organization.json").read_text(encoding="utf-8"))
+    conflicting(records)
+    (folder / "organization.json").chmod(0o644)
+    (folder / "organization.json").write_text(json.dumps(records), encoding="utf-8")
+    with pytest.raises(sfm.SfmImportError, match=rf"organization.json, record {len(records)}: differs from the record with the same model and pk"):
+        sfm.read_cms_fixtures(folder)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(sfm.SfmImportError, match=r"no fixture files \(\*.json\)"):
