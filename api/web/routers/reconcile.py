@@ -5,6 +5,8 @@ spreadsheet column against ActorGraph in OpenRefine:
     GET  /reconcile?queries={...}     a query batch (JSON in the query string)
     POST /reconcile                   a query batch as the form field `queries` (what OpenRefine sends)
     GET  /reconcile/preview?id=...    a small HTML card of one entity, for OpenRefine's hover preview
+    GET  /reconcile/suggest/entity    actors whose names start with `prefix` (OpenRefine's search box)
+    GET  /reconcile/suggest/type      actor classes whose names contain `prefix`
 
 Matching is the screening matcher's (graph.vetting.screening.reconcile); this module reads the
 request and shapes the answer. Callers see the graphs they may read, as everywhere: anonymous
@@ -26,6 +28,7 @@ from api.web.json_body import check_depth
 from graph.errors import BadRequestError, NotFoundError
 from graph.index.cache import index_for
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
+from graph.index.names import local_name, normalize
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.vetting.audit import data_version
@@ -54,6 +57,10 @@ def _manifest(request: Request, store: GraphStore, dataset: Dataset) -> dict[str
         "view": {"url": f"{base}/pages/actors/{{{{id}}}}"},
         "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 160},
         "defaultTypes": types,
+        "suggest": {
+            "entity": {"service_url": base, "service_path": "/reconcile/suggest/entity"},
+            "type": {"service_url": base, "service_path": "/reconcile/suggest/type"},
+        },
     }
 
 
@@ -114,3 +121,41 @@ def _preview(store: GraphStore, dataset: Dataset, identifier: str) -> str:
 async def reconcile_preview(store: StoreDep, dataset: DatasetDep, id: Annotated[str, Query(max_length=500, description="an entity id from a result")]) -> HTMLResponse:
     """A small HTML card (names, classes, country) for OpenRefine's preview pane; data is escaped."""
     return HTMLResponse(await run_in_threadpool(_preview, store, dataset, id))
+
+
+Prefix = Annotated[str, Query(max_length=200, description="what the user has typed so far")]
+Cursor = Annotated[int, Query(ge=0, le=10_000, description="how many suggestions to skip")]
+SUGGESTIONS = 10
+
+
+def _suggest_entities(store: GraphStore, dataset: Dataset, prefix: str, cursor: int) -> dict[str, Any]:
+    index = index_for(store, dataset)
+    found = []
+    for hit in index.search(prefix, limit=SUGGESTIONS, offset=cursor).hits:
+        subject = hit.subject
+        notable = [{"id": local_name(c), "name": index.terms.label(c)} for c in index.terms.most_specific(subject.types, within=AG + "Actor")]
+        entry: dict[str, Any] = {"id": entity_id(subject.iri), "name": subject.label or hit.matched_name, "notable": notable}
+        if subject.country:
+            entry["description"] = index.label(subject.country)
+        found.append(entry)
+    return {"result": found}
+
+
+def _suggest_types(store: GraphStore, dataset: Dataset, prefix: str) -> dict[str, Any]:
+    terms = index_for(store, dataset).terms
+    wanted = normalize(prefix)
+    classes = sorted(terms.descendants(AG + "Actor"), key=terms.label)
+    found = [{"id": local_name(c), "name": terms.label(c)} for c in classes if wanted in normalize(terms.label(c)) or wanted in normalize(local_name(c))]
+    return {"result": found[:SUGGESTIONS]}
+
+
+@router.get("/reconcile/suggest/entity", summary="Reconciliation service: suggest actors")
+async def reconcile_suggest_entity(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "", cursor: Cursor = 0) -> JSONResponse:
+    """Actors whose label, name or alias matches what was typed, best first (as /actors?q= ranks them)."""
+    return JSONResponse(await run_in_threadpool(_suggest_entities, store, dataset, prefix, cursor))
+
+
+@router.get("/reconcile/suggest/type", summary="Reconciliation service: suggest actor classes")
+async def reconcile_suggest_type(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "") -> JSONResponse:
+    """ActorGraph's actor classes whose label or short name contains what was typed."""
+    return JSONResponse(await run_in_threadpool(_suggest_types, store, dataset, prefix))

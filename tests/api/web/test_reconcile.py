@@ -130,6 +130,26 @@ def test_a_type_filter_never_lets_a_confident_match_of_another_class_through(cli
     assert not any(c["match"] and c["score"] < 88 for c in typed)
 
 
+def test_suggest_entities_and_types(client: TestClient, analyst: dict[str, str]) -> None:
+    manifest = client.get("/reconcile").json()
+    entity_path, type_path = manifest["suggest"]["entity"]["service_path"], manifest["suggest"]["type"]["service_path"]
+    found = client.get(entity_path, params={"prefix": "7th Mount"}).json()
+    validate(found, "suggest-entities-response")
+    assert found["result"][0]["name"] == "7th Mountain Brigade (Veldoria)"
+    assert found["result"][0]["notable"] == [{"id": "MilitaryUnit", "name": "Military unit"}]
+    assert found["result"][0]["id"] == batch(client, {"q": {"query": "7 Mtn Bde"}})["q"]["result"][0]["id"]
+    page = client.get(entity_path, params={"prefix": "Brigade"}).json()["result"]
+    later = client.get(entity_path, params={"prefix": "Brigade", "cursor": 1}).json()["result"]
+    assert len(page) >= 2 and later[0] == page[1]
+    assert HIDDEN_NAME not in {e["name"] for e in client.get(entity_path, params={"prefix": "Unidad Reservada"}).json()["result"]}
+    assert HIDDEN_NAME in {e["name"] for e in client.get(entity_path, params={"prefix": "Unidad Reservada"}, headers=analyst).json()["result"]}
+    types = client.get(type_path, params={"prefix": "milit"}).json()
+    validate(types, "suggest-types-response")
+    assert {"id": "MilitaryUnit", "name": "Military unit"} in types["result"]
+    assert all("milit" in (t["id"] + t["name"]).lower() for t in types["result"])
+    assert client.get(type_path, params={"prefix": "Spaceship"}).json() == {"result": []}
+
+
 def test_restricted_names_reach_only_analysts(client: TestClient, analyst: dict[str, str]) -> None:
     public = batch(client, {"q": {"query": HIDDEN_NAME}})["q"]["result"]
     assert HIDDEN_NAME not in {c["name"] for c in public}
