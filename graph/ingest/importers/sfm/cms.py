@@ -28,11 +28,11 @@ from functools import partial
 
 from graph.ingest.importers.sfm import vocab
 from graph.ingest.importers.sfm.cells import ReaderOptions
+from graph.ingest.importers.sfm.cms_sources import cited_by, cited_sources
 from graph.ingest.importers.sfm.countries import UnknownCountry, country_code
 from graph.ingest.importers.sfm.dates import DateError, PartialDate, parse_date
 from graph.ingest.importers.sfm.fixtures import FixtureRecord, Fixtures, Key, problem
-from graph.ingest.importers.sfm.parse import HTTP_URL
-from graph.ingest.importers.sfm.records import IncidentRecord, Period, RelationRecord, SfmData, SourceRecord, Support, UnitRecord
+from graph.ingest.importers.sfm.records import IncidentRecord, Period, RelationRecord, SfmData, Support, UnitRecord
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.sfm.rows import Problems, clean
 
@@ -313,74 +313,11 @@ class CmsReader:
     def _violation_fact(self, pk: Key, name: str) -> FixtureRecord | None:
         return self.fixtures.fact(f"violation.violation{name}", pk)
 
-    # -- sources --------------------------------------------------------------------------------
-
     def _sources(self) -> None:
-        """The sources the imported statements cite, with their archived copies."""
-        cited: Support = set()
-        for entity in self.data.units.values():
-            cited |= entity.name_support
-            for values in (entity.aliases, entity.classifications, entity.locations, entity.countries):
-                for support in values.values():
-                    cited |= support
-        for relation in self.data.relations.values():
-            cited |= relation.support
-        for incident in self.data.incidents.values():
-            cited |= incident.support
-        records = self.fixtures.of("source.source")
-        for source_id in sorted(cited):
-            record = records.get(source_id)
-            if record is None:
-                self.problems.add(
-                    "source.json", None, None, f"broken reference: no source.source with pk {source_id}, which imported facts cite"
-                )
-                continue
-            self.data.sources[source_id] = self._source(source_id, record)
-            self._use(record)
-        for point in self.fixtures.of("source.accesspoint").values():
-            source = self.data.sources.get(str(point.fields.get("source", "")).lower())
-            if source is None:
-                continue
-            archive = clean(str(point.fields.get("archive_url") or ""))
-            if archive and archive != source.archive_url:
-                if source.archive_url is None:
-                    source.archive_url = archive
-                else:
-                    source.notes.append(f"also archived at {archive}")
-            self._use(point)
-
-    def _source(self, source_id: str, record: FixtureRecord) -> SourceRecord:
-        fields = record.fields
-        title = clean(str(fields.get("title") or ""))
-        if not title:
-            problem(self.problems, record, "title", "missing required value (a title)")
-        source = SourceRecord(
-            uuid=source_id, row=record.number, title=title, publisher=clean(str(fields.get("publication") or "")),
-            issued=self._field_date(record, "published_on"), created=self._field_date(record, "date_added"),
-        )  # fmt: skip
-        url = clean(str(fields.get("source_url") or ""))
-        if HTTP_URL.match(url):
-            source.url = url
-        elif url:  # "Accessed via Lexis": kept as said, as the export importer keeps it
-            source.notes.append(f"url: {url}")
-            self.report.file(record.file).note(record.number, "source_url is not an http(s) URL: kept as a note")
-        if not source.publisher:
-            source.publisher = "unknown publisher (not given in the SFM record)"
-            self.report.file(record.file).note(record.number, "no publication: publisher recorded as unknown")
-        country = clean(str(fields.get("publication_country") or ""))
-        if country:
-            source.notes.append(f"publication country: {country}")
-        return source
-
-    def _field_date(self, record: FixtureRecord, name: str) -> PartialDate | None:
-        value = record.fields.get(name)
-        if not value:
-            return None
-        try:
-            return parse_date(str(value))
-        except DateError as error:
-            problem(self.problems, record, name, str(error))
-            return None
+        """The sources the imported statements cite (graph.ingest.importers.sfm.cms_sources)."""
+        self.data.sources.update(cited_sources(self.fixtures, cited_by(self.data), self.report, self.problems))
+        self._use(*(self.fixtures.of("source.source")[uuid] for uuid in self.data.sources))
+        self._use(*(p for p in self.fixtures.of("source.accesspoint").values() if str(p.fields.get("source", "")).lower() in self.data.sources))
 
     # -- accounting -----------------------------------------------------------------------------
 
