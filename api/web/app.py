@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from api.settings import Settings
 from api.web import api_docs, errors, limits
 from api.web.body_limit import BodyLimit
+from api.web.cross_origin import ReconcileCrossOrigin
 from api.web.json_body import JsonBodyGuard
 from api.web.pages import actors as actor_pages
 from api.web.pages import cases as case_pages
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # The last added is the outermost: BodyLimit bounds what JsonBodyGuard buffers.
     app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)  # deep JSON is a 400, not a 500
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
+    app.add_middleware(ReconcileCrossOrigin)  # the reconciliation API's CORS, its errors and 413s included
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     api_docs.install(app)
     for router in ROUTERS:

@@ -186,6 +186,22 @@ def test_post_without_queries_and_unknown_preview(client: TestClient) -> None:
     assert client.get("/reconcile/preview", params={"id": "unit/no-such-unit"}).status_code == 404
 
 
+def test_cross_origin_access_on_every_reconcile_endpoint_only(client: TestClient, analyst: dict[str, str]) -> None:
+    """The API requires CORS on all its endpoints, errors too; it is anonymous-only, and other routes stay same-origin."""
+    origin = {"Origin": "https://tools.example.org"}
+    for path, params in (("/reconcile", {}), ("/reconcile/suggest/type", {"prefix": "mil"}), ("/reconcile", {"queries": "{"}),
+                         ("/reconcile/preview", {"id": "unit/no-such-unit"})):  # fmt: skip
+        assert client.get(path, params=params, headers=origin).headers["access-control-allow-origin"] == "*"
+    posted = client.post("/reconcile", data={"queries": json.dumps({"q": {"query": "7 Mtn Bde"}})}, headers=origin)
+    assert posted.headers["access-control-allow-origin"] == "*"
+    preflight = client.options("/reconcile", headers={**origin, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204 and "POST" in preflight.headers["access-control-allow-methods"]
+    assert "authorization" not in preflight.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-credentials" not in preflight.headers
+    assert "access-control-allow-origin" not in client.get("/actors", params={"q": "Brigade"}, headers=origin).headers
+    assert "access-control-allow-origin" not in client.get("/reconciled", headers=origin).headers
+
+
 def test_over_a_real_server_as_openrefine_calls_it(tmp_path: Path) -> None:
     """The manifest, then a form-encoded batch, over HTTP to `actorgraph serve`."""
     store = tmp_path / "store"
