@@ -22,7 +22,11 @@ TITLES = frozenset({
     "chief", "dr", "mr", "mrs", "ms", "sir", "hon", "justice", "judge", "paramount", "president", "minister", "field",
     "marshal", "insp", "inspector",
 })
-_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# Ordinals as English, Spanish, Portuguese and French write them (7th; 5to, 3ra, 2do; 1er, 2ème), so
+# that numbers are compared as numbers. The marked forms (5º, 1ª, 4.º, 5°) lose their marker before
+# folding, because folding turns "1ª" into "1a", which could also be a unit code.
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th|to|ra|do|da|vo|va|mo|ma|no|na|er|re|eme)\b")
+_MARKED_ORDINAL = re.compile(r"(\d+)\.?\s?[\u00ba\u00aa\u00b0]")
 _PARENS = re.compile(r"\([^)]*\)")
 _DIGIT = re.compile(r"\d")
 WORD = re.compile(r"[^\W_]+|&")
@@ -46,6 +50,8 @@ def sound(token: str) -> str:
 def tokens(text: str, *, person: bool = False, keep_qualifier: bool = False) -> list[str]:
     """Normalized tokens: folded, ordinals reduced, abbreviations expanded, titles dropped for
     persons, spellings of transliteration settled (`sound`)."""
+    if not text.isascii():
+        text = _MARKED_ORDINAL.sub(r"\1", text)
     folded = _APOSTROPHES.sub("", fold(text if keep_qualifier or "(" not in text else _PARENS.sub(" ", text)))
     if _DIGIT.search(folded):
         folded = _ORDINAL.sub(r"\1", folded)

@@ -50,6 +50,29 @@ def test_normalization() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("5º Batallón de Infantería", "5 Batallon de Infanteria"),
+        ("4.º Batallón", "4 Batallon"),
+        ("1ª Brigada", "1 Brigada"),
+        ("5° Batallón", "5 Batallon"),
+        ("5to Batallón", "5 Batallon"),
+        ("3ra Brigada", "3 Brigada"),
+        ("1er régiment", "1 regiment"),
+        ("2ème division", "2 division"),
+    ],
+)
+def test_ordinals_in_other_languages_compare_as_numbers(written: str, plain: str) -> None:
+    assert key(written) == key(plain)
+    # The number stays a token of its own, so a different number is caught ("numbers differ").
+    assert plain.split()[0] in key(written).split()
+
+
+def test_a_letter_after_a_number_is_kept_when_it_is_a_code() -> None:
+    assert key("Company 1A") != key("Company 1B") and key("Company 1A") != key("Company 1")
+
+
+@pytest.mark.parametrize(
     ("name", "kind", "country", "expected", "reason"),
     [
         ("Oren Tállavar", "person", "Veldoria", PERSON + "oren-tallavar", "exactly as written"),
