@@ -15,8 +15,8 @@ from fastapi import APIRouter, Path, Query, Request
 
 from api.web.convertors import SUBJECT_ID
 from api.web.dependencies import DatasetDep, StoreDep
-from api.web.models import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
-from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
+from api.web.models.tracing import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
+from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.index.subjects import Hit, SubjectIndex
@@ -71,7 +71,7 @@ def find_actors(
     return ActorSearch(q=q, total=page.total, limit=limit, offset=offset, results=[_hit(index, h) for h in page.hits])
 
 
-@router.get(f"/{SUBJECT_ID}/network", response_model=Network, summary="Ego network of an actor at a date")
+@router.get(f"/{SUBJECT_ID}/network", response_model=Network, responses=FILE_FORMATS, summary="Ego network of an actor at a date")
 def actor_network(
     request: Request,
     store: StoreDep,

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.web.dependencies import DatasetDep, StoreDep
-from api.web.models import Paths
-from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
+from api.web.models.tracing import Paths
+from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
 from graph.index.cache import index_for
 from graph.tracing import export
 from graph.tracing.errors import NotFound
@@ -21,7 +21,7 @@ from graph.tracing.paths import MAX_PATH_HOPS, paths
 router = APIRouter(tags=["Paths"])
 
 
-@router.get("/paths", response_model=Paths, summary="Shortest relationship paths between two actors")
+@router.get("/paths", response_model=Paths, responses=FILE_FORMATS, summary="Shortest relationship paths between two actors")
 def find_paths(
     request: Request,
     store: StoreDep,
