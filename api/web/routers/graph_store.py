@@ -42,6 +42,7 @@ from api.web import negotiation, results
 from api.web.dependencies import DatasetDep, Editor, StoreDep
 from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, media_type_of, query_flag
+from api.web.protocol_schema import GRAPH_DELETE, GRAPH_READ, GRAPH_WRITE
 from api.web.security import Caller
 from graph.errors import ActorGraphError, BadRequestError, UnsupportedMediaError
 from graph.guards import write_policy
@@ -107,12 +108,16 @@ GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/graph-store", summary="Read a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES)
+@router.get(
+    "/graph-store", summary="Read a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES, openapi_extra=GRAPH_READ,
+)
 async def read_graph(request: Request, store: StoreDep, dataset: DatasetDep) -> Response:
     return await run_in_threadpool(_serialize, request, store, dataset, _graph(request))
 
 
-@router.head("/graph-store", summary="Check a graph", description=GSP_DOC)
+@router.head(
+    "/graph-store", summary="Check a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES, openapi_extra=GRAPH_READ,
+)
 async def check_graph(request: Request, store: StoreDep, dataset: DatasetDep) -> Response:
     return await run_in_threadpool(_serialize, request, store, dataset, _graph(request))  # the server sends the headers only
 
@@ -181,17 +186,21 @@ async def _write(request: Request, response: Response, store: GraphStore, caller
     return report.as_dict()
 
 
-@router.put("/graph-store", response_model=WriteReport, responses=CREATED, summary="Replace a graph", description=GSP_DOC)
+@router.put(
+    "/graph-store", response_model=WriteReport, responses=CREATED, summary="Replace a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
+)
 async def put_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
     return await _write(request, response, store, caller, merge=False)
 
 
-@router.post("/graph-store", response_model=WriteReport, responses=CREATED, summary="Merge into a graph", description=GSP_DOC)
+@router.post(
+    "/graph-store", response_model=WriteReport, responses=CREATED, summary="Merge into a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
+)
 async def post_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
     return await _write(request, response, store, caller, merge=True)
 
 
-@router.delete("/graph-store", response_model=WriteReport, summary="Delete a graph", description=GSP_DOC)
+@router.delete("/graph-store", response_model=WriteReport, summary="Delete a graph", description=GSP_DOC, openapi_extra=GRAPH_DELETE)
 async def delete_graph(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep) -> dict[str, Any]:
     graph = _graph(request, write=True)
     writes.check_writable(graph, admin=caller.is_admin)

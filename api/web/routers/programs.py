@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web.convertors import SUBJECT_ID
+from api.web.convertors import SUBJECT_ID, ProgramId
 from api.web.dependencies import Analyst, DatasetDep, LimitsDep, StoreDep, dataset_for_caller
 from api.web.documents import PrintHeader, pdf_download
 from api.web.models import vetting as vetting_models
@@ -37,7 +37,6 @@ from graph.vetting import audit
 from graph.vetting.engine import ProgramVetting, vet_program
 
 router = APIRouter(prefix="/programs", tags=["Programs"])
-ProgramId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/program/vsspp, or an identifier")]
 
 
 @router.get("", response_model=ProgramPage, summary="List programs")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from api.web import json_body, negotiation, results
@@ -205,6 +205,7 @@ async def _run(
     return _respond(request, response, page, chosen)
 
 
+QueryName = Annotated[str, Path(description="The query's name, as GET /queries lists it", examples=["actor_links", "chain_of_command"])]
 LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=named_queries.MAX_LIMIT, description="Rows per page.")
 OffsetQuery = Query(0, ge=0, le=named_queries.MAX_OFFSET, description="Rows to skip.")
 
@@ -216,7 +217,7 @@ async def run_get(
     store: StoreDep,
     dataset: DatasetDep,
     limits: LibraryLimitsDep,
-    name: str,
+    name: QueryName,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
 ) -> Response | dict[str, Any]:

@@ -35,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
 from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, query_flag
+from api.web.protocol_schema import UPDATE
 from api.web.routers.sparql_text import checked_text, engine_call, single, utf8_body
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.ingest import update as sparql_update
@@ -76,7 +77,7 @@ async def _read_update(request: Request) -> str:
     return text
 
 
-@router.post("/update", response_model=WriteReport, summary="SPARQL update", description=UPDATE_DOC)
+@router.post("/update", response_model=WriteReport, summary="SPARQL update", description=UPDATE_DOC, openapi_extra=UPDATE)
 async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> dict[str, Any]:
     based = await checked_text(request, await _read_update(request), caller, limits, update=True)
     report = await engine_call(

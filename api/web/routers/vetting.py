@@ -30,7 +30,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import day_or_today
-from api.web.convertors import SUBJECT_ID
+from api.web.convertors import SUBJECT_ID, SubjectId
 from api.web.dependencies import Analyst, LimitsDep, StoreDep, dataset_for_caller
 from api.web.documents import PrintHeader, pdf_download
 from api.web.models.audit import Runs, Screening
@@ -196,7 +196,7 @@ async def _vet_one(
 
 @router.get(f"/vetting/{SUBJECT_ID}", response_model=Vetting, responses=REPORT_FORMATS, summary="Vet one subject (not recorded)")
 async def vetting_subject(
-    request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options
+    request: Request, store: StoreDep, limits: LimitsDep, id: SubjectId, caller: Analyst, policy: PolicyParam, options: Options
 ) -> Response | dict[str, Any]:
     """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
     README), a printable HTML report (Accept: text/html or ?format=html), or CSV. Viewing is not a
@@ -206,7 +206,7 @@ async def vetting_subject(
 
 @router.post(f"/vetting/{SUBJECT_ID}", response_model=Vetting, responses=REPORT_FORMATS, summary="Run and record a vetting of one subject")
 async def vetting_subject_run(
-    request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options
+    request: Request, store: StoreDep, limits: LimitsDep, id: SubjectId, caller: Analyst, policy: PolicyParam, options: Options
 ) -> Response | dict[str, Any]:
     """An explicit vetting run: the same answer as GET, and the run is recorded in the audit trail
     against the caller's API key (`run` is its IRI)."""

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import parse_day
+from api.web.convertors import NodeName
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.models.views import NodeDetails, ViewData
 from api.web.templating import templates
@@ -108,7 +109,7 @@ async def view_actor(
     request: Request,
     store: StoreDep,
     dataset: DatasetDep,
-    name: str,
+    name: NodeName,
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
@@ -131,7 +132,7 @@ async def view_actor(
 async def view_data_network(
     store: StoreDep,
     dataset: DatasetDep,
-    name: str,
+    name: NodeName,
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
@@ -151,7 +152,7 @@ async def view_data_network(
 
 
 @router.get("/view/data/node/{name:path}", response_model=NodeDetails, summary="A node's details, as view data (JSON)")
-async def view_data_node(store: StoreDep, dataset: DatasetDep, name: str) -> dict[str, Any]:
+async def view_data_node(store: StoreDep, dataset: DatasetDep, name: NodeName) -> dict[str, Any]:
     """The details panel of a clicked node: names, types, and its relations with dates,
     confidence, status and sources, every string escaped."""
     return await run_in_threadpool(details.node_details, store, dataset, name)
@@ -159,7 +160,7 @@ async def view_data_node(store: StoreDep, dataset: DatasetDep, name: str) -> dic
 
 @router.get("/view/programs/{name:path}", response_class=HTMLResponse, responses=FILE_FORMATS, summary="Program view")
 async def view_program(
-    request: Request, store: StoreDep, dataset: DatasetDep, name: str, at: str | None = None, format: Format = None
+    request: Request, store: StoreDep, dataset: DatasetDep, name: NodeName, at: str | None = None, format: Format = None
 ) -> Response:
     """A program with its implementers, funders, partners and targets; partners are coloured by
     their vetting outcome when the program has been vetted. With `?format=`, as a file."""
