@@ -8,11 +8,11 @@ An unknown subject is a 404, an unusable parameter a 422 naming it (api.web.erro
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.dates import IsoDay
 from api.web.convertors import SUBJECT_ID, SubjectId
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.models.tracing import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
@@ -77,7 +77,7 @@ def actor_network(
     dataset: DatasetDep,
     id: SubjectId,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
-    at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
+    at: Annotated[IsoDay | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated (Command,Subordination)")] = None,
     max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = DEFAULT_MAX_NODES,
     format: Annotated[str | None, Query(description=EXPORT_FORMAT_DOC)] = None,

@@ -4,11 +4,11 @@ the same edge query as the ego network)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.dates import IsoDay
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.models.tracing import Paths
 from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
@@ -29,7 +29,7 @@ def find_paths(
     source: Annotated[str, Query(alias="from", description="an IRI, kind/slug or identifier")],
     target: Annotated[str, Query(alias="to", description="an IRI, kind/slug or identifier")],
     max_hops: Annotated[int, Query(alias="max", ge=1, le=MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
-    at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
+    at: Annotated[IsoDay | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="at most this many paths")] = 10,
     format: Annotated[str | None, Query(description=EXPORT_FORMAT_DOC)] = None,
