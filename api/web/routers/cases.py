@@ -31,7 +31,7 @@ from api.web.models.cases import Case, CaseList
 from api.web.openapi_schema import also
 from api.web.security import Caller
 from api.web.templating import templates
-from api.web.vetting_options import agent_of, policy_with
+from api.web.vetting_options import DAY, agent_of, policy_with
 from graph.errors import BadRequestError, ConflictError, InvalidValueError, NotFoundError, TooLargeError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.store import GraphStore
@@ -170,7 +170,7 @@ async def list_cases(
     caller: Analyst,
     status: Annotated[str | None, Query(description=f"Only cases with this status: {', '.join(STATUSES)}.")] = None,
     subject: Annotated[str | None, Query(description="Only cases about this subject (IRI, kind/slug or identifier).")] = None,
-    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).")] = None,
+    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).", json_schema_extra=DAY)] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many cases, newest decision first.")] = 100,
 ) -> dict[str, Any]:
     """Cases, newest decision first, each with its status; cases still standing are run through
@@ -216,8 +216,8 @@ async def show_case(
     limits: LimitsDep,
     case_id: str,
     caller: Analyst,
-    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json or html (default: by Accept).")] = None,
+    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).", json_schema_extra=DAY)] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json or html (default: by Accept).", json_schema_extra={"enum": ["json", "html"]})] = None,
 ) -> Response | dict[str, Any]:
     """The case: the engine's result it rests on, the decision, who decided and signed off, its
     expiry, its status, and what new data changed since. As JSON, or as a printable HTML record

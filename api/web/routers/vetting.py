@@ -37,7 +37,7 @@ from api.web.models.audit import Runs, Screening
 from api.web.models.vetting import Vetting
 from api.web.openapi_schema import REPORT_FORMATS, also
 from api.web.templating import templates
-from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
+from api.web.vetting_options import DAY, MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
 from api.web.vetting_reports import findings_download, report_context
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, InvalidValueError
@@ -112,8 +112,8 @@ async def vetting_screen(
     limits: LimitsDep,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json or csv (default: by Accept).")] = None,
+    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).", json_schema_extra=DAY)] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json or csv (default: by Accept).", json_schema_extra={"enum": ["json", "csv"]})] = None,
 ) -> Response | dict[str, Any]:
     """Upload a CSV (multipart field `file`, or the body as text/csv) with columns name, type,
     country and optionally date_of_birth or unit_id. Each row gets candidates with scores and the

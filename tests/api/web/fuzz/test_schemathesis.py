@@ -91,5 +91,6 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_schema(tmp_path: P
     )
     assert len(statuses) > 1000, f"too few requests reached the server:\n{summary(reads)}\n{summary(writes)}"
     assert server_errors == [], "\n".join(server_errors[:20])
+    assert "unsendable" not in answered, "a query result was dropped on another thread (README, depth limits)"
     assert reads.returncode == 0, failures(reads)
     assert writes.returncode == 0, failures(writes)
