@@ -29,7 +29,7 @@ def parse_day(value: object, name: str) -> date | None:
 
 
 def _iso_day(value: object) -> object:
-    """Only YYYY-MM-DD passes on to pydantic, which would read a number ("0", "20180414") as
+    """Only YYYY-MM-DD passes on to pydantic, which would read a number ("0", "86400") as
     seconds since 1970 and answer for a day nobody asked about."""
     if isinstance(value, date):
         return value

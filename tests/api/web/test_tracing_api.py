@@ -139,8 +139,10 @@ def test_network_rejects_bad_parameters_by_name(client: TestClient) -> None:
     url = "/actors/fictional/unit/bde-7/network"
     assert_names_parameter(get(client, url, 422, at="2018-14-04"), "at")
     assert_names_parameter(get(client, url, 422, at="last year"), "at")
-    # Numbers are not days: pydantic alone read at=0 as 1970-01-01 (found by the fuzz run).
+    # Numbers are not days: pydantic alone read at=0 as 1970-01-01 and at=86400 as 1970-01-02
+    # (found by the fuzz run).
     assert_names_parameter(get(client, url, 422, at="0"), "at")
+    assert_names_parameter(get(client, url, 422, at="86400"), "at")
     assert_names_parameter(get(client, url, 422, at="20180414"), "at")
     assert_names_parameter(get(client, url, 422, depth=4), "depth")
     assert_names_parameter(get(client, url, 422, depth=0), "depth")
