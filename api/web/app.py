@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api.settings import Settings
-from api.web import api_docs, errors, limits
+from api.web import api_docs, errors, limits, openapi_schema
 from api.web.body_limit import BodyLimit
 from api.web.cross_origin import ReconcileCrossOrigin
 from api.web.json_body import JsonBodyGuard
@@ -94,4 +94,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     api_docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    openapi_schema.install(app)
     return app

@@ -11,6 +11,9 @@ registers the convertor before its routes are built.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from starlette.convertors import Convertor, register_url_convertor
 
 SUB_RESOURCES = ("network", "timeline", "vetting")
@@ -30,3 +33,23 @@ class SubjectConvertor(Convertor[str]):
 register_url_convertor("subject", SubjectConvertor())
 
 SUBJECT_ID = "{id:subject}"
+# What a path names a subject by; the examples are the demo data's (`actorgraph init --demo`).
+SubjectId = Annotated[
+    str,
+    Path(
+        description="an IRI (URL-encoded), a kind/slug such as fictional/unit/bn-72, or an identifier",
+        examples=["fictional/unit/bn-72", "fictional/person/oren-tallavar"],
+    ),
+]
+# A graph page's node, in a `{name:path}` route: any subject, actor, program or incident.
+NodeName = Annotated[
+    str,
+    Path(
+        description="an IRI (URL-encoded), a kind/slug or an identifier",
+        examples=["fictional/unit/bn-72", "fictional/program/vsspp", "fictional/incident/karst-hollow-massacre"],
+    ),
+]
+ProgramId = Annotated[
+    str,
+    Path(description="an IRI (URL-encoded), a kind/slug such as fictional/program/vsspp, or an identifier", examples=["fictional/program/vsspp"]),
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
@@ -18,19 +18,29 @@ from api.web import negotiation
 from api.web.security import Caller
 from graph.errors import BadRequestError
 from graph.vetting import audit
-from graph.vetting.policy import DEFAULT_POLICY, Policy, policy_from_dict
+from graph.vetting.policy import CONFIDENCES, DEFAULT_POLICY, DIRECTIONS, Policy, policy_from_dict
 
 # A program or a screening list vets many subjects in one request: a larger time budget.
 MANY_SUBJECTS_BUDGET_FACTOR = 6
 REQUEST_POLICY = "default with request settings"
 
 
+# What graph.vetting.policy accepts, declared in OpenAPI; the policy's own check (a 422) enforces it.
+LOOKBACK: dict[str, Any] = {"minimum": 0, "maximum": 200}
+CONFIDENCE: dict[str, Any] = {"enum": list(CONFIDENCES)}
+DEPTH: dict[str, Any] = {"minimum": 1, "maximum": 20}
+DIRECTION: dict[str, Any] = {"enum": list(DIRECTIONS)}
+UNKNOWN_DATES: dict[str, Any] = {"enum": ["review", "assume"]}
+# Days that api.dates.parse_day reads: YYYY-MM-DD (an empty value means not given).
+DAY: dict[str, Any] = {"format": "date"}
+
+
 def policy_params(
-    lookback_years: Annotated[int | None, Query(description="Years back that count (default 10).")] = None,
-    min_confidence: Annotated[str | None, Query(description="low, medium or high (default medium).")] = None,
-    hierarchy_depth: Annotated[int | None, Query(description="Chain-of-command levels walked (default 3).")] = None,
-    hierarchy_direction: Annotated[str | None, Query(description="down, up or both (default down).")] = None,
-    unknown_dates: Annotated[str | None, Query(description="review or assume (default review).")] = None,
+    lookback_years: Annotated[int | None, Query(description="Years back that count (default 10).", json_schema_extra=LOOKBACK)] = None,
+    min_confidence: Annotated[str | None, Query(description="low, medium or high (default medium).", json_schema_extra=CONFIDENCE)] = None,
+    hierarchy_depth: Annotated[int | None, Query(description="Chain-of-command levels walked (default 3).", json_schema_extra=DEPTH)] = None,
+    hierarchy_direction: Annotated[str | None, Query(description="down, up or both (default down).", json_schema_extra=DIRECTION)] = None,
+    unknown_dates: Annotated[str | None, Query(description="review or assume (default review).", json_schema_extra=UNKNOWN_DATES)] = None,
 ) -> Policy:
     """The default policy with the settings given in the query string (PolicyError, a 422, for a bad one)."""
     given = {
@@ -53,7 +63,11 @@ def policy_with(settings: Mapping[str, object]) -> Policy:
 
 
 PolicyParam = Annotated[Policy, Depends(policy_params)]
-KnownOn = Annotated[str | None, Query(description="Use only statements whose sources were published, or imported, by this day (YYYY-MM-DD).")]
+KnownOn = Annotated[
+    str | None,
+    Query(description="Use only statements whose sources were published, or imported, by this day (YYYY-MM-DD).", json_schema_extra=DAY),
+]
+REPORT_FORMAT: dict[str, Any] = {"enum": ["json", "html", "csv", "pdf"]}
 
 
 class VetOptions:
@@ -61,8 +75,10 @@ class VetOptions:
 
     def __init__(
         self,
-        date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-        fmt: Annotated[str | None, Query(alias="format", description="json, html, csv or pdf (default: by Accept).")] = None,
+        date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).", json_schema_extra=DAY)] = None,
+        fmt: Annotated[
+            str | None, Query(alias="format", description="json, html, csv or pdf (default: by Accept).", json_schema_extra=REPORT_FORMAT)
+        ] = None,
         as_known_on: KnownOn = None,
     ) -> None:
         self.format = fmt

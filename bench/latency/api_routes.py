@@ -16,8 +16,8 @@ from harness import count, interleaved, out
 from pydantic import TypeAdapter
 
 from api.settings import Settings
-from api.web import models
 from api.web.dependencies import dataset_for_caller
+from api.web.models import tracing as models
 from api.web.routers import actors as actors_route
 from api.web.routers import paths as paths_route
 from api.web.security import ANONYMOUS

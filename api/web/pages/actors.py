@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.web.convertors import NodeName
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.pages import actor_search
 from api.web.templating import quoted, templates
@@ -83,7 +84,7 @@ def _value(term: Any) -> str | None:
 
 
 @router.get("/pages/actors/{name:path}", response_class=HTMLResponse, summary="Actor page")
-async def actor_page(request: Request, store: StoreDep, dataset: DatasetDep, name: str) -> HTMLResponse:
+async def actor_page(request: Request, store: StoreDep, dataset: DatasetDep, name: NodeName) -> HTMLResponse:
     """Profile, names and aliases, relations by type with dates, confidence and sources, a
     timeline, incidents, programs, the network around the actor, and (for analysts) vetting."""
     page = await run_in_threadpool(actor_page_data, store, dataset, name)

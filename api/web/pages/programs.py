@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.web.convertors import NodeName
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.templating import quoted, templates
 from api.web.views import program_views, prose
@@ -55,7 +56,7 @@ async def programs_page(
 
 
 @router.get("/pages/programs/{name:path}", response_class=HTMLResponse, summary="Program page")
-async def program_page(request: Request, store: StoreDep, dataset: DatasetDep, name: str) -> HTMLResponse:
+async def program_page(request: Request, store: StoreDep, dataset: DatasetDep, name: NodeName) -> HTMLResponse:
     """A program's period, level, sector and place; its partners by role with dates and sources;
     the program view; and the vetting table when the caller may see it."""
     detail, view = await run_in_threadpool(program_views.program_view, store, dataset, name)

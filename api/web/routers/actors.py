@@ -8,15 +8,15 @@ An unknown subject is a 404, an unusable parameter a 422 naming it (api.web.erro
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from api.web.convertors import SUBJECT_ID
+from api.dates import IsoDay
+from api.web.convertors import SUBJECT_ID, SubjectId
 from api.web.dependencies import DatasetDep, StoreDep
-from api.web.models import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
-from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
+from api.web.models.tracing import ActorHit, ActorSearch, Network, Node, Profile, Term, Timeline
+from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.index.subjects import Hit, SubjectIndex
@@ -32,7 +32,6 @@ router = APIRouter(prefix="/actors", tags=["Actors"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (at most 500)")]
 Offset = Annotated[int, Query(ge=0, description="how many results to skip")]
-ActorId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/unit/bn-72, or an identifier")]
 TRACEABLE = ("actor", "program", "incident")
 
 
@@ -71,14 +70,14 @@ def find_actors(
     return ActorSearch(q=q, total=page.total, limit=limit, offset=offset, results=[_hit(index, h) for h in page.hits])
 
 
-@router.get(f"/{SUBJECT_ID}/network", response_model=Network, summary="Ego network of an actor at a date")
+@router.get(f"/{SUBJECT_ID}/network", response_model=Network, responses=FILE_FORMATS, summary="Ego network of an actor at a date")
 def actor_network(
     request: Request,
     store: StoreDep,
     dataset: DatasetDep,
-    id: ActorId,
+    id: SubjectId,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="rings of relations around the actor (1-3)")] = 1,
-    at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
+    at: Annotated[IsoDay | None, Query(description="only relations valid on this day (YYYY-MM-DD); all without it")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated (Command,Subordination)")] = None,
     max_nodes: Annotated[int, Query(ge=1, le=5000, description="cap on nodes; `truncated` says if it was hit")] = DEFAULT_MAX_NODES,
     format: Annotated[str | None, Query(description=EXPORT_FORMAT_DOC)] = None,
@@ -99,7 +98,7 @@ def actor_network(
 def actor_timeline(
     store: StoreDep,
     dataset: DatasetDep,
-    id: ActorId,
+    id: SubjectId,
     limit: Annotated[int, Query(ge=1, le=500, description="page size (at most 500)")] = 100,
     offset: Offset = 0,
 ) -> Any:
@@ -112,7 +111,7 @@ def actor_timeline(
 
 
 @router.get(f"/{SUBJECT_ID}", response_model=Profile, summary="Profile of an actor")
-def actor_profile(store: StoreDep, dataset: DatasetDep, id: ActorId) -> Any:
+def actor_profile(store: StoreDep, dataset: DatasetDep, id: SubjectId) -> Any:
     """Types, names and aliases, country, level and sector, and every relation grouped by class,
     each with the actor's role, the other party, dates, confidence and sources."""
     index = index_for(store, dataset)

@@ -21,15 +21,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import day_or_today, parse_day
 from api.web import json_body, negotiation
 from api.web.dependencies import Analyst, LimitsDep, SettingsDep, StoreDep, dataset_for_caller
+from api.web.models.cases import Case, CaseList
+from api.web.openapi_schema import also
 from api.web.security import Caller
 from api.web.templating import templates
-from api.web.vetting_options import agent_of, policy_with
+from api.web.vetting_options import DAY, agent_of, policy_with
 from graph.errors import BadRequestError, ConflictError, InvalidValueError, NotFoundError, TooLargeError
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.store import GraphStore
@@ -125,8 +127,10 @@ def _view(store: GraphStore, caller: Caller, case: cases.Case, on: date, budget:
                   budget=budget, superseding=same_subject)[0]
 
 
-@router.post("/vetting/cases", summary="Record a vetting decision", status_code=201, openapi_extra=CREATE_SCHEMA)
-async def create_case(request: Request, store: StoreDep, settings: SettingsDep, limits: LimitsDep, caller: Analyst) -> JSONResponse:
+@router.post("/vetting/cases", response_model=Case, summary="Record a vetting decision", status_code=201, openapi_extra=CREATE_SCHEMA)
+async def create_case(
+    request: Request, response: Response, store: StoreDep, settings: SettingsDep, limits: LimitsDep, caller: Analyst
+) -> dict[str, Any]:
     """Vet the subject now (an explicit run, recorded in the audit trail) and record the decision
     on that result, with the caller's API key as the decider. The decision expires after the
     policy's `decision_valid_months` (12 by default) unless `expires` gives an earlier day."""
@@ -155,19 +159,20 @@ async def create_case(request: Request, store: StoreDep, settings: SettingsDep, 
         return _view(store, caller, case, date.today(), budget)
 
     view = await run_in_threadpool(work)
-    return JSONResponse(view.as_dict(), status_code=201, headers={"Location": f"/vetting/cases/{view.case.id}"})
+    response.headers["Location"] = f"/vetting/cases/{view.case.id}"
+    return view.as_dict()
 
 
-@router.get("/vetting/cases", summary="Vetting cases, by status")
+@router.get("/vetting/cases", response_model=CaseList, summary="Vetting cases, by status")
 async def list_cases(
     store: StoreDep,
     limits: LimitsDep,
     caller: Analyst,
     status: Annotated[str | None, Query(description=f"Only cases with this status: {', '.join(STATUSES)}.")] = None,
     subject: Annotated[str | None, Query(description="Only cases about this subject (IRI, kind/slug or identifier).")] = None,
-    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).")] = None,
+    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).", json_schema_extra=DAY)] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many cases, newest decision first.")] = 100,
-) -> JSONResponse:
+) -> dict[str, Any]:
     """Cases, newest decision first, each with its status; cases still standing are run through
     the engine again, and those whose result new data changed are `needs-re-vetting`, with what
     changed (`changes`). Nothing here is recorded in the audit trail."""
@@ -191,7 +196,7 @@ async def list_cases(
         listed = [v for v in views if wanted is None or v.status == wanted][:limit]
         return {"on": day.isoformat(), "status": wanted, "subject": iri, "counts": counts, "cases": [v.as_dict() for v in listed]}
 
-    return JSONResponse(await run_in_threadpool(work))
+    return await run_in_threadpool(work)
 
 
 def _case(store: GraphStore, case_id: str) -> cases.Case:
@@ -201,16 +206,19 @@ def _case(store: GraphStore, case_id: str) -> cases.Case:
         raise cases.CaseNotFound(f"case_id: {error}") from None
 
 
-@router.get("/vetting/cases/{case_id}", summary="One vetting case")
+@router.get(
+    "/vetting/cases/{case_id}", response_model=Case, summary="One vetting case",
+    responses=also("The printable record of the case (?format=html or Accept: text/html)", ["text/html"]),
+)
 async def show_case(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
     case_id: str,
     caller: Analyst,
-    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json or html (default: by Accept).")] = None,
-) -> Response:
+    on: Annotated[str | None, Query(description="Status as of this day, YYYY-MM-DD (default today).", json_schema_extra=DAY)] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json or html (default: by Accept).", json_schema_extra={"enum": ["json", "html"]})] = None,
+) -> Response | dict[str, Any]:
     """The case: the engine's result it rests on, the decision, who decided and signed off, its
     expiry, its status, and what new data changed since. As JSON, or as a printable HTML record
     (Accept: text/html or ?format=html) to file with the decision."""
@@ -220,13 +228,13 @@ async def show_case(
     view = await run_in_threadpool(lambda: _view(store, caller, _case(store, case_id), day, limits.timeout))
     if fmt == "html" or (fmt is None and negotiation.choose(request.headers.get("accept"), negotiation.PAGE_MEDIA_TYPES) == "html"):
         return templates.TemplateResponse(request, "vetting_case.html", {"view": view, "case": view.case})
-    return JSONResponse(view.as_dict())
+    return view.as_dict()
 
 
-@router.post("/vetting/cases/{case_id}/sign-off", summary="Sign off a vetting case", openapi_extra=SIGN_OFF_SCHEMA)
+@router.post("/vetting/cases/{case_id}/sign-off", response_model=Case, summary="Sign off a vetting case", openapi_extra=SIGN_OFF_SCHEMA)
 async def sign_off_case(
     request: Request, store: StoreDep, settings: SettingsDep, limits: LimitsDep, case_id: str, caller: Analyst
-) -> JSONResponse:
+) -> dict[str, Any]:
     """The second reviewer's sign-off: from another API key than the decision's, once, before the
     decision expires. Optional body: {"note": "..."}."""
     values = await _body(request, SIGN_OFF_FIELDS, required=False, max_depth=settings.max_json_depth)
@@ -242,4 +250,4 @@ async def sign_off_case(
             raise ConflictError(f"sign-off: {error}") from None
         return _view(store, caller, case, date.today(), limits.timeout)
 
-    return JSONResponse((await run_in_threadpool(work)).as_dict())
+    return (await run_in_threadpool(work)).as_dict()

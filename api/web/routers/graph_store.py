@@ -35,12 +35,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.web import negotiation, results
 from api.web.dependencies import DatasetDep, Editor, StoreDep
+from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, media_type_of, query_flag
+from api.web.protocol_schema import GRAPH_DELETE, GRAPH_READ, GRAPH_WRITE
 from api.web.security import Caller
 from graph.errors import ActorGraphError, BadRequestError, UnsupportedMediaError
 from graph.guards import write_policy
@@ -96,6 +98,8 @@ def _serialize(request: Request, store: GraphStore, dataset: Dataset, graph: rdf
     return Response(content=body, media_type=media)
 
 
+# A write that creates the graph answers 201, with the new graph's IRI as Location.
+CREATED: dict[int | str, dict[str, Any]] = {201: {"description": "The graph was created", "model": WriteReport}}
 GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The graph, as the Accept header asks", "content": {media: {} for media in negotiation.GRAPH_MEDIA_TYPES}},
     404: {"description": "No such graph, or none the caller may read", "content": {"text/plain": {}}},
@@ -104,12 +108,16 @@ GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/graph-store", summary="Read a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES)
+@router.get(
+    "/graph-store", summary="Read a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES, openapi_extra=GRAPH_READ,
+)
 async def read_graph(request: Request, store: StoreDep, dataset: DatasetDep) -> Response:
     return await run_in_threadpool(_serialize, request, store, dataset, _graph(request))
 
 
-@router.head("/graph-store", summary="Check a graph", description=GSP_DOC)
+@router.head(
+    "/graph-store", summary="Check a graph", description=GSP_DOC, response_class=Response, responses=GRAPH_RESPONSES, openapi_extra=GRAPH_READ,
+)
 async def check_graph(request: Request, store: StoreDep, dataset: DatasetDep) -> Response:
     return await run_in_threadpool(_serialize, request, store, dataset, _graph(request))  # the server sends the headers only
 
@@ -152,7 +160,7 @@ async def _upload(request: Request, graph: rdf.NamedNode) -> RdfSource:
     return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value, require_triples=True)
 
 
-async def _write(request: Request, store: GraphStore, caller: Caller, merge: bool) -> JSONResponse:
+async def _write(request: Request, response: Response, store: GraphStore, caller: Caller, merge: bool) -> dict[str, Any]:
     graph = _graph(request, write=True, new=merge)
     writes.check_writable(graph, admin=caller.is_admin)
     operation = writes.merge_graph if merge else writes.replace_graph
@@ -172,24 +180,30 @@ async def _write(request: Request, store: GraphStore, caller: Caller, merge: boo
         body = error.source if error.source.startswith("part ") else "the request body"
         raise BadRequestError(f"malformed RDF in {body} at {where}: {error.detail}") from None
     # The Graph Store Protocol's Location is the new graph's IRI (read it back with ?graph=IRI).
-    headers = {"Location": graph.value} if created else None
-    return JSONResponse(report.as_dict(), status_code=201 if created else 200, headers=headers)
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = graph.value
+    return report.as_dict()
 
 
-@router.put("/graph-store", summary="Replace a graph", description=GSP_DOC)
-async def put_graph(request: Request, store: StoreDep, caller: Editor) -> JSONResponse:
-    return await _write(request, store, caller, merge=False)
+@router.put(
+    "/graph-store", response_model=WriteReport, responses=CREATED, summary="Replace a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
+)
+async def put_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
+    return await _write(request, response, store, caller, merge=False)
 
 
-@router.post("/graph-store", summary="Merge into a graph", description=GSP_DOC)
-async def post_graph(request: Request, store: StoreDep, caller: Editor) -> JSONResponse:
-    return await _write(request, store, caller, merge=True)
+@router.post(
+    "/graph-store", response_model=WriteReport, responses=CREATED, summary="Merge into a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
+)
+async def post_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
+    return await _write(request, response, store, caller, merge=True)
 
 
-@router.delete("/graph-store", summary="Delete a graph", description=GSP_DOC)
-async def delete_graph(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep) -> JSONResponse:
+@router.delete("/graph-store", response_model=WriteReport, summary="Delete a graph", description=GSP_DOC, openapi_extra=GRAPH_DELETE)
+async def delete_graph(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep) -> dict[str, Any]:
     graph = _graph(request, write=True)
     writes.check_writable(graph, admin=caller.is_admin)
     _readable(graph, dataset)
     report = await run_in_threadpool(writes.delete_graph, store, graph, admin=caller.is_admin, reason=query_flag(request, "reason", True))
-    return JSONResponse(report.as_dict())
+    return report.as_dict()

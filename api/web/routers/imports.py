@@ -14,13 +14,13 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import Editor, StoreDep
+from api.web.models.writes import ImportReport as ImportAnswer
 from graph.errors import BadRequestError, NotFoundError
 from graph.ingest import setup
 from graph.ingest.importers.fmtrpt import importer as fmtrpt
@@ -58,7 +58,7 @@ IMPORT_DOC = (
 )
 
 
-def _run(store: GraphStore, kind: str, files: list[tuple[str, bytes]], graph: str, dataset: str, reason: bool) -> dict[str, object]:
+def _run(store: GraphStore, kind: str, files: list[tuple[str, bytes]], graph: str, dataset: str, reason: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="actorgraph-import-") as folder:
         paths = []
         for name, data in files:
@@ -72,7 +72,8 @@ def _run(store: GraphStore, kind: str, files: list[tuple[str, bytes]], graph: st
     return result
 
 
-@router.post("/import/{kind}", summary="Import a data set", description=IMPORT_DOC)
+# Only the keys the importer reports: `units`, `crosswalk` and `derived` appear where they apply.
+@router.post("/import/{kind}", response_model=ImportAnswer, response_model_exclude_unset=True, summary="Import a data set", description=IMPORT_DOC)
 async def import_data(
     kind: str,
     store: StoreDep,
@@ -81,7 +82,7 @@ async def import_data(
     graph: Annotated[str | None, Query(description="The graph: the kind's name (default) or one starting with it and '-'")] = None,
     dataset: Annotated[str, Query(description="opensanctions: the dataset name, for the sources")] = "default",
     reason: Annotated[bool, Query(description="Recompute the derived links afterwards")] = True,
-) -> JSONResponse:
+) -> dict[str, Any]:
     if kind not in IMPORTERS:
         raise NotFoundError(f"no importer {kind!r}; the importers are {', '.join(sorted(IMPORTERS))}")
     target = graph or kind
@@ -93,4 +94,4 @@ async def import_data(
         if not _SAFE_NAME.match(name):
             raise BadRequestError(f"file name {upload.filename!r}: use letters, digits, '.', '_' and '-'")
         files.append((name, await upload.read()))  # api.web.body_limit bounds the request
-    return JSONResponse(await run_in_threadpool(_run, store, kind, files, target, dataset, reason))
+    return await run_in_threadpool(_run, store, kind, files, target, dataset, reason)

@@ -4,14 +4,14 @@ the same edge query as the ego network)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.dates import IsoDay
 from api.web.dependencies import DatasetDep, StoreDep
-from api.web.models import Paths
-from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
+from api.web.models.tracing import Paths
+from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
 from graph.index.cache import index_for
 from graph.tracing import export
 from graph.tracing.errors import NotFound
@@ -21,7 +21,7 @@ from graph.tracing.paths import MAX_PATH_HOPS, paths
 router = APIRouter(tags=["Paths"])
 
 
-@router.get("/paths", response_model=Paths, summary="Shortest relationship paths between two actors")
+@router.get("/paths", response_model=Paths, responses=FILE_FORMATS, summary="Shortest relationship paths between two actors")
 def find_paths(
     request: Request,
     store: StoreDep,
@@ -29,7 +29,7 @@ def find_paths(
     source: Annotated[str, Query(alias="from", description="an IRI, kind/slug or identifier")],
     target: Annotated[str, Query(alias="to", description="an IRI, kind/slug or identifier")],
     max_hops: Annotated[int, Query(alias="max", ge=1, le=MAX_PATH_HOPS, description="longest path searched (1-6)")] = 4,
-    at: Annotated[date | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
+    at: Annotated[IsoDay | None, Query(description="only relations valid on this day (YYYY-MM-DD)")] = None,
     types: Annotated[str | None, Query(description="relation classes to follow, comma-separated")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="at most this many paths")] = 10,
     format: Annotated[str | None, Query(description=EXPORT_FORMAT_DOC)] = None,

@@ -15,14 +15,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web.convertors import SUBJECT_ID
+from api.web.convertors import SUBJECT_ID, ProgramId
 from api.web.dependencies import Analyst, DatasetDep, LimitsDep, StoreDep, dataset_for_caller
 from api.web.documents import PrintHeader, pdf_download
-from api.web.models import Program, ProgramPage
+from api.web.models import vetting as vetting_models
+from api.web.models.tracing import Program, ProgramPage
+from api.web.openapi_schema import REPORT_FORMATS
 from api.web.templating import templates
 from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
 from api.web.vetting_reports import findings_download, links
@@ -35,7 +37,6 @@ from graph.vetting import audit
 from graph.vetting.engine import ProgramVetting, vet_program
 
 router = APIRouter(prefix="/programs", tags=["Programs"])
-ProgramId = Annotated[str, Path(description="an IRI (URL-encoded), a kind/slug such as fictional/program/vsspp, or an identifier")]
 
 
 @router.get("", response_model=ProgramPage, summary="List programs")
@@ -60,7 +61,7 @@ def program_detail(store: StoreDep, dataset: DatasetDep, id: ProgramId) -> Any:
 
 async def _vet_program(
     request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options, *, record: bool
-) -> Response:
+) -> Response | dict[str, Any]:
     chosen = answer_format(request, options.format, ("json", "html", "csv", "pdf"))
     budget = limits.timeout * MANY_SUBJECTS_BUDGET_FACTOR
 
@@ -89,13 +90,16 @@ async def _vet_program(
         return templates.TemplateResponse(request, "vetting_program.html", {"program": program, **links()})
     if chosen == "csv":
         return findings_download((p.result for p in program.participants), "program-vetting.csv")
-    return JSONResponse({**program.as_dict(), "recorded": record})
+    return {**program.as_dict(), "recorded": record}
 
 
-@router.get(f"/{SUBJECT_ID}/vetting", summary="Vet every participant of a program (not recorded)", tags=["Vetting"])
+@router.get(
+    f"/{SUBJECT_ID}/vetting", response_model=vetting_models.ProgramVetting, responses=REPORT_FORMATS, tags=["Vetting"],
+    summary="Vet every participant of a program (not recorded)",
+)
 async def vetting_program(
     request: Request, store: StoreDep, limits: LimitsDep, id: ProgramId, caller: Analyst, policy: PolicyParam, options: Options
-) -> Response:
+) -> Response | dict[str, Any]:
     """Every implementer, funder, partner and target of the program, vetted: a table with each
     participant's outcome and finding counts, and each finding reachable (JSON: `participants[].vetting`;
     HTML: a table linking to each participant's report). Viewing records nothing; POST the same
@@ -103,10 +107,13 @@ async def vetting_program(
     return await _vet_program(request, store, limits, id, caller, policy, options, record=False)
 
 
-@router.post(f"/{SUBJECT_ID}/vetting", summary="Run and record a vetting of every participant of a program", tags=["Vetting"])
+@router.post(
+    f"/{SUBJECT_ID}/vetting", response_model=vetting_models.ProgramVetting, responses=REPORT_FORMATS, tags=["Vetting"],
+    summary="Run and record a vetting of every participant of a program",
+)
 async def vetting_program_run(
     request: Request, store: StoreDep, limits: LimitsDep, id: ProgramId, caller: Analyst, policy: PolicyParam, options: Options
-) -> Response:
+) -> Response | dict[str, Any]:
     """An explicit vetting run of a program: the same answer as GET, and each participant's run is
     recorded in the audit trail against the caller's API key."""
     return await _vet_program(request, store, limits, id, caller, policy, options, record=True)

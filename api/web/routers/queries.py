@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from api.web import json_body, negotiation, results
 from api.web.dependencies import DatasetDep, LibraryLimitsDep, SettingsDep, StoreDep
+from api.web.models.queries import QueryInfo, QueryRows
+from api.web.openapi_schema import SPARQL_JSON, TEXT
 from api.web.protocol import media_type
 from api.web.worker_threads import run_store_work
 from graph.errors import InvalidValueError, NotAcceptableError, NotFoundError, UnsupportedMediaError
@@ -45,6 +47,18 @@ RUN_DOC = (
     "Results: JSON rows by default; SPARQL JSON, SPARQL XML, CSV or TSV by the Accept header. "
     "An unknown query is a 404; an unknown, missing or invalid parameter is a 422 that names it."
 )
+# The other formats a page of rows comes in, by the Accept header.
+ROW_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "SPARQL JSON or XML results, CSV or TSV",
+        "content": {
+            "application/sparql-results+json": SPARQL_JSON,
+            "application/sparql-results+xml": TEXT,
+            "text/csv": TEXT,
+            "text/tab-separated-values": TEXT,
+        },
+    }
+}
 BODY_SCHEMA = {
     "requestBody": {
         "required": False,
@@ -75,7 +89,7 @@ def _describe(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-@router.get("", summary="List the named queries")
+@router.get("", response_model=list[QueryInfo], summary="List the named queries")
 async def list_queries() -> list[dict[str, Any]]:
     """Every query of the library with its title, description, parameters and an example."""
     return [_describe(query) for query in named_queries.list_queries()]
@@ -143,7 +157,7 @@ def _plain(term: object) -> str | None:
     return None if term is None else getattr(term, "value", str(term))
 
 
-def _respond(request: Request, page: Page, chosen: str) -> Response:
+def _respond(request: Request, response: Response, page: Page, chosen: str) -> Response | dict[str, Any]:
     next_url = _page_url(request, page, page.next_offset) if page.next_offset is not None else None
     headers = {}
     if next_url:
@@ -164,15 +178,16 @@ def _respond(request: Request, page: Page, chosen: str) -> Response:
             "total": page.total,
             "next": next_url,
         }
-        return JSONResponse(content, headers=headers)
+        response.headers.update(headers)
+        return content
     body, media_type = results.serialize(page.solutions(), chosen)
     return Response(content=body, media_type=media_type, headers=headers)
 
 
 async def _run(
-    request: Request, store: StoreDep, dataset: DatasetDep, limits: LibraryLimitsDep, name: str, params: dict[str, RawValue | None],
+    request: Request, response: Response, store: StoreDep, dataset: DatasetDep, limits: LibraryLimitsDep, name: str, params: dict[str, RawValue | None],
     limit: int, offset: int,
-) -> Response:
+) -> Response | dict[str, Any]:
     chosen = negotiation.choose(request.headers.get("accept"), MEDIA_TYPES)
     if chosen is None:
         offered = ", ".join(MEDIA_TYPES)
@@ -187,29 +202,35 @@ async def _run(
         page = await run_store_work(execute)
     except UnknownQuery as error:
         raise NotFoundError(f"{error}; GET /queries lists them") from None
-    return _respond(request, page, chosen)
+    return _respond(request, response, page, chosen)
 
 
+QueryName = Annotated[str, Path(description="The query's name, as GET /queries lists it", examples=["actor_links", "chain_of_command"])]
 LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=named_queries.MAX_LIMIT, description="Rows per page.")
 OffsetQuery = Query(0, ge=0, le=named_queries.MAX_OFFSET, description="Rows to skip.")
 
 
-@router.get("/{name}", summary="Run a named query (GET)", description=RUN_DOC)
+@router.get("/{name}", response_model=QueryRows, responses=ROW_FORMATS, summary="Run a named query (GET)", description=RUN_DOC)
 async def run_get(
     request: Request,
+    response: Response,
     store: StoreDep,
     dataset: DatasetDep,
     limits: LibraryLimitsDep,
-    name: str,
+    name: QueryName,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
-) -> Response:
-    return await _run(request, store, dataset, limits, name, dict(_query_string_params(request)), limit, offset)
+) -> Response | dict[str, Any]:
+    return await _run(request, response, store, dataset, limits, name, dict(_query_string_params(request)), limit, offset)
 
 
-@router.post("/{name}", summary="Run a named query (POST)", description=RUN_DOC, openapi_extra=BODY_SCHEMA)
+@router.post(
+    "/{name}", response_model=QueryRows, responses=ROW_FORMATS, summary="Run a named query (POST)", description=RUN_DOC,
+    openapi_extra=BODY_SCHEMA,
+)
 async def run_post(
     request: Request,
+    response: Response,
     store: StoreDep,
     dataset: DatasetDep,
     limits: LibraryLimitsDep,
@@ -217,7 +238,7 @@ async def run_post(
     name: str,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
-) -> Response:
+) -> Response | dict[str, Any]:
     params = await _body_params(request, settings.max_json_depth)
     limit, offset = _window(params, limit, offset)
     if not 1 <= limit <= named_queries.MAX_LIMIT:
@@ -228,4 +249,4 @@ async def run_post(
         if key in params:
             raise ParameterError(key, "is given both in the query string and in the body")
         params[key] = value
-    return await _run(request, store, dataset, limits, name, params, limit, offset)
+    return await _run(request, response, store, dataset, limits, name, params, limit, offset)

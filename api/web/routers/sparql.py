@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from api.web import negotiation, results, service_description
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type
+from api.web.protocol_schema import QUERY_GET, QUERY_POST
 from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single, utf8_body
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, UnsupportedMediaError
@@ -102,13 +103,19 @@ RESULT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
+@router.get(
+    "/sparql", summary="SPARQL query (GET)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES,
+    openapi_extra=QUERY_GET,
+)
 async def sparql_get(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     if "query" not in request.query_params:
         return _service_description(request, dataset)
     return await _answer(request, store, caller, dataset, limits)
 
 
-@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES)
+@router.post(
+    "/sparql", summary="SPARQL query (POST)", description=QUERY_PARAMETERS_DOC, response_class=Response, responses=RESULT_RESPONSES,
+    openapi_extra=QUERY_POST,
+)
 async def sparql_post(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     return await _answer(request, store, caller, dataset, limits)

@@ -26,14 +26,16 @@ would mean rewriting the update text. Write USING <iri> / USING NAMED <iri> in t
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
+from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, query_flag
+from api.web.protocol_schema import UPDATE
 from api.web.routers.sparql_text import checked_text, engine_call, single, utf8_body
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.ingest import update as sparql_update
@@ -75,8 +77,8 @@ async def _read_update(request: Request) -> str:
     return text
 
 
-@router.post("/update", summary="SPARQL update", description=UPDATE_DOC)
-async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> JSONResponse:
+@router.post("/update", response_model=WriteReport, summary="SPARQL update", description=UPDATE_DOC, openapi_extra=UPDATE)
+async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> dict[str, Any]:
     based = await checked_text(request, await _read_update(request), caller, limits, update=True)
     report = await engine_call(
         lambda: run_in_threadpool(
@@ -90,4 +92,4 @@ async def update(request: Request, store: StoreDep, caller: Editor, dataset: Dat
             admin=caller.is_admin,
         )
     )
-    return JSONResponse(report.as_dict())
+    return report.as_dict()

@@ -26,15 +26,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import day_or_today
-from api.web.convertors import SUBJECT_ID
+from api.web.convertors import SUBJECT_ID, SubjectId
 from api.web.dependencies import Analyst, LimitsDep, StoreDep, dataset_for_caller
 from api.web.documents import PrintHeader, pdf_download
+from api.web.models.audit import Runs, Screening
+from api.web.models.vetting import Vetting
+from api.web.openapi_schema import REPORT_FORMATS, also
 from api.web.templating import templates
-from api.web.vetting_options import MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
+from api.web.vetting_options import DAY, MANY_SUBJECTS_BUDGET_FACTOR, Options, PolicyParam, agent_of, answer_format
 from api.web.vetting_reports import findings_download, report_context
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, InvalidValueError
@@ -51,6 +54,19 @@ from graph.vetting.screening.screen import iter_vetted, screen
 
 router = APIRouter(tags=["Vetting"])
 
+SCREEN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}, "example": "name,type,country\n7 Mtn Bde,unit,Veldoria\n"},
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}, "date": {"type": "string", "format": "date"}},
+            }},
+        },
+    }
+}
+
 
 def _recorded_subject(subject: str) -> str:
     """A subject no visible graph names may still have runs on record, if it is an absolute IRI;
@@ -63,13 +79,13 @@ def _recorded_subject(subject: str) -> str:
         ) from None
 
 
-@router.get("/vetting/runs", summary="Vetting runs (audit trail)")
+@router.get("/vetting/runs", response_model=Runs, summary="Vetting runs (audit trail)")
 async def vetting_runs(
     store: StoreDep,
     caller: Analyst,
     subject: Annotated[str | None, Query(description="Only runs about this subject (IRI, kind/slug or identifier).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> JSONResponse:
+) -> dict[str, Any]:
     """Recorded runs, newest first: who, when, subject, date, policy, data version, outcome and a
     summary of findings. With `subject`, also `diff`: what changed between its last two runs."""
 
@@ -83,19 +99,22 @@ async def vetting_runs(
         runs = audit.list_runs(store, iri, limit=limit)
         return {"subject": iri, "runs": [r.as_dict() for r in runs], "diff": audit.latest_diff(runs) if iri else None}
 
-    return JSONResponse(await run_store_work(work))
+    return await run_store_work(work)
 
 
-@router.post("/vetting/screen", summary="Screen a CSV list of names")
+@router.post(
+    "/vetting/screen", response_model=Screening, summary="Screen a CSV list of names",
+    responses=also("The screened list as CSV (?format=csv or Accept: text/csv)", ["text/csv"]), openapi_extra=SCREEN_BODY,
+)
 async def vetting_screen(
     request: Request,
     store: StoreDep,
     limits: LimitsDep,
     caller: Analyst,
     policy: PolicyParam,
-    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).")] = None,
-    fmt: Annotated[str | None, Query(alias="format", description="json or csv (default: by Accept).")] = None,
-) -> Response:
+    date_: Annotated[str | None, Query(alias="date", description="Vet as of this day (default today).", json_schema_extra=DAY)] = None,
+    fmt: Annotated[str | None, Query(alias="format", description="json or csv (default: by Accept).", json_schema_extra={"enum": ["json", "csv"]})] = None,
+) -> Response | dict[str, Any]:
     """Upload a CSV (multipart field `file`, or the body as text/csv) with columns name, type,
     country and optionally date_of_birth or unit_id. Each row gets candidates with scores and the
     reason for each score, and the vetting outcome of its best match when the match is confident.
@@ -144,12 +163,12 @@ async def vetting_screen(
         counts[result.status] += 1
         if result.vetting is not None:
             counts[result.vetting.outcome] += 1
-    return JSONResponse({"date": day.isoformat(), "policy": policy.as_dict(), "counts": counts, "rows": [r.as_dict() for r in results]})
+    return {"date": day.isoformat(), "policy": policy.as_dict(), "counts": counts, "rows": [r.as_dict() for r in results]}
 
 
 async def _vet_one(
     request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options, *, record: bool
-) -> Response:
+) -> Response | dict[str, Any]:
     chosen = answer_format(request, options.format, ("json", "html", "csv", "pdf"))
 
     def work() -> tuple[FindingSet, audit.RunRecord | None, str]:
@@ -172,23 +191,23 @@ async def _vet_one(
         return templates.TemplateResponse(request, "vetting_report.html", report_context(result, run))
     if chosen == "csv":
         return findings_download([result], "vetting.csv")
-    return JSONResponse({**result.as_dict(), "run": run.iri if run else None})
+    return {**result.as_dict(), "run": run.iri if run else None}
 
 
-@router.get(f"/vetting/{SUBJECT_ID}", summary="Vet one subject (not recorded)")
+@router.get(f"/vetting/{SUBJECT_ID}", response_model=Vetting, responses=REPORT_FORMATS, summary="Vet one subject (not recorded)")
 async def vetting_subject(
-    request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options
-) -> Response:
+    request: Request, store: StoreDep, limits: LimitsDep, id: SubjectId, caller: Analyst, policy: PolicyParam, options: Options
+) -> Response | dict[str, Any]:
     """The finding set of a unit, organization or person as of `date`: JSON (the contract in the
     README), a printable HTML report (Accept: text/html or ?format=html), or CSV. Viewing is not a
     vetting run: nothing is recorded (`run` is null); POST the same URL to record the run."""
     return await _vet_one(request, store, limits, id, caller, policy, options, record=False)
 
 
-@router.post(f"/vetting/{SUBJECT_ID}", summary="Run and record a vetting of one subject")
+@router.post(f"/vetting/{SUBJECT_ID}", response_model=Vetting, responses=REPORT_FORMATS, summary="Run and record a vetting of one subject")
 async def vetting_subject_run(
-    request: Request, store: StoreDep, limits: LimitsDep, id: str, caller: Analyst, policy: PolicyParam, options: Options
-) -> Response:
+    request: Request, store: StoreDep, limits: LimitsDep, id: SubjectId, caller: Analyst, policy: PolicyParam, options: Options
+) -> Response | dict[str, Any]:
     """An explicit vetting run: the same answer as GET, and the run is recorded in the audit trail
     against the caller's API key (`run` is its IRI)."""
     return await _vet_one(request, store, limits, id, caller, policy, options, record=True)

@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.dates import parse_day
+from api.web.convertors import NodeName
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
+from api.web.models.views import NodeDetails, ViewData
 from api.web.templating import templates
 from api.web.views import build, details, graph_view, program_views, query_views
-from api.web.views.export import EXPORT_FORMAT_DOC, download, export_format
+from api.web.views.export import EXPORT_FORMAT_DOC, FILE_FORMATS, download, export_format
 from graph.errors import NotFoundError
 from graph.index.cache import index_for
 from graph.index.names import local_name
@@ -102,12 +104,12 @@ def actor_export(
     return export.from_network(ego, export.file_stem(index, iri, at))
 
 
-@router.get("/view/actors/{name:path}", response_class=HTMLResponse, summary="Actor network view")
+@router.get("/view/actors/{name:path}", response_class=HTMLResponse, responses=FILE_FORMATS, summary="Actor network view")
 async def view_actor(
     request: Request,
     store: StoreDep,
     dataset: DatasetDep,
-    name: str,
+    name: NodeName,
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
@@ -126,16 +128,16 @@ async def view_actor(
     return _render(request, view)
 
 
-@router.get("/view/data/network/{name:path}", summary="A node's network, as view data (JSON)")
+@router.get("/view/data/network/{name:path}", response_model=ViewData, summary="A node's network, as view data (JSON)")
 async def view_data_network(
     store: StoreDep,
     dataset: DatasetDep,
-    name: str,
+    name: NodeName,
     depth: Depth = 1,
     at: str | None = None,
     types: str | None = None,
     limit: Limit = graph_view.DEFAULT_NODE_LIMIT,
-) -> JSONResponse:
+) -> dict[str, Any]:
     """What a graph page adds when a node is double-clicked (or refetches when the server filters):
     the network around any subject, escaped and styled like the page's own data."""
     day = parse_day(at, "at")
@@ -146,19 +148,19 @@ async def view_data_network(
         ego = network(store, dataset, iri, depth=depth, at=day, types=_types(types), max_nodes=limit, index=index)
         return build.from_network(ego, index).data()
 
-    return JSONResponse(await run_in_threadpool(work))
+    return await run_in_threadpool(work)
 
 
-@router.get("/view/data/node/{name:path}", summary="A node's details, as view data (JSON)")
-async def view_data_node(store: StoreDep, dataset: DatasetDep, name: str) -> JSONResponse:
+@router.get("/view/data/node/{name:path}", response_model=NodeDetails, summary="A node's details, as view data (JSON)")
+async def view_data_node(store: StoreDep, dataset: DatasetDep, name: NodeName) -> dict[str, Any]:
     """The details panel of a clicked node: names, types, and its relations with dates,
     confidence, status and sources, every string escaped."""
-    return JSONResponse(await run_in_threadpool(details.node_details, store, dataset, name))
+    return await run_in_threadpool(details.node_details, store, dataset, name)
 
 
-@router.get("/view/programs/{name:path}", response_class=HTMLResponse, summary="Program view")
+@router.get("/view/programs/{name:path}", response_class=HTMLResponse, responses=FILE_FORMATS, summary="Program view")
 async def view_program(
-    request: Request, store: StoreDep, dataset: DatasetDep, name: str, at: str | None = None, format: Format = None
+    request: Request, store: StoreDep, dataset: DatasetDep, name: NodeName, at: str | None = None, format: Format = None
 ) -> Response:
     """A program with its implementers, funders, partners and targets; partners are coloured by
     their vetting outcome when the program has been vetted. With `?format=`, as a file."""
@@ -171,7 +173,7 @@ async def view_program(
     return _render(request, view)
 
 
-@router.get("/view/paths", response_class=HTMLResponse, summary="Paths view")
+@router.get("/view/paths", response_class=HTMLResponse, responses=FILE_FORMATS, summary="Paths view")
 async def view_paths(
     request: Request,
     store: StoreDep,

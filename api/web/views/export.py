@@ -14,11 +14,14 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from api.web.negotiation import choose
+from api.web.openapi_schema import also
 from graph.errors import NotAcceptableError
 from graph.tracing.export import FORMATS, Exported
 
 EXPORT_FORMAT_DOC = "json (the default), or a file: " + ", ".join(FORMATS) + " (csv is a zip of both lists)"
 FILE_MEDIA_TYPES = {f.media_type.split(";")[0]: f.name for f in FORMATS.values() if f.name != "nodes-csv"}
+# What OpenAPI says a network route may send instead of its own page or JSON.
+FILE_FORMATS = also("The network as a file: GraphML, GEXF, a zip of both CSV lists, or one CSV list", FILE_MEDIA_TYPES)
 
 
 def export_format(request: Request, default: str) -> str:

@@ -139,6 +139,11 @@ def test_network_rejects_bad_parameters_by_name(client: TestClient) -> None:
     url = "/actors/fictional/unit/bde-7/network"
     assert_names_parameter(get(client, url, 422, at="2018-14-04"), "at")
     assert_names_parameter(get(client, url, 422, at="last year"), "at")
+    # Numbers are not days: pydantic alone read at=0 as 1970-01-01 and at=86400 as 1970-01-02
+    # (found by the fuzz run).
+    assert_names_parameter(get(client, url, 422, at="0"), "at")
+    assert_names_parameter(get(client, url, 422, at="86400"), "at")
+    assert_names_parameter(get(client, url, 422, at="20180414"), "at")
     assert_names_parameter(get(client, url, 422, depth=4), "depth")
     assert_names_parameter(get(client, url, 422, depth=0), "depth")
     assert_names_parameter(get(client, url, 422, types="Command,Banana"), "types")
@@ -180,6 +185,7 @@ def test_paths_errors(client: TestClient) -> None:
     assert_names_parameter(get(client, "/paths", 422, **both, max=7), "max")
     assert_names_parameter(get(client, "/paths", 422, to="unit/div-2"), "from")
     assert_names_parameter(get(client, "/paths", 422, **both, at="2019-02-30"), "at")
+    assert_names_parameter(get(client, "/paths", 422, **both, at="0"), "at")
     assert get(client, "/paths", 404, **{"from": "unit/bn-72", "to": "unit/ghost"})["detail"].startswith("to: ")
     assert get(client, "/paths", **both, max=2, at="2019-06-01")["length"] == 2
 

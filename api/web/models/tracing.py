@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class APIModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+from api.web.models.base import APIModel
 
 
 class Node(APIModel):
