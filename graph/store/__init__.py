@@ -81,5 +81,5 @@ def open_store(
 
 def open_scratch() -> EmbeddedStore:
     """An empty in-memory store private to its caller, for staging work (the update sandbox). No
-    forked query worker reads it while it is written, so its writes do not hold query forks back."""
-    return EmbeddedStore(None, gated=False)
+    forked query worker reads it while it is written, so its writes do not hold query forks back, and it keeps no store version."""
+    return EmbeddedStore(None, gated=False, versioned=False)
