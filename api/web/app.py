@@ -21,6 +21,7 @@ from api.web.pages import programs as program_pages
 from api.web.pages import sparql as sparql_page
 from api.web.pages import vetting as vetting_pages
 from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, sparql, update, vetting, views
+from api.web.store_version import PinStoreVersion
 from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
 from graph.store import GraphStore, open_store
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # The last added is the outermost: BodyLimit bounds what JsonBodyGuard buffers.
     app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)  # deep JSON is a 400, not a 500
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
+    app.add_middleware(PinStoreVersion)  # outermost: one read of the store version per request
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     api_docs.install(app)
     for router in ROUTERS:

@@ -21,7 +21,7 @@ import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -104,14 +104,32 @@ def current(store: Any) -> str:
 
 
 @contextmanager
-def pinned() -> Iterator[None]:
+def pinned() -> Iterator[Mapping[int, str]]:
     """Read each store's version at most once in this block (one request), unless this process
-    writes. The mapping is shared with the threads the block's context is copied to."""
-    reset = _PINS.set({})
+    writes. The mapping is shared with the threads the block's context is copied to. Yields the
+    versions read so far, by store id (live: it fills as the block reads)."""
+    pins: dict[int, tuple[int, str]] = {}
+    reset = _PINS.set(pins)
     try:
-        yield
+        yield _Seen(pins)
     finally:
         _PINS.reset(reset)
+
+
+class _Seen(Mapping[int, str]):
+    """The versions a pinned block read, by store id."""
+
+    def __init__(self, pins: dict[int, tuple[int, str]]) -> None:
+        self._pins = pins
+
+    def __getitem__(self, key: int) -> str:
+        return self._pins[key][1]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(list(self._pins))
+
+    def __len__(self) -> int:
+        return len(self._pins)
 
 
 class _Memo:
