@@ -114,7 +114,7 @@ def _found(response: httpx.Response) -> int:
 
 def _screened(response: httpx.Response) -> str:
     assert response.status_code == 200, response.text
-    return str(response.json()["rows"][0]["status"])
+    return str(response.json()["rows"][0]["match"])
 
 
 def test_a_write_through_one_worker_is_seen_by_every_worker_and_host_on_the_next_request(
