@@ -7,7 +7,7 @@ that completed before a request started is therefore seen by that request, in wh
 
 Two headers say who answered and what it saw, for operators checking a deployment:
 `X-ActorGraph-Worker` (the process id) and, when the request read the store,
-`X-ActorGraph-Store-Version`.
+`X-ActorGraph-Store-Version` (the version it read last: a request that writes reads it again after).
 """
 
 from __future__ import annotations
