@@ -5,6 +5,7 @@
 - embedded/: the Oxigraph engine, on disk or in memory, and how it isolates and stops queries.
 - location: what a store location names (a directory, ':memory:', an engine URL);
   remote/: a SPARQL engine over the SPARQL 1.1 Protocol (Oxigraph server).
+- versioning: the store version that every write replaces, and caches keyed by it.
 - recovery, dumps, failpoints: start-up repair, dump and restore, crash tests; any backend.
 """
 
