@@ -24,5 +24,5 @@ def data_graphs(store: GraphStore) -> list[rdf.NamedNode]:
 
 
 def data_size(store: GraphStore) -> int:
-    """The number of quads outside the meta graph (graph.store.versioning)."""
-    return store.size() - len(list(store.quads(versioning.META)))
+    """The number of quads but the store version's (graph.store.versioning)."""
+    return versioning.quads_besides_version(store)
