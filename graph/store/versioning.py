@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from graph.guards.sparql_scan import tokens
 from graph.store import rdf
+from graph.store.base import GraphStore
 from ontology.namespaces import AG, ID, META_GRAPH
 
 META = rdf.NamedNode(META_GRAPH)
@@ -81,18 +82,18 @@ def wrote(store: object) -> None:
         _writes[store] = _writes.get(store, 0) + 1
 
 
-def read(store: Any) -> str:
+def read(store: GraphStore) -> str:
     """The version stored now: its tokens, sorted and joined ('' for a store never written)."""
-    tokens = sorted(quad.object.value for quad in store.quads(META, subject=NODE) if quad.predicate == PREDICATE)
-    return " ".join(tokens)
+    found = [quad.object for quad in store.quads(META, subject=NODE) if quad.predicate == PREDICATE]
+    return " ".join(sorted(term.value for term in found if isinstance(term, rdf.Literal)))
 
 
-def quads_besides_version(store: Any) -> int:
+def quads_besides_version(store: GraphStore) -> int:
     """How many quads the store holds, its version's left out: 0 for a store that was emptied."""
-    return int(store.size()) - sum(1 for _ in store.quads(META, subject=NODE))
+    return store.size() - sum(1 for _ in store.quads(META, subject=NODE))
 
 
-def current(store: Any) -> str:
+def current(store: GraphStore) -> str:
     """The store's version for this request: read once per request (see `pinned`), and again after
     this process writes to the store; outside a request, read every time."""
     pins = _PINS.get()
@@ -147,7 +148,7 @@ class _Memo:
         self._size = size
         self._values: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, tuple[str, object]]] = weakref.WeakKeyDictionary()
 
-    def get(self, store: Any, kind: Hashable, compute: Callable[[], _T]) -> _T:
+    def get(self, store: GraphStore, kind: Hashable, compute: Callable[[], _T]) -> _T:
         version = current(store)
         with self._lock:
             values = self._values.setdefault(store, OrderedDict())
@@ -167,7 +168,7 @@ class _Memo:
 _MEMO = _Memo()
 
 
-def memoized(store: Any, kind: Hashable, compute: Callable[[], _T]) -> _T:
+def memoized(store: GraphStore, kind: Hashable, compute: Callable[[], _T]) -> _T:
     """`compute()` for this store at its current version, computed once per version and kind.
     Only for small values (the registry, a key's record): one per kind is kept."""
     return _MEMO.get(store, kind, compute)
