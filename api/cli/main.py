@@ -20,7 +20,6 @@ from api.cli import tables
 from api.cli.commands import register_all
 from api.cli.progress import Phases
 from api.cli.support import StoreOption, fail, opened, store_path
-from api.cli.support import settings as support_settings
 from api.settings import Settings
 from api.web import results
 from graph.guards import parse_check
@@ -331,22 +330,6 @@ def restore(
     except RestoreError as error:
         raise fail(str(error)) from None
     typer.echo(f"restored {count:,} quads into {path}")
-
-
-@app.command()
-def serve(
-    store: StoreOption = None,
-    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default: ACTORGRAPH_HOST).", show_default="127.0.0.1")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (default: ACTORGRAPH_PORT).", show_default="8000")] = None,
-) -> None:
-    """Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."""
-    import uvicorn
-
-    from api.web.app import create_app
-
-    settings = support_settings(store=store, host=host, port=port)
-    typer.echo(f"ActorGraph on http://{settings.host}:{settings.port}  (store: {settings.store or ':memory:'})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
 @app.command()

@@ -22,6 +22,7 @@ from api.web.pages import programs as program_pages
 from api.web.pages import sparql as sparql_page
 from api.web.pages import vetting as vetting_pages
 from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, reconcile, sparql, update, vetting, views
+from api.web.store_version import PinStoreVersion
 from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
 from graph.store import GraphStore, open_store
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(JsonBodyGuard, max_depth=settings.max_json_depth)  # deep JSON is a 400, not a 500
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)  # every request body, while it streams
     app.add_middleware(ReconcileCrossOrigin)  # the reconciliation API's CORS, its errors and 413s included
+    app.add_middleware(PinStoreVersion)  # outermost: one read of the store version per request
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     api_docs.install(app)
     for router in ROUTERS:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from graph.errors import NotFoundError
-from graph.store import GraphStore, rdf
+from graph.store import GraphStore, rdf, versioning
 from ontology.namespaces import AG, DCTERMS, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import KEYS_GRAPH as KEYS_GRAPH_IRI
 from queries import catalog
@@ -125,6 +125,12 @@ def create_key(store: GraphStore, role: str, label: str | None = None) -> NewKey
 
 
 def _lookup(store: GraphStore, key_id: str) -> tuple[ApiKey, str] | None:
+    """The key's record and stored hash, read once per store version: every request checks a
+    key, and a key only changes (is created or revoked) by a write, which replaces the version."""
+    return versioning.memoized(store, ("api-key", key_id), lambda: _read(store, key_id))
+
+
+def _read(store: GraphStore, key_id: str) -> tuple[ApiKey, str] | None:
     rows = list(
         store.select(
             catalog.text("keys/lookup"), bindings={"key": _iri(key_id)}, default_graph=[KEYS_GRAPH], named_graphs=[]

@@ -1,8 +1,11 @@
 """Indexes built per store and dataset, and rebuilt when a graph they read changes.
 
 An index is keyed by the registered graphs' import records (`graph_state`): a load, a replacement
-or a new reasoning run re-registers a graph with a new import time, so the next request builds a
-new index. Readers and analysts see different graphs, so each dataset gets its own index.
+or a new reasoning run re-registers a graph with a new import activity, so the next request builds
+a new index. The registry itself is read once per store version (graph.store.versioning), which
+every write replaces, so every worker and host sees a change on its next request; a write that
+changes no data graph (an API key, an audit record) costs one registry read, not an index.
+Readers and analysts see different graphs, so each dataset gets its own index.
 """
 
 from __future__ import annotations
@@ -27,11 +30,11 @@ _MAX_STATES = 4  # per kind: readers and analysts, and a previous state while a 
 
 
 def graph_state(store: GraphStore, dataset: Dataset) -> GraphState:
-    """What an index depends on: each visible graph with its newest import time and size. A new
+    """What an index depends on: each visible graph with its newest import activity and size. A new
     load, replacement or reasoning run changes it, so the index is rebuilt."""
     visible = {graph.value for graph in dataset.graphs}
     return tuple(
-        (info.graph.value, info.imported_at, info.triples)
+        (info.graph.value, info.activity, info.triples)
         for info in registry.registered_graphs(store)
         if info.graph.value in visible
     )

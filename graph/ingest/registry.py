@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from string import Template
 
-from graph.store import GraphStore, rdf
+from graph.store import GraphStore, rdf, versioning
 from ontology.namespaces import AG, DCTERMS, GRAPH, ID, META_GRAPH, PROV, RDF, RDFS, SYSTEM_GRAPHS, XSD
 from queries import catalog
 
@@ -97,6 +97,7 @@ class GraphInfo:
     validated: bool
     importer: str | None
     imported_at: str
+    activity: str  # the IRI of its newest import: a new one for every load, replacement or reasoning run
 
 
 def now() -> datetime:
@@ -199,7 +200,12 @@ def _text(solution: rdf.Row, name: str) -> str | None:
 
 
 def registered_graphs(store: GraphStore) -> list[GraphInfo]:
-    """Every registered graph with its newest import record, sorted by name."""
+    """Every registered graph with its newest import record, sorted by name. Read once per store
+    version (graph.store.versioning): every request needs it, and only a write changes it."""
+    return list(versioning.memoized(store, "registered-graphs", lambda: _read_registered(store)))
+
+
+def _read_registered(store: GraphStore) -> tuple[GraphInfo, ...]:
     rows = store.select(catalog.text("store/data_graphs"), default_graph=[META])
     infos = []
     for row in rows:
@@ -213,9 +219,10 @@ def registered_graphs(store: GraphStore) -> list[GraphInfo]:
                 validated=_text(row, "validated") == "true",
                 importer=_text(row, "importer"),
                 imported_at=row["ended"].value,
+                activity=row["import"].value,
             )
         )
-    return infos
+    return tuple(infos)
 
 
 def visible_graphs(store: GraphStore, *, include_restricted: bool = True) -> list[rdf.NamedNode]:

@@ -5,6 +5,7 @@
 - embedded/: the Oxigraph engine, on disk or in memory, and how it isolates and stops queries.
 - location: what a store location names (a directory, ':memory:', an engine URL);
   remote/: a SPARQL engine over the SPARQL 1.1 Protocol (Oxigraph server).
+- versioning: the store version that every write replaces, and caches keyed by it.
 - recovery, dumps, failpoints: start-up repair, dump and restore, crash tests; any backend.
 """
 
@@ -81,5 +82,5 @@ def open_store(
 
 def open_scratch() -> EmbeddedStore:
     """An empty in-memory store private to its caller, for staging work (the update sandbox). No
-    forked query worker reads it while it is written, so its writes do not hold query forks back."""
-    return EmbeddedStore(None, gated=False)
+    forked query worker reads it while it is written, so its writes do not hold query forks back, and it keeps no store version."""
+    return EmbeddedStore(None, gated=False, versioned=False)

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.ingest import registry
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
 from graph.vetting.model import FindingSet
-from ontology.namespaces import AG, ID, META_GRAPH, PROV, RDF, RDFS, XSD
+from ontology.namespaces import AG, ID, PROV, RDF, RDFS, XSD
 from ontology.namespaces import AUDIT_GRAPH as AUDIT_GRAPH_IRI
 from queries import catalog
 
@@ -91,10 +92,7 @@ class DataVersion:
 def data_version(store: GraphStore, dataset: Dataset) -> DataVersion:
     """The newest import activity of every graph in `dataset`, from the registry (meta graph)."""
     visible = {g.value for g in dataset.graphs}
-    rows = store.select(catalog.text("store/data_graphs"), default_graph=[rdf.NamedNode(META_GRAPH)])
-    imports = sorted(
-        {(row["graph"].value, row["import"].value) for row in rows if row["graph"].value in visible}
-    )
+    imports = sorted({(info.graph.value, info.activity) for info in registry.registered_graphs(store) if info.graph.value in visible})
     return DataVersion(tuple(imports))
 
 

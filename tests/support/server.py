@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -33,7 +33,7 @@ def server_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**clean, **(env or {})}
 
 
-def cli(*args: str, store: Path, env: Mapping[str, str] | None = None, timeout: float = 300) -> str:
+def cli(*args: str, store: Path | str, env: Mapping[str, str] | None = None, timeout: float = 300) -> str:
     """`actorgraph ARGS --store STORE`; its standard output, or an AssertionError with its errors."""
     result = subprocess.run(
         [str(ACTORGRAPH), *args, "--store", str(store)],
@@ -58,17 +58,26 @@ def answers_openapi(client: httpx.Client) -> bool:
 
 
 class Server:
-    """`actorgraph serve` on a free 127.0.0.1 port, its output in `log` (or nowhere). `client`
-    is a keep-alive httpx client on its base URL."""
+    """`actorgraph serve` on a free 127.0.0.1 port, its output in `log` (or nowhere), with more
+    options in `args`. `client` is a keep-alive httpx client on its base URL. The store is a
+    directory or an engine URL (a str: a Path would fold its '//')."""
 
-    def __init__(self, store: Path, *, env: Mapping[str, str] | None = None, log: Path | None = None, label: str = "") -> None:
+    def __init__(
+        self,
+        store: Path | str,
+        *,
+        env: Mapping[str, str] | None = None,
+        log: Path | None = None,
+        label: str = "",
+        args: Sequence[str] = (),
+    ) -> None:
         self.store, self.log_path, self.label = store, log, label or "actorgraph"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._log: IO[bytes] = open(log or os.devnull, "wb")  # noqa: SIM115  closed in stop()
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(self.port), "--host", "127.0.0.1"],
+            [str(ACTORGRAPH), "serve", "--store", str(store), "--port", str(self.port), "--host", "127.0.0.1", *args],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=server_env(env),

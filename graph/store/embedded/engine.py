@@ -6,7 +6,8 @@ the query in Python and be orders of magnitude slower. Bindings become pyoxigrap
 Every write takes the store's write lock (one writer at a time, re-entrant, so a caller can hold
 it around a read-decide-write sequence) and runs inside WRITE_GATE.writing()
 (graph/store/embedded/write_gate.py), so that no query worker is forked while the engine holds
-its write locks.
+its write locks. Every write also replaces the store version (graph.store.versioning): in the
+same transaction where pyoxigraph allows it, and before the write lock is released.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from graph.store import versioning
 from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
 from graph.store.embedded import isolation
 from graph.store.embedded.write_gate import WRITE_GATE
@@ -54,8 +56,10 @@ class StoreLocked(StoreError):
 class EmbeddedStore(QueryForms):
     """A GraphStore backed by pyoxigraph. `path=None` keeps everything in memory (tests)."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False, gated: bool = True) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False, gated: bool = True, versioned: bool = True) -> None:
         self.path = path
+        # A scratch store is nobody's shared state: it keeps no version (and its meta graph stays empty).
+        self._versioned = versioned
         # A scratch store no forked worker reads while it is written need not keep forks out.
         self._gate = WRITE_GATE.writing if gated else contextlib.nullcontext
         self._write_lock = threading.RLock()
@@ -162,9 +166,21 @@ class EmbeddedStore(QueryForms):
         with self._write_lock:
             yield
 
+    def _token(self) -> list[ox.Quad]:
+        """The new version's quad, to add in the same transaction as a batch (none if unversioned)."""
+        return [versioning.token_quad(versioning.new_token())] if self._versioned else []
+
+    def _bump(self) -> None:
+        """Replace the version after a write that could not carry it, or carried only its token."""
+        if self._versioned:
+            with self._gate():
+                self._store.update(versioning.bump_text(versioning.new_token()))
+        versioning.wrote(self)
+
     def update(self, sparql: str) -> None:
         with self._write_lock, self._gate():
-            self._store.update(sparql)
+            self._store.update(versioning.with_bump(sparql, versioning.new_token()) if self._versioned else sparql)
+        versioning.wrote(self)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         # The bulk path writes and ingests new files, which is costly even for one quad and was
@@ -175,35 +191,45 @@ class EmbeddedStore(QueryForms):
             batch = list(itertools.islice(iterator, SMALL_BATCH))
             with self._gate():
                 if len(batch) < SMALL_BATCH:
-                    self._store.extend(batch)
+                    self._store.extend(batch + self._token())
                 else:
-                    self._store.bulk_extend(itertools.chain(batch, iterator))
+                    self._store.bulk_extend(itertools.chain(batch, iterator, self._token()))
+            self._bump()
 
     def bulk_load(self, path: Path, rdf_format: ox.RdfFormat) -> None:
         """Load a whole file fast, parsed by the engine (restoring a dump); raises SyntaxError."""
-        with self._write_lock, self._gate():
-            self._store.bulk_load(path=str(path), format=rdf_format)
+        with self._write_lock:
+            with self._gate():
+                self._store.bulk_load(path=str(path), format=rdf_format)
+            self._bump()
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        with self._write_lock, self._gate():
-            self._store.extend(quads)
+        with self._write_lock:
+            with self._gate():
+                self._store.extend(itertools.chain(quads, self._token()))
+            self._bump()
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         # Materialize first: removing while iterating the same store would skip quads.
         doomed = list(quads)
-        with self._write_lock, self._gate():
-            for quad in doomed:
-                self._store.remove(quad)
+        with self._write_lock:
+            with self._gate():
+                for quad in doomed:
+                    self._store.remove(quad)
+            self._bump()
 
     def add_graph(self, graph: ox.NamedNode) -> None:
-        with self._write_lock, self._gate():
-            self._store.add_graph(graph)
+        with self._write_lock:
+            with self._gate():
+                self._store.add_graph(graph)
+            self._bump()
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         with self._write_lock:
             if self._store.contains_named_graph(graph):
                 with self._gate():
                     self._store.remove_graph(graph)
+                self._bump()
 
     def flush(self) -> None:
         if self.path is not None:

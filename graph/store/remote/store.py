@@ -4,6 +4,8 @@ Reads send the caller's dataset as protocol parameters and bind variables by a V
 (graph.store.remote.binding). Writes go through SPARQL Update and the Graph Store Protocol; one
 writer at a time per process, as on the embedded store. Timeouts are the engine's own, with the
 client's deadline as a backstop, and a cancelled answer is a QueryTimeout, never a short result.
+Every write replaces the store version (graph.store.versioning): an update carries the bump in the
+same request, a posted batch carries its new token and the old ones are replaced right after.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from graph.store import rdf
+from graph.store import rdf, versioning
 from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
 from graph.store.embedded.forking import outcome_of
 from graph.store.forms import QueryForms
@@ -158,12 +160,18 @@ class RemoteStore(QueryForms):
 
     def update(self, sparql: str) -> None:
         with self._write_lock:
-            self._http.update(sparql)
+            self._http.update(versioning.with_bump(sparql, versioning.new_token()))
+        versioning.wrote(self)
 
-    def _post(self, quads: Iterable[rdf.Quad]) -> None:
+    def _post(self, quads: Iterable[rdf.Quad], *, last: bool = False) -> None:
         batch = list(quads)
+        if last:  # the batch that ends a write carries the new version with it, then it replaces the old
+            batch.append(versioning.token_quad(versioning.new_token()))
         if batch:
             self._http.post_quads(rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b"")
+        if last:
+            self._http.update(versioning.bump_text(versioning.new_token()))
+            versioning.wrote(self)
 
     def bulk_add(self, quads: Iterable[rdf.Quad]) -> None:
         # One request per batch: a failure part-way leaves what earlier batches wrote, which the
@@ -175,12 +183,12 @@ class RemoteStore(QueryForms):
                 if len(batch) >= _BATCH:
                     self._post(batch)
                     batch = []
-            self._post(batch)
+            self._post(batch, last=True)
 
     def add(self, quads: Iterable[rdf.Quad]) -> None:
         # One Graph Store Protocol request, which the engine applies in one transaction.
         with self._write_lock:
-            self._post(quads)
+            self._post(quads, last=True)
 
     def remove(self, quads: Iterable[rdf.Quad]) -> None:
         doomed = list(quads)

@@ -25,6 +25,7 @@ from graph.access import keys
 from graph.store import EmbeddedStore
 from tests.graph.guards.test_xml_guard import billion_laughs, nested_nodes
 from tests.support import ACTORGRAPH, served
+from tests.support.snapshots import without_version
 
 LIMIT = 200_000
 SETTING = "ACTORGRAPH_MAX_UPLOAD_BYTES"
@@ -43,7 +44,7 @@ def cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
 def dumped(store: Path, tmp_path: Path) -> list[str]:
     target = tmp_path / f"dump-{time.monotonic_ns()}.nq"
     assert cli("dump", str(target), store=store).returncode == 0
-    return sorted(target.read_text(encoding="utf-8").splitlines())
+    return [line.decode("utf-8") for line in without_version(target.read_bytes().splitlines())]
 
 
 def new_key(store: Path, role: str) -> str:

@@ -21,6 +21,7 @@ RDF_OPEN = (
     'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
 )
 SUBJECT = "https://w3id.org/actorgraph/fictional/id/note/laughs"
+from tests.support.snapshots import snapshot
 
 
 def rdfxml(doctype: str, comment: str = "&l7;", about: str = SUBJECT) -> bytes:
@@ -38,10 +39,6 @@ def billion_laughs(levels: int = 7) -> bytes:
     return rdfxml("<!DOCTYPE rdf:RDF [\n" + "\n".join(entities) + "\n]>\n", comment=f"&l{levels};")
 
 
-def snapshot(store: EmbeddedStore) -> bytes:
-    output = io.BytesIO()
-    store.dump(output)
-    return b"\n".join(sorted(output.getvalue().splitlines()))
 
 
 def test_pyoxigraph_expands_the_laughs_unguarded() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,16 +14,12 @@ from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViola
 from graph.store import EmbeddedStore
 from ontology.namespaces import GRAPH, META_GRAPH
 from tests.conftest import FIXTURES
+from tests.support.snapshots import snapshot
 
 VALID = FIXTURES / "valid_relation.ttl"
 UNSOURCED = FIXTURES / "relation_without_source.ttl"
 
 
-def snapshot(store: EmbeddedStore) -> bytes:
-    """The whole store as sorted N-Quads, to compare before and after a failed load."""
-    output = io.BytesIO()
-    store.dump(output)
-    return b"\n".join(sorted(output.getvalue().splitlines()))
 
 
 def valid_triples() -> list[ox.Triple]:

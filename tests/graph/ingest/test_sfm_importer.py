@@ -8,7 +8,6 @@ are fictional and written here.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import subprocess
@@ -32,6 +31,7 @@ from graph.query.sparql import dataset_for
 from graph.store import EmbeddedStore
 from ontology.namespaces import AG, DCTERMS, GRAPH, ORG, PROV, RDF, RDFS
 from tests.conftest import shared_data
+from tests.support.snapshots import snapshot
 
 EXPORT = "sfm/wwic_export_format"
 FILES = ("units.csv", "persons.csv", "persons_extra.csv", "incidents.csv", "sources.csv")
@@ -49,11 +49,6 @@ def ag(local: str) -> ox.NamedNode:
 # ------------------------------------------------------------------------------------------------
 
 
-def snapshot(store: EmbeddedStore) -> bytes:
-    """The whole store (every graph, the meta graph too) as sorted N-Quads."""
-    output = io.BytesIO()
-    store.dump(output)
-    return b"\n".join(sorted(output.getvalue().splitlines()))
 
 
 def of_type(store: EmbeddedStore, graph: ox.NamedNode, cls: str) -> set[ox.NamedNode]:

@@ -4,7 +4,6 @@ delete and a broken line are written to tmp_path from the real entities' ids."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -17,6 +16,7 @@ from graph.ingest.importers.opensanctions import importer as opensanctions
 from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import AG, GRAPH, ID, ORG, RDF, RDFS, SCHEMA
 from tests.conftest import shared_data
+from tests.support.snapshots import snapshot as store_snapshot
 
 FOLDER = "opensanctions/ftm_entities"
 OS_GRAPH = ox.NamedNode(GRAPH + "opensanctions")
@@ -46,9 +46,7 @@ def objects(store: EmbeddedStore, subject: str, predicate: str) -> set[str]:
 
 
 def snapshot(store: EmbeddedStore) -> list[bytes]:
-    out = io.BytesIO()
-    store.dump(out)
-    return sorted(out.getvalue().splitlines())
+    return store_snapshot(store).split(b"\n")
 
 
 def test_entities_and_their_relations() -> None:

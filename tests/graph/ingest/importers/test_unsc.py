@@ -7,7 +7,6 @@ the repository): entries removed, the generation date moved, a value broken.
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from graph.store import EmbeddedStore, open_store
 from graph.vetting.engine import vet
 from ontology.namespaces import AG, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, SCHEMA
 from tests.conftest import shared_data
+from tests.support.snapshots import snapshot
 
 LIST = "unsc/unsc_consolidated_generated_2018-10-29.xml"
 UNSC = ox.NamedNode(GRAPH + "unsc")
@@ -72,10 +72,6 @@ def of_type(store: EmbeddedStore, cls: str) -> set[str]:
     return {q.subject.value for q in store.quads(UNSC) if q.predicate == TYPE and q.object == ag(cls)}
 
 
-def snapshot(store: EmbeddedStore) -> bytes:
-    output = io.BytesIO()
-    store.dump(output)
-    return b"\n".join(sorted(output.getvalue().splitlines()))
 
 
 def person(reference: str) -> str:
