@@ -21,10 +21,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from api.web.dependencies import DatasetDep, StoreDep
 from api.web.json_body import check_depth
+from api.web.models.reconcile import BatchResult, EntitySuggestions, Manifest, TypeSuggestions
 from graph.errors import BadRequestError, NotFoundError
 from graph.index.cache import index_for
 from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
@@ -75,24 +76,24 @@ def _batch(store: GraphStore, dataset: Dataset, text: str) -> dict[str, Any]:
     return {key: {"result": [candidate.as_dict() for candidate in candidates]} for key, candidates in found.items()}
 
 
-@router.get("/reconcile", summary="Reconciliation service: manifest, or a query batch")
-async def reconcile_get(request: Request, store: StoreDep, dataset: DatasetDep, queries: QueriesParam = None) -> JSONResponse:
+@router.get("/reconcile", response_model=Manifest | BatchResult, summary="Reconciliation service: manifest, or a query batch")
+async def reconcile_get(request: Request, store: StoreDep, dataset: DatasetDep, queries: QueriesParam = None) -> dict[str, Any]:
     """The service manifest; with `queries`, the candidates of each query, best first, each with a
     score from 0 to 100, its ActorGraph classes and `match: true` only for a confident single match."""
     if queries is None:
-        return JSONResponse(await run_in_threadpool(_manifest, request, store, dataset))
-    return JSONResponse(await run_in_threadpool(_batch, store, dataset, queries))
+        return await run_in_threadpool(_manifest, request, store, dataset)
+    return await run_in_threadpool(_batch, store, dataset, queries)
 
 
-@router.post("/reconcile", summary="Reconciliation service: a query batch (form field `queries`)")
-async def reconcile_post(request: Request, store: StoreDep, dataset: DatasetDep) -> JSONResponse:
+@router.post("/reconcile", response_model=BatchResult, summary="Reconciliation service: a query batch (form field `queries`)")
+async def reconcile_post(request: Request, store: StoreDep, dataset: DatasetDep) -> dict[str, Any]:
     """A query batch sent as OpenRefine sends it: `application/x-www-form-urlencoded` (or multipart)
     with the field `queries` holding the batch as JSON."""
     form = await request.form()
     queries = form.get("queries")
     if not isinstance(queries, str):
         raise BadRequestError("queries: send the query batch as the form field 'queries' (JSON)")
-    return JSONResponse(await run_in_threadpool(_batch, store, dataset, queries))
+    return await run_in_threadpool(_batch, store, dataset, queries)
 
 
 def _preview(store: GraphStore, dataset: Dataset, identifier: str) -> str:
@@ -149,13 +150,13 @@ def _suggest_types(store: GraphStore, dataset: Dataset, prefix: str) -> dict[str
     return {"result": found[:SUGGESTIONS]}
 
 
-@router.get("/reconcile/suggest/entity", summary="Reconciliation service: suggest actors")
-async def reconcile_suggest_entity(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "", cursor: Cursor = 0) -> JSONResponse:
+@router.get("/reconcile/suggest/entity", response_model=EntitySuggestions, response_model_exclude_none=True, summary="Reconciliation service: suggest actors")
+async def reconcile_suggest_entity(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "", cursor: Cursor = 0) -> dict[str, Any]:
     """Actors whose label, name or alias matches what was typed, best first (as /actors?q= ranks them)."""
-    return JSONResponse(await run_in_threadpool(_suggest_entities, store, dataset, prefix, cursor))
+    return await run_in_threadpool(_suggest_entities, store, dataset, prefix, cursor)
 
 
-@router.get("/reconcile/suggest/type", summary="Reconciliation service: suggest actor classes")
-async def reconcile_suggest_type(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "") -> JSONResponse:
+@router.get("/reconcile/suggest/type", response_model=TypeSuggestions, summary="Reconciliation service: suggest actor classes")
+async def reconcile_suggest_type(store: StoreDep, dataset: DatasetDep, prefix: Prefix = "") -> dict[str, Any]:
     """ActorGraph's actor classes whose label or short name contains what was typed."""
-    return JSONResponse(await run_in_threadpool(_suggest_types, store, dataset, prefix))
+    return await run_in_threadpool(_suggest_types, store, dataset, prefix)
