@@ -13,6 +13,7 @@ import typer
 
 from api.cli.commands.importers import JsonOption, ReasonOption, Stage, import_app, run_import
 from api.cli.support import StoreOption
+from graph.ingest.importers.csv import importer as tables
 from graph.ingest.importers.pax import importer as pax
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.store import GraphStore
@@ -35,6 +36,26 @@ def import_pax(
     def action(opened_store: GraphStore, step: Stage) -> ImportReport:
         step("reading, screening signatories and writing")
         return pax.import_agreements(opened_store, file, graph=graph, url=url, version=version)
+
+    run_import(store, action, 1, as_json, reason)
+
+
+@import_app.command("csv")
+def import_csv(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Folders of CSV files, or the files: names ending in actors.csv, relations.csv, incidents.csv or sources.csv."),
+    ],
+    store: StoreOption = None,
+    graph: Annotated[str, typer.Option("--graph", help="Graph name; also the prefix of the IRIs minted from ids.")] = tables.DEFAULT_GRAPH,
+    reason: ReasonOption = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Import your own actors, relations, incidents and sources, in the columns of the templates in graph/ingest/importers/csv/templates (see the README). Every bad cell is named by file, row and column, and nothing is written."""
+
+    def action(opened_store: GraphStore, step: Stage) -> ImportReport:
+        step("reading, checking and writing")
+        return tables.import_tables(opened_store, paths, graph=graph)
 
     run_import(store, action, 1, as_json, reason)
 
