@@ -60,6 +60,8 @@ def build(rows: list[Row], prefix: str, vocabulary: Vocabulary, known: Known, pr
     ids: dict[str, dict[str, str]] = {"actors": {}, "sources": {}, "relations": {}, "incidents": {}}
     first: dict[tuple[str, str], Row] = {}
     for row in rows:
+        if not row.cells.get("id"):
+            continue
         key = (row.kind, row.cells["id"])
         if key in first:
             problems.add(row.file, row.where(), "id", f"{row.cells['id']!r} is also the id of {first[key].where()} of {first[key].file}")
@@ -80,6 +82,8 @@ def build(rows: list[Row], prefix: str, vocabulary: Vocabulary, known: Known, pr
     triples: set[rdf.Triple] = set()
     counts = {"sources": 0, "actors": 0, "relations": 0, "incidents": 0, "perpetrations": 0}
     for row in rows:
+        if not row.ok or first.get((row.kind, row.cells["id"])) is not row:
+            continue
         node, cells = rdf.NamedNode(ids[row.kind][row.cells["id"]]), row.cells
         sources = refer(row, "source", "source") if row.kind != "sources" else []
         out = [rdf.Triple(node, DERIVED, s) for s in sources]

@@ -62,6 +62,7 @@ class Row:
     cells: dict[str, str]
     dates: dict[str, PartialDate] = field(default_factory=dict)
     values: dict[str, list[str]] = field(default_factory=dict)  # a checked column -> IRIs or codes
+    ok: bool = True  # False: a cell is bad; the row still declares its id, so references to it resolve
 
     def where(self) -> str:
         return f"row {self.row}"
@@ -88,6 +89,7 @@ def files_in(paths: list[Path]) -> list[Path]:
 
 
 def read_files(paths: list[Path], vocabulary: Vocabulary, report: ImportReport, problems: Problems) -> list[Row]:
+    """Every row read, each marked ok or not; the problems of those that are not are added."""
     rows: list[Row] = []
     for path in files_in(paths):
         file, kind = str(path), kind_of(path)
@@ -125,8 +127,9 @@ def read_files(paths: list[Path], vocabulary: Vocabulary, report: ImportReport, 
                     counts.skip(number, "an empty row")
                     continue
                 row = Row(kind, file, number, cells)
-                if _check(row, vocabulary, problems):
-                    rows.append(row)
+                row.ok = _check(row, vocabulary, problems)
+                rows.append(row)
+                if row.ok:
                     counts.imported(number)
     return rows
 

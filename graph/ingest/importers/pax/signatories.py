@@ -27,6 +27,7 @@ from graph.vetting.screening.rows import ScreenInput
 _CUTS = re.compile(r"[\n\r\t;:,]+")
 _LEAD = re.compile(r"^(?:\(?signed\)?\s*(?:by\s+)?|for\s+(?:the\s+)?|and\s+|on behalf of\s+(?:the\s+)?)+", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_TRIM = " .()[]'\"-\u2013\u2022*"
 SHORTEST, LONGEST = 3, 120
 MIN_SCORE, SHORT = 90.0, 4
 
@@ -35,7 +36,7 @@ def names_in(parties: str) -> list[str]:
     """The candidate names in a Part cell, in order, each once."""
     out: list[str] = []
     for piece in _CUTS.split(parties):
-        name = _LEAD.sub("", piece.strip(" .()[]'\"")).strip(" .()[]'\"")
+        name = _LEAD.sub("", piece.strip(_TRIM)).strip(_TRIM)
         if SHORTEST <= len(name) <= LONGEST and _LETTERS.search(name) and name not in out:
             out.append(name)
     return out

@@ -104,7 +104,7 @@ def test_provisions_for_a_country_and_the_programs_they_mandate(imported, rows) 
         ag:mandatedBy <{ID}agreement/pax-{lome["AgtId"]}> ; prov:wasDerivedFrom <{ID}source/pax-2> ."""
     loader.load_sources(store, [loader.RdfSource.from_bytes("mandate.ttl", program.encode(), format_named("turtle"))], graph="mandates")
     page = named_queries.run(store, sparql.dataset_for(store), "agreement_provisions", {"country": "state/sierra-leone", "topic": "SsrDdr"})
-    records = list(page.records())
+    records = [r for r in page.records() if "/agreement/pax-" in r["agreement"].value]  # the demo has its own Lome agreement
     expected = {r["AgtId"] for r in rows if "SLE" in (r["Loc1ISO"], r["Loc2ISO"]) and any(r[c] != "0" for c in DDR)}
     assert {r["agreement"].value.rsplit("-", 1)[-1] for r in records} == expected
     assert {r["code"].value for r in records} <= DDR
