@@ -1,5 +1,5 @@
 """Editors' imports at POST /import/{kind}: the importers of `actorgraph import` (unsc, ucdp,
-opensanctions, fmtrpt) for files uploaded as multipart form data, one `file` field per file.
+opensanctions, fmtrpt, pax, csv) for files uploaded as multipart form data, one `file` field per file.
 
 The files are written under their own base names into a private temporary folder (the importers
 read versions and sources from the names), imported exactly as the command line does (checked,
@@ -23,8 +23,10 @@ from api.web.dependencies import Editor, StoreDep
 from api.web.models.writes import ImportReport as ImportAnswer
 from graph.errors import BadRequestError, NotFoundError
 from graph.ingest import setup
+from graph.ingest.importers.csv import importer as tables
 from graph.ingest.importers.fmtrpt import importer as fmtrpt
 from graph.ingest.importers.opensanctions import importer as opensanctions
+from graph.ingest.importers.pax import importer as pax
 from graph.ingest.importers.sfm.report import ImportReport
 from graph.ingest.importers.ucdp import importer as ucdp
 from graph.ingest.importers.unsc import importer as unsc
@@ -46,13 +48,15 @@ IMPORTERS: dict[str, Importer] = {
     "ucdp": lambda store, paths, graph, _dataset: ucdp.import_actor_list(store, _one(paths, "ucdp"), graph=graph),
     "opensanctions": lambda store, paths, graph, dataset: opensanctions.import_files(store, paths, graph=graph, dataset=dataset),
     "fmtrpt": lambda store, paths, graph, _dataset: fmtrpt.import_rows(store, paths, graph=graph),
+    "pax": lambda store, paths, graph, _dataset: pax.import_agreements(store, _one(paths, "pax"), graph=graph),
+    "csv": lambda store, paths, graph, _dataset: tables.import_tables(store, paths, graph=graph),
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,200}$")
 
 IMPORT_DOC = (
     "Import a data set that is not RDF (editor role): `unsc` (the UN Security Council consolidated list, XML), "
     "`ucdp` (the UCDP actor list, CSV), `opensanctions` (FollowTheMoney entity and delta files, applied in order), "
-    "`fmtrpt` (US Foreign Military Training Report rows, TSV). Send the files as multipart form data, one `file` "
+    "`fmtrpt` (US Foreign Military Training Report rows, TSV), `pax` (PA-X peace agreements, CSV), `csv` (your own actors, relations, incidents and sources in the template columns; file names ending in actors.csv, relations.csv, incidents.csv, sources.csv). Send the files as multipart form data, one `file` "
     "field each. The report (rows read, imported, skipped with reasons; graphs written) comes back as JSON; a bad "
     "value is a 422 naming its place, and nothing is written. Derived links are recomputed unless `reason=false`."
 )

@@ -49,7 +49,9 @@ def dump(store: EmbeddedStore) -> list[bytes]:
     return sorted(out.getvalue().splitlines())
 
 
-def test_an_editor_imports_the_un_list_and_the_same_file_changes_nothing(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:
+def test_an_editor_imports_the_un_list_and_the_same_file_changes_nothing(
+    client: TestClient, tokens: dict[str, str], store: EmbeddedStore
+) -> None:
     path = shared_data(LIST)
     data = path.read_bytes()
     refused = post(client, tokens["reader"], "unsc", [(path.name, data)])
@@ -76,3 +78,22 @@ def test_bad_files_and_names_are_refused_and_nothing_is_written(client: TestClie
     assert post(client, tokens["editor"], "unsc", [("../../etc/passwd", b"<x/>")]).status_code in (400, 422)
     assert dump(store) == before
     assert not [q for q in store.quads(ox.NamedNode(GRAPH + "unsc-broken"))]
+
+
+def test_an_editor_imports_own_tables_and_a_dangling_reference_is_a_422(
+    client: TestClient, tokens: dict[str, str], store: EmbeddedStore
+) -> None:
+    from graph.ingest.importers.csv.importer import TEMPLATES
+
+    files = [(path.name, path.read_bytes()) for path in sorted(TEMPLATES.glob("*.csv"))]
+    before = dump(store)
+    # The example relation points at a unit of the fictional scenario, which this store lacks.
+    answer = post(client, tokens["editor"], "csv", files, reason="false")
+    assert answer.status_code == 422 and "relations.csv" in answer.text and "row 2" in answer.text and "object" in answer.text
+    assert dump(store) == before
+    without = [(name, data) for name, data in files if name != "relations.csv"]
+    first = post(client, tokens["editor"], "csv", without, reason="false")
+    assert first.status_code == 200, first.text
+    assert first.json()["counts"] == {"sources": 1, "actors": 1, "relations": 0, "incidents": 1, "perpetrations": 1}
+    again = post(client, tokens["editor"], "csv", without, reason="false")
+    assert [g["action"] for g in again.json()["graphs"]] == ["unchanged"]

@@ -42,6 +42,7 @@ VALID = {
     "status": "established",
     "level": "local",
     "sector": "security",
+    "topic": "SsrDdr",
 }
 
 INJECTIONS = [

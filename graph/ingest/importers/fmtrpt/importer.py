@@ -72,15 +72,36 @@ def _unit(code: str, name: str, names: list[str], source: rdf.NamedNode) -> list
 
 def _training(row: TrainingRow, unit: rdf.NamedNode, source: rdf.NamedNode) -> tuple[rdf.NamedNode, list[rdf.Triple]]:
     program = rdf.NamedNode(data_iri("program", f"fmtrpt-{slug(row.program)}"))
-    what = "|".join(str(v) for v in (row.country, row.program, row.course, row.us_unit, row.student_unit, row.start, row.end, row.location, row.quantity, row.cost, row.document))
+    what = "|".join(
+        str(v)
+        for v in (
+            row.country,
+            row.program,
+            row.course,
+            row.us_unit,
+            row.student_unit,
+            row.start,
+            row.end,
+            row.location,
+            row.quantity,
+            row.cost,
+            row.document,
+        )
+    )
     node = rdf.NamedNode(data_iri("relation", f"fmtrpt-{hashlib.sha256(what.encode()).hexdigest()[:24]}"))
     out = [rdf.Triple(program, TYPE, ag("Program")), rdf.Triple(program, LABEL, text(row.program)), rdf.Triple(program, DERIVED, source),
            rdf.Triple(node, TYPE, ag("Targeting")), rdf.Triple(node, ag("program"), program), rdf.Triple(node, ag("participant"), unit),
            rdf.Triple(node, ag("programRole"), ag("TargetRole")), rdf.Triple(node, ag("confidence"), ag("HighConfidence")), rdf.Triple(node, DERIVED, source)]  # fmt: skip
     if row.start:
-        out += [rdf.Triple(node, ag("startDate"), typed(row.start.first_day().isoformat(), "date")), rdf.Triple(node, ag("startPrecision"), ag(row.start.precision.value))]
+        out += [
+            rdf.Triple(node, ag("startDate"), typed(row.start.first_day().isoformat(), "date")),
+            rdf.Triple(node, ag("startPrecision"), ag(row.start.precision.value)),
+        ]
     if row.end:
-        out += [rdf.Triple(node, ag("endDate"), typed(row.end.last_day().isoformat(), "date")), rdf.Triple(node, ag("endPrecision"), ag(row.end.precision.value))]
+        out += [
+            rdf.Triple(node, ag("endDate"), typed(row.end.last_day().isoformat(), "date")),
+            rdf.Triple(node, ag("endPrecision"), ag(row.end.precision.value)),
+        ]
     if row.location:
         out.append(rdf.Triple(node, ag("location"), text(row.location)))
     if row.cost is not None:

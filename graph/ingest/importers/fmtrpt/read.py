@@ -16,7 +16,19 @@ from graph.ingest.importers.sfm.countries import COUNTRY_NAMES
 from graph.ingest.importers.sfm.dates import DateError, PartialDate, parse_date
 from graph.ingest.importers.sfm.report import FileReport, ImportReport
 
-COLUMNS = ("country", "program", "course_title", "us_unit", "student_unit", "start_date", "end_date", "location", "quantity", "total_cost", "source")
+COLUMNS = (
+    "country",
+    "program",
+    "course_title",
+    "us_unit",
+    "student_unit",
+    "start_date",
+    "end_date",
+    "location",
+    "quantity",
+    "total_cost",
+    "source",
+)
 # How the report names the states whose names differ from ISO's short names beyond the
 # ", Republic of" and "St " spellings the code below undoes.
 REPORT_NAMES = {"congo, democratic republic of (kinshasa)": "CD", "congo, republic of (brazzaville)": "CG", "palestinian authority": "PS",
@@ -56,7 +68,11 @@ def country_code(name: str) -> str | None:
     folded = fold(name)
     if folded in REPORT_NAMES:
         return REPORT_NAMES[folded]
-    for candidate in (folded, folded.split(",")[0].strip(), folded.replace("st ", "saint ").replace("&", "and").replace("grenadines", "the grenadines")):
+    for candidate in (
+        folded,
+        folded.split(",")[0].strip(),
+        folded.replace("st ", "saint ").replace("&", "and").replace("grenadines", "the grenadines"),
+    ):
         if candidate in _BY_NAME:
             return _BY_NAME[candidate]
     return None

@@ -77,7 +77,10 @@ def _resolve(entities: Triples, report: ImportReport) -> list[rdf.Triple]:
         if missing:
             dropped = report.file("relations")
             dropped.rows_read += 1
-            dropped.skip(len(dropped.skipped) + 1, f"{subject.value.rsplit('/', 1)[1]}: its {missing[0].predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} is not in the data as an {'organization' if ENDS[missing[0].predicate] == 'Organization' else 'actor'}")
+            dropped.skip(
+                len(dropped.skipped) + 1,
+                f"{subject.value.rsplit('/', 1)[1]}: its {missing[0].predicate.value.rsplit('#', 1)[-1].rsplit('/', 1)[-1]} is not in the data as an {'organization' if ENDS[missing[0].predicate] == 'Organization' else 'actor'}",
+            )
             continue
         out.extend(triples)
     return out
@@ -128,5 +131,7 @@ def import_files(store: GraphStore, paths: list[Path], *, graph: str = DEFAULT_G
     if latest and not any(t.predicate == VERSION for t in kept):
         kept += list(source_triples(latest[0], dataset))  # the version applied, even when nothing cites it
     name = f"{', '.join(str(p) for p in paths)} (OpenSanctions FollowTheMoney entities)"
-    report.graphs = write_graphs(store, [GraphContent(graph, frozenset(kept), restricted=False)], source_name=name, importer="opensanctions")
+    report.graphs = write_graphs(
+        store, [GraphContent(graph, frozenset(kept), restricted=False)], source_name=name, importer="opensanctions"
+    )
     return report

@@ -21,7 +21,13 @@ from graph.ingest.importers.terms import DERIVED, LABEL, TYPE, ag, text, typed
 from graph.store import rdf
 from ontology.namespaces import DCTERMS, ORG, SCHEMA, data_iri
 
-ACTORS = {"Person": "Person", "Organization": "Organization", "Company": "Organization", "LegalEntity": "Organization", "PublicBody": "Organization"}
+ACTORS = {
+    "Person": "Person",
+    "Organization": "Organization",
+    "Company": "Organization",
+    "LegalEntity": "Organization",
+    "PublicBody": "Organization",
+}
 RELATIONS = frozenset({"Sanction", "Ownership", "Directorship"})
 IDENTIFIER = rdf.NamedNode(DCTERMS + "identifier")
 BIRTH_DATE = rdf.NamedNode(SCHEMA + "birthDate")

@@ -101,9 +101,7 @@ class CellReader:
         self._not_later_than_export(row, column, value)
         return value
 
-    def _period(
-        self, row: Row, report: FileReport, *, first: str, start_flag: str, last: str, end_flag: str, open_ended: bool
-    ) -> Period:
+    def _period(self, row: Row, report: FileReport, *, first: str, start_flag: str, last: str, end_flag: str, open_ended: bool) -> Period:
         """A relation's period. `open_ended` relations (unit relations) have a Y/N/E flag on the
         last cited date; postings have a Y/N "is this the actual end?" flag instead."""
         start = self._date(row, first, report)

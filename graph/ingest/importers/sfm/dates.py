@@ -150,7 +150,10 @@ def resolve(text: str, year: str = "", month: str = "", day: str = "") -> Resolv
     if parts is None:
         return ResolvedDate(spelled)
     if spelled is not None and spelled != parts:
-        return ResolvedDate(parts, f"the value {text.strip()!r} disagrees with its year/month/day parts ({parts}); the parts are used, as SFM's importer does")
+        return ResolvedDate(
+            parts,
+            f"the value {text.strip()!r} disagrees with its year/month/day parts ({parts}); the parts are used, as SFM's importer does",
+        )
     return ResolvedDate(parts)
 
 

@@ -199,9 +199,7 @@ def _write(store: GraphStore, converted: Converted, graph: str, source_name: str
     return converted.report
 
 
-def import_export(
-    store: GraphStore, directory: Path, *, graph: str = DEFAULT_GRAPH, date_of_export: date | None = None
-) -> ImportReport:
+def import_export(store: GraphStore, directory: Path, *, graph: str = DEFAULT_GRAPH, date_of_export: date | None = None) -> ImportReport:
     """Import a WhoWasInCommand bulk export folder into `graph` and `{graph}-restricted`."""
     converted = read_export(directory, date_of_export=date_of_export)
     return _write(store, converted, graph, f"{Path(directory)} (Security Force Monitor export)")

@@ -234,7 +234,9 @@ class GraphBuilder:
         for perpetrator, perpetrator_hidden, uuid in perpetrators:
             self._perpetration(incident, node, perpetrator, uuid, hidden=hidden or perpetrator_hidden)
 
-    def _perpetration(self, incident: IncidentRecord, incident_node: rdf.NamedNode, perpetrator: rdf.NamedNode, uuid: str, *, hidden: bool) -> None:
+    def _perpetration(
+        self, incident: IncidentRecord, incident_node: rdf.NamedNode, perpetrator: rdf.NamedNode, uuid: str, *, hidden: bool
+    ) -> None:
         """SFM records perpetrators as alleged by its sources; it has no field for a court finding,
         so the status is ag:Alleged. It gives no confidence for them either: recorded as low."""
         node, add = perpetration_iri(incident.uuid, uuid), self.graphs.add
@@ -289,4 +291,9 @@ class GraphBuilder:
             scheme_hidden = not used_publicly
             self.graphs.add(CLASSIFICATION_SCHEME, TYPE, rdf.NamedNode(SKOS + "ConceptScheme"), hidden=scheme_hidden)
             self.graphs.add(CLASSIFICATION_SCHEME, LABEL, text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
-            self.graphs.add(CLASSIFICATION_SCHEME, rdf.NamedNode(SKOS + "prefLabel"), text("Security Force Monitor unit classifications"), hidden=scheme_hidden)
+            self.graphs.add(
+                CLASSIFICATION_SCHEME,
+                rdf.NamedNode(SKOS + "prefLabel"),
+                text("Security Force Monitor unit classifications"),
+                hidden=scheme_hidden,
+            )

@@ -57,10 +57,21 @@ class ExportReader(CellReader):
             if access_point is None or title is None:
                 continue
             if access_point in self.data.sources:
-                row.problem("source:access_point_id:admin", f"source id {access_point} appears again (first in row {self.data.sources[access_point].row})")
+                row.problem(
+                    "source:access_point_id:admin",
+                    f"source id {access_point} appears again (first in row {self.data.sources[access_point].row})",
+                )
                 continue
-            source = SourceRecord(uuid=access_point, row=row.number, title=title, publisher="", issued=issued, created=created,
-                                  uploaded=uploaded, restricted=restricted)
+            source = SourceRecord(
+                uuid=access_point,
+                row=row.number,
+                title=title,
+                publisher="",
+                issued=issued,
+                created=created,
+                uploaded=uploaded,
+                restricted=restricted,
+            )
             source.author = row.text("source:author")
             source.publisher = row.text("source:publication_name") or source.author
             if not source.publisher:
@@ -107,8 +118,13 @@ class ExportReader(CellReader):
             # Dates of the unit itself are checked though ActorGraph has no term for an actor's
             # existence period (see the importer's notes).
             self._period(
-                row, report, first="unit:first_cited_date", start_flag="unit:first_cited_date_start",
-                last="unit:last_cited_date", end_flag="unit:last_cited_date_open", open_ended=True,
+                row,
+                report,
+                first="unit:first_cited_date",
+                start_flag="unit:first_cited_date_start",
+                last="unit:last_cited_date",
+                end_flag="unit:last_cited_date_open",
+                open_ended=True,
             )
             self._date(row, "unit:location_first_cited_date", report)
             self._date(row, "unit:location_last_cited_date", report)
@@ -140,11 +156,21 @@ class ExportReader(CellReader):
         if not relation_type and related is None:
             return
         if relation_type not in {"child", "parent", "member"}:
-            row.problem("unit:relation_type", f"{row.text('unit:relation_type')!r} is not a relation type; expected child, parent or member" if relation_type else "missing required value: a related unit is given but no relation type")
+            row.problem(
+                "unit:relation_type",
+                f"{row.text('unit:relation_type')!r} is not a relation type; expected child, parent or member"
+                if relation_type
+                else "missing required value: a related unit is given but no relation type",
+            )
             return
         period = self._period(
-            row, report, first="unit:related_unit_first_cited_date", start_flag="unit:related_unit_first_cited_date_start",
-            last="unit:related_unit_last_cited_date", end_flag="unit:related_unit_open", open_ended=True,
+            row,
+            report,
+            first="unit:related_unit_first_cited_date",
+            start_flag="unit:related_unit_first_cited_date_start",
+            last="unit:related_unit_last_cited_date",
+            end_flag="unit:related_unit_open",
+            open_ended=True,
         )
         if related is None:
             return
@@ -153,8 +179,11 @@ class ExportReader(CellReader):
             return
         self.data.references.append(Reference("unit", related, Located(row.file, row.number, "unit:related_unit_id:admin"), related_name))
         support = self._support(
-            row, "unit:related_unit:source", "unit:related_unit_first_cited_date:source",
-            "unit:related_unit_last_cited_date:source", "unit:related_unit_class:source",
+            row,
+            "unit:related_unit:source",
+            "unit:related_unit_first_cited_date:source",
+            "unit:related_unit_last_cited_date:source",
+            "unit:related_unit_class:source",
         )
         confidence = self._confidence(row, "unit:related_unit:confidence", report)
         if not support:
@@ -169,8 +198,14 @@ class ExportReader(CellReader):
         relation_class = row.text("unit:related_unit_class") or None
         self.data.add_relation(
             RelationRecord(
-                kind=kind, subject=subject, object=obj, subject_kind="unit", period=period, confidence=confidence,
-                support=support, where=Located(row.file, row.number, "unit:related_unit_id:admin"),
+                kind=kind,
+                subject=subject,
+                object=obj,
+                subject_kind="unit",
+                period=period,
+                confidence=confidence,
+                support=support,
+                where=Located(row.file, row.number, "unit:related_unit_id:admin"),
                 relation_class=relation_class,
             )
         )
@@ -212,16 +247,27 @@ class ExportReader(CellReader):
         unit_name = row.text("person:posting_unit_name")
         unit_id = row.uuid("person:posting_unit_id:admin", required=bool(unit_name))
         period = self._period(
-            row, report, first="person:posting_first_cited_date", start_flag="person:posting_first_cited_date_start",
-            last="person:posting_last_cited_date", end_flag="person:posting_last_cited_date_end", open_ended=False,
+            row,
+            report,
+            first="person:posting_first_cited_date",
+            start_flag="person:posting_first_cited_date_start",
+            last="person:posting_last_cited_date",
+            end_flag="person:posting_last_cited_date_end",
+            open_ended=False,
         )
         if unit_id is None or person_id is None:
             return None
         self.data.references.append(Reference("unit", unit_id, Located(row.file, row.number, "person:posting_unit_id:admin"), unit_name))
         support = self._support(
-            row, "person:posting_unit:source", "person:posting_role:source", "person:posting_title:source",
-            "person:posting_rank:source", "person:posting_first_cited_date:source", "person:posting_last_cited_date:source",
-            "person:posting_first_cited_date_start_context:source", "person:posting_last_cited_date_end_context:source",
+            row,
+            "person:posting_unit:source",
+            "person:posting_role:source",
+            "person:posting_title:source",
+            "person:posting_rank:source",
+            "person:posting_first_cited_date:source",
+            "person:posting_last_cited_date:source",
+            "person:posting_first_cited_date_start_context:source",
+            "person:posting_last_cited_date_end_context:source",
         )
         confidence = self._confidence(row, "person:posting_unit:confidence", report)
         if not support:
@@ -230,9 +276,16 @@ class ExportReader(CellReader):
         role = row.text("person:posting_role") or None
         return RelationRecord(
             kind="Command" if role and vocab.is_commander_role(role) else "Posting",
-            subject=person_id, object=unit_id, subject_kind="person", period=period, confidence=confidence,
-            support=support, where=Located(row.file, row.number, "person:posting_unit_id:admin"), role=role,
-            rank=row.text("person:posting_rank") or None, title=row.text("person:posting_title") or None,
+            subject=person_id,
+            object=unit_id,
+            subject_kind="person",
+            period=period,
+            confidence=confidence,
+            support=support,
+            where=Located(row.file, row.number, "person:posting_unit_id:admin"),
+            role=role,
+            rank=row.text("person:posting_rank") or None,
+            title=row.text("person:posting_title") or None,
             start_context=row.text("person:posting_first_cited_date_start_context") or None,
             end_context=row.text("person:posting_last_cited_date_end_context") or None,
         )
@@ -246,7 +299,9 @@ class ExportReader(CellReader):
             self._check_cells(row)
             person_id = row.uuid("person_extra:id:admin", required=True)
             if person_id is not None:
-                self.data.references.append(Reference("person", person_id, Located(row.file, row.number, "person_extra:id:admin"), row.text("person_extra:name")))
+                self.data.references.append(
+                    Reference("person", person_id, Located(row.file, row.number, "person_extra:id:admin"), row.text("person_extra:name"))
+                )
             report.skip(row.number, "personal details (gender, date of birth, accounts, media) are not part of the ActorGraph model")
 
     # ----------------------------------------------------------------------------------------
@@ -275,15 +330,23 @@ class ExportReader(CellReader):
             if incident_id is None or not types or not support:
                 continue
             if incident_id in self.data.incidents:
-                row.problem("incident:id:admin", f"incident {incident_id} appears again (first in row {self.data.incidents[incident_id].row})")
+                row.problem(
+                    "incident:id:admin", f"incident {incident_id} appears again (first in row {self.data.incidents[incident_id].row})"
+                )
                 continue
             incident = IncidentRecord(
-                uuid=incident_id, row=row.number, start=start, end=end, violation_types=types,
+                uuid=incident_id,
+                row=row.number,
+                start=start,
+                end=end,
+                violation_types=types,
                 description=row.text("incident:violation_description"),
                 location=vocab.place_name(row.text("incident:location")),
                 location_description=row.text("incident:location_description"),
-                perpetrator_units=units, perpetrator_persons=persons,
-                perpetrator_classifications=row.values("incident:perpetrator_classification"), support=support,
+                perpetrator_units=units,
+                perpetrator_persons=persons,
+                perpetrator_classifications=row.values("incident:perpetrator_classification"),
+                support=support,
                 first_published=first_published,
             )
             if start is None:
@@ -318,16 +381,30 @@ class ExportReader(CellReader):
             where = reference.where
             if reference.kind == "source":
                 if reference.target not in self.data.sources:
-                    self.problems.add(where.file, where.row, where.column, f"broken reference: no source with id {reference.target} in sources.csv")
+                    self.problems.add(
+                        where.file, where.row, where.column, f"broken reference: no source with id {reference.target} in sources.csv"
+                    )
                 continue
             records: Mapping[str, object] = self.data.units if reference.kind == "unit" else self.data.persons
             if reference.target in records:
                 continue
             if reference.kind == "unit" and self.options.allow_unit_stubs and reference.name:
-                stub = UnitRecord(uuid=reference.target, name=reference.name, name_support=set(self.options.default_support), first_row=where.row, stub=True)
+                stub = UnitRecord(
+                    uuid=reference.target,
+                    name=reference.name,
+                    name_support=set(self.options.default_support),
+                    first_row=where.row,
+                    stub=True,
+                )
                 self.data.units[reference.target] = stub
-                self.report.file(where.file).note(where.row, "related unit is not described in the file: created from the name this row gives")
+                self.report.file(where.file).note(
+                    where.row, "related unit is not described in the file: created from the name this row gives"
+                )
                 continue
             unpublished = reference.target in self.data.unpublished.get(reference.kind, set())
-            why = f"{reference.kind} {reference.target} is only on rows SFM has not published (status other than 3)" if unpublished else f"no {reference.kind} with id {reference.target} in the export"
+            why = (
+                f"{reference.kind} {reference.target} is only on rows SFM has not published (status other than 3)"
+                if unpublished
+                else f"no {reference.kind} with id {reference.target} in the export"
+            )
             self.problems.add(where.file, where.row, where.column, f"broken reference: {why}")

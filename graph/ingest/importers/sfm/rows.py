@@ -139,9 +139,7 @@ class Row:
     def date(self, column: str) -> ResolvedDate:
         """A date column with its `_year`/`_month`/`_day` parts where the export has them."""
         try:
-            resolved = resolve(
-                self.raw(column), self.raw(column + "_year"), self.raw(column + "_month"), self.raw(column + "_day")
-            )
+            resolved = resolve(self.raw(column), self.raw(column + "_year"), self.raw(column + "_month"), self.raw(column + "_day"))
         except DateError as error:
             self.problem(column, str(error))
             return ResolvedDate(None)

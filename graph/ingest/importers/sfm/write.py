@@ -87,7 +87,9 @@ def write_graphs(store: GraphStore, contents: list[GraphContent], *, source_name
             target = targets[content.name]
             before = _current(store, target)
             if _unchanged(store, content):
-                writes.append(GraphWrite(content.name, len(content.triples), content.restricted, "unchanged" if content.triples else "none"))
+                writes.append(
+                    GraphWrite(content.name, len(content.triples), content.restricted, "unchanged" if content.triples else "none")
+                )
                 continue
             done.append((content, before))
             if not content.triples:

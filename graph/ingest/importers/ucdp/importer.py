@@ -38,7 +38,9 @@ class UcdpReport(ImportReport):
         for crossing in self.crosswalk:
             best = crossing.candidates[0] if crossing.candidates else {}
             alias = f" (as {crossing.screened!r})" if crossing.screened != crossing.name else ""
-            out.append(f"    ucdp:{crossing.ucdp_id} {crossing.name}{alias}: {crossing.status}, {best.get('label', '')} ({best.get('iri', '')}, score {best.get('score', '')})")
+            out.append(
+                f"    ucdp:{crossing.ucdp_id} {crossing.name}{alias}: {crossing.status}, {best.get('label', '')} ({best.get('iri', '')}, score {best.get('score', '')})"
+            )
         return out
 
     def as_dict(self) -> dict[str, object]:

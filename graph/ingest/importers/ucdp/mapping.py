@@ -105,7 +105,9 @@ def link_triples(actor: UcdpActor, kind: str, other: int, source: rdf.NamedNode)
     return out + [rdf.Triple(node, p, o) for p, o in common]
 
 
-def list_triples(actors: ActorList, classes: dict[int, rdf.NamedNode], url: str, report: FileReport) -> tuple[list[rdf.Triple], dict[str, int]]:
+def list_triples(
+    actors: ActorList, classes: dict[int, rdf.NamedNode], url: str, report: FileReport
+) -> tuple[list[rdf.Triple], dict[str, int]]:
     """Every actor and every link whose other end is in the file; a link to an id the file does
     not hold, or to the actor itself, is noted and left out."""
     source = source_iri(actors.version)

@@ -19,7 +19,11 @@ from graph.ingest.importers.sfm.report import ImportReport
 REQUIRED = ("ActorId", "NameData", "Org", "Version")
 ALIAS_COLUMNS = ("NameOrig", "NameOrigFull", "NameOrigFullEng", "NewName", "NewNameFullMotherTongue", "NewNameFullEng")
 # Link kinds: the flag column, the column of the other actors' ids, and what the link is.
-LINKS = (("Splinter", "ActorIdPrev", "splinter"), ("SplitTemp", "ActorIdSplitTemp", "temporary split"), ("Alliance", "ActorIdAlliance", "alliance"))
+LINKS = (
+    ("Splinter", "ActorIdPrev", "splinter"),
+    ("SplitTemp", "ActorIdSplitTemp", "temporary split"),
+    ("Alliance", "ActorIdAlliance", "alliance"),
+)
 ORG_CODES = frozenset({1, 2, 3, 4})
 _SPACES = re.compile(r"\s+")
 
@@ -98,7 +102,12 @@ def _actor(row: int, cells: dict[str, str], file: str, problems: Problems) -> Uc
     if not name:
         problems.add(file, where, "NameData", "empty: every actor has a name")
     if not org.isdigit() or int(org) not in ORG_CODES:
-        problems.add(file, where, "Org", f"{org!r} is not a UCDP organization type (1 rebel group, 2 party supporters, 3 ethnic or communal group, 4 government)")
+        problems.add(
+            file,
+            where,
+            "Org",
+            f"{org!r} is not a UCDP organization type (1 rebel group, 2 party supporters, 3 ethnic or communal group, 4 government)",
+        )
     links: list[tuple[str, int]] = []
     for flag, column, kind in LINKS:
         if clean(cells.get(flag)) != "1":

@@ -35,7 +35,10 @@ def latest_list_day(old: Iterable[rdf.Triple]) -> date | None:
     days = [
         date.fromisoformat(t.object.value)
         for t in old
-        if t.predicate == ISSUED and isinstance(t.subject, rdf.NamedNode) and t.subject.value.startswith(prefix) and isinstance(t.object, rdf.Literal)
+        if t.predicate == ISSUED
+        and isinstance(t.subject, rdf.NamedNode)
+        and t.subject.value.startswith(prefix)
+        and isinstance(t.object, rdf.Literal)
     ]
     return max(days, default=None)
 
@@ -61,7 +64,9 @@ def carry_over(old: Iterable[rdf.Triple], new_listings: set[rdf.NamedNode], new_
         if any(t.predicate == END_DATE for t in triples):
             carried.kept_ended += 1
             continue
-        reference = next((t.object.value for t in triples if t.predicate == ag("listingReference") and isinstance(t.object, rdf.Literal)), listing.value)
+        reference = next(
+            (t.object.value for t in triples if t.predicate == ag("listingReference") and isinstance(t.object, rdf.Literal)), listing.value
+        )
         carried.ended.append(reference)
         carried.triples += [
             rdf.Triple(listing, END_DATE, typed(day.isoformat(), "date")),

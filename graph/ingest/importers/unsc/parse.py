@@ -143,8 +143,12 @@ class ListReader:
         entry.titles = values(element, "TITLE")
         prefix = kind.upper()
         entry.aliases = self._aliases(element.findall(f"{prefix}_ALIAS"), problem)
-        entry.addresses = _unique(joined(a, ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")) for a in element.findall(f"{prefix}_ADDRESS"))
-        entry.places_of_birth = _unique(joined(p, ("CITY", "STATE_PROVINCE", "COUNTRY")) for p in element.findall(f"{prefix}_PLACE_OF_BIRTH"))
+        entry.addresses = _unique(
+            joined(a, ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")) for a in element.findall(f"{prefix}_ADDRESS")
+        )
+        entry.places_of_birth = _unique(
+            joined(p, ("CITY", "STATE_PROVINCE", "COUNTRY")) for p in element.findall(f"{prefix}_PLACE_OF_BIRTH")
+        )
         entry.documents = _unique(_document(d) for d in element.findall(f"{prefix}_DOCUMENT"))
         for birth in element.findall(f"{prefix}_DATE_OF_BIRTH"):
             read = _birth_date(birth, problem)

@@ -1,0 +1,1 @@
+"""Importing PA-X peace agreements (University of Edinburgh, Bell et al.) into ActorGraph."""
