@@ -47,7 +47,8 @@ def oxigraph_missing() -> str | None:
     return None
 
 
-def _wait(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 30) -> None:
+def wait_for(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 30) -> None:
+    """Until the engine answers ASK {} at its query endpoint `url`; raises with its log if it exits or stays silent."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -61,7 +62,7 @@ def _wait(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float 
     raise RuntimeError(f"the engine did not answer within {timeout:g} s:\n{log.read_text(errors='replace')}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -86,19 +87,28 @@ def oxigraph_server(*, timeout_s: float = 10) -> Iterator[Engine]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait(process, f"http://127.0.0.1:{port}/query", log)
+        wait_for(process, f"http://127.0.0.1:{port}/query", log)
         yield Engine("oxigraph", f"oxigraph+http://127.0.0.1:{port}", process, log)
     finally:
-        _stop(process)
+        stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 
 def clear(location: str) -> None:
-    """Empty an engine between tests (every graph and the default graph)."""
-    from graph.store import open_store
+    """Empty an engine between tests: every graph the store shows, and the default graph. The graphs
+    an engine keeps for itself stay (Virtuoso's are its own configuration), and the store is
+    reached without the start-up leak probe, which would refuse a leaky engine holding restricted graphs."""
+    from graph.store.location import RemoteLocation, parse_location
+    from graph.store.remote import RemoteStore
+    from graph.store.remote.dialects import dialect_for
 
-    store = open_store(location, recover=False)
+    parsed = parse_location(location)
+    assert isinstance(parsed, RemoteLocation)
+    store = RemoteStore(dialect_for(parsed))
     try:
-        store.update("DROP SILENT ALL")
+        for graph in store.named_graphs():
+            store.drop_graph(graph)
+        if store.dialect.own_default_graph:
+            store.update("CLEAR SILENT DEFAULT")
     finally:
         store.close()

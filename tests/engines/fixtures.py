@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.engines.engines import Engine, oxigraph_missing, oxigraph_server
+from tests.engines.virtuoso import virtuoso_missing, virtuoso_server
 
 
 @pytest.fixture(scope="session")
@@ -16,4 +17,13 @@ def oxigraph_engine() -> Iterator[Engine]:
     if missing:
         pytest.skip(missing)
     with oxigraph_server(timeout_s=2) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="session")
+def virtuoso_engine() -> Iterator[Engine]:
+    missing = virtuoso_missing()
+    if missing:
+        pytest.skip(missing)
+    with virtuoso_server() as engine:
         yield engine

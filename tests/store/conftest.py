@@ -19,7 +19,7 @@ BACKENDS: dict[str, Callable[[Path], GraphStore]] = {
     "embedded-memory": lambda _directory: open_store(None),
     "embedded-disk": lambda directory: open_store(directory / "store", recover=False),
 }
-ENGINES = {"oxigraph-server": "oxigraph_engine"}  # backend name -> the session fixture that runs it
+ENGINES = {"oxigraph-server": "oxigraph_engine", "virtuoso": "virtuoso_engine"}  # backend name -> the session fixture that runs it
 
 
 @pytest.fixture(params=sorted(BACKENDS) + sorted(ENGINES))

@@ -22,23 +22,31 @@ from graph.store.embedded.forking import outcome_of
 from graph.store.forms import QueryForms
 from graph.store.limits import QueryBusy, QueryFailed, QueryLimits, QueryTimeout
 from graph.store.remote.binding import bind
-from graph.store.remote.dialects import Dialect
-from graph.store.remote.protocol import NTRIPLES, TSV, Answer, Protocol
+from graph.store.remote.dialects import NTRIPLES, TSV, XML, Dialect
+from graph.store.remote.protocol import Answer, Protocol
 from graph.store.results import Boolean, QueryResult, Solutions, Triples
 from queries import catalog
 
 _BATCH = 50_000  # quads per N-Quads request chunk
 _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_NAMED_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } %s }"
 _GRAPH_QUADS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DEFAULT_QUADS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+_RESULTS_FORMATS = {TSV: rdf.QueryResultsFormat.TSV, XML: rdf.QueryResultsFormat.XML}
 
 
 def _result(answer: Answer) -> QueryResult:
     if answer.media_type == NTRIPLES:
         return Triples([rdf.triple_of(q) for q in rdf.parse(answer.body, rdf.RdfFormat.N_TRIPLES)])
-    if answer.media_type != TSV:
-        raise QueryFailed(f"the engine answered in {answer.media_type or 'an unnamed format'}, not TSV or N-Triples")
-    parsed = rdf.parse_query_results(answer.body, rdf.QueryResultsFormat.TSV)
+    results_format = _RESULTS_FORMATS.get(answer.media_type)
+    if results_format is None:
+        raise QueryFailed(f"the engine answered in {answer.media_type or 'an unnamed format'}, not TSV, SPARQL XML or N-Triples")
+    body = answer.body
+    if results_format is rdf.QueryResultsFormat.XML:
+        # Virtuoso names blank nodes nodeID://b1, which is no blank node label; text content
+        # escapes '<', so the tag is never part of a literal.
+        body = body.replace(b"<bnode>nodeID://", b"<bnode>")
+    parsed = rdf.parse_query_results(body, results_format)
     if isinstance(parsed, rdf.SolutionStream):
         return Solutions(parsed)
     return Boolean(bool(parsed))
@@ -75,6 +83,9 @@ class RemoteStore(QueryForms):
         text = bind(sparql, bindings)
         union = default_graph is ALL_GRAPHS
         default = None if default_graph is None or default_graph is ALL_GRAPHS else list(default_graph)
+        if union and self.dialect.union_parameter is None:
+            # The engine's own union would take in the graphs it keeps for itself: name the store's.
+            union, default = False, self.named_graphs()
         if limits is None:
             return _result(self._http.query(text, default_graph=default, named_graphs=named_graphs, union=union))
         if default is None or named_graphs is None:
@@ -115,10 +126,20 @@ class RemoteStore(QueryForms):
         assert isinstance(result, Solutions)
         return iter(result)
 
+    def _not_system(self) -> str:
+        """A FILTER that keeps ?g off the graphs the engine keeps for itself (its own constants)."""
+        tests = [f'!STRSTARTS(STR(?g), "{prefix}")' for prefix in self.dialect.system_graphs]
+        return f"FILTER({' && '.join(tests)})" if tests else ""
+
     def named_graphs(self) -> list[rdf.NamedNode]:
-        return [row["g"] for row in self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if isinstance(row["g"], rdf.NamedNode)]
+        text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+        if not self.dialect.empty_graphs:
+            text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_system()} }}"
+        return [row["g"] for row in self._rows(text) if isinstance(row["g"], rdf.NamedNode)]
 
     def has_graph(self, graph: rdf.NamedNode) -> bool:
+        if not self.dialect.empty_graphs:  # the engine says yes to GRAPH <any iri> { }
+            return self.ask(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
         return self.ask(f"ASK {{ GRAPH {_iri(graph)} {{ }} }}")
 
     def graph_size(self, graph: rdf.NamedNode) -> int:
@@ -126,21 +147,36 @@ class RemoteStore(QueryForms):
         return int(rows[0]["triples"].value) if rows else 0
 
     def size(self) -> int:
-        rows = list(self._rows("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"))
+        text = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        if not self.dialect.own_default_graph:
+            text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_system()} }}"
+        rows = list(self._rows(text))
         return int(rows[0]["n"].value)
 
     def dump(self, output: IO[bytes]) -> None:
-        for chunk in self._http.get_dataset():
-            output.write(chunk)
+        if self.dialect.dataset_quads:
+            for chunk in self._http.get_dataset():
+                output.write(chunk)
+            return
+        batch: list[rdf.Quad] = []
+        for quad in self.quads():
+            batch.append(quad)
+            if len(batch) >= _BATCH:
+                rdf.serialize(batch, output, rdf.RdfFormat.N_QUADS)
+                batch = []
+        rdf.serialize(batch, output, rdf.RdfFormat.N_QUADS)
 
     def quads(self, graph: rdf.GraphName | None = None, *, subject: rdf.Subject | None = None) -> Iterable[rdf.Quad]:
         bindings: dict[str, rdf.Term] = {} if subject is None else {"s": subject}
         if graph is None:
-            for row in self._rows(_ALL_QUADS, bindings):
+            text = _ALL_QUADS if self.dialect.own_default_graph else _NAMED_QUADS % self._not_system()
+            for row in self._rows(text, bindings):
                 name = row["g"]
                 yield rdf.Quad(row["s"], row["p"], row["o"], rdf.DefaultGraph() if name is None else name)
             return
         if isinstance(graph, rdf.DefaultGraph):
+            if not self.dialect.own_default_graph:  # its default graph is every graph: nothing is stored there
+                return
             rows = self._rows(_DEFAULT_QUADS, bindings)
         else:
             rows = self._rows(_GRAPH_QUADS, {**bindings, "g": graph})
@@ -168,10 +204,25 @@ class RemoteStore(QueryForms):
         if last:  # the batch that ends a write carries the new version with it, then it replaces the old
             batch.append(versioning.token_quad(versioning.new_token()))
         if batch:
-            self._http.post_quads(rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b"")
+            self._post_batch(batch)
         if last:
             self._http.update(versioning.bump_text(versioning.new_token()))
             versioning.wrote(self)
+
+    def _post_batch(self, batch: list[rdf.Quad]) -> None:
+        if self.dialect.dataset_quads:
+            self._http.post_quads(rdf.serialize(batch, None, rdf.RdfFormat.N_QUADS) or b"")
+            return
+        by_graph: dict[rdf.NamedNode, list[rdf.Triple]] = {}
+        for quad in batch:
+            if not isinstance(quad.graph_name, rdf.NamedNode):
+                raise StoreError(
+                    f"{self.dialect.engine} keeps every quad in a named graph (its default graph is the union of them all); "
+                    f"cannot store {quad} in the default graph"
+                )
+            by_graph.setdefault(quad.graph_name, []).append(rdf.triple_of(quad))
+        for graph, triples in by_graph.items():
+            self._http.post_quads(rdf.triples_bytes(triples), graph.value)
 
     def bulk_add(self, quads: Iterable[rdf.Quad]) -> None:
         # One request per batch: a failure part-way leaves what earlier batches wrote, which the
