@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.settings import Settings
 from api.web import auth
-from api.web.errors import RoleRequired
+from api.web.errors import KeyRequired, RoleRequired
 from api.web.security import Caller, Role
 from graph.query import sparql
 from graph.query.sparql import Dataset
@@ -73,9 +73,12 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 def require(minimum: Role) -> Callable[[Caller], Awaitable[Caller]]:
-    """A dependency that refuses callers below `minimum` with a 403 that says which role is needed."""
+    """A dependency that refuses callers below `minimum`, saying which role is needed: a 401 for an
+    anonymous caller (send a key), a 403 for a key whose role is too low."""
 
     async def check(caller: CallerDep) -> Caller:
+        if caller.role < minimum and caller.key_id is None:
+            raise KeyRequired(f"this needs the {minimum.label} role; you are {caller.display}: send an {minimum.label}'s API key as 'Authorization: Bearer KEY'")
         if caller.role < minimum:
             raise RoleRequired(f"this needs the {minimum.label} role; you are {caller.display}")
         return caller

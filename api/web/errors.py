@@ -30,7 +30,14 @@ log = logging.getLogger("actorgraph.web")
 
 
 class RoleRequired(ForbiddenError):
-    """The caller's role is below what the route needs; answered alike on every route."""
+    """The caller's key carries a role below what the route needs; answered alike on every route."""
+
+    every_route = True
+
+
+class KeyRequired(UnauthorizedError):
+    """An anonymous caller on a route that needs a role: a 401 with its WWW-Authenticate challenge,
+    since sending a key is what would help (a 403 is for a key whose role is too low)."""
 
     every_route = True
 

@@ -106,8 +106,14 @@ def ask(client: TestClient, query: str, headers: dict[str, str] | None = None, *
 def test_anonymous_callers_are_readers(client: TestClient) -> None:
     assert "North Division (fictional)" in ask(client, "SELECT ?o WHERE { ?s ?p ?o }")
     refused = client.post("/update", content="CLEAR SILENT GRAPH <urn:x>", headers={"Content-Type": "application/sparql-update"})
-    assert refused.status_code == 403
+    assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Bearer")  # no key: send one
     assert "editor role" in refused.json()["detail"] and "anonymous (reader)" in refused.json()["detail"]
+
+
+def test_a_key_whose_role_is_too_low_is_403(client: TestClient, tokens: dict[str, str]) -> None:
+    refused = client.post("/update", content="CLEAR SILENT GRAPH <urn:x>", headers={"Content-Type": "application/sparql-update", **bearer(tokens["reader"])})
+    assert refused.status_code == 403 and "www-authenticate" not in refused.headers
+    assert "editor role" in refused.json()["detail"]
 
 
 def test_unknown_key_is_401_with_a_clear_message(client: TestClient) -> None:
