@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.dates import clean_date
+from api.web.pages.ontology_terms import definitions
 from api.web.views import prose, safety
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -26,8 +27,6 @@ def quoted(iri: str) -> str:
 
 def definition(iri: str) -> str:
     """The ontology's definition of a class or concept, shown when a label is hovered."""
-    from api.web.pages.ontology import definitions  # that module renders with these templates
-
     return definitions().get(iri, "")
 
 

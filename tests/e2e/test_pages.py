@@ -23,6 +23,7 @@ PAGES = [
     ("/pages/vetting/report?subject=unit/bn-72", "Vetting report"),
     ("/query", "SPARQL"),
     ("/ontology", "The ActorGraph ontology"),
+    ("/ontology/store", "The store's own terms"),
 ]
 
 

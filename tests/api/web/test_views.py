@@ -19,13 +19,16 @@ from fastapi.testclient import TestClient
 from api import dates
 from api.settings import Settings
 from api.web.app import create_app
-from api.web.pages.ontology import ontology_doc
+from api.web.pages.ontology_diagram import relation_diagram, role_edges
+from api.web.pages.ontology_sections import domain_sections, store_section
+from api.web.pages.ontology_terms import ontology_doc
 from api.web.views import safety, styling
 from graph.index.cache import terms_for
 from graph.ingest import loader, setup
 from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
 from graph.tracing.network import network
+from ontology.namespaces import AG
 
 F = "https://w3id.org/actorgraph/fictional/id/"
 XSS = Path(__file__).resolve().parents[2] / "e2e" / "fixtures" / "xss.ttl"
@@ -269,19 +272,50 @@ def test_actor_and_program_pages(client: TestClient) -> None:
     assert "Implementers" in html and "Targets" in html and html.count("data-actor=") >= 20
 
 
-def test_ontology_page_documents_every_term_once(client: TestClient) -> None:
+def test_ontology_pages_document_every_term_once(client: TestClient) -> None:
     doc = ontology_doc()
-    html = client.get("/ontology", headers=HTML).text
-    ids = re.findall(r'\bid="([^"]+)"', html)
-    assert len(ids) == len(set(ids))
+    domain = client.get("/ontology", headers=HTML).text
+    store = client.get("/ontology/store", headers=HTML).text
+    for html in (domain, store):
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert len(ids) == len(set(ids))
     for term in (*doc.classes, *doc.properties, *doc.schemes):
-        assert f'id="{term.anchor}"' in html
+        own, other = (store, domain) if term.iri in doc.store_terms else (domain, store)
+        assert f'<article class="term" id="{term.anchor}"' in own and f'<article class="term" id="{term.anchor}"' not in other
+    # A store term's fragment on the domain page leads on to its own page.
+    assert '<li id="ApiKey"><a href="/ontology/store#ApiKey">' in domain
     military = next(c for c in doc.classes if c.anchor == "MilitaryUnit")
     assert "https://w3id.org/actorgraph/ontology#SecurityForceUnit" in military.supers
     commander = next(p for p in doc.properties if p.anchor == "commander")
     assert commander.domains == ["https://w3id.org/actorgraph/ontology#Command"] and "functional" in commander.characteristics
     confidence = next(s for s in doc.schemes if s.anchor == "ConfidenceScheme")
     assert {c.label for c in confidence.concepts} == {"low", "medium", "high"}
+
+
+def test_ontology_page_parts_follow_the_class_tree(client: TestClient) -> None:
+    doc = ontology_doc()
+    parts = {s.part.anchor: s for s in domain_sections(doc)}
+    assert {"actors", "programs", "relations", "incidents", "sources"} <= set(parts)
+    assert AG + "MilitaryUnit" in {c.iri for c in parts["actors"].classes}  # two levels below Actor
+    assert AG + "Delisting" in {c.iri for c in parts["relations"].classes}
+    assert AG + "commander" in {p.iri for p in parts["relations"].properties}  # by its domain, Command
+    assert AG + "ApiKey" not in {c.iri for s in parts.values() for c in s.classes}
+    assert AG + "ApiKey" in {c.iri for c in store_section(doc).classes}
+    html = client.get("/ontology", headers=HTML).text
+    contents = html.split('id="contents"', 1)[1].split("</nav>", 1)[0]
+    for anchor in ("diagram", *parts, "schemes"):
+        assert f'href="#{anchor}"' in contents and f'id="{anchor}"' in html
+
+
+def test_ontology_diagram_draws_each_relation_with_its_roles() -> None:
+    doc = ontology_doc()
+    edges = {(e.relation, e.prop, e.target) for e in role_edges(doc)}
+    assert (AG + "Command", AG + "commander", AG + "Person") in edges
+    assert (AG + "Subordination", AG + "parentUnit", AG + "Organization") in edges
+    assert all(not e.relation.endswith("#Relation") for e in role_edges(doc))
+    svg = relation_diagram(doc)
+    assert svg.startswith("<svg") and svg.count('class="relation"') == len({e.relation for e in role_edges(doc)})
+    assert '<a href="#Command">' in svg and "<title>commander</title>" in svg
 
 
 def test_sparql_page_offers_the_library(client: TestClient) -> None:
