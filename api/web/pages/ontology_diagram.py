@@ -24,16 +24,7 @@ class Edge:
 
 
 def _is_relation(doc: OntologyDoc, iri: str) -> bool:
-    supers = {c.iri: c.supers for c in doc.classes}
-    todo, seen = [iri], set[str]()
-    while todo:
-        current = todo.pop()
-        if current == RELATION:
-            return True
-        if current not in seen:
-            seen.add(current)
-            todo.extend(supers.get(current, []))
-    return False
+    return RELATION in doc.ancestors(iri)
 
 
 def role_edges(doc: OntologyDoc) -> list[Edge]:

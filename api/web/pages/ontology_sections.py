@@ -38,20 +38,8 @@ class Section:
     properties: list[PropertyDoc] = field(default_factory=list)
 
 
-def _ancestors(doc: OntologyDoc, iri: str) -> set[str]:
-    supers = {c.iri: c.supers for c in doc.classes}
-    seen: set[str] = set()
-    todo = [iri]
-    while todo:
-        current = todo.pop()
-        if current not in seen:
-            seen.add(current)
-            todo.extend(supers.get(current, []))
-    return seen
-
-
 def _part_of_class(doc: OntologyDoc, iri: str) -> Part:
-    ancestors = _ancestors(doc, iri)
+    ancestors = doc.ancestors(iri)
     return next(p for p in DOMAIN_PARTS if p.root is None or p.root in ancestors)
 
 

@@ -73,6 +73,18 @@ class OntologyDoc:
     labels: dict[str, str]  # every documented IRI -> label, for links between terms
     store_terms: frozenset[str]  # the IRIs ontology/operations.ttl defines: the store's own records
 
+    def ancestors(self, iri: str) -> set[str]:
+        """The class and every class above it, by the documented superclasses."""
+        supers = {c.iri: c.supers for c in self.classes}
+        seen: set[str] = set()
+        todo = [iri]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(supers.get(current, []))
+        return seen
+
 
 def _add(values: list[str], value: str | None) -> None:
     if value and value not in values:
