@@ -86,3 +86,27 @@ def test_restricted_graphs_are_refused_on_a_leaky_engine(leaky: str, oxigraph_en
     open_store(oxigraph_engine.location).close()  # the honest engine serves it
     with pytest.raises(LeakyEngine, match=r"cannot keep restricted graphs from readers; refusing .* [12] restricted graph"):
         open_store(leaky)
+
+
+def test_virtuoso_leaks_through_from_and_refuses_restricted_graphs(virtuoso_engine: Engine) -> None:
+    """Virtuoso lets FROM in the text override the protocol's dataset (README, Deploying for a
+    team): the probe must see that on the real engine, and a store with a restricted graph on it
+    must not open, while one with public graphs only still does."""
+    clear(virtuoso_engine.location)
+    try:
+        store = open_store(virtuoso_engine.location, recover=False)
+        assert isinstance(store, RemoteStore)
+        found = leaks(store)
+        assert any("FROM <" in text for text in found), found
+        setup.load_ontology(store)
+        source = RdfSource.from_bytes("secret.ttl", b"<urn:a> <urn:b> <urn:c> .", format_named("turtle"))
+        loader.load_sources(store, [source], graph="public", trusted=True)
+        store.close()
+        open_store(virtuoso_engine.location).close()  # public data only: served
+        store = open_store(virtuoso_engine.location, recover=False)
+        loader.load_sources(store, [source], graph="secret", trusted=True, restricted=True)
+        store.close()
+        with pytest.raises(LeakyEngine, match=r"Virtuoso lets a query reach graphs outside the protocol's dataset .* 1 restricted graph"):
+            open_store(virtuoso_engine.location)
+    finally:
+        clear(virtuoso_engine.location)

@@ -4,6 +4,7 @@ quads are written and what the engine keeps for itself. Callers never see these 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from graph.store.base import StoreError
@@ -11,6 +12,8 @@ from graph.store.location import RemoteLocation
 
 TSV, XML = "text/tab-separated-values", "application/sparql-results+xml"
 NTRIPLES, NQUADS = "application/n-triples", "application/n-quads"
+# A DATA operation on a line of its own whose graph block is empty (as a filled template leaves it).
+_EMPTY_DATA = re.compile(r"^[ \t]*(?:INSERT|DELETE)[ \t]+DATA[ \t]*\{[ \t]*GRAPH[ \t]*<[^<>\s]*>[ \t]*\{\s*\}[ \t]*\}[ \t]*;?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class Dialect:
     empty_graphs: bool = True
     # Prefixes of the graphs the engine keeps for itself, never shown as the store's.
     system_graphs: tuple[str, ...] = ()
+    # Whether the engine parses INSERT DATA / DELETE DATA { GRAPH <g> { } } (else they are left
+    # out: they change nothing).
+    empty_data_blocks: bool = True
+
+    def update_text(self, text: str) -> str:
+        """An update as this engine parses it, with the same effect."""
+        return text if self.empty_data_blocks else _EMPTY_DATA.sub("", text)
 
     def accept(self, form: str | None) -> str:
         """The Accept header for a query of `form` (SELECT, ASK, CONSTRUCT, DESCRIBE, or None)."""
@@ -82,6 +92,7 @@ def dialect_for(location: RemoteLocation) -> Dialect:
             dataset_quads=False,
             own_default_graph=False,
             empty_graphs=False,
+            empty_data_blocks=False,
             system_graphs=("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/"),
         )
     raise StoreError(

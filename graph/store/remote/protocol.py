@@ -135,7 +135,7 @@ class Protocol:
     def update(self, text: str) -> None:
         """Run a SPARQL Update; raises SyntaxError when the engine cannot parse it."""
         try:
-            response = self._client.post(self.dialect.update, data={"update": text})
+            response = self._client.post(self.dialect.update, data={"update": self.dialect.update_text(text)})
         except httpx.TransportError as error:
             raise self._unreachable(error) from None
         if response.status_code == 400:
