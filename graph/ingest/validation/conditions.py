@@ -3,7 +3,7 @@ sh:xone and sh:node."""
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -48,7 +48,10 @@ class _Conditions(_ShapeReader):
             iri, blank, literal = _NODE_KINDS[obj]  # type: ignore[index]
             return _fill("cond-node-kind", value=variable, iri=iri, blank=blank, literal=literal)
         if parameter == SH["in"]:
-            members = [_fill("same-term", value=variable, term=_sparql_term(m, label)) for m in self._list(obj, label)]
+            members = [
+                _fill("same-iri" if isinstance(m, URIRef) else "same-term", value=variable, term=_sparql_term(m, label))
+                for m in self._list(obj, label)
+            ]
             return _fill("cond-in", value=variable, matches=_join(members, "||", "false"))
         if parameter == SH.pattern:
             flags = self._single(shape, SH.flags)
