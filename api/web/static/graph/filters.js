@@ -8,7 +8,7 @@
  */
 
 import { authFetch, clear, decode, el } from "../shared.js";
-import { EDGE_LABELS_UP_TO, EDGE_LABEL_SIZE, pathId } from "./common.js";
+import { pathId } from "./common.js";
 
 function validAt(edge, day) {
   if (!day) return true;
@@ -90,17 +90,8 @@ export function applyFilter() {
   });
   if (nodeUpdates.length) this.nodeSet.update(nodeUpdates);
   if (edgeUpdates.length) this.edgeSet.update(edgeUpdates);
-  this.labelEdges();
+  if (this.ready && nodeUpdates.length) this.declutter();  // revealed nodes come back where they started
   this.report();
-}
-
-/* Draw edge labels only while few edges are shown: moving the date can thin a view out. */
-export function labelEdges() {
-  if (this.large || !this.network) return;
-  var wanted = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
-  if (wanted === this._labelled) return;
-  this._labelled = wanted;
-  this.network.setOptions({ edges: { font: { size: wanted ? EDGE_LABEL_SIZE : 0 } } });
 }
 
 /* Controls: date field and slider, relation-type toggles, depth (a new page), reset. */

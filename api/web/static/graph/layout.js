@@ -1,8 +1,11 @@
-/* Graph view layout: start positions around the centre, so physics only has to relax them, and
- * a sideways stretch of the settled layout to fit a wide screen.
+/* Graph view layout: start positions around the centre, so physics only has to relax them, a
+ * sideways stretch of the settled layout to fit a wide screen, and a last pass that pushes apart
+ * labels that still overlap (physics only keeps node bodies apart, not their labels).
  *
  * Its exports are methods of GraphPage (graph/page.js), called with `this` the page.
  */
+
+import { LARGE, MIN_LABEL_PX, NODE_LABEL_SIZE } from "./common.js";
 
 /* Start positions of large views: a radial tree around the centre, so physics only has to
  * relax it (a few dozen iterations instead of hundreds).
@@ -153,4 +156,63 @@ export function stretch() {
   var network = this.network;
   ids.forEach(function (id) { network.moveNode(id, cx + (positions[id].x - cx) * factor, positions[id].y); });
   network.fit({ animation: false });
+}
+
+/* Push apart the shown nodes whose boxes (shape and label, as vis-network draws them) overlap,
+ * each time along the axis that needs the smaller move, until none overlap. The centre stays put
+ * so the view keeps its anchor. Pairwise, so only for views below LARGE nodes. */
+export function declutter() {
+  var network = this.network;
+  var ids = Array.from(this.visibleNodes);
+  if (ids.length < 2 || ids.length > LARGE) return;
+  network.redraw();  // boxes are measured when drawn: after stretch() they would be stale
+  var positions = network.getPositions(ids);
+  var gap = 4;
+  var center = this.data.center;
+  var items = ids.map(function (id) {
+    var box = network.getBoundingBox(id);
+    var p = positions[id];
+    return {
+      id: id, x: p.x, y: p.y, fixed: id === center, moved: false,
+      ox: (box.left + box.right) / 2 - p.x, oy: (box.top + box.bottom) / 2 - p.y,
+      hw: (box.right - box.left) / 2 + gap / 2, hh: (box.bottom - box.top) / 2 + gap / 2,
+    };
+  });
+  for (var round = 0; round < 400; round++) {
+    var overlaps = 0;
+    for (var i = 0; i < items.length; i++) {
+      var a = items[i];
+      for (var j = i + 1; j < items.length; j++) {
+        var b = items[j];
+        var dx = b.x + b.ox - (a.x + a.ox), dy = b.y + b.oy - (a.y + a.oy);
+        var px = a.hw + b.hw - Math.abs(dx), py = a.hh + b.hh - Math.abs(dy);
+        if (px <= 0 || py <= 0) continue;
+        overlaps++;
+        var share = a.fixed ? 0 : b.fixed ? 1 : 0.5;
+        if (px < py) {
+          var sx = (dx >= 0 ? 1 : -1) * (px + 0.5);
+          a.x -= sx * share; b.x += sx * (1 - share);
+        } else {
+          var sy = (dy >= 0 ? 1 : -1) * (py + 0.5);
+          a.y -= sy * share; b.y += sy * (1 - share);
+        }
+        a.moved = b.moved = true;
+      }
+    }
+    if (!overlaps) break;
+  }
+  items.forEach(function (it) { if (it.moved) network.moveNode(it.id, it.x, it.y); });
+  network.redraw();
+}
+
+/* Fit the view to the canvas, but never so far out that node labels drop below MIN_LABEL_PX on
+ * screen: a view too big for that opens on its centre at the smallest readable zoom. */
+export function fitReadable() {
+  var network = this.network;
+  network.fit({ animation: false });
+  var least = MIN_LABEL_PX / NODE_LABEL_SIZE;
+  if (network.getScale() >= least) return;
+  var center = this.data.center;
+  var at = center && this.visibleNodes.has(center) ? network.getPositions([center])[center] : network.getViewPosition();
+  network.moveTo({ position: at, scale: least, animation: false });
 }

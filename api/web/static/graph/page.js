@@ -1,11 +1,12 @@
 /* Graph view: one GraphPage per [data-graph] element draws the view's JSON with the local
- * vis-network. Physics runs only until the layout settles, then it is switched off; above a few
- * hundred nodes edge labels and smooth curves are dropped. Layout, filters, the details panel,
- * expansion and the vetting overlay live in their own modules, attached as methods here.
+ * vis-network. Physics runs only until the layout settles, then it is switched off and labels
+ * that still overlap are pushed apart (layout.js). Edge labels show on hover only; above a few
+ * hundred nodes smooth curves are dropped. Layout, filters, the details panel, expansion and the
+ * vetting overlay live in their own modules, attached as methods here.
  */
 
 import { clear, decode, el } from "../shared.js";
-import { LARGE, EDGE_LABELS_UP_TO, EDGE_LABEL_SIZE, mark } from "./common.js";
+import { LARGE, EDGE_LABEL_SIZE, NODE_LABEL_SIZE, mark } from "./common.js";
 import * as details from "./details.js";
 import * as expansion from "./expansion.js";
 import * as filters from "./filters.js";
@@ -49,7 +50,6 @@ GraphPage.prototype.start = function () {
   this.edgeSet.add(Array.from(this.edges.values()).map(function (e) { return self.drawEdge(e); }));
   mark("actorgraph-graph-data");
   this.network = new vis.Network(this.canvas, { nodes: this.nodeSet, edges: this.edgeSet }, this.options());
-  this._labelled = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
   mark("actorgraph-graph-created");
   this.network.on("startStabilizing", function () { mark("actorgraph-stabilizing"); });
   this.network.on("stabilizationIterationsDone", function () { self.settled(); });
@@ -76,11 +76,9 @@ GraphPage.prototype.start = function () {
 GraphPage.prototype.options = function () {
   var large = this.large;
   var count = this.nodes.size;
-  // Edge labels (type and dates) are drawn while few edges are shown (see labelEdges); in
-  // denser views they show for the edges of the selected or hovered node, and every edge
-  // keeps its tooltip.
-  var labelled = this.visibleEdges.size <= EDGE_LABELS_UP_TO;
-  var labelSize = EDGE_LABEL_SIZE;
+  // Edge labels are laid out but transparent; hovering an edge or selecting one of its nodes
+  // paints them (chosen.label), and every edge keeps its tooltip.
+  var labelInk = "#3a4452";
   return {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 7 },
@@ -89,6 +87,8 @@ GraphPage.prototype.options = function () {
       solver: large ? "barnesHut" : "forceAtlas2Based",
       barnesHut: { gravitationalConstant: -2500, centralGravity: 0.02, springLength: 60, springConstant: 0.02, damping: 0.5, avoidOverlap: 0.1 },
       forceAtlas2Based: { gravitationalConstant: count < 30 ? -120 : -80, centralGravity: 0.01, springLength: count < 30 ? 200 : 130, springConstant: 0.05, damping: 0.4, avoidOverlap: 0 },
+      // A large view starts from tree positions (layout.js) and needs only a few dozen rounds to
+      // relax; capping them keeps a 2,000-node view interactive within seconds.
       stabilization: { enabled: true, iterations: count > 1000 ? 40 : large ? 100 : 600, updateInterval: 20, fit: true },
       minVelocity: large ? 1.5 : 0.4,
     },
@@ -101,13 +101,15 @@ GraphPage.prototype.options = function () {
       navigationButtons: false,
       keyboard: false,  // with it vis-network focuses the canvas on click, which scrolls a half-visible canvas under the pointer
     },
-    nodes: { size: large ? 10 : 16, borderWidth: 1, font: { size: large ? 10 : 16, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
+    nodes: { size: large ? 10 : 16, borderWidth: 1, font: { size: large ? 10 : NODE_LABEL_SIZE, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: {
       width: 1.2,
       smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.3 },
-      font: { size: labelled ? labelSize : 0, align: "middle", color: "#3a4452", strokeWidth: 3, strokeColor: "#ffffff", face: "system-ui, sans-serif" },
+      font: { size: EDGE_LABEL_SIZE, align: "middle", color: "rgba(0,0,0,0)", strokeWidth: 0, strokeColor: "#ffffff", face: "system-ui, sans-serif" },
       chosen: {
-        label: function (values, id, selected, hovering) { if (selected || hovering) values.size = labelSize; },
+        label: function (values, id, selected, hovering) {
+          if (selected || hovering) { values.color = labelInk; values.strokeWidth = 3; }
+        },
         edge: function (values, id, selected, hovering) { if (selected || hovering) values.width = 2.2; },
       },
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
@@ -168,7 +170,7 @@ GraphPage.prototype.drawNode = function (n) {
 };
 
 GraphPage.prototype.drawEdge = function (e) {
-  return {
+  var edge = {
     id: e.id,
     from: e.from,
     to: e.to,
@@ -180,13 +182,23 @@ GraphPage.prototype.drawEdge = function (e) {
     hidden: !this.visibleEdges.has(e.id),
     physics: this.visibleEdges.has(e.id),
   };
+  if (!this.large) edge.length = this.springLength(e);
+  return edge;
+};
+
+/* Springs lengthen with the busier end's degree: a hub's neighbours need a wider ring to hold
+ * their labels side by side (a 24-partner program), while a chain stays compact. */
+GraphPage.prototype.springLength = function (e) {
+  var adjacency = this.around();
+  var degree = Math.max((adjacency.get(e.from) || []).length, (adjacency.get(e.to) || []).length);
+  return Math.round(90 + 28 * Math.sqrt(degree));
 };
 
 GraphPage.prototype.settled = function () {
   if (this.ready) return;
   this.ready = true;
   this.network.setOptions({ physics: { enabled: false } });
-  if (!this.large) this.stretch();
+  if (!this.large) { this.stretch(); this.declutter(); this.fitReadable(); }
   var self = this;
   this.nodes.forEach(function (n, id) { n._hidden = !self.visibleNodes.has(id); });
   this.edges.forEach(function (e, id) { e._hidden = !self.visibleEdges.has(id); });
