@@ -179,3 +179,32 @@ def test_vendor_files_are_served_locally(server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(server + "/vendor/" + quote("../../etc/passwd", safe=""), timeout=10)
     assert missing.value.code == 404
+
+
+OVERLAPS = """() => {
+  const page = window.actorGraphView.page, network = page.network;
+  const ids = Array.from(page.visibleNodes);
+  const boxes = ids.map((id) => network.getBoundingBox(id));
+  let pairs = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) pairs++;
+    }
+  }
+  return { nodes: ids.length, pairs: pairs, scale: network.getScale() };
+}"""
+
+
+@pytest.mark.parametrize("path", ["/view/actors/unit/bde-7", "/view/actors/unit/bde-7?depth=2", "/view/programs/program/vsspp"])
+def test_no_two_nodes_or_labels_overlap_at_the_default_zoom(page: Any, path: str) -> None:
+    """Each node's box (its shape and its label, as vis-network draws them) is clear of every
+    other once the layout settles, and labels are drawn at a readable size; the program view is
+    a star of the program and its partners."""
+    page.goto(path)
+    wait_for_graph(page)
+    found = page.evaluate(OVERLAPS)
+    assert found["nodes"] > 10, found
+    assert found["pairs"] == 0, found
+    node_label_size = page.evaluate("import('/static/graph/common.js').then((m) => [m.NODE_LABEL_SIZE, m.MIN_LABEL_PX])")
+    assert found["scale"] * node_label_size[0] >= node_label_size[1] - 0.01, found
