@@ -22,8 +22,8 @@ How, and why this way (figures in the README, Benchmarks):
   (a system graph that loads may not touch), so it never holds anything a rule reads: every rule
   sees asserted data only, and rule order does not matter.
 - All rules run before anything is written, so a failing rule leaves the previous inferred graph
-  in place. The new graph is then written as a difference: new links are added in one
-  transaction, then stale ones removed. A crash in between leaves a superset (stale links, never
+  in place. The new graph is then written as a difference: new links are added (through
+  the store's bulk path), then stale ones removed. A crash in between leaves a superset (stale links, never
   missing ones) that the next run repairs; a rerun on unchanged data writes nothing. The caller
   (graph.ingest.setup.reason) records the data version the links were computed from only after this,
   so start-up recovery sees an interrupted run as stale and runs it again.
@@ -169,12 +169,17 @@ def _run(store: GraphStore, rule: Rule, graph: rdf.NamedNode, source_graphs: Def
 
 
 def _replace_graph(store: GraphStore, graph: rdf.NamedNode, new: set[rdf.Quad]) -> None:
-    """Make `graph` hold exactly `new`, writing only the difference: additions first, in one
-    transaction, then removals, so readers never miss a link that holds before and after."""
+    """Make `graph` hold exactly `new`, writing only the difference: additions first, then
+    removals, so readers never miss a link that holds before and after.
+
+    The additions take the store's bulk path (for a big batch, not one transaction). A reader or a
+    crash part-way sees some new links and every old one: the same superset that a crash between
+    additions and removals leaves, and recovery recomputes it. A transaction was most of the cost
+    of deriving the links of a large load."""
     old = set(store.quads(graph))
     added = [quad for quad in new if quad not in old]
     if added:
-        store.add(added)
+        store.bulk_add(added)
     failpoints.reached("reason:links-added")
     stale = [quad for quad in old if quad not in new]
     if stale:

@@ -120,6 +120,11 @@ class GraphStore(Protocol):
         failure; after a crash, start-up recovery drops it (graph.store.recovery)."""
         ...
 
+    def load_triples(self, document: IO[bytes], rdf_format: rdf.RdfFormat, graph: rdf.NamedNode, *, base_iri: str | None = None) -> None:
+        """Parse a document of triples into `graph`, as bulk_add writes (no transaction, the same
+        contract), its blank nodes renamed apart from the store's. Raises SyntaxError."""
+        ...
+
     def add(self, quads: Iterable[rdf.Quad]) -> None:
         """Add quads in one transaction: all or nothing."""
         ...

@@ -3,7 +3,8 @@
 The store is initialized with the demo data (`actorgraph init --demo`) plus a small fictional file
 whose names, aliases and sources carry script payloads (fixtures/xss.ttl, loaded --trusted because
 SHACL would refuse its javascript: source URL: the pages must be safe even for data that bypassed
-validation).
+validation), and a fictional program with 24 partners (fixtures/star.py, validated) for the
+check that a large program star stays readable.
 
 Every page a test opens records the requests it makes; the `page` fixture fails the test if any
 of them went anywhere but the local server (no CDN: field offices may be offline), or if a dialog
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.fixtures.star import star_turtle
 from tests.support import cli, create_key, served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,6 +39,9 @@ def served_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("e2e") / "store"
     cli("init", "--demo", store=store)
     cli("load", str(FIXTURES / "xss.ttl"), "--graph", "xss", "--trusted", store=store)
+    star = store.parent / "star.ttl"
+    star.write_text(star_turtle(), encoding="utf-8")
+    cli("load", str(star), "--graph", "star", store=store)
     return store
 
 

@@ -31,10 +31,24 @@ DEFAULT_NODE_LIMIT = 500
 # (bench/views.py measures how long a large view takes to become interactive).
 MAX_NODE_LIMIT = 3000
 LABEL_CHARS = 40
+LABEL_TAIL = 14  # the most of a long label's end kept after the cut
 
 
 def short_label(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    """A label of at most LABEL_CHARS characters, cut in the middle at word boundaries. Long names
+    in one view often differ only at the end (battalions of one division, a network's numbered
+    chapters), so the end is kept: cut at the end, six partners can all read the same."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    tail = label[-LABEL_TAIL:]
+    if " " in tail[:-1]:
+        tail = tail[tail.index(" ") + 1 :]
+    cut = LABEL_CHARS - len(tail) - 1
+    head = label[:cut]
+    space = head.rfind(" ")
+    if label[cut] != " " and space >= cut - 10:  # inside a word: drop the word when it started near
+        head = head[:space]
+    return f"{head.rstrip()}…{tail}"
 
 
 @dataclass

@@ -203,6 +203,14 @@ class EmbeddedStore(QueryForms):
                 self._store.bulk_load(path=str(path), format=rdf_format)
             self._bump()
 
+    def load_triples(self, document: IO[bytes], rdf_format: ox.RdfFormat, graph: ox.NamedNode, *, base_iri: str | None = None) -> None:
+        # The engine parses and writes in one pass with no Python object per triple, which was a
+        # fifth of a large load's time through bulk_add.
+        with self._write_lock:
+            with self._gate():
+                self._store.bulk_load(input=document, format=rdf_format, base_iri=base_iri, to_graph=graph)
+            self._bump()
+
     def add(self, quads: Iterable[ox.Quad]) -> None:
         with self._write_lock:
             with self._gate():

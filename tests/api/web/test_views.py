@@ -23,6 +23,7 @@ from api.web.pages.ontology_diagram import relation_diagram, role_edges
 from api.web.pages.ontology_sections import domain_sections, store_section
 from api.web.pages.ontology_terms import ontology_doc
 from api.web.views import safety, styling
+from api.web.views.graph_view import LABEL_CHARS, short_label
 from graph.index.cache import terms_for
 from graph.ingest import loader, setup
 from graph.query import sparql
@@ -331,3 +332,24 @@ def test_build_period_words() -> None:
     assert dates.period(None, "2016") == "until 2016"
     assert dates.clean_date("2014-03-01T00:00:00Z") == "2014-03-01"
     assert dates.clean_date("March 2014") is None
+
+
+@pytest.mark.parametrize(
+    ("label", "short"),
+    [
+        ("Veldorian Coalition for Civilian Protection", "Veldorian Coalition for…Protection"),
+        ("Coalition of Women Mediators in Fishing Community 7", "Coalition of Women Mediators…Community 7"),
+        ("Coalition of Women Mediators in Fishing Community 12", "Coalition of Women…Community 12"),
+        ("x" * 60, "x" * 25 + "…" + "x" * 14),
+    ],
+)
+def test_long_labels_are_cut_in_the_middle_and_keep_their_ends(label: str, short: str) -> None:
+    assert short_label(label) == short
+    assert len(short_label(label)) <= LABEL_CHARS
+
+
+def test_labels_up_to_the_limit_are_kept_whole() -> None:
+    exact = "y" * LABEL_CHARS
+    assert short_label(exact) == exact
+    assert short_label("2nd Battalion") == "2nd Battalion"
+    assert short_label(exact + "z") != exact + "z"

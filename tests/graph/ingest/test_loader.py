@@ -164,6 +164,27 @@ def test_blank_nodes_of_two_files_do_not_merge(store: EmbeddedStore) -> None:
     assert len(subjects) == 2
 
 
+def test_two_documents_in_one_graph_count_the_triples_they_add(store: EmbeddedStore) -> None:
+    """A document that only repeats an earlier one adds nothing, yet is not an empty document; a
+    blank node in each of the two stays two nodes."""
+    first = b'<https://example.org/a> <https://example.org/p> "x" .\n_:b0 <https://example.org/p> "y" .\n'
+    sources = [
+        RdfSource.from_bytes("first.nt", first, format_named("ntriples"), require_triples=True),
+        RdfSource.from_bytes("again.ttl", first, format_named("turtle"), require_triples=True),
+    ]
+    result = loader.load_sources(store, sources, graph="both", trusted=True)
+    assert result.triples == 3  # the IRI triple once, and one triple for each document's blank node
+    assert store.graph_size(result.graph) == 3
+
+
+def test_a_triples_document_with_an_error_on_its_last_line_writes_nothing(store: EmbeddedStore) -> None:
+    text = b"".join(b'<https://example.org/s%d> <https://example.org/p> "x" .\n' % i for i in range(5000)) + b"<https://example.org/s> <p> .\n"
+    with pytest.raises(RdfSyntaxError) as error:
+        loader.load_sources(store, [RdfSource.from_bytes("late.nt", text, format_named("ntriples"))], graph="late", trusted=True)
+    assert error.value.line == 5001 and "late.nt" in str(error.value)
+    assert not store.has_graph(loader.resolve_graph("late", "late.nt"))
+
+
 def test_unregistered_leftover_graph_is_cleared_by_next_load(ontology_store: EmbeddedStore) -> None:
     leftover = ox.NamedNode(GRAPH + "sample")
     ontology_store.add([ox.Quad(ox.NamedNode("https://example.org/half"), ox.NamedNode("https://example.org/p"), ox.Literal("x"), leftover)])
