@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from graph.store.limits import DEFAULT_ISOLATION, DEFAULT_WORKERS, Isolation, QueryLimits
+from graph.store.limits import DEFAULT_WORKERS, SERVER_ISOLATION, Isolation, QueryLimits
 from graph.store.location import Location, parse_location
 
 DEFAULT_STORE = Path("var/store")
@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     anonymous_access: Annotated[bool, Field(validation_alias="ACTORGRAPH_ANONYMOUS")] = True
     query_timeout: float = 10.0  # seconds, for every query a request runs
     result_cap: int = 100_000  # rows (or triples) a query may return
-    query_isolation: Isolation = DEFAULT_ISOLATION  # "process": killable workers; "thread": see graph.store.limits
+    # "pool": started workers on checkpoints (the embedded store on disk; elsewhere as "process");
+    # "process": a forked worker per query; "thread": see graph.store.embedded.isolation
+    query_isolation: Isolation = SERVER_ISOLATION
     query_workers: int = DEFAULT_WORKERS  # queries that may run at once
     max_upload_bytes: int = 64 * 1024 * 1024  # every request body, counted as it streams (api.web.body_limit): 413 beyond
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH  # nesting of arrays and objects in a JSON body (api.web.json_body): 400 beyond

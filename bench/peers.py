@@ -5,12 +5,15 @@ bench/tracing.py (`--actors 63000` is about 1M triples), dumps it, loads the dum
 Oxigraph server of pyoxigraph's version, and serves:
 
 - Oxigraph server itself (POST /query, the union of all graphs as default graph): the reference;
-- ActorGraph on the embedded store (`actorgraph serve`, POST /sparql);
+- ActorGraph on the embedded store (`actorgraph serve`, POST /sparql), whose queries run in its
+  pool of started workers on checkpoints (the default);
+- the same with a forked worker per query (`ACTORGRAPH_QUERY_ISOLATION=process`), on its own copy;
 - ActorGraph on that Oxigraph server (`actorgraph serve --store oxigraph+http://…`, POST /sparql).
 
 Each query (a 2-hop neighbourhood at a date, a label look-up, a COUNT, 10,000 rows) runs over the
 same inputs, the three servers interleaved round by round (bench/harness.py); then 8 clients at
-once for throughput; then each server's RSS. Ratios are to Oxigraph server. ActorGraph runs with
+once for throughput; then each server's RSS, and apart from it the pool workers'. Ratios are to
+Oxigraph server. ActorGraph runs with
 its defaults: anonymous reader access control, timeouts and result caps on.
 
     .venv/bin/python bench/peers.py --workdir /tmp/ag-peers            # ~1M triples
@@ -138,13 +141,15 @@ def main() -> None:
     store.close()
     del store
 
-    served = args.workdir / f"peers-served-{args.actors}"
+    served, forked = args.workdir / f"peers-served-{args.actors}", args.workdir / f"peers-forked-{args.actors}"
     clone_store(directory, served)
+    clone_store(directory, forked)
     oxigraph, port = start_oxigraph(args.workdir / f"peers-oxigraph-{args.actors}", dump, args.workdir / "oxigraph.log")
     engine = f"oxigraph+http://127.0.0.1:{port}"
     servers = [
         Server(served, log=args.workdir / "embedded.log", label="ActorGraph embedded"),
         Server(engine, log=args.workdir / "remote.log", label="ActorGraph on Oxigraph server"),  # type: ignore[arg-type]
+        Server(forked, env={"ACTORGRAPH_QUERY_ISOLATION": "process"}, log=args.workdir / "forked.log", label="ActorGraph, fork per query"),
     ]
     try:
         for server in servers:
@@ -153,6 +158,7 @@ def main() -> None:
             Endpoint("Oxigraph server", f"http://127.0.0.1:{port}/query", {"union-default-graph": ""}, oxigraph.pid),
             Endpoint("ActorGraph embedded", f"{servers[0].base}/sparql", {}, servers[0].pid),
             Endpoint("ActorGraph on Oxigraph server", f"{servers[1].base}/sparql", {}, servers[1].pid),
+            Endpoint("ActorGraph, fork per query", f"{servers[2].base}/sparql", {}, servers[2].pid),
         ]
         out(f"{triples:,} quads; {len(egos)} egos; {args.repeat} interleaved rounds; load average {os.getloadavg()[0]:.1f}")
         queries: dict[str, list[str]] = {
@@ -180,15 +186,29 @@ def main() -> None:
             rates[e.name] = rate
             out(f"    {e.name:<32} {rate:8.1f} req/s  p50 {percentile(latencies, 0.5):7.2f}  p95 {percentile(latencies, 0.95):7.2f}"
                 f"  x{rate / rates['Oxigraph server']:5.2f} of Oxigraph server")
-        out("\nRSS after the run (MB)")
+        out("\nRSS after the run (MB): the server, then its child processes (the pool's query workers)")
+        reference_rss = rss_mb(oxigraph.pid)
         for e in endpoints:
-            out(f"    {e.name:<32} {rss_mb(e.pid):8.0f}")
+            children = child_pids(e.pid)
+            workers = sum(rss_mb(child) for child in children)
+            out(f"    {e.name:<32} {rss_mb(e.pid):8.0f}  x{rss_mb(e.pid) / reference_rss:5.2f} of Oxigraph server"
+                f"   children: {len(children)}, {workers:,.0f} MB")
     finally:
         for server in servers:
             server.stop()
         oxigraph.terminate()
         oxigraph.wait(timeout=30)
         shutil.rmtree(served, ignore_errors=True)
+        shutil.rmtree(forked, ignore_errors=True)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The live child processes of `pid` (Linux)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from api.web.routers import actors, cases, graph_store, imports, paths, programs
 from api.web.store_version import PinStoreVersion
 from api.web.templating import STATIC_DIR
 from graph.index.cache import warm
-from graph.store import GraphStore, open_store
+from graph.store import EmbeddedStore, GraphStore, open_store
 
 # Every router, registered in this order; no route depends on it (api.web.convertors).
 ROUTERS = (
@@ -60,11 +60,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store if store is not None else open_store(settings.store)
         # The name index takes seconds on a large graph: build it now, in the background, rather
-        # than on the first search.
+        # than on the first search. The query workers start now too, rather than on the first query.
         threading.Thread(target=warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        if isinstance(app.state.store, EmbeddedStore):
+            app.state.store.start_query_workers(app.state.query_limits)
         try:
             yield
         finally:
+            if isinstance(app.state.store, EmbeddedStore):
+                app.state.store.stop_query_workers()  # and delete their checkpoints
             app.state.store.flush()
 
     # FastAPIOffline mounts the Swagger UI and ReDoc files it ships; api.web.api_docs serves the pages.

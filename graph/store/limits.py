@@ -15,8 +15,11 @@ from typing import Any, Literal
 from graph.errors import ActorGraphError, BusyError, DeadlineError, InternalError, InvalidValueError
 from graph.store.slots import FairSlots
 
-Isolation = Literal["process", "thread"]
+Isolation = Literal["pool", "process", "thread"]
 DEFAULT_ISOLATION: Isolation = "process" if hasattr(os, "fork") else "thread"
+# What a server runs /sparql queries under: a pool of started workers where the store can
+# checkpoint (graph.store.embedded.pool), DEFAULT_ISOLATION elsewhere.
+SERVER_ISOLATION: Isolation = "pool"
 # Two slots per CPU: a slot is held while the server's thread forks, waits on the child's pipe
 # and for the GIL, not only while a query computes. With one per CPU, 20 concurrent readers kept
 # the server at half a core and their p99 doubled (README, "Reads while an editor writes").
@@ -73,8 +76,8 @@ class QueryLimits:
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.result_cap < 0 or self.workers < 1:
             raise ValueError("the timeout and the worker count must be positive, the result cap not negative")
-        if self.isolation not in ("process", "thread"):
-            raise ValueError(f"query isolation {self.isolation!r}: use process or thread")
+        if self.isolation not in ("pool", "process", "thread"):
+            raise ValueError(f"query isolation {self.isolation!r}: use pool, process or thread")
         if self.isolation == "process" and not hasattr(os, "fork"):
             raise ValueError("process isolation needs os.fork, which this platform lacks; use isolation='thread'")
         object.__setattr__(self, "slots", FairSlots(self.workers))

@@ -12,7 +12,7 @@ from graph.store import Boolean, GraphStore, Solutions, Triples, rdf
 from graph.store.limits import QueryBusy, QueryLimits, QueryTimeout, ResultCapExceeded, raise_for_outcome
 from tests.store.support import G1, G2, quad
 
-ISOLATIONS = ["process", "thread"] if hasattr(os, "fork") else ["thread"]
+ISOLATIONS = ["pool", "process", "thread"] if hasattr(os, "fork") else ["pool", "thread"]
 CROSS_PRODUCT = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 300^3 rows, streamed
 
 

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from graph.store import versioning
 from graph.store.base import ALL_GRAPHS, Bindings, DefaultGraph, StoreError, Work
 from graph.store.embedded import isolation
+from graph.store.embedded.pool import QueryPool
 from graph.store.embedded.write_gate import WRITE_GATE
 from graph.store.forms import QueryForms
 from graph.store.limits import QueryLimits
@@ -63,6 +64,9 @@ class EmbeddedStore(QueryForms):
         # A scratch store no forked worker reads while it is written need not keep forks out.
         self._gate = WRITE_GATE.writing if gated else contextlib.nullcontext
         self._write_lock = threading.RLock()
+        self._read_only = read_only
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
         try:
             if path is None:
                 self._store = ox.Store()
@@ -109,8 +113,41 @@ class EmbeddedStore(QueryForms):
                 named_graphs=named_graphs,
                 substitutions=_substitutions(bindings),
                 network=network,
+                pool=self._pool_for(limits),
             )
         return _wrap(self._native(sparql, bindings, default_graph, named_graphs))
+
+    @property
+    def query_pool(self) -> QueryPool | None:
+        """The query workers, once started (isolation="pool" on an on-disk store)."""
+        return self._pool
+
+    def start_query_workers(self, limits: QueryLimits) -> None:
+        """Start the query workers now (a server at start-up) rather than on the first query."""
+        self._pool_for(limits)
+
+    def stop_query_workers(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def _pool_for(self, limits: QueryLimits) -> QueryPool | None:
+        """The query workers of `isolation="pool"`, started on first use. None where there is
+        nothing to checkpoint (in memory) or no right to (read-only): those queries are forked."""
+        if limits.isolation != "pool" or self.path is None or self._read_only:
+            return None
+        with self._pool_lock:
+            if self._pool is None:
+                root = self.path.with_name(self.path.name + ".query-checkpoints")
+                self._pool = QueryPool(self._store, root, limits.workers, limits.niceness)
+            return self._pool
+
+    def _wrote(self) -> None:
+        """After every write: a new store version, and a checkpoint for the query workers."""
+        versioning.wrote(self)
+        if self._pool is not None:
+            self._pool.roll()
 
     def _native(
         self,
@@ -175,12 +212,12 @@ class EmbeddedStore(QueryForms):
         if self._versioned:
             with self._gate():
                 self._store.update(versioning.bump_text(versioning.new_token()))
-        versioning.wrote(self)
+        self._wrote()
 
     def update(self, sparql: str) -> None:
         with self._write_lock, self._gate():
             self._store.update(versioning.with_bump(sparql, versioning.new_token()) if self._versioned else sparql)
-        versioning.wrote(self)
+        self._wrote()
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         # The bulk path writes and ingests new files, which is costly even for one quad and was
@@ -245,6 +282,7 @@ class EmbeddedStore(QueryForms):
                 self._store.flush()
 
     def close(self) -> None:
+        self.stop_query_workers()
         self.flush()
         # pyoxigraph closes the database when the object is collected; drop our reference.
         del self._store

@@ -47,6 +47,7 @@ callers cannot tell a limited query from a plain one.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -57,6 +58,7 @@ import pyoxigraph as ox
 from graph.store.base import Sink, Work
 from graph.store.embedded import netguard
 from graph.store.embedded.forking import Stop, WriteUnderWay, outcome_of, run_in_process, shielded
+from graph.store.embedded.pool import QueryPool
 from graph.store.limits import QueryBusy, QueryLimits, QueryTimeout, raise_for_outcome
 from graph.store.results import Boolean, QueryResult, Solutions, Triples
 
@@ -88,16 +90,18 @@ class _LineCountingWriter(io.RawIOBase):
         return len(chunk)
 
 
-def _evaluate(
+def evaluate_into(
     store: ox.Store,
     text: str,
     substitutions: Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None,
     default_graph: Sequence[ox.NamedNode],
     named_graphs: Sequence[ox.NamedNode],
-    limits: QueryLimits,
-    abandoned: threading.Event | None,
+    result_cap: int,
+    result_bytes: int,
+    abandoned: threading.Event | None = None,
 ) -> Work:
-    """The work of one query: evaluate and stream the serialized result into a sink."""
+    """The work of one query: evaluate and stream the serialized result into a sink, stopping
+    past `result_cap` rows or `result_bytes` bytes."""
 
     def work(sink: Sink) -> dict[str, Any]:
         result = store.query(
@@ -110,7 +114,7 @@ def _evaluate(
             sink(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
             return {"kind": "boolean"}
         triples = isinstance(result, ox.QueryTriples)
-        writer = _LineCountingWriter(sink, limits.result_cap, limits.result_bytes, 0 if triples else 1, abandoned)
+        writer = _LineCountingWriter(sink, result_cap, result_bytes, 0 if triples else 1, abandoned)
         stream = cast(IO[bytes], writer)  # a raw binary stream, which is what pyoxigraph writes to
         if isinstance(result, ox.QueryTriples):
             result.serialize(stream, ox.RdfFormat.N_TRIPLES)
@@ -163,7 +167,7 @@ def run_isolated(
         raise QueryBusy(limits.workers, limits.timeout)
     if not network:
         netguard.works()  # probed once, here, rather than again in every forked worker
-    if limits.isolation == "process":
+    if limits.isolation == "process" or (limits.isolation == "pool" and hasattr(os, "fork")):  # work that is no plain query
         release = True
         try:
             return run_in_process(work_for(None), limits, deadline, network)
@@ -173,6 +177,23 @@ def run_isolated(
             if release:
                 limits.slots.release()
     return _run_in_thread(work_for, limits, deadline, network)  # the thread releases the slot
+
+
+def _run_in_pool(
+    pool: QueryPool,
+    text: str,
+    substitutions: Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None,
+    default_graph: list[ox.NamedNode],
+    named_graphs: list[ox.NamedNode],
+    limits: QueryLimits,
+) -> tuple[bytes, dict[str, Any]]:
+    deadline = time.monotonic() + limits.timeout
+    if not limits.slots.acquire(timeout=limits.timeout):
+        raise QueryBusy(limits.workers, limits.timeout)
+    try:
+        return pool.run(text, dict(substitutions) if substitutions else None, default_graph, named_graphs, limits, deadline)
+    finally:
+        limits.slots.release()
 
 
 def _result_from(kind: str, data: bytes) -> QueryResult:
@@ -197,17 +218,25 @@ def run_limited(
     named_graphs: Sequence[ox.NamedNode],
     substitutions: Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None,
     network: bool = False,
+    pool: QueryPool | None = None,
 ) -> QueryResult:
     """Run a query over an explicit dataset under `limits`; without `network` (the default) the
-    worker cannot open connections, so SERVICE fails (graph.store.embedded.netguard).
+    worker cannot open connections, so SERVICE fails (graph.store.embedded.netguard). Under
+    `isolation="pool"` it runs in `pool` (none: a forked worker, as "process"); admins' queries
+    with the network keep the fork, since pool workers never have it.
 
     Both graph lists are required and may be empty: pyoxigraph reads a None as "no restriction"
     and then honours FROM, FROM NAMED and GRAPH <iri> over the whole store.
     Raises SyntaxError, QueryTimeout, ResultCapExceeded, QueryBusy or QueryFailed.
     """
     default, named = list(default_graph), list(named_graphs)
-    data, outcome = run_isolated(
-        lambda abandoned: _evaluate(store, text, substitutions, default, named, limits, abandoned), limits, network=network
-    )
+    if pool is not None and limits.isolation == "pool" and not network:
+        data, outcome = _run_in_pool(pool, text, substitutions, default, named, limits)
+    else:
+        data, outcome = run_isolated(
+            lambda abandoned: evaluate_into(store, text, substitutions, default, named, limits.result_cap, limits.result_bytes, abandoned),
+            limits,
+            network=network,
+        )
     raise_for_outcome(outcome, limits)
     return _result_from(outcome["kind"], data)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.store import EmbeddedStore
-from graph.store.limits import DEFAULT_ISOLATION
+from graph.store.limits import SERVER_ISOLATION
 
 
 def test_library_queries_use_thread_isolation_with_the_same_limits(demo_store: EmbeddedStore) -> None:
@@ -15,7 +15,7 @@ def test_library_queries_use_thread_isolation_with_the_same_limits(demo_store: E
     with TestClient(app) as client:
         sparql_limits = app.state.query_limits
         library_limits = app.state.library_query_limits
-        assert sparql_limits.isolation == DEFAULT_ISOLATION
+        assert sparql_limits.isolation == SERVER_ISOLATION
         assert library_limits.isolation == "thread"
         assert (library_limits.timeout, library_limits.result_cap) == (sparql_limits.timeout, sparql_limits.result_cap)
         response = client.get("/queries/unit_commanders", params={"unit": "fictional/unit/bn-72"})

@@ -257,7 +257,7 @@ def disk_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     return path, made
 
 
-@pytest.mark.parametrize("isolation", ["process", "thread"])
+@pytest.mark.parametrize("isolation", ["pool", "process", "thread"])
 def test_the_issue_repro_on_a_served_store(disk_store: tuple[Path, dict[str, str]], isolation: str, tmp_path: Path) -> None:
     import urllib.error
     import urllib.parse
