@@ -86,6 +86,12 @@ def receive(fd: int, deadline: float | None) -> Any:
     return pickle.loads(_read_exactly(fd, size, deadline))
 
 
+def _number(checkpoint: Path) -> int:
+    """A checkpoint's sequence number, from its directory name (`7`, or `7.tmp` half-made)."""
+    digits = checkpoint.name.split(".", 1)[0]
+    return int(digits) if digits.isdigit() else -1
+
+
 class _Worker:
     """One worker process and what it has open."""
 
@@ -145,7 +151,9 @@ class QueryPool:
         it returns. One at a time: each checkpoint is taken after the previous one became current,
         so the newest holds every write that has returned."""
         with self._rolling:
-            self._current = self._take()
+            taken = self._take()
+            with self._lock:
+                self._current = taken
         self._collect()
         self._stale.set()
 
@@ -165,8 +173,8 @@ class QueryPool:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise QueryBusy(limits.workers, limits.timeout) from None
-        request = Request(self._current, text, substitutions, default_graph, named_graphs, limits.result_cap, limits.result_bytes)
-        worker.opened = request.checkpoint  # before it is read: _collect must keep it from now on
+        checkpoint = self._hand_out(worker)
+        request = Request(checkpoint, text, substitutions, default_graph, named_graphs, limits.result_cap, limits.result_bytes)
         try:
             send(worker.stdin, request)
             data, outcome = receive(worker.fd, deadline)
@@ -207,12 +215,20 @@ class QueryPool:
         raise AssertionError("unreachable")
 
     def _collect(self) -> None:
-        """Delete the checkpoints no query will read again."""
+        """Delete the checkpoints no query will read again: older than the current one (a newer one
+        may be being made) and open in no worker. Under the lock that hands checkpoints out."""
         with self._lock:
+            current = _number(Path(self._current))
             keep = {self._current} | {w.opened for w in self._workers if w.opened}
-        for path in self._root.iterdir():
-            if str(path) not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+            for path in self._root.iterdir():
+                if str(path) not in keep and _number(path) < current:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def _hand_out(self, worker: _Worker) -> str:
+        """The checkpoint a worker is to read now, recorded as open in it before _collect can run."""
+        with self._lock:
+            worker.opened = self._current
+            return self._current
 
     def _keep_opening(self) -> None:
         """After each roll, have the idle workers open the new checkpoint, so that the first
@@ -225,11 +241,10 @@ class QueryPool:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     break
-                current = self._current
-                if worker.opened == current:
+                if worker.opened == self._current:
                     self._idle.put(worker)
                     continue
-                worker.opened = current
+                current = self._hand_out(worker)
                 try:
                     send(worker.stdin, Request(current, None, None, [], [], 0, 0))
                     receive(worker.fd, time.monotonic() + _START_TIMEOUT)

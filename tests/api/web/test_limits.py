@@ -28,6 +28,7 @@ from api.web.app import create_app
 from graph.query import sparql
 from graph.store import EmbeddedStore, Solutions, open_store
 from graph.store.limits import (
+    DEFAULT_WORKERS,
     QueryBusy,
     QueryLimits,
     QueryTimeout,
@@ -232,11 +233,18 @@ def test_sparql_endpoint_turns_limits_into_clear_errors(demo_store: EmbeddedStor
 
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """`actorgraph serve` as a real uvicorn process on the demo store on disk, 1 s timeout."""
+@pytest.fixture(scope="module", params=["pool", "process"] if hasattr(os, "fork") else ["pool"])
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:
+    """`actorgraph serve` as a real uvicorn process on the demo store on disk, 1 s timeout: with
+    its pool of query workers (the default), and with a fork per query."""
     store = tmp_path_factory.mktemp("limits") / "store"
-    env = {**os.environ, "ACTORGRAPH_STORE": "", "ACTORGRAPH_QUERY_TIMEOUT": "1", "ACTORGRAPH_RESULT_CAP": "1000000000"}
+    env = {
+        **os.environ,
+        "ACTORGRAPH_STORE": "",
+        "ACTORGRAPH_QUERY_TIMEOUT": "1",
+        "ACTORGRAPH_RESULT_CAP": "1000000000",
+        "ACTORGRAPH_QUERY_ISOLATION": request.param,
+    }
     subprocess.run([str(ACTORGRAPH), "init", "--demo", "--store", str(store)], check=True, capture_output=True, env=env, timeout=300)
     with served(store, env=env, log=store.parent / "server.log") as (base, process):
         yield base, process.pid
@@ -272,11 +280,25 @@ def test_real_server_stops_the_query_and_keeps_answering(server: tuple[str, int]
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs Linux /proc")
 def test_real_server_leaves_no_worker_behind(server: tuple[str, int]) -> None:
+    """Forked workers are all gone after a runaway query; with the pool, the runaway's worker is
+    gone (not left running, nor a zombie) and one new worker took its place."""
     base, pid = server
+    fetch(base, SIMPLE)
+    deadline = time.monotonic() + 60
+    while 0 < len(_children(pid)) < DEFAULT_WORKERS and time.monotonic() < deadline:
+        time.sleep(0.1)  # the pool's workers are still starting
+    before = _children(pid)  # the pool's workers, or nothing
     status, _, _ = fetch(base, COUNT_CUBE)
     assert status == 503
     time.sleep(0.2)
-    assert _children(pid) == set()
+    if not before:
+        assert _children(pid) == set()
+        return
+    deadline = time.monotonic() + 60
+    while (len(_children(pid)) != len(before) or _children(pid) == before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    after = _children(pid)
+    assert len(after) == len(before) and len(before - after) == 1, (before, after)
 
 
 @pytest.mark.skipif(not Path("/proc").exists() or not hasattr(os, "fork"), reason="needs Linux /proc and os.fork")
