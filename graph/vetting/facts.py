@@ -184,7 +184,8 @@ class Facts:
         cls = local_name(ours[0] if ours else (classes[0] if classes else "Relation"))
         facets = {name: props[AG + name][0] for name in FACETS if props.get(AG + name)}
         sources = []
-        for source in props.get(PROV + "wasDerivedFrom", []):
+        # In IRI order: the order a store lists a node's values in is its own (Virtuoso's is not Oxigraph's).
+        for source in sorted(props.get(PROV + "wasDerivedFrom", [])):
             about = self.describe(source)
             if first_value(about, AG + "restricted") == "true" and not self.show_restricted:
                 sources.append(SourceRef("restricted source (visible to analysts)"))

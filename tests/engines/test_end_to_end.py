@@ -1,4 +1,4 @@
-"""The demo on Oxigraph server, through the command line and the API as a user would run them:
+"""The demo on each SPARQL engine (Oxigraph server, Virtuoso), through the command line and the API as a user would run them:
 init, derive the links, search, the network at a date, vet a subject, screen a list. Each answer
 is compared with the same command on an embedded store, which computes it independently."""
 
@@ -33,16 +33,23 @@ def run(store: str, *args: str) -> str:
     return result.stdout
 
 
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """Each engine in turn (its session fixture: oxigraph_engine, virtuoso_engine)."""
+    found: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return found
+
+
 @pytest.fixture(scope="module")
-def stores(oxigraph_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The demo in an embedded store and on the engine, each set up by the command line."""
-    clear(oxigraph_engine.location)
-    made = {"embedded": str(tmp_path_factory.mktemp("e2e") / "store"), "oxigraph": oxigraph_engine.location}
+    clear(engine.location)
+    made = {"embedded": str(tmp_path_factory.mktemp("e2e") / "store"), "engine": engine.location}
     for store in made.values():
         run(store, "init", "--demo")
         run(store, "reason")
     yield made
-    clear(oxigraph_engine.location)
+    clear(engine.location)
 
 
 def _without_volatile(value: Any) -> Any:
@@ -55,7 +62,7 @@ def _without_volatile(value: Any) -> Any:
 
 
 def test_stats_match(stores: dict[str, str]) -> None:
-    embedded, remote = (run(stores[name], "stats") for name in ("embedded", "oxigraph"))
+    embedded, remote = (run(stores[name], "stats") for name in ("embedded", "engine"))
     assert remote == embedded and "Relation" in remote
 
 
@@ -64,7 +71,7 @@ def test_search_and_network_at_a_date(stores: dict[str, str]) -> None:
     for name, store in stores.items():
         # The engine through the settings, as `serve` opens it; the embedded store handed in, so
         # that it is closed (its lock released) before the next command opens it.
-        opened = None if name == "oxigraph" else open_store(Path(store), recover=False)
+        opened = None if name == "engine" else open_store(Path(store), recover=False)
         app = create_app(Settings.model_validate({"store": store}), store=opened)
         with TestClient(app) as client:
             search = client.get("/actors", params={"q": "brigade", "limit": 50})
@@ -74,11 +81,11 @@ def test_search_and_network_at_a_date(stores: dict[str, str]) -> None:
             answers[name] = {"search": search.json(), "before": before.json(), "after": after.json()}
         app.state.store.close()
         del app, opened
-    assert answers["oxigraph"] == answers["embedded"]
-    found = answers["oxigraph"]["search"]
+    assert answers["engine"] == answers["embedded"]
+    found = answers["engine"]["search"]
     assert found["total"] > 0 and any("bde-7" in hit["id"] for hit in found["results"])
     # The brigade's parent division changes between the two days (README, the actor view).
-    assert answers["oxigraph"]["before"] != answers["oxigraph"]["after"]
+    assert answers["engine"]["before"] != answers["engine"]["after"]
 
 
 def test_vet_a_subject(stores: dict[str, str]) -> None:
@@ -86,30 +93,30 @@ def test_vet_a_subject(stores: dict[str, str]) -> None:
         name: json.loads(run(store, "vet", "person/kasimir-ombrecht", "--date", "2025-06-01", "--format", "json"))
         for name, store in stores.items()
     }
-    assert contracts["oxigraph"]["outcome"] == "flag"
-    assert _without_volatile(contracts["oxigraph"]) == _without_volatile(contracts["embedded"])
+    assert contracts["engine"]["outcome"] == "flag"
+    assert _without_volatile(contracts["engine"]) == _without_volatile(contracts["embedded"])
 
 
 def test_screen_a_list(stores: dict[str, str], tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_text(NAMES, encoding="utf-8")
     screened = {name: list(csv.DictReader(io.StringIO(run(store, "screen", str(names), "--date", "2025-06-01", "--format", "csv")))) for name, store in stores.items()}
-    assert [row["outcome"] for row in screened["oxigraph"]][:1] == ["flag"]
+    assert [row["outcome"] for row in screened["engine"]][:1] == ["flag"]
     drop = {"run", "ran_at"}
-    assert [{k: v for k, v in row.items() if k not in drop} for row in screened["oxigraph"]] == [
+    assert [{k: v for k, v in row.items() if k not in drop} for row in screened["engine"]] == [
         {k: v for k, v in row.items() if k not in drop} for row in screened["embedded"]
     ]
-    runs = json.loads(run(stores["oxigraph"], "vetting-runs", "--subject", "unit/ripu", "--json"))
+    runs = json.loads(run(stores["engine"], "vetting-runs", "--subject", "unit/ripu", "--json"))
     assert runs["runs"][0]["context"] == "screening"  # the audit trail lives in the engine too
 
 
-def test_dump_then_restore_into_the_engine(stores: dict[str, str], oxigraph_engine: Engine, tmp_path: Path) -> None:
+def test_dump_then_restore_into_the_engine(stores: dict[str, str], engine: Engine, tmp_path: Path) -> None:
     dump = tmp_path / "store.nq"
     run(stores["embedded"], "dump", str(dump))
-    before = run(stores["oxigraph"], "stats")
-    clear(oxigraph_engine.location)
-    assert "restored" in run(stores["oxigraph"], "restore", str(dump))
-    assert run(stores["oxigraph"], "stats") == before == run(stores["embedded"], "stats")
+    before = run(stores["engine"], "stats")
+    clear(engine.location)
+    assert "restored" in run(stores["engine"], "restore", str(dump))
+    assert run(stores["engine"], "stats") == before == run(stores["embedded"], "stats")
 
 
 def test_two_servers_on_one_engine_see_each_others_writes(stores: dict[str, str], tmp_path: Path) -> None:
@@ -118,11 +125,11 @@ def test_two_servers_on_one_engine_see_each_others_writes(stores: dict[str, str]
     text = (FIXTURES / "valid_relation.ttl").read_text(encoding="utf-8")
     extra = tmp_path / "quorvane.ttl"
     extra.write_text(text.replace("fictional/id/", "fictional/id/quorvane-").replace("North Division", "Quorvane Division"), encoding="utf-8")
-    apps = [create_app(Settings.model_validate({"store": stores["oxigraph"]})) for _ in range(2)]
+    apps = [create_app(Settings.model_validate({"store": stores["engine"]})) for _ in range(2)]
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         for client in (first, second):
             assert client.get("/actors", params={"q": "Quorvane"}).json()["total"] == 0  # builds each app's index
-        run(stores["oxigraph"], "load", str(extra), "--graph", "quorvane")
+        run(stores["engine"], "load", str(extra), "--graph", "quorvane")
         for client in (first, second):
             found = client.get("/actors", params={"q": "Quorvane"}).json()
             assert found["total"] == 1 and "quorvane-unit-north-division" in found["results"][0]["id"]

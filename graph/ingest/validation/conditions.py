@@ -39,7 +39,7 @@ class _Conditions(_ShapeReader):
         """SPARQL boolean expression, true when the value in `variable` breaks one constraint."""
         label = where + " " + _qname(parameter)
         if parameter == SH["class"]:
-            return _fill("cond-class", value=variable, **{"class": _sparql_term(obj, label)})
+            return _fill("cond-class", value=variable, type=self._fresh("shaclType"), **{"class": _sparql_term(obj, label)})
         if parameter == SH.datatype:
             return self._datatype_condition(obj, variable, label)
         if parameter == SH.nodeKind:

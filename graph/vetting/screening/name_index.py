@@ -88,7 +88,8 @@ class NameIndex:
                 names.append((iri, fieldname, value))
         by_key: dict[tuple[str, str], Entry] = {}
         written: set[tuple[str, str]] = set()
-        for iri, fieldname, value in names:
+        # Sorted: which field a repeated name is kept under must not follow the store's row order.
+        for iri, fieldname, value in sorted(names):
             if (iri, value) in written:
                 continue  # ag:name usually repeats rdfs:label: one key computation is enough
             written.add((iri, value))
