@@ -10,8 +10,8 @@ What pyoxigraph 0.5 does and does not do (tests/api/web/test_limits.py checks ea
   aggregates, ORDER BY, some joins) do all their work inside `Store.query()` or the first
   `next()`; nothing can interrupt that call from Python.
 - `Store.read_only()` beside a process that writes is undefined behaviour (its documentation), and
-  even when it works it sees the store as of opening, so a pool of read-only worker processes
-  would be both unsafe and stale.
+  even when it works it sees the store as of opening, so worker processes must not open the live
+  store; the pool's read checkpoints instead (below).
 
 So the only way to *stop* a blocking query is to run it in a process that can be killed. With
 `isolation="process"` (the default where `os.fork` exists) each query runs in a child forked from
@@ -31,10 +31,10 @@ waiting would hold its worker slot for as long as the write lasts (a bulk load, 
 with a few slots and a steady editor the reads queued up to their timeout. pyoxigraph reads a
 consistent snapshot, so such a read sees the store between two engine writes, as a forked child
 does; graph.ingest.loader makes each of those either atomic or invisible until registered. What it
-gives up, only while a write is under way, is the kill at the deadline. Workers that are never
-forked from the writing process (spawned, each on a checkpoint of the store rolled after every
-write) would keep the kill and drop the fork's cost too, at the price of a checkpoint per write
-and a pool to manage; not built.
+gives up, only while a write is under way, is the kill at the deadline. With `isolation="pool"`
+(the server's default) plain queries on a store on disk go instead to workers that are started,
+not forked, each reading a checkpoint taken after every write (graph.store.embedded.pool): they keep
+the kill and drop the fork's cost, at the price of a checkpoint per write.
 
 Either way at most `workers` queries run at once; an abandoned thread keeps its slot until it
 really ends, so runaway queries cannot pile up, and a request that finds no free slot within the
