@@ -122,7 +122,8 @@ class QueryPool:
     """`size` workers over checkpoints of `store`, kept under `root` (deleted on close)."""
 
     def __init__(self, store: ox.Store, root: Path, size: int, niceness: int = 0) -> None:
-        self._store, self._root, self._size, self._niceness = store, root, size, niceness
+        self._store: ox.Store | None = store
+        self._root, self._size, self._niceness = root, size, niceness
         self._numbers = itertools.count()
         self._lock, self._rolling = threading.Lock(), threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -190,6 +191,9 @@ class QueryPool:
 
     def close(self) -> None:
         self._closed = True
+        # The store's own close releases its lock only when no reference to the engine remains;
+        # a thread of the pool that is still starting a worker must not keep one.
+        self._store = None
         self._stale.set()  # lets the opening thread see the pool is closed
         with self._lock:
             workers, self._workers = set(self._workers), set()
@@ -204,6 +208,8 @@ class QueryPool:
         linked; the checkpoint is then begun again (its half-made directory is left as `N.tmp`)."""
         for attempt in range(_CHECKPOINT_ATTEMPTS):
             target = self._root / str(next(self._numbers))
+            if self._store is None:
+                raise QueryFailed("the query pool is closed")
             try:
                 self._store.backup(str(target))
                 return str(target)
