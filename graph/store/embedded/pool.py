@@ -137,11 +137,6 @@ class QueryPool:
             threading.Thread(target=self._replace, name="query-pool-start", daemon=True).start()
         threading.Thread(target=self._keep_opening, name="query-pool-open", daemon=True).start()
 
-    @property
-    def checkpoint(self) -> Path:
-        """What a query that starts now reads."""
-        return Path(self._current)
-
     def worker_pids(self) -> set[int]:
         """The processes of the workers that are up (for operators and tests)."""
         with self._lock:
@@ -174,6 +169,7 @@ class QueryPool:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise QueryBusy(limits.workers, limits.timeout) from None
+        before = worker.opened
         checkpoint = self._hand_out(worker)
         request = Request(checkpoint, text, substitutions, default_graph, named_graphs, limits.result_cap, limits.result_bytes)
         try:
@@ -186,7 +182,8 @@ class QueryPool:
             self._retire(worker)
             raise QueryFailed("the query worker process died without an answer (out of memory?)") from None
         self._idle.put(worker)
-        self._collect()
+        if before != checkpoint:  # the worker let an older checkpoint go: maybe no one reads it now
+            self._collect()
         return bytes(data), dict(outcome)
 
     def close(self) -> None:
