@@ -11,6 +11,7 @@ one package, which never reach a caller, derive from `Signal` instead.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -94,6 +95,18 @@ class BusyError(ActorGraphError):
     status = 503
     code = "busy"
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
+
+
+class ParserCrash(BadRequestError, SyntaxError):
+    """The SPARQL parser died on this text (a stack overflow on deep nesting); the server did not.
+    Raised by whichever process parsed it apart from the server: the parse check's helper or a
+    query worker of the pool."""
+
+    @classmethod
+    def of(cls, returncode: int | None) -> ParserCrash:
+        """The error for a parsing process that ended with `returncode` (negative: a signal)."""
+        how = f"killed by {signal.Signals(-returncode).name}" if returncode is not None and returncode < 0 else f"exit status {returncode}"
+        return cls(f"the SPARQL parser crashed on this text ({how}); it nests too deeply (long runs of '!', '<<' or brackets): simplify it")
 
 
 class DeadlineError(ActorGraphError):

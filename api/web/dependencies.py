@@ -3,8 +3,9 @@ the caller, the caller's dataset and the query limits.
 
 create_app puts the app's store, settings and limits on `app.state`; this module is the only one
 that reads them there, so a route names what it needs in its signature and a test replaces any of
-them with `app.dependency_overrides`. Those that only look something up are coroutines, so
-FastAPI calls them on the event loop; those that query the store run in its threadpool.
+them with `app.dependency_overrides`. All are coroutines, so FastAPI calls them on the event loop
+(a sync dependency costs a trip to the threadpool on every request); what may wait on the store
+goes to the threadpool itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.settings import Settings
 from api.web import auth
@@ -62,11 +64,15 @@ BEARER = HTTPBearer(
 )
 
 
-def current_caller(
+async def current_caller(
     request: Request, settings: SettingsDep, store: StoreDep, _: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 ) -> Caller:
-    """The caller of this request, from `Authorization: Bearer KEY` (api.web.auth)."""
-    return auth.authenticate(request.headers.get("authorization"), settings, store)
+    """The caller of this request, from `Authorization: Bearer KEY` (api.web.auth). Only a key is
+    looked up in the store, in the threadpool; an anonymous caller costs no trip there."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return auth.authenticate(None, settings, store)
+    return await run_in_threadpool(auth.authenticate, header, settings, store)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -95,8 +101,12 @@ def dataset_for_caller(store: GraphStore, caller: Caller) -> Dataset:
     return sparql.dataset_for(store, include_restricted=caller.can_read_restricted)
 
 
-def caller_dataset(store: StoreDep, caller: CallerDep) -> Dataset:
-    return dataset_for_caller(store, caller)
+async def caller_dataset(store: StoreDep, caller: CallerDep) -> Dataset:
+    """The caller's graphs. They are memoized by data version; reading the version from a store
+    in this process takes microseconds, so only a remote store's read goes to the threadpool."""
+    if store.local_scans:
+        return dataset_for_caller(store, caller)
+    return await run_in_threadpool(dataset_for_caller, store, caller)
 
 
 DatasetDep = Annotated[Dataset, Depends(caller_dataset)]

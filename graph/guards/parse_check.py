@@ -23,7 +23,6 @@ import contextlib
 import os
 import secrets
 import select
-import signal
 import struct
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import threading
 import time
 from typing import IO
 
-from graph.errors import BadRequestError
+from graph.errors import ParserCrash
 from graph.guards.nesting import check_nesting
 from graph.store import open_scratch, rdf
 from graph.store.limits import QueryTimeout
@@ -43,10 +42,6 @@ _HEADER = struct.Struct(">cI")
 # glibc's smallest default: a text that parses there parses with room to spare on the server's
 # threads. Every query of the library and 64 nested brackets need far less.
 _HELPER_STACK = 2 * 2**20
-
-
-class ParserCrash(BadRequestError, SyntaxError):
-    """The SPARQL parser died on this text (a stack overflow on deep nesting); the server did not."""
 
 
 class _Helper:
@@ -86,13 +81,10 @@ class _Helper:
                 if stream is not None:
                     stream.close()
 
-    def death(self) -> str:
-        """How the helper ended, in words, after it stopped answering."""
+    def crash(self) -> ParserCrash:
+        """The error for a helper that stopped answering: it died parsing the text."""
         self.kill()
-        code = self.process.returncode
-        if code is not None and code < 0:
-            return f"killed by {signal.Signals(-code).name}"
-        return f"exit status {code}"
+        return ParserCrash.of(self.process.returncode)
 
 
 # At most this many helpers live; a check that finds them all busy waits for one (a check takes
@@ -137,10 +129,7 @@ def check_parses(text: str, *, update: bool = False, timeout: float = 10.0) -> N
         helper = _take()
         answer = helper.ask(_UPDATE if update else _QUERY, text, max(0.0, timeout - (time.monotonic() - started)))
         if answer is None:
-            raise ParserCrash(
-                f"the SPARQL parser crashed on this text ({helper.death()}); it nests too deeply "
-                "(long runs of '!', '<<' or brackets): simplify it"
-            )
+            raise helper.crash()
         _give_back(helper)
     finally:
         _slots.release()
@@ -163,9 +152,11 @@ def _read_frame(stream: IO[bytes]) -> tuple[bytes, str] | None:
 # --- the helper process ----------------------------------------------------------------------
 
 
-def _parse(kind: bytes, text: str) -> tuple[bytes, str]:
+def parse_only(text: str, *, update: bool = False) -> tuple[bytes, str]:
+    """Parse `text` as a query (or an update) in this process without evaluating it: (_OK, "") or
+    (_SYNTAX, the parser's message). A text that overflows the parser's stack kills the process."""
     try:
-        if kind == _UPDATE:
+        if update:
             open_scratch().update(text)
         else:
             # A variable the text cannot name: the engine refuses the binding once the text
@@ -195,7 +186,7 @@ def _serve() -> None:
             return
         box: list[tuple[bytes, str]] = []
         kind, text = request
-        worker = threading.Thread(target=lambda box=box, kind=kind, text=text: box.append(_parse(kind, text)))
+        worker = threading.Thread(target=lambda box=box, kind=kind, text=text: box.append(parse_only(text, update=kind == _UPDATE)))
         worker.start()
         worker.join()
         status, message = box[0]

@@ -168,6 +168,12 @@ class GraphStore(Protocol):
         nodes up one by one rather than batch them into queries (a remote store says False)."""
         ...
 
+    def parses_apart(self, limits: QueryLimits, *, network: bool = False) -> bool:
+        """Whether a query run under `limits` is parsed in a process apart from this one, which
+        reports a parser crash as graph.errors.ParserCrash: checking that it parses beforehand
+        (graph.guards.parse_check) then only adds a round trip."""
+        ...
+
     def flush(self) -> None:
         """Make what was written durable (a no-op for memory)."""
         ...

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import ParserCrash
 from graph.store import EmbeddedStore
 from graph.store.limits import QueryFailed, QueryLimits, QueryTimeout, ResultCapExceeded
 from tests.store.support import G1, G2, node, quad
@@ -92,6 +93,21 @@ def test_a_worker_killed_from_outside_fails_its_query_and_is_replaced(store: Emb
     with pytest.raises(QueryFailed, match="died"):
         _objects(store, limits, "s2")
     assert _objects(store, limits, "s3") == ["3"]  # waits for the replacement
+
+
+def test_a_text_that_crashes_the_parser_is_a_parser_crash_and_its_worker_replaced(store: EmbeddedStore) -> None:
+    """The worker parses before it evaluates and says so: dying before that is the parser's crash
+    (a 400 for the client), not a failed query; a kill from outside stays a failed query (above)."""
+    limits = QueryLimits(timeout=30, isolation="pool", workers=1)
+    assert store.parses_apart(limits) and not store.parses_apart(limits, network=True)
+    assert not store.parses_apart(QueryLimits(timeout=30, isolation="process"))
+    assert _objects(store, limits, "s2") == ["2"]  # a worker is up
+    (before,) = _pids(store)
+    bangs = "ASK { FILTER(" + "!" * 100_000 + "true) }"
+    with pytest.raises(ParserCrash, match=r"parser crashed on this text \(killed by SIG"):
+        store.ask(bangs, default_graph=[G1], named_graphs=[], limits=limits)
+    assert _objects(store, limits, "s5") == ["5"]  # waits for the replacement
+    assert _pids(store) and before not in _pids(store)
 
 
 def test_caps_and_syntax_errors_come_back_as_from_any_worker(store: EmbeddedStore) -> None:

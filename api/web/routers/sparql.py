@@ -19,7 +19,7 @@ from api.web import negotiation, results, service_description
 from api.web.dependencies import CallerDep, DatasetDep, LimitsDep, StoreDep
 from api.web.protocol import ProtocolRoute, media_type
 from api.web.protocol_schema import QUERY_GET, QUERY_POST
-from api.web.routers.sparql_text import checked_text, endpoint_url, engine_call, single, utf8_body
+from api.web.routers.sparql_text import checked, endpoint_url, engine_call, single, utf8_body
 from api.web.worker_threads import run_store_work
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.query.dataset import query_dataset
@@ -65,19 +65,22 @@ async def _read_query(request: Request) -> tuple[str, list[str], list[str]]:
 async def _answer(request: Request, store: StoreDep, caller: CallerDep, dataset: DatasetDep, limits: LimitsDep) -> Response:
     # The caller is resolved first, as a dependency: a missing or bad key is a 401 whatever else is wrong.
     text, default_uris, named_uris = await _read_query(request)
-    based = await checked_text(request, text, caller, limits)
-    chosen_dataset = query_dataset(based, dataset.graphs, default_graph_uris=default_uris, named_graph_uris=named_uris)
+    endpoint, accept = endpoint_url(request), request.headers.get("accept")
 
     def execute() -> tuple[bytes, str]:
+        # The checks, the query and the serialization in one trip to the threadpool: each trip
+        # costs the event loop a hand-over, and this is the endpoint's hot path.
+        based = checked(endpoint, text, caller, limits, parsed_apart=store.parses_apart(limits, network=caller.is_admin))
+        chosen_dataset = query_dataset(based, dataset.graphs, default_graph_uris=default_uris, named_graph_uris=named_uris)
         # A timeout, a result cap and a killable worker (graph.store.limits); the dataset lists are
         # never None, so FROM / FROM NAMED / GRAPH cannot reach beyond them.
         result = store.evaluate(
             based, default_graph=chosen_dataset.default, named_graphs=chosen_dataset.named, limits=limits, network=caller.is_admin
         )
         table = negotiation.GRAPH_MEDIA_TYPES if results.is_graph_result(result) else negotiation.SOLUTION_MEDIA_TYPES
-        return results.serialize(result, negotiation.acceptable(request.headers.get("accept"), table))
+        return results.serialize(result, negotiation.acceptable(accept, table))
 
-    # Query and serialization both run off the event loop, so one slow query does not stall others.
+    # Off the event loop, so one slow query does not stall others.
     body, media = await engine_call(lambda: run_store_work(execute))
     return Response(content=body, media_type=media)
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.web.auth import check_outbound
 from api.web.security import Caller
-from api.web.text_checks import check_request_text
+from api.web.text_checks import check_text_now
 from graph.errors import BadRequestError, UnsupportedMediaError
 from graph.query.dataset import unshift_positions, with_base
 from graph.store.limits import QueryLimits
@@ -51,15 +51,24 @@ def unshifted(error: BadRequestError) -> BadRequestError:
     return error if fixed == message else BadRequestError(fixed)
 
 
-async def checked_text(request: Request, text: str, caller: Caller, limits: QueryLimits, *, update: bool = False) -> str:
-    """The text with the endpoint's base IRI, once it passed the outbound and parse checks."""
-    based = with_base(text, endpoint_url(request))
+def checked(endpoint: str, text: str, caller: Caller, limits: QueryLimits, *, update: bool = False, parsed_apart: bool = False) -> str:
+    """The text with the endpoint's base IRI, once it passed the outbound and parse checks. It
+    waits on the parse-check helper: call it off the event loop, in the thread that runs the query.
+    `parsed_apart`: the engine parses in a process of its own and reports a crash there (the
+    store's parses_apart), so the helper's parse is skipped."""
+    based = with_base(text, endpoint)
     try:
-        await run_in_threadpool(lambda: check_outbound(based, caller, update=update))  # measures nesting first
-        await check_request_text(based, limits=limits, update=update)  # before Oxigraph parses it in this process
+        check_outbound(based, caller, update=update)  # measures nesting first
+        # Before Oxigraph parses it in this process.
+        check_text_now(based, limits=limits, update=update, parse=not parsed_apart)
     except BadRequestError as error:
         raise unshifted(error) from None
     return based
+
+
+async def checked_text(request: Request, text: str, caller: Caller, limits: QueryLimits, *, update: bool = False) -> str:
+    """`checked`, in the threadpool."""
+    return await run_in_threadpool(checked, endpoint_url(request), text, caller, limits, update=update)
 
 
 async def engine_call(work: Callable[[], Awaitable[T]]) -> T:

@@ -132,6 +132,11 @@ class EmbeddedStore(QueryForms):
         if pool is not None:
             pool.close()
 
+    def parses_apart(self, limits: QueryLimits, *, network: bool = False) -> bool:
+        # Only the pool's workers parse first and say so. A forked worker would die alone too, but
+        # its death reads as a failed query (a 500); a thread would take this process with it.
+        return limits.isolation == "pool" and not network and self._pool_for(limits) is not None
+
     def _pool_for(self, limits: QueryLimits) -> QueryPool | None:
         """The query workers of `isolation="pool"`, started on first use. None where there is
         nothing to checkpoint (in memory) or no right to (read-only): those queries are forked."""

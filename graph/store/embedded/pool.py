@@ -13,8 +13,9 @@ checkpoint; a worker opens it on its first query there. The consistency rule fol
 visible to every query that starts after it returned, hence as soon as its HTTP response is sent.
 A checkpoint that is neither the newest nor open in any worker is deleted.
 
-The protocol is a pickled request on the worker's stdin and a pickled (data, outcome) answer on its
-stdout, each behind a 4-byte length; a worker has no network (graph.store.embedded.netguard).
+The protocol is a pickled request on the worker's stdin, and on its stdout "parsed" once the text
+parsed, then a pickled (data, outcome) answer, each behind a 4-byte length (a worker that dies before
+"parsed" died in the parser: ParserCrash, a 400); a worker has no network (graph.store.embedded.netguard).
 """
 
 from __future__ import annotations
@@ -38,10 +39,14 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from graph.errors import ParserCrash
 from graph.store.limits import QueryBusy, QueryFailed, QueryLimits, QueryTimeout
 
 _HEADER = struct.Struct(">I")
 _CHECKPOINT_ATTEMPTS = 5
+# How a stack overflow in the parser ends a process (Rust aborts on its guard page, or the fault
+# is fatal); a SIGKILL (the pool closing, the kernel's OOM killer) is no parser crash.
+_PARSER_DEATHS = frozenset({-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS})
 _START_TIMEOUT = 60.0  # seconds for a new worker to say it is ready (imports on a loaded machine)
 
 
@@ -172,14 +177,21 @@ class QueryPool:
         before = worker.opened
         checkpoint = self._hand_out(worker)
         request = Request(checkpoint, text, substitutions, default_graph, named_graphs, limits.result_cap, limits.result_bytes)
+        parsed = False
         try:
             send(worker.stdin, request)
+            parsed = receive(worker.fd, deadline) == "parsed"
             data, outcome = receive(worker.fd, deadline)
         except TimeoutError:
             self._retire(worker)
             raise QueryTimeout(limits.timeout) from None
         except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # ValueError: the pool closed meanwhile
+            if not parsed and worker.process.poll() is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.process.wait(timeout=1.0)  # its exit status says how the parser died
             self._retire(worker)
+            if not parsed and worker.process.returncode in _PARSER_DEATHS:
+                raise ParserCrash.of(worker.process.returncode) from None
             raise QueryFailed("the query worker process died without an answer (out of memory?)") from None
         self._idle.put(worker)
         if before != checkpoint:  # the worker let an older checkpoint go: maybe no one reads it now

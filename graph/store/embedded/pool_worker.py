@@ -1,7 +1,8 @@
 """A query worker of graph.store.embedded.pool: `python -m graph.store.embedded.pool_worker NICENESS`.
 
 It answers requests from stdin until stdin closes (which the server's exit does), reading the
-checkpoint each request names, with no network.
+checkpoint each request names, with no network. Each query is parsed before it is evaluated, and
+the worker says so, so that its death while parsing reads as a parser crash (graph.errors.ParserCrash).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 
 import pyoxigraph as ox
 
+from graph.guards.parse_check import parse_only
 from graph.store.embedded import netguard
 from graph.store.embedded.forking import outcome_of
 from graph.store.embedded.isolation import evaluate_into
@@ -39,6 +41,10 @@ def serve(niceness: int) -> None:
         if request.text is None:
             send(answers, (b"", {"kind": "opened"}))
             continue
+        # Parsed apart first: a text that overflows the parser's stack kills this worker before
+        # "parsed" is sent, and the server reports a ParserCrash rather than a failed query.
+        parse_only(request.text)
+        send(answers, "parsed")
         chunks: list[bytes] = []
         work = evaluate_into(
             store, request.text, request.substitutions, request.default_graph, request.named_graphs, request.result_cap, request.result_bytes

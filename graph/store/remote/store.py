@@ -187,6 +187,9 @@ class RemoteStore(QueryForms):
     def local_scans(self) -> bool:
         return False
 
+    def parses_apart(self, limits: QueryLimits, *, network: bool = False) -> bool:
+        return False  # a text that crashes the engine's parser would take the engine down
+
     # --- writes --------------------------------------------------------------------------------
 
     @contextlib.contextmanager

@@ -151,3 +151,19 @@ def test_under_process_isolation_a_parser_crash_is_a_400_not_a_500(demo_store: E
     assert response.status_code == 400, response.text
     assert "parser crashed" in response.text
     assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
+
+
+def test_under_pool_isolation_a_parser_crash_is_a_400_from_the_worker(tmp_path: Path) -> None:
+    """The pool's worker parses apart, so no helper checks the text first: its death while parsing
+    is the 400, and the next query gets a new worker."""
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        client = TestClient(create_app(Settings(store=None, query_isolation="pool"), store=store))
+        with client:
+            response = client.post("/sparql", content=BANGS.encode(), headers={"Content-Type": "application/sparql-query"})
+            assert response.status_code == 400, response.text
+            assert "parser crashed" in response.text
+            ask = client.get("/sparql", params={"query": "ASK { FILTER(true) }"}, headers={"Accept": "application/sparql-results+json"})
+            assert ask.json()["boolean"] is True
+    finally:
+        store.close()
