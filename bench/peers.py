@@ -1,23 +1,32 @@
-"""ActorGraph beside Oxigraph server: the same synthetic data and SPARQL over HTTP, interleaved.
+"""ActorGraph beside Oxigraph server and rdflib-endpoint: the same synthetic data and SPARQL over
+HTTP, interleaved.
 
 Prints figures; it does not pass or fail. It builds (or reuses) the synthetic store of
-bench/tracing.py (`--actors 63000` is about 1M triples), dumps it, loads the dump into an
-Oxigraph server of pyoxigraph's version, and serves:
+bench/tracing.py (`--actors 63000` is about 1M triples), dumps it to N-Quads, and serves that data:
 
-- Oxigraph server itself (POST /query, the union of all graphs as default graph): the reference;
+- Oxigraph server of pyoxigraph's version (POST /query, the union of all graphs as default graph):
+  the reference, always run;
 - ActorGraph on the embedded store (`actorgraph serve`, POST /sparql), whose queries run in its
-  pool of started workers on checkpoints (the default);
-- the same with a forked worker per query (`ACTORGRAPH_QUERY_ISOLATION=process`), on its own copy;
-- ActorGraph on that Oxigraph server (`actorgraph serve --store oxigraph+http://…`, POST /sparql).
+  pool of started workers on checkpoints (the default) -- `embedded`;
+- the same with a forked worker per query (`ACTORGRAPH_QUERY_ISOLATION=process`), on its own copy
+  -- `forked`;
+- ActorGraph on that Oxigraph server (`actorgraph serve --store oxigraph+http://…`) -- `remote`;
+- rdflib-endpoint 0.6.3 as its CLI serves a file (`rdflib-endpoint serve DUMP`: an in-memory rdflib
+  Dataset with default_union, POST / with FastAPI and uvicorn, one process whose handler runs each
+  query on the event loop, so concurrent clients wait in turn) -- `rdflib-endpoint`. It comes with
+  the bench extra (`.venv/bin/pip install -e '.[test,bench]'`); `--peers all` leaves it out when it
+  is missing or above 2M quads, where rdflib's Python objects would take gigabytes.
 
 Each query (a 2-hop neighbourhood at a date, a label look-up, a COUNT, 10,000 rows) runs over the
-same inputs, the three servers interleaved round by round (bench/harness.py); then 8 clients at
-once for throughput; then each server's RSS, and apart from it the pool workers'. Ratios are to
-Oxigraph server. ActorGraph runs with
-its defaults: anonymous reader access control, timeouts and result caps on.
+same inputs, the servers interleaved round by round (bench/harness.py), after a check that every
+server gives as many rows (and the same count; ActorGraph's /sparql does not show its meta graph,
+so its COUNT is lower by that graph's quads); then 8 clients at once for throughput; then each
+server's RSS, and apart from it its children's (the pool's workers). Ratios are to Oxigraph server.
+ActorGraph runs with its defaults: anonymous reader access control, timeouts and result caps on.
 
     .venv/bin/python bench/peers.py --workdir /tmp/ag-peers            # ~1M triples
     .venv/bin/python bench/peers.py --workdir /tmp/ag-peers --actors 2000   # a quick check
+    .venv/bin/python bench/peers.py --workdir /tmp/ag-peers-10m --actors 630000 --peers embedded,remote,forked
 """
 
 from __future__ import annotations
@@ -26,7 +35,6 @@ import argparse
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,52 +44,28 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import tracing as tracing_bench  # bench/tracing.py: the store and the samples
-from harness import Server, clone_store, free_port, interleaved, out, percentile, rss_mb
+from harness import Server, clone_store, interleaved, out, percentile, rss_mb
 from latency.common import AT, LABEL_QUERY
 from latency.rdflib_baseline import two_hop_query
+from peers_servers import (
+    JSON,
+    RDFLIB_QUAD_LIMIT,
+    Endpoint,
+    child_pids,
+    rdflib_endpoint_missing,
+    start_oxigraph,
+    start_rdflib_endpoint,
+)
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-JSON = "application/sparql-results+json"
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROWS_QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10000"
-
-
-class Endpoint:
-    """One SPARQL endpoint over HTTP: where to POST, and the form fields every query carries."""
-
-    def __init__(self, name: str, url: str, extra: dict[str, str], pid: int) -> None:
-        self.name, self.url, self.extra, self.pid = name, url, extra, pid
-        self.client = httpx.Client(timeout=httpx.Timeout(120.0))
-
-    def ask(self, text: str) -> int:
-        response = self.client.post(self.url, data={"query": text, **self.extra}, headers={"Accept": JSON})
-        if response.status_code != 200:
-            raise SystemExit(f"{self.name} answered {response.status_code}: {response.text[:300]}")
-        body = response.json()
-        return len(body["results"]["bindings"]) if "results" in body else 1
-
-
-def start_oxigraph(location: Path, dump: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    if not location.exists():
-        started = time.perf_counter()
-        subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(dump)], check=True, capture_output=True)
-        out(f"loaded the dump into Oxigraph server's directory in {time.perf_counter() - started:.1f} s")
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--timeout-s", "10"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.post(f"http://127.0.0.1:{port}/query", data={"query": "ASK {}"}).status_code == 200:
-                return process, port
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"Oxigraph server did not start:\n{log.read_text()}")
+# What --peers names, beside Oxigraph server; the table's rows in this order.
+PEERS = {
+    "embedded": "ActorGraph embedded",
+    "remote": "ActorGraph on Oxigraph server",
+    "forked": "ActorGraph, fork per query",
+    "rdflib-endpoint": "rdflib-endpoint",
+}
 
 
 def two_hop_texts(egos: Sequence[str]) -> list[str]:
@@ -119,6 +103,35 @@ def throughput(endpoint: Endpoint, texts: Sequence[str], clients: int, per_clien
     return len(latencies) / (time.perf_counter() - started), latencies
 
 
+def choose_peers(asked: str, quads: int) -> list[str]:
+    """The peers to run beside Oxigraph server (always run: the reference, and the engine of
+    "remote"). `all` leaves rdflib-endpoint out when it is missing or the store is too large for
+    it; naming it runs it regardless of size. Prints what is left out and why."""
+    chosen = list(PEERS) if asked == "all" else [name.strip() for name in asked.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in PEERS]
+    if unknown:
+        raise SystemExit(f"--peers: unknown {', '.join(unknown)}; choose among {', '.join(PEERS)} (or all)")
+    left_out = [name for name in PEERS if name not in chosen]
+    if left_out:
+        out(f"left out (not in --peers): {', '.join(left_out)}")
+    if "rdflib-endpoint" in chosen:
+        missing = rdflib_endpoint_missing()
+        if missing and asked != "all":
+            raise SystemExit(missing)
+        if missing:
+            out(f"left out: {missing}")
+            chosen.remove("rdflib-endpoint")
+        elif quads > RDFLIB_QUAD_LIMIT:
+            if asked == "all":
+                out(f"left out: rdflib-endpoint, which would hold all {quads:,} quads as Python objects in memory "
+                    f"(0.74 GB per 1M triples in a plain rdflib Graph, more in its Dataset) beside the other servers; "
+                    f"--peers all keeps it up to {RDFLIB_QUAD_LIMIT:,} quads, name it in --peers to run it anyway")
+                chosen.remove("rdflib-endpoint")
+            else:
+                out(f"note: rdflib-endpoint runs on {quads:,} quads as asked; watch the machine's memory")
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/ag-peers"))
@@ -127,6 +140,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--per-client", type=int, default=50, help="requests per client in the throughput run")
+    parser.add_argument(
+        "--peers", default="all",
+        help=f"comma-separated servers to run beside Oxigraph server: {', '.join(PEERS)}; 'all' (the default) leaves "
+             f"rdflib-endpoint out above {RDFLIB_QUAD_LIMIT:,} quads or when it is not installed",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -140,75 +158,91 @@ def main() -> None:
     triples = store.size()
     store.close()
     del store
+    peers = choose_peers(args.peers, triples)
 
-    served, forked = args.workdir / f"peers-served-{args.actors}", args.workdir / f"peers-forked-{args.actors}"
-    clone_store(directory, served)
-    clone_store(directory, forked)
     oxigraph, port = start_oxigraph(args.workdir / f"peers-oxigraph-{args.actors}", dump, args.workdir / "oxigraph.log")
-    engine = f"oxigraph+http://127.0.0.1:{port}"
-    servers = [
-        Server(served, log=args.workdir / "embedded.log", label="ActorGraph embedded"),
-        Server(engine, log=args.workdir / "remote.log", label="ActorGraph on Oxigraph server"),  # type: ignore[arg-type]
-        Server(forked, env={"ACTORGRAPH_QUERY_ISOLATION": "process"}, log=args.workdir / "forked.log", label="ActorGraph, fork per query"),
-    ]
+    endpoints = [Endpoint("Oxigraph server", f"http://127.0.0.1:{port}/query", {"union-default-graph": ""}, oxigraph.pid)]
+    rdflib_endpoint: tuple[subprocess.Popen[bytes], int] | None = None
+    copies: list[Path] = []
+    servers: dict[str, Server] = {}
     try:
-        for server in servers:
-            server.wait_ready(600)
-        endpoints = [
-            Endpoint("Oxigraph server", f"http://127.0.0.1:{port}/query", {"union-default-graph": ""}, oxigraph.pid),
-            Endpoint("ActorGraph embedded", f"{servers[0].base}/sparql", {}, servers[0].pid),
-            Endpoint("ActorGraph on Oxigraph server", f"{servers[1].base}/sparql", {}, servers[1].pid),
-            Endpoint("ActorGraph, fork per query", f"{servers[2].base}/sparql", {}, servers[2].pid),
-        ]
-        out(f"{triples:,} quads; {len(egos)} egos; {args.repeat} interleaved rounds; load average {os.getloadavg()[0]:.1f}")
-        queries: dict[str, list[str]] = {
-            "2-hop at a date": two_hop_texts(egos),
-            "label look-up": [LABEL_QUERY.format(iri=str(ox.NamedNode(ego))) for ego in egos],
-            "COUNT(*)": [COUNT_QUERY],
-            "10,000 rows": [ROWS_QUERY],
-        }
-        for name, texts in queries.items():
-            answers = {e.name: [e.ask(t) for t in texts] for e in endpoints}
-            same = len({tuple(a) for a in answers.values()}) == 1
-            variants: list[tuple[str, Callable[[str], Any]]] = [(e.name, e.ask) for e in endpoints]
-            repeat = args.repeat if len(texts) > 1 else args.repeat * 4
-            samples = interleaved(variants, texts, repeat)
-            reference = samples["Oxigraph server"].p50()
-            out(f"\n{name} (rows per answer equal across servers: {same}); ms per request")
-            for e in endpoints:
-                s = samples[e.name]
-                out(f"    {e.name:<32} p50 {s.p50():8.2f}  p95 {s.p95():8.2f}  x{s.p50() / reference:5.2f} of Oxigraph server  n={s.n}")
-        out(f"\nthroughput: {args.clients} clients x {args.per_client} label look-ups each")
-        texts = queries["label look-up"]
-        rates = {}
-        for e in endpoints:
-            rate, latencies = throughput(e, texts, args.clients, args.per_client)
-            rates[e.name] = rate
-            out(f"    {e.name:<32} {rate:8.1f} req/s  p50 {percentile(latencies, 0.5):7.2f}  p95 {percentile(latencies, 0.95):7.2f}"
-                f"  x{rate / rates['Oxigraph server']:5.2f} of Oxigraph server")
-        out("\nRSS after the run (MB): the server, then its child processes (the pool's query workers)")
-        reference_rss = rss_mb(oxigraph.pid)
-        for e in endpoints:
-            children = child_pids(e.pid)
-            workers = sum(rss_mb(child) for child in children)
-            out(f"    {e.name:<32} {rss_mb(e.pid):8.0f}  x{rss_mb(e.pid) / reference_rss:5.2f} of Oxigraph server"
-                f"   children: {len(children)}, {workers:,.0f} MB")
+        if "rdflib-endpoint" in peers:
+            rdflib_endpoint = start_rdflib_endpoint(dump, args.workdir / "rdflib-endpoint.log")
+        for name in ("embedded", "forked"):
+            if name in peers:
+                copies.append(args.workdir / f"peers-{'served' if name == 'embedded' else name}-{args.actors}")
+                clone_store(directory, copies[-1])
+                env = {"ACTORGRAPH_QUERY_ISOLATION": "process"} if name == "forked" else None
+                servers[name] = Server(copies[-1], env=env, log=args.workdir / f"{name}.log", label=PEERS[name])
+        if "remote" in peers:
+            servers["remote"] = Server(f"oxigraph+http://127.0.0.1:{port}", log=args.workdir / "remote.log", label=PEERS["remote"])
+        for name, label in PEERS.items():
+            if name in servers:
+                servers[name].wait_ready(600)
+                endpoints.append(Endpoint(label, f"{servers[name].base}/sparql", {}, servers[name].pid))
+            elif name == "rdflib-endpoint" and rdflib_endpoint:
+                endpoints.append(Endpoint(label, f"http://127.0.0.1:{rdflib_endpoint[1]}/", {}, rdflib_endpoint[0].pid))
+        measure(endpoints, args, triples, egos)
     finally:
-        for server in servers:
+        for server in servers.values():
             server.stop()
-        oxigraph.terminate()
-        oxigraph.wait(timeout=30)
-        shutil.rmtree(served, ignore_errors=True)
-        shutil.rmtree(forked, ignore_errors=True)
+        for process in [oxigraph] + ([rdflib_endpoint[0]] if rdflib_endpoint else []):
+            process.terminate()
+            process.wait(timeout=30)
+        for copy in copies:
+            shutil.rmtree(copy, ignore_errors=True)
 
 
-def child_pids(pid: int) -> list[int]:
-    """The live child processes of `pid` (Linux)."""
-    try:
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
-    except OSError:
-        return []
+def measure(endpoints: Sequence[Endpoint], args: argparse.Namespace, quads: int, egos: Sequence[str]) -> None:
+    """The interleaved queries, the throughput run and the RSS, each against Oxigraph server."""
+    out(f"{quads:,} quads; {len(egos)} egos; {args.repeat} interleaved rounds; load average {os.getloadavg()[0]:.1f}")
+    queries: dict[str, list[str]] = {
+        "2-hop at a date": two_hop_texts(egos),
+        "label look-up": [LABEL_QUERY.format(iri=str(ox.NamedNode(ego))) for ego in egos],
+        "COUNT(*)": [COUNT_QUERY],
+        "10,000 rows": [ROWS_QUERY],
+    }
+    for name, texts in queries.items():
+        answers = {e.name: [e.answer(t) for t in texts] for e in endpoints}
+        variants: list[tuple[str, Callable[[str], Any]]] = [(e.name, e.ask) for e in endpoints]
+        repeat = args.repeat if len(texts) > 1 else args.repeat * 4
+        samples = interleaved(variants, texts, repeat)
+        reference = samples["Oxigraph server"].p50()
+        out(f"\n{name} ({agreement(answers)}); ms per request")
+        for e in endpoints:
+            s = samples[e.name]
+            out(f"    {e.name:<32} p50 {s.p50():8.2f}  p95 {s.p95():8.2f}  x{s.p50() / reference:5.2f} of Oxigraph server  n={s.n}")
+    out(f"\nthroughput: {args.clients} clients x {args.per_client} label look-ups each")
+    texts = queries["label look-up"]
+    rates = {}
+    for e in endpoints:
+        rate, latencies = throughput(e, texts, args.clients, args.per_client)
+        rates[e.name] = rate
+        out(f"    {e.name:<32} {rate:8.1f} req/s  p50 {percentile(latencies, 0.5):7.2f}  p95 {percentile(latencies, 0.95):7.2f}"
+            f"  x{rate / rates['Oxigraph server']:5.2f} of Oxigraph server")
+    out("\nRSS after the run (MB): the server, then its child processes (the pool's query workers)")
+    reference_rss = rss_mb(endpoints[0].pid)
+    for e in endpoints:
+        children = child_pids(e.pid)
+        workers = sum(rss_mb(child) for child in children)
+        out(f"    {e.name:<32} {rss_mb(e.pid):8.0f}  x{rss_mb(e.pid) / reference_rss:5.2f} of Oxigraph server"
+            f"   children: {len(children)}, {workers:,.0f} MB")
+
+
+def agreement(answers: dict[str, list[tuple[int, str | None]]]) -> str:
+    """Whether every server gave the same rows per answer (and the same ?n for a COUNT); if not, which
+    servers gave which (the first three answers)."""
+    groups: dict[tuple[tuple[int, str | None], ...], list[str]] = {}
+    for name, given in answers.items():
+        groups.setdefault(tuple(given), []).append(name)
+    if len(groups) == 1:
+        counted = next(iter(answers.values()))[0][1]
+        return "answers equal across servers" + (f": n = {counted}" if counted is not None else "")
+
+    def shown(given: tuple[tuple[int, str | None], ...]) -> str:
+        return ", ".join(f"n = {n}" if n is not None else f"{rows} rows" for rows, n in given[:3])
+
+    return "answers DIFFER: " + "; ".join(f"{shown(given)} from {', '.join(names)}" for given, names in groups.items())
 
 
 if __name__ == "__main__":
