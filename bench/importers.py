@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import out
+from harness import out
+
 from graph.ingest import setup
 from graph.ingest.importers.opensanctions import importer as opensanctions
 from graph.ingest.importers.sfm import importer as sfm

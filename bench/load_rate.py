@@ -34,7 +34,12 @@ def timed(action: Callable[[], object]) -> float:
 
 def raw_bulk_load(data: Path, directory: Path) -> float:
     store = ox.Store(str(directory))
-    return timed(lambda: (store.bulk_load(path=str(data)), store.flush()))
+
+    def load() -> None:
+        store.bulk_load(path=str(data))
+        store.flush()
+
+    return timed(load)
 
 
 def actorgraph_load(data: Path, directory: Path, *, trusted: bool) -> tuple[float, int]:

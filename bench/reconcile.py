@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import Server, clone_store, interleaved, out
+from harness import Server, clone_store, interleaved, out
+
 from graph.ingest import setup
 from graph.ingest.importers.sfm import importer as sfm
 from graph.query import sparql

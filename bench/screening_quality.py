@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from harness import out
 from rapidfuzz import fuzz, process
 
-from bench.harness import out
 from graph.ingest import setup
 from graph.ingest.importers.unsc import importer as unsc
 from graph.ingest.importers.unsc.mapping import actor_iri

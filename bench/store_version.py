@@ -37,16 +37,31 @@ from tests.engines.engines import oxigraph_server
 FIXTURE = ROOT / "tests" / "fixtures" / "valid_relation.ttl"
 
 
+def reads_of(name: str, store: GraphStore, key: rdf.NamedNode) -> list[tuple[str, Callable[[None], object]]]:
+    """The three reads a request may make of `store`, as interleaved variants."""
+
+    def version(_: None) -> object:
+        return versioning.read(store)
+
+    def registry(_: None) -> object:
+        return list(store.select(catalog.text("store/data_graphs"), default_graph=[rdf.NamedNode(META_GRAPH)]))
+
+    def key_record(_: None) -> object:
+        return list(store.select(catalog.text("keys/lookup"), bindings={"key": key}, default_graph=[rdf.NamedNode(KEYS_GRAPH)], named_graphs=[]))
+
+    return [
+        (f"{name}: store version", version),
+        (f"{name}: registry (saved while unchanged)", registry),
+        (f"{name}: API key record (saved while unchanged)", key_record),
+    ]
+
+
 def in_process(stores: dict[str, GraphStore], rounds: int) -> None:
     out("In-process look-ups (ms per call, p50 / p95):")
     key = rdf.NamedNode(f"{ID}key/000000000000")
     variants: list[tuple[str, Callable[[None], object]]] = []
     for name, store in stores.items():
-        variants += [
-            (f"{name}: store version", lambda _, s=store: versioning.read(s)),
-            (f"{name}: registry (saved while unchanged)", lambda _, s=store: list(s.select(catalog.text("store/data_graphs"), default_graph=[rdf.NamedNode(META_GRAPH)]))),
-            (f"{name}: API key record (saved while unchanged)", lambda _, s=store: list(s.select(catalog.text("keys/lookup"), bindings={"key": key}, default_graph=[rdf.NamedNode(KEYS_GRAPH)], named_graphs=[]))),
-        ]
+        variants += reads_of(name, store, key)
     samples = interleaved(variants, [None], rounds * 10)
     for name, found in samples.items():
         out(f"  {name:<52} {found.p50():8.3f} / {found.p95():8.3f}   (n={found.n})")

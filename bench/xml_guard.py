@@ -12,6 +12,7 @@ Reports medians and the checks' share of the parse.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -76,7 +77,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, path in files.items():
                 for step, action in steps.items():
-                    times[(name, step)].append(timed(lambda action=action, path=path: action(path)))
+                    times[(name, step)].append(timed(functools.partial(action, path)))
         print(f"{args.triples:,} triples, {args.repeat} runs each, interleaved; medians")
         for name, path in files.items():
             median = {step: statistics.median(times[(name, step)]) for step in steps}

@@ -77,7 +77,7 @@ def measure_ego(
     def route(ego: str) -> Any:
         # What the route's dependencies hand it: the store, and the caller's dataset (a query of the registry).
         return actors_route.actor_network(
-            store, dataset_for_caller(store, ANONYMOUS), id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES
+            request, store, dataset_for_caller(store, ANONYMOUS), id=ego, depth=2, at=AT, types=None, max_nodes=DEFAULT_MAX_NODES
         )
 
     variants: list[tuple[str, Callable[[str], object]]] = [
@@ -121,7 +121,7 @@ def measure_paths(
 
     def route(pair: tuple[str, str]) -> Any:
         return paths_route.find_paths(
-            store, dataset_for_caller(store, ANONYMOUS), source=pair[0], target=pair[1], max_hops=4, at=None, types=None, limit=10
+            request, store, dataset_for_caller(store, ANONYMOUS), source=pair[0], target=pair[1], max_hops=4, at=None, types=None, limit=10
         )
 
     variants: list[tuple[str, Callable[[tuple[str, str]], object]]] = [
