@@ -86,9 +86,9 @@ class RdflibEngine:
     def __init__(self, graph: Any) -> None:
         self.graph = graph
 
-    def query(self, text: str, *, substitutions: dict[str, Any] | None = None, **_: object) -> Iterator[dict[str, _Value | None]]:
-        bindings = {str(name): to_rdflib(value) for name, value in (substitutions or {}).items()}
-        result = self.graph.query(text, initBindings=bindings)
+    def select(self, text: str, *, bindings: dict[str, Any] | None = None, **_: object) -> Iterator[dict[str, _Value | None]]:
+        """GraphStore.select's shape: rows addressed by variable name, each value with `.value`."""
+        result = self.graph.query(text, initBindings={str(name): to_rdflib(value) for name, value in (bindings or {}).items()})
         names = [str(v) for v in result.vars]
         for solution in result:
             yield {name: (None if value is None else _Value(str(value))) for name, value in zip(names, solution)}

@@ -116,8 +116,7 @@ def index_for(store: GraphStore, dataset: Dataset, state: GraphState | None = No
 
     def build() -> SubjectIndex:
         solutions = store.select(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
-        rows = ((row[0].value, row[1].value, row[2].value) for row in solutions)
-        return SubjectIndex(rows, terms)
+        return SubjectIndex(((subject, prop, value) for subject, prop, value in solutions.plain_rows()), terms)
 
     return _CACHE.get(store, "subjects", state, build)
 
