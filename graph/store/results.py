@@ -6,8 +6,6 @@ Each row is addressed by variable name (row["actor"]) or position.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -28,15 +26,6 @@ class Solutions:
     def __iter__(self) -> Iterator[rdf.Row]:
         self._used = True
         return iter(self._stream)
-
-    def plain_rows(self) -> Iterator[list[str]]:
-        """Every row as plain strings: IRIs, and literals' lexical forms ('' when unbound). Read
-        through the engine's CSV serializer, which for a large result costs far less than a term
-        object per value; for reads that only need the values' text."""
-        text = self.serialize(rdf.QueryResultsFormat.CSV).decode("utf-8")
-        rows = csv.reader(io.StringIO(text, newline=""))
-        next(rows, None)  # the header: the variables' names
-        return rows
 
     def serialize(self, results_format: rdf.QueryResultsFormat) -> bytes:
         """The whole result in a SPARQL results format (JSON, XML, CSV, TSV)."""

@@ -37,24 +37,6 @@ def test_an_unbound_variable_is_none(filled: GraphStore) -> None:
     assert rows[0]["missing"] is None
 
 
-def test_plain_rows_are_the_values_of_the_terms(store: GraphStore) -> None:
-    """The CSV path gives each value's text exactly: commas, quotes, line breaks, non-Latin
-    scripts, language tags and datatypes dropped, unbound as ''."""
-    awkward = [
-        rdf.Literal('Brigade "Nord", 7th'),
-        rdf.Literal("line one\nline two\r\nthree"),
-        rdf.Literal("Дивизия Север", language="ru"),
-        rdf.Literal("2018-04-14", datatype=rdf.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
-        rdf.Literal("  leading and trailing  "),
-        node("d"),
-    ]
-    store.add(rdf.Quad(node(f"s{i}"), P, value, G1) for i, value in enumerate(awkward))
-    text = "SELECT ?s ?o ?missing WHERE { ?s ?p ?o OPTIONAL { ?s <urn:none> ?missing } } ORDER BY ?s"
-    expected = [[row["s"].value, row["o"].value, ""] for row in store.select(text, default_graph=[G1])]
-    assert sorted(store.select(text, default_graph=[G1]).plain_rows()) == sorted(expected)
-    assert len(expected) == len(awkward)
-
-
 def test_ask_and_construct(filled: GraphStore) -> None:
     assert filled.ask("ASK { ?s ?p '3' }", default_graph=[G2]) is True
     assert filled.ask("ASK { ?s ?p '3' }", default_graph=[G1]) is False
