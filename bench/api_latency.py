@@ -17,7 +17,7 @@ variants call by call so that the noise of a shared machine hits them alike:
   rdflib Graph): one SPARQL query run by both engines, and graph.network.network itself with
   rdflib answering its per-node edge query; skipped at 10M when memory would not allow it;
 - POST /sparql throughput, a label look-up with LIMIT, 8 concurrent clients, against the server
-  as configured by default (queries in a forked child) and, memory allowing, a second server with
+  as configured by default (queries in its pool of query workers) and, memory allowing, a second server with
   ACTORGRAPH_QUERY_ISOLATION=thread. The forks of graph.store.limits are also timed in-process.
 
     .venv/bin/python bench/api_latency.py --scales 1m --workdir /tmp/actorgraph-bench

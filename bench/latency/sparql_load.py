@@ -48,7 +48,7 @@ def measure_sparql(
     row("pyoxigraph Store.query, rows read", s["direct"])
     row("EmbeddedStore.evaluate under limits, forked child (in the bench process)", s["fork"])
     row("EmbeddedStore.evaluate under limits, thread (in the bench process)", s["thread"])
-    row("HTTP POST /sparql, server as default (forked child per query)", s["http-process"])
+    row("HTTP POST /sparql, server as default (pool of query workers)", s["http-process"])
     if "http-thread" in s:
         row("HTTP POST /sparql, server with ACTORGRAPH_QUERY_ISOLATION=thread", s["http-thread"])
     out(
@@ -83,7 +83,7 @@ def measure_sparql(
             continue
         lat = result["latencies"]
         rps = len(lat) / result["wall"]
-        label = "default (forked child per query)" if name == "process" else "ACTORGRAPH_QUERY_ISOLATION=thread"
+        label = "default (pool of query workers)" if name == "process" else "ACTORGRAPH_QUERY_ISOLATION=thread"
         out(
             f"    server {label:<36} {rps:7.1f} requests/s  p50 {percentile(lat, 0.5):7.2f} ms  p95 {percentile(lat, 0.95):7.2f} ms  "
             f"errors {result['errors']}  server CPU {result['cpu'] * 1000 / len(lat):.2f} ms/request"
