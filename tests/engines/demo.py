@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.engines.engines import Engine, clear
 from tests.support.server import ACTORGRAPH, server_env
@@ -36,3 +37,12 @@ def demo_stores(engine: Engine, directory: Path, extra: dict[str, Path] | None =
         yield made
     finally:
         clear(engine.location)
+
+
+def without_volatile(value: Any) -> Any:
+    """An answer without what differs between two runs (when it ran, the run's own id)."""
+    if isinstance(value, dict):
+        return {k: without_volatile(v) for k, v in value.items() if k not in {"run", "ran_at", "generated_at", "data_version", "elapsed"}}
+    if isinstance(value, list):
+        return [without_volatile(v) for v in value]
+    return value

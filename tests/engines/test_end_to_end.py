@@ -18,7 +18,7 @@ from api.settings import Settings
 from api.web.app import create_app
 from graph.store import open_store
 from tests.conftest import FIXTURES
-from tests.engines.demo import demo_stores, run
+from tests.engines.demo import demo_stores, run, without_volatile
 from tests.engines.engines import Engine, clear
 
 NAMES = "name,type,country\nRIPU,unit,Veldoria\nSeverin Aldquist,person,\nNobody Known,person,\n"
@@ -36,15 +36,6 @@ def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The demo in an embedded store and on the engine, each set up by the command line."""
     with demo_stores(engine, tmp_path_factory.mktemp("e2e")) as made:
         yield made
-
-
-def _without_volatile(value: Any) -> Any:
-    """An answer without what differs between two runs (when it ran, the run's own id)."""
-    if isinstance(value, dict):
-        return {k: _without_volatile(v) for k, v in value.items() if k not in {"run", "ran_at", "generated_at", "data_version", "elapsed"}}
-    if isinstance(value, list):
-        return [_without_volatile(v) for v in value]
-    return value
 
 
 def test_stats_match(stores: dict[str, str]) -> None:
@@ -83,7 +74,7 @@ def test_vet_a_subject(stores: dict[str, str], subject: str) -> None:
         for name, store in stores.items()
     }
     assert contracts["engine"]["outcome"] == "flag"
-    assert _without_volatile(contracts["engine"]) == _without_volatile(contracts["embedded"])
+    assert without_volatile(contracts["engine"]) == without_volatile(contracts["embedded"])
 
 
 def test_screen_a_list(stores: dict[str, str], tmp_path: Path) -> None:
