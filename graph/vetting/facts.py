@@ -235,7 +235,8 @@ class Facts:
         return cached
 
     def mitigations(self, incident: str | None, actor: str | None, subject: str) -> list[MitigationRow]:
-        """Mitigation nodes about the incident, or concerning the actor or the subject."""
+        """Mitigation nodes about the incident, or concerning the actor or the subject, by IRI: a
+        UNION's rows come in an order each engine picks, and a report must read the same on all."""
         rows = self.rows(
             "mitigation",
             incident=rdf.NamedNode(incident) if incident else NOTHING,
@@ -250,7 +251,7 @@ class Facts:
             row_ = self.mitigation(iri)
             if row_ is not None:
                 out[iri] = row_
-        return list(out.values())
+        return [out[iri] for iri in sorted(out)]
 
     def mitigation(self, iri: str) -> MitigationRow | None:
         """A mitigation node read whole; None when it is none of the mitigation classes."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,10 @@ from api.settings import Settings
 from api.web.app import create_app
 from graph.store import open_store
 from tests.conftest import FIXTURES
+from tests.engines.demo import demo_stores, run, without_volatile
 from tests.engines.engines import Engine, clear
-from tests.support.server import ACTORGRAPH, server_env
 
 NAMES = "name,type,country\nRIPU,unit,Veldoria\nSeverin Aldquist,person,\nNobody Known,person,\n"
-
-
-def run(store: str, *args: str) -> str:
-    result = subprocess.run(
-        [str(ACTORGRAPH), *args, "--store", store], capture_output=True, text=True, timeout=600, env=server_env(), check=False
-    )
-    assert result.returncode == 0, f"actorgraph {' '.join(args)} --store {store}:\n{result.stderr}"
-    return result.stdout
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
@@ -43,22 +34,8 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 @pytest.fixture(scope="module")
 def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The demo in an embedded store and on the engine, each set up by the command line."""
-    clear(engine.location)
-    made = {"embedded": str(tmp_path_factory.mktemp("e2e") / "store"), "engine": engine.location}
-    for store in made.values():
-        run(store, "init", "--demo")
-        run(store, "reason")
-    yield made
-    clear(engine.location)
-
-
-def _without_volatile(value: Any) -> Any:
-    """An answer without what differs between two runs (when it ran, the run's own id)."""
-    if isinstance(value, dict):
-        return {k: _without_volatile(v) for k, v in value.items() if k not in {"run", "ran_at", "generated_at", "data_version", "elapsed"}}
-    if isinstance(value, list):
-        return [_without_volatile(v) for v in value]
-    return value
+    with demo_stores(engine, tmp_path_factory.mktemp("e2e")) as made:
+        yield made
 
 
 def test_stats_match(stores: dict[str, str]) -> None:
@@ -88,13 +65,16 @@ def test_search_and_network_at_a_date(stores: dict[str, str]) -> None:
     assert answers["engine"]["before"] != answers["engine"]["after"]
 
 
-def test_vet_a_subject(stores: dict[str, str]) -> None:
+# A commander (rule 2), a battalion that perpetrated under a brigade (rules 1, 3, 5) and the brigade
+# whose battalion perpetrated (rule 3: the hierarchy, found through ag:subOrganizationOf).
+@pytest.mark.parametrize("subject", ["person/kasimir-ombrecht", "unit/bn-72", "unit/bde-7"])
+def test_vet_a_subject(stores: dict[str, str], subject: str) -> None:
     contracts = {
-        name: json.loads(run(store, "vet", "person/kasimir-ombrecht", "--date", "2025-06-01", "--format", "json"))
+        name: json.loads(run(store, "vet", subject, "--date", "2025-06-01", "--format", "json"))
         for name, store in stores.items()
     }
     assert contracts["engine"]["outcome"] == "flag"
-    assert _without_volatile(contracts["engine"]) == _without_volatile(contracts["embedded"])
+    assert without_volatile(contracts["engine"]) == without_volatile(contracts["embedded"])
 
 
 def test_screen_a_list(stores: dict[str, str], tmp_path: Path) -> None:
