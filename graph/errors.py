@@ -97,6 +97,14 @@ class BusyError(ActorGraphError):
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
 
 
+class WrongOnThisEngine(ActorGraphError):
+    """What was asked is known to come out wrong on the store's engine (an engine bug the query
+    could not be written around without costing every other engine): refused, never answered."""
+
+    status = 501
+    code = "wrong_on_this_engine"
+
+
 class ParserCrash(BadRequestError, SyntaxError):
     """The SPARQL parser died on this text (a stack overflow on deep nesting); the server did not.
     Raised by whichever process parsed it apart from the server: the parse check's helper or a

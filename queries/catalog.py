@@ -70,6 +70,12 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
     example: str = ""
+    # Engines the query is known to answer wrongly on, each with what goes wrong (`# wrong-on:`).
+    wrong_on: tuple[tuple[str, str], ...] = ()
+
+    def wrong_on_engine(self, engine: str) -> str | None:
+        """Why this query's answers on `engine` (GraphStore.engine) cannot be trusted, or None."""
+        return next((reason for name, reason in self.wrong_on if name == engine), None)
 
     @property
     def short_name(self) -> str:
@@ -132,6 +138,7 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
     description: list[str] = []
     params: list[Param] = []
     example = ""
+    wrong_on: list[tuple[str, str]] = []
     for number, key, value in header(text):
         if key == "title":
             title = value
@@ -139,6 +146,11 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
             description.append(value)
         elif key == "example":
             example = value
+        elif key == "wrong-on":
+            engine, _, reason = value.partition(" ")
+            if not engine or not reason.strip():
+                raise QueryHeaderError(f"{path}:{number}: a wrong-on line needs 'ENGINE what goes wrong' (ENGINE as in a store URL: virtuoso)")
+            wrong_on.append((engine, reason.strip()))
         elif key == "param":
             parts = value.split(None, 2)
             if len(parts) < 2 or parts[1] not in PARAM_TYPES:
@@ -154,7 +166,7 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
             params.append(Param(parts[0], parts[1], text_part, "(optional)" in text_part))
     if not title:
         raise QueryHeaderError(f"{path}: the header has no '# title:' line")
-    return NamedQuery(name, path, title, " ".join(description), text, tuple(params), example)
+    return NamedQuery(name, path, title, " ".join(description), text, tuple(params), example, tuple(wrong_on))
 
 
 @cache

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from graph.errors import InternalError, InvalidValueError, NotFoundError
+from graph.errors import InternalError, InvalidValueError, NotFoundError, WrongOnThisEngine
 from graph.index import identifiers
 from graph.query.sparql import Dataset, run_query
 from graph.store import GraphStore, QueryResult, Solutions, rdf
@@ -271,6 +271,17 @@ def _cut(
         solutions = window = iter(())  # drop the references here, on this thread
 
 
+def refuse_if_wrong_on(store: GraphStore, query: NamedQuery) -> None:
+    """Raise WrongOnThisEngine when the query is known to answer wrongly on the store's engine:
+    a wrong answer about who is linked to whom is worse than none."""
+    reason = query.wrong_on_engine(store.engine)
+    if reason is not None:
+        raise WrongOnThisEngine(
+            f"the query {query.short_name!r} is known to give wrong answers on this store's engine ({store.engine}): {reason}. "
+            "Run it on the embedded store or on Oxigraph server (README, Deploying for a team)"
+        )
+
+
 def run(
     store: GraphStore,
     dataset: Dataset,
@@ -286,6 +297,7 @@ def run(
     result stream, which every library query orders, so pages are stable. Pass the app's
     `limits` for a query run for a request (a timeout and a result cap, see graph.store.limits)."""
     query = get(name)
+    refuse_if_wrong_on(store, query)
     _check_window(limit, offset)
     bound = bind(store, dataset, query, params)
     # Handed straight to _cut, never held in this frame: see _cut for why.

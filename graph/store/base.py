@@ -163,6 +163,13 @@ class GraphStore(Protocol):
         ...
 
     @property
+    def engine(self) -> str:
+        """Which engine answers: "embedded" (pyoxigraph in this process), or a remote engine's
+        scheme as in its store URL ("oxigraph", "virtuoso"). Queries may name engines they are
+        known to answer wrongly on (queries/catalog.py, `# wrong-on:`)."""
+        ...
+
+    @property
     def local_scans(self) -> bool:
         """Whether `quads` scans run in this process, each cheaper than a query: readers then look
         nodes up one by one rather than batch them into queries (a remote store says False)."""

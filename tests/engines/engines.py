@@ -104,7 +104,7 @@ def clear(location: str) -> None:
 
     parsed = parse_location(location)
     assert isinstance(parsed, RemoteLocation)
-    store = RemoteStore(dialect_for(parsed))
+    store = RemoteStore(dialect_for(parsed), parsed.engine)
     try:
         for graph in store.named_graphs():
             store.drop_graph(graph)

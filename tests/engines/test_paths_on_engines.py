@@ -5,7 +5,8 @@ rdf:type values, and the library queries of the actor page, subject by subject.
 Virtuoso 7.2 answers such a path wrongly when its start is bound from outside it (for the first
 value only, or not at all) and refuses it between two variables; the .rq files are written around
 that (see their comments). These tests are what shows a query still needs it: every answer is the
-embedded store's, computed independently."""
+embedded store's, computed independently. A library query still wrong on an engine names it in a
+`# wrong-on:` header line, and there it must be refused with the reason instead."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.settings import Settings
+from api.web.app import create_app
 from queries import catalog
 from tests.conftest import FIXTURES
 from tests.engines.demo import demo_stores, run, without_volatile
@@ -27,19 +31,6 @@ from tests.support.server import ACTORGRAPH, server_env
 # (their incidents and findings come from the chain of command).
 SEVERAL_TYPES = ["unit/bn-72", "unit/bde-7", "unit/coy-alpha-72", "group/quellmoor-hunters-guard", "person/oren-tallavar"]
 HIERARCHY = ["unit/div-1", "unit/div-2", "org/ministry-of-defence", "group/vlf", "group/rch"]
-# Library queries still wrong on Virtuoso 7.2, strict xfails so that a fix shows. Each reason is
-# what was measured; a Virtuoso-safe shape that costs the embedded store several times its time is
-# no fix (the README's figures are the embedded store's).
-VIRTUOSO_WRONG = {
-    "actor_incidents": "Virtuoso answers the chain path right but drops every row of the whole query: the depth (nested"
-    " IF/COALESCE of sameTerm) comes out unbound and FILTER(BOUND(?incident)) after the OPTIONAL is not applied as written",
-    "actor_links": "the most specific class (rdfs:subClassOf*/+ from the relation's classes, inside OPTIONAL and NOT EXISTS)"
-    " is answered for the first outer value only, so rows are lost; the LIMIT sub-select shapes that Virtuoso answers"
-    " right cost Oxigraph 5x-50x (evaluated once per row)",
-    "actors_by_level_sector": "the unbound-parameter idiom COALESCE(LCASE(...) IN (...), true) fails on Virtuoso (SL001"
-    " 'LCASE() needs a string' for an actor without a level concept, or false instead of an error), besides the most"
-    " specific class's NOT EXISTS path",
-}
 _GROUP_CONCAT = re.compile(r'GROUP_CONCAT\([^)]*SEPARATOR\s*=\s*"([^"]*)"\)\s+AS\s+\?(\w+)', re.IGNORECASE)
 
 
@@ -56,10 +47,20 @@ def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield made
 
 
-def _known_wrong(request: pytest.FixtureRequest, engine: Engine, query: str) -> None:
-    """A strict xfail on the engine that still answers `query` wrongly (VIRTUOSO_WRONG)."""
-    if engine.name == "virtuoso":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_WRONG[query]))
+def _refused_where_wrong(stores: dict[str, str], engine: Engine, query: str, params: dict[str, str]) -> bool:
+    """On an engine the query names in `# wrong-on:` (queries/catalog.py), check that it is refused
+    with the reason rather than answered, and say so; the rows are compared only elsewhere."""
+    reason = catalog.load(f"library/{query}").wrong_on_engine(engine.name)
+    if reason is None:
+        return False
+    args = [arg for key, value in params.items() for arg in ("-p", f"{key}={value}")]
+    result = subprocess.run(
+        [str(ACTORGRAPH), "queries", "run", query, *args, "--store", stores["engine"]],
+        capture_output=True, text=True, timeout=600, env=server_env(), check=False,
+    )
+    assert result.returncode == 1 and result.stdout == "", result.stdout[:500]
+    assert "known to give wrong answers on this store's engine (virtuoso)" in result.stderr and reason[:40] in result.stderr
+    return True
 
 
 def _rows(name: str, store: str, params: dict[str, str]) -> list[dict[str, str]]:
@@ -97,30 +98,53 @@ def test_vet_a_relation_node_is_refused_alike(stores: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("subject", [s for s in HIERARCHY + SEVERAL_TYPES if s != "unit/div-2"])
-def test_actor_incidents(stores: dict[str, str], subject: str, engine: Engine, request: pytest.FixtureRequest) -> None:
-    _known_wrong(request, engine, "actor_incidents")
+def test_actor_incidents(stores: dict[str, str], subject: str, engine: Engine) -> None:
+    if _refused_where_wrong(stores, engine, "actor_incidents", {"actor": f"fictional/{subject}"}):
+        return
     found = {name: _rows("actor_incidents", store, {"actor": f"fictional/{subject}"}) for name, store in stores.items()}
     assert found["engine"] == found["embedded"]
 
 
-def test_actor_incidents_of_a_division_the_brigade_joined_later(stores: dict[str, str]) -> None:
-    """The 2nd Division took the 7th Brigade after Karst Hollow: on every engine (Virtuoso too,
-    which drops every row of this query), the division is answered without the massacre."""
+def test_actor_incidents_of_a_division_the_brigade_joined_later(stores: dict[str, str], engine: Engine) -> None:
+    """The 2nd Division took the 7th Brigade after Karst Hollow: the division is answered without
+    the massacre (or, where the query is known wrong, refused)."""
+    if _refused_where_wrong(stores, engine, "actor_incidents", {"actor": "fictional/unit/div-2"}):
+        return
     found = {name: _rows("actor_incidents", store, {"actor": "fictional/unit/div-2"}) for name, store in stores.items()}
     assert found["engine"] == found["embedded"]
 
 
 @pytest.mark.parametrize("subject", HIERARCHY + SEVERAL_TYPES)
 @pytest.mark.parametrize("at", ["2018-04-14", "2019-06-01"])
-def test_actor_links(stores: dict[str, str], subject: str, at: str, engine: Engine, request: pytest.FixtureRequest) -> None:
-    _known_wrong(request, engine, "actor_links")
+def test_actor_links(stores: dict[str, str], subject: str, at: str, engine: Engine) -> None:
+    if _refused_where_wrong(stores, engine, "actor_links", {"actor": f"fictional/{subject}", "at": at}):
+        return
     found = {name: _rows("actor_links", store, {"actor": f"fictional/{subject}", "at": at}) for name, store in stores.items()}
     assert found["engine"] == found["embedded"]
 
 
 @pytest.mark.parametrize(("level", "sector"), [("local", "security"), ("national", "security"), ("national", "governance")])
-def test_actors_by_level_sector(stores: dict[str, str], level: str, sector: str, engine: Engine, request: pytest.FixtureRequest) -> None:
-    _known_wrong(request, engine, "actors_by_level_sector")
+def test_actors_by_level_sector(stores: dict[str, str], level: str, sector: str, engine: Engine) -> None:
     params = {"country": "fictional/state/veldoria", "level": level, "sector": sector}
+    if _refused_where_wrong(stores, engine, "actors_by_level_sector", params):
+        return
     found = {name: _rows("actors_by_level_sector", store, params) for name, store in stores.items()}
     assert found["engine"] == found["embedded"]
+
+
+def test_queries_known_wrong_on_the_engine_are_refused_over_the_api(stores: dict[str, str], engine: Engine) -> None:
+    """A library query marked `# wrong-on:` this engine answers 501 with the reason, never rows;
+    the actor page, which reads actor_programs, still renders and says why programs are missing."""
+    marked = [query for query in catalog.list_queries() if query.wrong_on_engine(engine.name)]
+    app = create_app(Settings.model_validate({"store": stores["engine"]}))
+    with TestClient(app) as client:
+        for query in marked:
+            answer = client.get(f"/queries/{query.short_name}", params=query.example_params())
+            assert answer.status_code == 501, (query.short_name, answer.text[:300])
+            assert "known to give wrong answers on this store's engine" in answer.text
+        page = client.get("/pages/actors/fictional/unit/bn-72")
+        assert page.status_code == 200
+        said = "Programs are not listed: the query &#39;actor_programs&#39; is known to give wrong answers"  # as HTML escapes it
+        assert (said in page.text) == any(query.short_name == "actor_programs" for query in marked)
+    app.state.store.close()
+    assert bool(marked) == (engine.name == "virtuoso")  # the engines the .rq files name

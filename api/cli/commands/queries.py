@@ -18,6 +18,7 @@ import typer
 
 from api.cli.support import StoreOption, fail, opened
 from api.web import results
+from graph.errors import WrongOnThisEngine
 from graph.query import named_queries, sparql
 from graph.query.named_queries import NamedQueryError
 
@@ -97,7 +98,7 @@ def run_query(
     with opened(store, read_only=True) as graph_store:
         try:
             page = named_queries.run(graph_store, sparql.dataset_for(graph_store), name, params, limit=limit, offset=offset)
-        except NamedQueryError as error:
+        except (NamedQueryError, WrongOnThisEngine) as error:
             raise fail(str(error)) from None
     if fmt is OutputFormat.table:
         typer.echo(results.table(page.solutions()))

@@ -24,6 +24,7 @@ from api.web.dependencies import DatasetDep, StoreDep
 from api.web.pages import actor_search
 from api.web.templating import quoted, templates
 from api.web.views import build, graph_view
+from graph.errors import WrongOnThisEngine
 from graph.index.cache import index_for
 from graph.query import named_queries
 from graph.query.sparql import Dataset
@@ -48,6 +49,7 @@ class ActorPage:
     graph: dict[str, Any]
     graph_view: graph_view.GraphView
     incidents_below: list[IncidentBelow]
+    programs_unavailable: str | None = None  # why the programs are not listed (an engine that answers the query wrongly)
 
 
 def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage:
@@ -57,9 +59,13 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
     entries = timeline_entries(store, dataset, iri, index)
     incidents = [e for e in entries if e.kind == "incident"]
     program_rows: list[dict[str, Any]] = []
+    programs_unavailable = None
     if actor_profile.kind == "actor":
-        page = named_queries.run(store, dataset, "actor_programs", {"actor": iri}, limit=200)
-        for record in page.records():
+        try:
+            records = list(named_queries.run(store, dataset, "actor_programs", {"actor": iri}, limit=200).records())
+        except WrongOnThisEngine as error:
+            records, programs_unavailable = [], str(error)
+        for record in records:
             program = record.get("program")
             program_rows.append(
                 {
@@ -76,7 +82,7 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
     view = build.from_network(ego, index)
     types = [t.label for t in actor_profile.types if index.terms.is_a(t.id, AG + "Actor") or index.terms.is_a(t.id, AG + "Incident")] or [t.label for t in actor_profile.types]
     below = incidents_below(store, dataset, iri, index) if actor_profile.kind == "actor" else []
-    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view, below)
+    return ActorPage(actor_profile, types, entries, incidents, program_rows, view.data(), view, below, programs_unavailable)
 
 
 def _value(term: Any) -> str | None:

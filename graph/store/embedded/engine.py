@@ -198,6 +198,10 @@ class EmbeddedStore(QueryForms):
         return self._store.quads_for_pattern(subject, None, None, graph)
 
     @property
+    def engine(self) -> str:
+        return "embedded"
+
+    @property
     def local_scans(self) -> bool:
         return True
 

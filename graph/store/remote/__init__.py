@@ -15,7 +15,7 @@ def open_remote(location: RemoteLocation) -> RemoteStore:
     """Connect to the engine at `location`, check that it answers and that it keeps queries to the
     protocol's dataset where the store holds restricted graphs (graph.store.remote.probe); raises
     StoreError if not."""
-    store = RemoteStore(dialect_for(location))
+    store = RemoteStore(dialect_for(location), location.engine)
     try:
         store.ask("ASK { }")
         refuse_if_leaky(store)

@@ -18,7 +18,7 @@ _EMPTY_DATA = re.compile(r"^[ \t]*(?:INSERT|DELETE)[ \t]+DATA[ \t]*\{[ \t]*GRAPH
 
 @dataclass(frozen=True)
 class Dialect:
-    engine: str
+    engine: str  # its name for people: "Oxigraph server", "Virtuoso"
     query: str  # SPARQL 1.1 Protocol query endpoint
     update: str  # SPARQL 1.1 Protocol update endpoint
     store: str  # SPARQL 1.1 Graph Store Protocol endpoint

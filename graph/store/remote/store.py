@@ -59,8 +59,8 @@ def _iri(graph: rdf.NamedNode) -> str:
 class RemoteStore(QueryForms):
     """A GraphStore backed by a SPARQL 1.1 Protocol endpoint."""
 
-    def __init__(self, dialect: Dialect) -> None:
-        self.dialect = dialect
+    def __init__(self, dialect: Dialect, scheme: str) -> None:
+        self.dialect, self.scheme = dialect, scheme  # scheme: the engine as its URL names it ("virtuoso")
         self._http = Protocol(dialect)
         self._write_lock = threading.RLock()
 
@@ -182,6 +182,10 @@ class RemoteStore(QueryForms):
             rows = self._rows(_GRAPH_QUADS, {**bindings, "g": graph})
         for row in rows:
             yield rdf.Quad(row["s"], row["p"], row["o"], graph)
+
+    @property
+    def engine(self) -> str:
+        return self.scheme
 
     @property
     def local_scans(self) -> bool:

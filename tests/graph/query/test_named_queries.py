@@ -12,6 +12,7 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
+from graph.errors import WrongOnThisEngine
 from graph.ingest import loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
@@ -116,6 +117,20 @@ def test_the_header_parser_rejects_bad_param_lines(tmp_path) -> None:  # type: i
         parse_header("bad", path, "# title: t\n# param: a iri x\n# param: a date y\nSELECT * WHERE {}")
     parsed = parse_header("ok", path, '# title: t\n# param: s string x (optional)\n# example: s="civil society"\nSELECT ?s WHERE {}')
     assert parsed.params[0].optional and parsed.example_params() == {"s": "civil society"}
+
+
+def test_a_query_known_wrong_on_the_store_engine_is_refused_with_its_reason(demo_store: EmbeddedStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "q.rq"
+    with pytest.raises(QueryHeaderError, match="wrong-on line needs"):
+        parse_header("bad", path, "# title: t\n# wrong-on: virtuoso\nSELECT * WHERE {}")
+    marked = parse_header("q", path, "# title: t\n# wrong-on: embedded loses rows here\n# wrong-on: virtuoso compiles nothing\nSELECT * WHERE {}")
+    assert marked.wrong_on_engine("virtuoso") == "compiles nothing" and marked.wrong_on_engine("oxigraph") is None
+    with pytest.raises(WrongOnThisEngine, match=r"known to give wrong answers on this store's engine \(embedded\): loses rows here"):
+        named_queries.refuse_if_wrong_on(demo_store, marked)
+    named_queries.refuse_if_wrong_on(demo_store, parse_header("q", path, "# title: t\n# wrong-on: virtuoso x\nSELECT * WHERE {}"))
+    # The library names only engines a store URL can name, with a reason each.
+    for query in catalog.list_queries():
+        assert all(engine in {"virtuoso", "oxigraph"} and reason for engine, reason in query.wrong_on), query.name
 
 
 @pytest.mark.parametrize("name", NAMES)
