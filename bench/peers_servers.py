@@ -37,7 +37,10 @@ class Endpoint:
         response = self.client.post(self.url, data={"query": text, **self.extra}, headers={"Accept": JSON})
         if response.status_code != 200:
             raise SystemExit(f"{self.name} answered {response.status_code}: {response.text[:300]}")
-        body: dict[str, object] = response.json()
+        try:
+            body: dict[str, object] = response.json()
+        except ValueError:  # Oxigraph server ends a 200 with its error when its --timeout-s cancels
+            raise SystemExit(f"{self.name} cut its answer short (a timeout?): ...{response.text[-200:]!r}") from None
         return body
 
     def ask(self, text: str) -> int:

@@ -22,17 +22,19 @@ from api.cli.progress import Phases
 from api.cli.support import StoreOption, fail, opened, store_path
 from api.settings import Settings
 from api.web import results
+from graph.errors import WrongOnThisEngine
 from graph.guards import parse_check
 from graph.guards.nesting import NestingTooDeep
 from graph.ingest import loader, registry, setup
 from graph.ingest.formats import UnknownFormat
 from graph.ingest.loader import LoadError, RdfSource
-from graph.query import sparql, stats
+from graph.query import named_queries, sparql, stats
 from graph.query.sparql import SparqlSyntaxError
 from graph.store import Solutions, dumps
 from graph.store.dumps import RestoreError
 from graph.store.limits import QueryLimitExceeded
 from queries import catalog
+from queries.catalog import NamedQuery
 
 app = typer.Typer(
     name="actorgraph",
@@ -209,9 +211,10 @@ _PLAIN_NAME = re.compile(r"[a-z0-9_]+")
 _LONGEST_PATH = 4096
 
 
-def _query_text(query: str) -> tuple[str, str]:
-    """The query and where it came from: a file when the argument is a path that exists or ends
-    in .rq, a library query when it is a plain name the library has, else the text itself."""
+def _query_text(query: str) -> tuple[str, str, NamedQuery | None]:
+    """The query, where it came from, and the library query it is if it is one: a file when the
+    argument is a path that exists or ends in .rq, a library query when it is a plain name the
+    library has, else the text itself."""
     candidate = Path(query)
     exists = False
     if len(query) < _LONGEST_PATH and "\n" not in query:
@@ -221,17 +224,18 @@ def _query_text(query: str) -> tuple[str, str]:
             exists = False
     if exists or candidate.suffix == ".rq":
         try:
-            return candidate.read_text(encoding="utf-8"), f"the query file {candidate}"
+            return candidate.read_text(encoding="utf-8"), f"the query file {candidate}", None
         except OSError as error:
             raise fail(f"cannot read the query file {candidate}: {error.strerror or error}") from None
         except UnicodeDecodeError:
             raise fail(f"the query file {candidate} is not UTF-8 text") from None
     if _PLAIN_NAME.fullmatch(query):
         try:
-            return catalog.text(f"library/{query}"), f"the library query {query!r}"
+            named = catalog.load(f"library/{query}")
+            return named.text, f"the library query {query!r}", named
         except catalog.QueryNotFound:
             pass
-    return query, "the query text given"
+    return query, "the query text given", None
 
 
 @app.command()
@@ -241,7 +245,7 @@ def query(
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format for SELECT results.")] = TableFormat.table,
 ) -> None:
     """Run a SPARQL query over every loaded graph and print the result."""
-    text, origin = _query_text(query_text)
+    text, origin, named = _query_text(query_text)
     if text is not query_text or "/" in query_text:  # said whenever a path or a name could have been meant
         typer.echo(f"running {origin}", err=True)
     try:
@@ -251,6 +255,11 @@ def query(
     except (NestingTooDeep, QueryLimitExceeded) as error:
         raise fail(str(error)) from None
     with opened(store, read_only=True) as graph_store:
+        if named is not None:
+            try:
+                named_queries.refuse_if_wrong_on(graph_store, named)
+            except WrongOnThisEngine as error:
+                raise fail(str(error)) from None
         try:
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
         except SparqlSyntaxError as error:

@@ -102,8 +102,9 @@ def dataset_for_caller(store: GraphStore, caller: Caller) -> Dataset:
 
 
 async def caller_dataset(store: StoreDep, caller: CallerDep) -> Dataset:
-    """The caller's graphs. They are memoized by data version; reading the version from a store
-    in this process takes microseconds, so only a remote store's read goes to the threadpool."""
+    """The caller's graphs. They are memoized by data version: reading the version from a store in
+    this process takes microseconds, and the first request after a write reads the graph records
+    (one small query of the meta graph) there too; only a remote store's reads go to the threadpool."""
     if store.local_scans:
         return dataset_for_caller(store, caller)
     return await run_in_threadpool(dataset_for_caller, store, caller)

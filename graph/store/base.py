@@ -176,8 +176,8 @@ class GraphStore(Protocol):
         ...
 
     def parses_apart(self, limits: QueryLimits, *, network: bool = False) -> bool:
-        """Whether a query run under `limits` is parsed in a process apart from this one, which
-        reports a parser crash as graph.errors.ParserCrash: checking that it parses beforehand
+        """Whether a query run under `limits` is parsed by a process apart from this one that reports
+        a parser crash as graph.errors.ParserCrash (a 400): checking that it parses beforehand
         (graph.guards.parse_check) then only adds a round trip."""
         ...
 

@@ -108,6 +108,7 @@ def test_a_text_that_crashes_the_parser_is_a_parser_crash_and_its_worker_replace
         store.ask(bangs, default_graph=[G1], named_graphs=[], limits=limits)
     assert _objects(store, limits, "s5") == ["5"]  # waits for the replacement
     assert _pids(store) and before not in _pids(store)
+    assert not store.parses_apart(limits)  # for a while, the helper checks texts first again
 
 
 def test_caps_and_syntax_errors_come_back_as_from_any_worker(store: EmbeddedStore) -> None:

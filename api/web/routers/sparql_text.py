@@ -59,7 +59,8 @@ def checked(endpoint: str, text: str, caller: Caller, limits: QueryLimits, *, up
     based = with_base(text, endpoint)
     try:
         check_outbound(based, caller, update=update)  # measures nesting first
-        # Before Oxigraph parses it in this process.
+        # A parse in the helper before Oxigraph parses it in this process (or only the nesting,
+        # when the engine parses it apart).
         check_text_now(based, limits=limits, update=update, parse=not parsed_apart)
     except BadRequestError as error:
         raise unshifted(error) from None

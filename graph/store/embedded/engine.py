@@ -135,7 +135,9 @@ class EmbeddedStore(QueryForms):
     def parses_apart(self, limits: QueryLimits, *, network: bool = False) -> bool:
         # Only the pool's workers parse first and say so. A forked worker would die alone too, but
         # its death reads as a failed query (a 500); a thread would take this process with it.
-        return limits.isolation == "pool" and not network and self._pool_for(limits) is not None
+        # Right after a parser crash in the pool, the helper checks texts again (pool.PARSER_CRASH_COOLDOWN).
+        pool = self._pool_for(limits) if limits.isolation == "pool" and not network else None
+        return pool is not None and not pool.parser_crashed_lately()
 
     def _pool_for(self, limits: QueryLimits) -> QueryPool | None:
         """The query workers of `isolation="pool"`, started on first use. None where there is

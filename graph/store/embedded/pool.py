@@ -14,8 +14,8 @@ visible to every query that starts after it returned, hence as soon as its HTTP 
 A checkpoint that is neither the newest nor open in any worker is deleted.
 
 The protocol is a pickled request on the worker's stdin, and on its stdout "parsed" once the text
-parsed, then a pickled (data, outcome) answer, each behind a 4-byte length (a worker that dies before
-"parsed" died in the parser: ParserCrash, a 400); a worker has no network (graph.store.embedded.netguard).
+parsed (the first thing a worker does with it), then a pickled (data, outcome) answer, each behind a
+4-byte length (a worker that dies before "parsed" died in the parser: ParserCrash, a 400); a worker has no network (graph.store.embedded.netguard).
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ from graph.store.limits import QueryBusy, QueryFailed, QueryLimits, QueryTimeout
 
 _HEADER = struct.Struct(">I")
 _CHECKPOINT_ATTEMPTS = 5
-# How a stack overflow in the parser ends a process (Rust aborts on its guard page, or the fault
-# is fatal); a SIGKILL (the pool closing, the kernel's OOM killer) is no parser crash.
-_PARSER_DEATHS = frozenset({-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS})
+# After a parser crash in a worker, texts go through the parse-check helper first for this long
+# (EmbeddedStore.parses_apart): a stream of crashing texts then kills helpers, as it would without
+# the pool, rather than keep the query workers restarting.
+PARSER_CRASH_COOLDOWN = 60.0
 _START_TIMEOUT = 60.0  # seconds for a new worker to say it is ready (imports on a loaded machine)
 
 
@@ -134,6 +135,7 @@ class QueryPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._closed = False
+        self._parser_crash_at: float | None = None
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         self._current = self._take()
@@ -146,6 +148,11 @@ class QueryPool:
         """The processes of the workers that are up (for operators and tests)."""
         with self._lock:
             return {worker.process.pid for worker in self._workers}
+
+    def parser_crashed_lately(self) -> bool:
+        """Whether a worker died in the parser within PARSER_CRASH_COOLDOWN seconds."""
+        crashed = self._parser_crash_at
+        return crashed is not None and time.monotonic() - crashed < PARSER_CRASH_COOLDOWN
 
     def roll(self) -> None:
         """Make the store as it is now what every later query reads. Called by each write before
@@ -190,8 +197,12 @@ class QueryPool:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     worker.process.wait(timeout=1.0)  # its exit status says how the parser died
             self._retire(worker)
-            if not parsed and worker.process.returncode in _PARSER_DEATHS:
-                raise ParserCrash.of(worker.process.returncode) from None
+            # Before "parsed" the worker only parses; a SIGKILL (the pool closing, the kernel's OOM
+            # killer) is no parser crash, and neither is a worker that may still be alive.
+            code = worker.process.returncode
+            if not parsed and code is not None and code != -signal.SIGKILL:
+                self._parser_crash_at = time.monotonic()
+                raise ParserCrash.of(code) from None
             raise QueryFailed("the query worker process died without an answer (out of memory?)") from None
         self._idle.put(worker)
         if before != checkpoint:  # the worker let an older checkpoint go: maybe no one reads it now

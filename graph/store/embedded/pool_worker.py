@@ -34,6 +34,11 @@ def serve(niceness: int) -> None:
             request: Request = receive(requests.fileno(), None)
         except EOFError:
             return
+        if request.text is not None:
+            # Parsed first, before anything else is done: a text that overflows the parser's stack
+            # kills this worker before "parsed" is sent, so the server reports a ParserCrash.
+            parse_only(request.text)
+            send(answers, "parsed")
         if request.checkpoint != opened:
             store = None  # closes the older checkpoint first
             store, opened = ox.Store.read_only(request.checkpoint), request.checkpoint
@@ -41,10 +46,6 @@ def serve(niceness: int) -> None:
         if request.text is None:
             send(answers, (b"", {"kind": "opened"}))
             continue
-        # Parsed apart first: a text that overflows the parser's stack kills this worker before
-        # "parsed" is sent, and the server reports a ParserCrash rather than a failed query.
-        parse_only(request.text)
-        send(answers, "parsed")
         chunks: list[bytes] = []
         work = evaluate_into(
             store, request.text, request.substitutions, request.default_graph, request.named_graphs, request.result_cap, request.result_bytes
