@@ -22,7 +22,7 @@ from api.cli.progress import Phases
 from api.cli.support import StoreOption, fail, opened, store_path
 from api.settings import Settings
 from api.web import results
-from graph.errors import WrongOnThisEngine
+from graph.errors import ActorGraphError, WrongOnThisEngine
 from graph.guards import parse_check
 from graph.guards.nesting import NestingTooDeep
 from graph.ingest import loader, registry, setup
@@ -264,6 +264,8 @@ def query(
             result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
         except SparqlSyntaxError as error:
             raise fail(f"SPARQL syntax error: {error}") from None
+        except ActorGraphError as error:  # such as a remote engine's own timeout or row limit
+            raise fail(str(error)) from None
         if fmt is TableFormat.table and isinstance(result, Solutions):
             typer.echo(tables.render(*results.rows(result)))
         elif fmt is TableFormat.table or results.is_graph_result(result):
