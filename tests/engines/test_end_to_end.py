@@ -24,13 +24,6 @@ from tests.engines.engines import Engine, clear
 NAMES = "name,type,country\nRIPU,unit,Veldoria\nSeverin Aldquist,person,\nNobody Known,person,\n"
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def engine(request: pytest.FixtureRequest) -> Engine:
-    """Each engine in turn (its session fixture: oxigraph_engine, virtuoso_engine)."""
-    found: Engine = request.getfixturevalue(f"{request.param}_engine")
-    return found
-
-
 @pytest.fixture(scope="module")
 def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The demo in an embedded store and on the engine, each set up by the command line."""

@@ -34,13 +34,6 @@ HIERARCHY = ["unit/div-1", "unit/div-2", "org/ministry-of-defence", "group/vlf",
 _GROUP_CONCAT = re.compile(r'GROUP_CONCAT\([^)]*SEPARATOR\s*=\s*"([^"]*)"\)\s+AS\s+\?(\w+)', re.IGNORECASE)
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def engine(request: pytest.FixtureRequest) -> Engine:
-    """Each engine in turn (its session fixture: oxigraph_engine, virtuoso_engine)."""
-    found: Engine = request.getfixturevalue(f"{request.param}_engine")
-    return found
-
-
 @pytest.fixture(scope="module")
 def stores(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     with demo_stores(engine, tmp_path_factory.mktemp("paths"), {"several-types": FIXTURES / "several_types.ttl"}) as made:

@@ -15,7 +15,7 @@ from graph.store import rdf
 from graph.store.base import StoreError
 from graph.store.remote.store import RemoteStore
 from graph.store.results import Boolean, Solutions, Triples
-from ontology.namespaces import AG, META_GRAPH
+from queries import catalog
 
 _TRICKS = (
     "SELECT ?o WHERE {{ ?s ?p ?o }}",
@@ -69,7 +69,7 @@ def refuse_if_leaky(store: RemoteStore) -> None:
     if not found:
         return
     # Read with GRAPH in the text: on this engine the protocol's dataset cannot be relied on.
-    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{AG}graphRestricted> ?flag FILTER(STR(?flag) = 'true') }} }}")
+    rows = store.select(catalog.text("store/restricted_graphs"))
     restricted = [row["g"] for row in rows]
     if restricted:
         raise LeakyEngine(
