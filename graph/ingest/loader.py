@@ -25,13 +25,13 @@ from typing import IO, cast
 
 from graph.errors import BadRequestError, InvalidValueError
 from graph.guards import xml_guard
-from graph.ingest import registry
+from graph.ingest import read_progress, registry
 from graph.ingest.formats import RdfFileFormat, format_for_path
 from graph.ingest.validation import ShapeValidator, Violation
 from graph.store import GraphStore, failpoints, rdf
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
 
-Progress = Callable[[int], None]
+Progress = read_progress.Progress
 Phase = Callable[[str], None]  # told "validate" and then "register" as a load reaches them
 GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")
 
@@ -87,24 +87,40 @@ def resolve_graph(name: str | None, source_name: str) -> rdf.NamedNode:
 
 
 class _HashingReader(io.RawIOBase):
-    """Wraps a binary stream: hashes what passes through and reports bytes read for progress bars."""
+    """Wraps a binary stream: hashes what passes through and reports bytes read for progress bars.
+
+    The engine's parser asks for about 2 KB at a time. The source is read, hashed and reported in
+    blocks of `BLOCK` bytes instead, and the small reads are served from the block: hashing and
+    the progress bar per 2 KB were a tenth of a large load's time."""
+
+    BLOCK = 1 << 20
 
     def __init__(self, raw: IO[bytes], progress: Progress | None) -> None:
         self._raw, self._progress = raw, progress
         self.sha256 = hashlib.sha256()
+        self._block = memoryview(b"")
+        self._offset = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        chunk = self._raw.read(len(buffer))
-        if not chunk:
+        if self._offset >= len(self._block) and not self._refill():
             return 0
+        size = min(len(buffer), len(self._block) - self._offset)
+        buffer[:size] = self._block[self._offset : self._offset + size]
+        self._offset += size
+        return size
+
+    def _refill(self) -> bool:
+        chunk = self._raw.read(self.BLOCK)
+        if not chunk:
+            return False
         self.sha256.update(chunk)
-        buffer[: len(chunk)] = chunk
+        self._block, self._offset = memoryview(chunk), 0
         if self._progress:
             self._progress(len(chunk))
-        return len(chunk)
+        return True
 
 
 def _syntax_error(source: str, error: SyntaxError) -> RdfSyntaxError:
@@ -157,6 +173,7 @@ class RdfSource:
     # What a person hands in (a file, a request body) must hold triples: an empty one is a mistake,
     # not a wish for an empty graph. Content ActorGraph builds itself (a graph an update emptied) may not.
     require_triples: bool = False
+    path: Path | None = None  # a file on disk, which the engine may read itself
 
     @classmethod
     def from_path(cls, path: Path, fmt: str | None = None) -> RdfSource:
@@ -164,7 +181,7 @@ class RdfSource:
             raise LoadError(f"{path}: no such file")
         if path.stat().st_size == 0:
             raise LoadError(f"{path}: the file is empty (0 bytes); nothing was loaded")
-        return cls(str(path), lambda: path.open("rb"), format_for_path(path, fmt), path.resolve().as_uri(), True)
+        return cls(str(path), lambda: path.open("rb"), format_for_path(path, fmt), path.resolve().as_uri(), True, path)
 
     @classmethod
     def from_bytes(
@@ -198,17 +215,53 @@ def check_source(source: RdfSource) -> None:
             raise RdfSyntaxError(source.name, error.message, error.line, error.column) from None
 
 
+def _engine_parses(source: RdfSource) -> bool:
+    """Whether the store's own parser takes the document: one of triples, in a format it reads."""
+    return source.format.oxigraph is not None and not source.format.has_graphs
+
+
 def _write_source(store: GraphStore, reader: IO[bytes], source: RdfSource, staging: rdf.NamedNode) -> int:
     """Write one document into the staging graph; return how many triples it added. A document
     of triples goes to the store's own parser; one that names graphs is moved into the staging
     graph quad by quad (its graph names are not kept)."""
-    if source.format.oxigraph is not None and not source.format.has_graphs:
-        before = store.graph_size(staging)
-        store.load_triples(reader, source.format.oxigraph, staging, base_iri=source.base_iri)
-        return store.graph_size(staging) - before
+    if _engine_parses(source):
+        return _counted(store, staging, lambda: store.load_triples(reader, _oxigraph_format(source), staging, base_iri=source.base_iri))
     counter = [0]
     store.bulk_add(_parsed_quads(reader, source.format, source.base_iri, staging, counter))
     return counter[0]
+
+
+def _write_file(store: GraphStore, path: Path, source: RdfSource, staging: rdf.NamedNode, progress: Progress | None) -> tuple[int, str]:
+    """Write a file of triples by handing its path to the store, which reads it without a Python
+    reader in between (a tenth of a large load's time). The file is hashed first and must be the
+    same file, unchanged, after the load, so the checksum recorded is that of what was loaded."""
+    before = _file_identity(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(_HashingReader.BLOCK):
+            digest.update(block)
+    with read_progress.FileReadProgress(path, before[2], progress):
+        written = _counted(store, staging, lambda: store.load_triples(path, _oxigraph_format(source), staging, base_iri=source.base_iri))
+    if _file_identity(path) != before:
+        raise LoadError(f"{source.name}: the file changed while it was being loaded; nothing was loaded. Load it again once it is complete.")
+    return written, digest.hexdigest()
+
+
+def _file_identity(path: Path) -> tuple[int, int, int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _oxigraph_format(source: RdfSource) -> rdf.RdfFormat:
+    assert source.format.oxigraph is not None  # _engine_parses said so
+    return source.format.oxigraph
+
+
+def _counted(store: GraphStore, staging: rdf.NamedNode, write: Callable[[], None]) -> int:
+    """How many triples `write` added to the staging graph."""
+    before = store.graph_size(staging)
+    write()
+    return store.graph_size(staging) - before
 
 
 def _holds_triples(source: RdfSource) -> bool:
@@ -224,16 +277,20 @@ def _write_sources(
     total = 0
     files: list[registry.SourceFile] = []
     for source in sources:
-        with source.open() as stream:
-            reader = _HashingReader(stream, progress)
-            try:
-                written = _write_source(store, cast(IO[bytes], reader), source, staging)
-            except SyntaxError as error:
-                raise _syntax_error(source.name, error) from None
+        try:
+            if source.path is not None and _engine_parses(source):
+                written, checksum = _write_file(store, source.path, source, staging, progress)
+            else:
+                with source.open() as stream:
+                    reader = _HashingReader(stream, progress)
+                    written = _write_source(store, cast(IO[bytes], reader), source, staging)
+                checksum = reader.sha256.hexdigest()
+        except SyntaxError as error:
+            raise _syntax_error(source.name, error) from None
         if source.require_triples and written == 0 and not _holds_triples(source):
             raise LoadError(f"{source.name}: holds no triples (only prefixes, comments or blank space); nothing was loaded")
         total += written
-        files.append(registry.SourceFile(source.name, reader.sha256.hexdigest(), source.format.media_type))
+        files.append(registry.SourceFile(source.name, checksum, source.format.media_type))
         if len(files) < len(sources):
             failpoints.reached("load:source-written")
     failpoints.reached("load:data-written")

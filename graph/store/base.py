@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from enum import Enum
+from pathlib import Path
 from typing import IO, Any, Literal, Protocol, TypeAlias
 
 from graph.errors import InternalError
@@ -120,9 +121,10 @@ class GraphStore(Protocol):
         failure; after a crash, start-up recovery drops it (graph.store.recovery)."""
         ...
 
-    def load_triples(self, document: IO[bytes], rdf_format: rdf.RdfFormat, graph: rdf.NamedNode, *, base_iri: str | None = None) -> None:
-        """Parse a document of triples into `graph`, as bulk_add writes (no transaction, the same
-        contract), its blank nodes renamed apart from the store's. Raises SyntaxError."""
+    def load_triples(self, document: IO[bytes] | Path, rdf_format: rdf.RdfFormat, graph: rdf.NamedNode, *, base_iri: str | None = None) -> None:
+        """Parse a document of triples (a stream, or a file's path) into `graph`, as bulk_add
+        writes (no transaction, the same contract), its blank nodes renamed apart from the
+        store's. Raises SyntaxError."""
         ...
 
     def add(self, quads: Iterable[rdf.Quad]) -> None:

@@ -251,12 +251,16 @@ class EmbeddedStore(QueryForms):
                 self._store.bulk_load(path=str(path), format=rdf_format)
             self._bump()
 
-    def load_triples(self, document: IO[bytes], rdf_format: ox.RdfFormat, graph: ox.NamedNode, *, base_iri: str | None = None) -> None:
+    def load_triples(self, document: IO[bytes] | Path, rdf_format: ox.RdfFormat, graph: ox.NamedNode, *, base_iri: str | None = None) -> None:
         # The engine parses and writes in one pass with no Python object per triple, which was a
-        # fifth of a large load's time through bulk_add.
+        # fifth of a large load's time through bulk_add. Given a path, it also reads the file
+        # itself, which is faster again than reading through a Python stream.
         with self._write_lock:
             with self._gate():
-                self._store.bulk_load(input=document, format=rdf_format, base_iri=base_iri, to_graph=graph)
+                if isinstance(document, Path):
+                    self._store.bulk_load(path=document, format=rdf_format, base_iri=base_iri, to_graph=graph)
+                else:
+                    self._store.bulk_load(input=document, format=rdf_format, base_iri=base_iri, to_graph=graph)
             self._bump()
 
     def add(self, quads: Iterable[ox.Quad]) -> None:

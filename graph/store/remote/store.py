@@ -14,6 +14,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from graph.store import rdf, versioning
@@ -243,9 +244,13 @@ class RemoteStore(QueryForms):
                     batch = []
             self._post(batch, last=True)
 
-    def load_triples(self, document: IO[bytes], rdf_format: rdf.RdfFormat, graph: rdf.NamedNode, *, base_iri: str | None = None) -> None:
+    def load_triples(self, document: IO[bytes] | Path, rdf_format: rdf.RdfFormat, graph: rdf.NamedNode, *, base_iri: str | None = None) -> None:
         # Parsed here rather than posted as it is: the engines differ in how they name a posted
         # document's blank nodes, and the parser's errors should read the same on every store.
+        if isinstance(document, Path):
+            with document.open("rb") as stream:
+                self.load_triples(stream, rdf_format, graph, base_iri=base_iri)
+            return
         parsed = rdf.parse(document, rdf_format, base_iri=base_iri, rename_blank_nodes=True)
         self.bulk_add(rdf.Quad(quad.subject, quad.predicate, quad.object, graph) for quad in parsed)
 

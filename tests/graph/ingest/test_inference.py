@@ -12,6 +12,7 @@ import pytest
 from graph.ingest import inference
 from graph.store import EmbeddedStore, open_store
 from ontology import reasoner
+from ontology.files import OWL_FILE
 from ontology.namespaces import AG, FICTIONAL, INFERRED_GRAPH, graph_iri
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "reasoning_sample.ttl"
@@ -270,6 +271,52 @@ def test_comments_and_role_properties_do_not_count_as_reading(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert any(rule.name == "zz_reader" for rule in inference.load_rules(rules_dir))
+
+
+def _chains(steps: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    nodes = {name: ox.NamedNode(FICTIONAL + name) for step in steps for name in step}
+    closed = inference.transitive_closure((nodes[a], nodes[b]) for a, b in steps)
+    return {(a.value.removeprefix(FICTIONAL), b.value.removeprefix(FICTIONAL)) for a, b in closed}
+
+
+def test_transitive_closure_of_a_chain_a_diamond_and_a_cycle() -> None:
+    assert _chains({("a", "b"), ("b", "c")}) == {("a", "b"), ("b", "c"), ("a", "c")}
+    # Two routes to the same top give each link once.
+    assert _chains({("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")}) == {
+        ("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("a", "d")
+    }
+    # On a cycle every node reaches every other and itself; a unit hanging below it reaches all of it.
+    cycle = {("x", "y"), ("y", "x"), ("z", "x")}
+    assert _chains(cycle) == {("x", "y"), ("y", "x"), ("x", "x"), ("y", "y"), ("z", "x"), ("z", "y")}
+    assert _chains(set()) == set()
+
+
+def _ontology_transitive_properties() -> set[str]:
+    graph = ox.Store()
+    graph.load(path=str(OWL_FILE), format=ox.RdfFormat.TURTLE)
+    query = "SELECT ?p WHERE { ?p a <http://www.w3.org/2002/07/owl#TransitiveProperty> }"
+    return {row["p"].value for row in graph.query(query)}  # type: ignore[union-attr]
+
+
+def test_closure_header_matches_the_ontology() -> None:
+    """A rule closes its links exactly when the ontology calls the property transitive: a
+    missing header would leave the chain of command one level deep."""
+    rules = inference.load_rules()
+    transitive = _ontology_transitive_properties()
+    assert AG + "subOrganizationOf" in transitive
+    assert {rule.derives for rule in rules if rule.transitive} == {rule.derives for rule in rules} & transitive
+
+
+def test_an_unknown_closure_is_refused(tmp_path: Path) -> None:
+    rules_dir = _rules_copy(tmp_path)
+    (rules_dir / "zz_closure.rq").write_text(
+        "# title: Closure\n# derives: ag:reliesOn\n# closure: reflexive\n"
+        "PREFIX ag: <https://w3id.org/actorgraph/ontology#>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+        "CONSTRUCT { ?a ag:reliesOn ?b } WHERE { ?a org:memberOf ?b }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(inference.RuleError, match="zz_closure.*reflexive"):
+        inference.load_rules(rules_dir)
 
 
 @pytest.mark.parametrize("sources", [(SAMPLE,), (SAMPLE, CORNERS)], ids=["sample", "sample+corners"])

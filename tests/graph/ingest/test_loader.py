@@ -164,6 +164,46 @@ def test_blank_nodes_of_two_files_do_not_merge(store: EmbeddedStore) -> None:
     assert len(subjects) == 2
 
 
+def test_blank_nodes_of_two_files_read_by_the_engine_do_not_merge(store: EmbeddedStore, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.nt"
+        path.write_bytes(b'_:b0 <https://example.org/p> "x" .\n')
+        loader.load_sources(store, [RdfSource.from_path(path)], graph=name, trusted=True)
+    subjects = {q.subject for q in store.quads() if q.predicate.value == "https://example.org/p"}
+    assert len(subjects) == 2
+
+
+def test_a_file_and_the_same_bytes_load_alike(store: EmbeddedStore, tmp_path: Path) -> None:
+    """A file goes to the engine by path, bytes through a stream: same count, same checksum."""
+    text = b"".join(b'<https://example.org/s%d> <https://example.org/p> "x%d" .\n' % (i, i % 7) for i in range(3000))
+    text += b'<https://example.org/s1> <https://example.org/p> "x1" .\n'  # a repeat adds nothing
+    path = tmp_path / "rows.nt"
+    path.write_bytes(text)
+    by_path = loader.load_sources(store, [RdfSource.from_path(path)], graph="by-path", trusted=True)
+    by_bytes = loader.load_sources(store, [RdfSource.from_bytes("rows.nt", text, format_named("ntriples"))], graph="by-bytes", trusted=True)
+    assert by_path.triples == by_bytes.triples == 3000
+    assert by_path.files[0].checksum == by_bytes.files[0].checksum == hashlib.sha256(text).hexdigest()
+
+
+def test_a_file_that_changes_while_it_loads_is_refused_and_leaves_nothing(store: EmbeddedStore, tmp_path: Path) -> None:
+    """The checksum recorded must be that of what was loaded: a file still being written is refused."""
+    path = tmp_path / "growing.nt"
+    path.write_bytes(b'<https://example.org/a> <https://example.org/p> "x" .\n')
+    engine_load = store.load_triples
+
+    def load_while_a_writer_appends(*args: object, **kwargs: object) -> None:
+        engine_load(*args, **kwargs)  # type: ignore[arg-type]
+        with path.open("ab") as writer:
+            writer.write(b'<https://example.org/b> <https://example.org/p> "y" .\n')
+
+    store.load_triples = load_while_a_writer_appends  # type: ignore[method-assign]
+    with pytest.raises(LoadError, match="growing.nt: the file changed while it was being loaded; nothing was loaded"):
+        loader.load_sources(store, [RdfSource.from_path(path)], graph="growing", trusted=True)
+    graph = loader.resolve_graph("growing", str(path))
+    assert not store.has_graph(graph)
+    assert not registry.is_registered(store, graph)
+
+
 def test_two_documents_in_one_graph_count_the_triples_they_add(store: EmbeddedStore) -> None:
     """A document that only repeats an earlier one adds nothing, yet is not an empty document; a
     blank node in each of the two stays two nodes."""
