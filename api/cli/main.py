@@ -6,35 +6,19 @@ with a one-line reason on stderr, followed by details where there are several (s
 
 from __future__ import annotations
 
-import json
-import re
-import sys
-from enum import Enum
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from api.cli import tables
-from api.cli.commands import register_all
+from api.cli.commands import LazyTopics
 from api.cli.progress import Phases
 from api.cli.support import StoreOption, fail, opened, store_path
 from api.settings import Settings
-from api.web import results
-from graph.errors import ActorGraphError, WrongOnThisEngine
-from graph.guards import parse_check
-from graph.guards.nesting import NestingTooDeep
 from graph.ingest import loader, registry, setup
 from graph.ingest.formats import UnknownFormat
 from graph.ingest.loader import LoadError, RdfSource
-from graph.query import named_queries, sparql, stats
-from graph.query.sparql import SparqlSyntaxError
-from graph.store import Solutions, dumps
-from graph.store.dumps import RestoreError
-from graph.store.limits import QueryLimitExceeded
-from queries import catalog
-from queries.catalog import NamedQuery
 
 app = typer.Typer(
     name="actorgraph",
@@ -42,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyTopics,
 )
 
 def _show_version(value: bool) -> None:
@@ -73,13 +58,10 @@ def main_options(
     """ActorGraph: a knowledge graph of the actors and programs around mass-atrocity prevention."""
     if store is not None:
         # Passed through as the commands' own default, so it is read by the same parser as theirs.
-        ctx.default_map = {**(ctx.default_map or {}), **_store_defaults(getattr(ctx.command, "commands", {}), store)}
-
-
-class TableFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+        # Only the command that runs gets it: building them all would import every topic.
+        name = ctx.invoked_subcommand
+        command = ctx.command.get_command(ctx, name) if isinstance(ctx.command, LazyTopics) and name else None
+        ctx.default_map = {**(ctx.default_map or {}), **_store_defaults({name: command} if name and command else {}, store)}
 
 
 @app.command()
@@ -207,142 +189,6 @@ def reason(store: StoreOption = None) -> None:
         typer.echo(f"{count:>8,}  {prop}")
 
 
-_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
-_LONGEST_PATH = 4096
-
-
-def _query_text(query: str) -> tuple[str, str, NamedQuery | None]:
-    """The query, where it came from, and the library query it is if it is one: a file when the
-    argument is a path that exists or ends in .rq, a library query when it is a plain name the
-    library has, else the text itself."""
-    candidate = Path(query)
-    exists = False
-    if len(query) < _LONGEST_PATH and "\n" not in query:
-        try:
-            exists = candidate.is_file()
-        except OSError:  # a name too long for the file system is text, not a path
-            exists = False
-    if exists or candidate.suffix == ".rq":
-        try:
-            return candidate.read_text(encoding="utf-8"), f"the query file {candidate}", None
-        except OSError as error:
-            raise fail(f"cannot read the query file {candidate}: {error.strerror or error}") from None
-        except UnicodeDecodeError:
-            raise fail(f"the query file {candidate} is not UTF-8 text") from None
-    if _PLAIN_NAME.fullmatch(query):
-        try:
-            named = catalog.load(f"library/{query}")
-            return named.text, f"the library query {query!r}", named
-        except catalog.QueryNotFound:
-            pass
-    return query, "the query text given", None
-
-
-@app.command()
-def query(
-    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or the name of a library query.")],
-    store: StoreOption = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format for SELECT results.")] = TableFormat.table,
-) -> None:
-    """Run a SPARQL query over every loaded graph and print the result."""
-    text, origin, named = _query_text(query_text)
-    if text is not query_text or "/" in query_text:  # said whenever a path or a name could have been meant
-        typer.echo(f"running {origin}", err=True)
-    try:
-        parse_check.check_text(text)  # a text that would crash the parser crashes a helper instead
-    except SyntaxError as error:
-        raise fail(f"SPARQL syntax error: {error}") from None
-    except (NestingTooDeep, QueryLimitExceeded) as error:
-        raise fail(str(error)) from None
-    with opened(store, read_only=True) as graph_store:
-        if named is not None:
-            try:
-                named_queries.refuse_if_wrong_on(graph_store, named)
-            except WrongOnThisEngine as error:
-                raise fail(str(error)) from None
-        try:
-            result = sparql.run_query(graph_store, text, sparql.dataset_for(graph_store))
-        except SparqlSyntaxError as error:
-            raise fail(f"SPARQL syntax error: {error}") from None
-        except ActorGraphError as error:  # such as a remote engine's own timeout or row limit
-            raise fail(str(error)) from None
-        if fmt is TableFormat.table and isinstance(result, Solutions):
-            typer.echo(tables.render(*results.rows(result)))
-        elif fmt is TableFormat.table or results.is_graph_result(result):
-            typer.echo(results.table(result))
-        elif fmt is TableFormat.json:
-            typer.echo(results.json_rows(result) if isinstance(result, Solutions) else json.dumps(bool(result)))
-        else:
-            body, _ = results.serialize(result, "csv") if isinstance(result, Solutions) else (str(bool(result)).lower().encode(), "")
-            sys.stdout.write(body.decode("utf-8"))
-
-
-@app.command(name="stats")
-def show_stats(
-    store: StoreOption = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
-) -> None:
-    """Counts by class, by named graph, and of relations by type."""
-    with opened(store, read_only=True) as graph_store:
-        figures = stats.statistics(graph_store)
-    if fmt is TableFormat.json:
-        typer.echo(json.dumps(figures.as_dict(), indent=2))
-        return
-    if fmt is TableFormat.csv:
-        typer.echo("section,name,iri,count")
-        for section, counts in (("total", figures.totals), ("class", figures.classes), ("relation", figures.relations)):
-            for count in counts:
-                typer.echo(f"{section},{count.label},{count.iri},{count.count}")
-        for graph_count in figures.graphs:
-            typer.echo(f"graph,{graph_count.name},{graph_count.iri},{graph_count.triples}")
-        return
-    sections = (("Totals", figures.totals), ("By class", figures.classes), ("Relations by type", figures.relations))
-    for title, counts in sections:
-        typer.echo(f"\n{title}")
-        for count in counts:
-            typer.echo(f"  {count.count:>9,}  {count.label}")
-    typer.echo("\nBy named graph")
-    for graph_count in figures.graphs:
-        flags = " (restricted)" if graph_count.restricted else ""
-        typer.echo(f"  {graph_count.triples:>9,}  {graph_count.name}{flags}")
-
-
-@app.command()
-def dump(
-    output: Annotated[Path | None, typer.Argument(help="File to write (N-Quads); default standard output.")] = None,
-    store: StoreOption = None,
-) -> None:
-    """Write the whole store, every graph, as N-Quads."""
-    with opened(store, read_only=True) as graph_store:
-        if output is None:
-            dumps.dump(graph_store, sys.stdout.buffer)
-            return
-        with output.open("wb") as stream:
-            count = dumps.dump(graph_store, stream)
-    typer.echo(f"wrote {count:,} quads to {output}")
-
-
-@app.command()
-def restore(
-    dump_file: Annotated[Path, typer.Argument(help="An N-Quads dump made by `actorgraph dump`.")],
-    store: StoreOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a store that holds data.")] = False,
-) -> None:
-    """Replace the store with a dump. The old store stays as it was if the dump is bad."""
-    path = store_path(store)
-    if path is None:
-        raise fail("restore needs a store directory or an engine URL, not ':memory:'")
-    try:
-        if isinstance(path, Path):
-            count = dumps.restore_directory(path, dump_file, force=force)
-        else:
-            with opened(store) as engine:
-                count = dumps.restore_into(engine, dump_file)
-    except RestoreError as error:
-        raise fail(str(error)) from None
-    typer.echo(f"restored {count:,} quads into {path}")
-
-
 @app.command()
 def synth(
     actors: Annotated[int, typer.Option("--actors", min=1, help="Number of actors to generate.")],
@@ -368,9 +214,6 @@ def synth(
         f"wrote {figures.triples:,} triples to {out}: {figures.actors:,} actors, {figures.programs:,} programs, "
         f"{figures.relations:,} relation nodes, {figures.incidents:,} incidents"
     )
-
-
-register_all(app)
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ Each prints a per-file report (rows read, imported, skipped and why), then what 
 graph. Any bad value stops the import before anything is written; every bad value is listed with
 its file, row and column.
 
-This module imports nothing from api.cli.main: api.cli.main imports the command modules while it is being
-set up, so the store option and the error helper are restated here.
+The other importers (api.cli.commands.importing and importing_tables) join the `import` group
+defined here; `register` imports them.
 """
 
 from __future__ import annotations
@@ -149,4 +149,7 @@ def import_sfm_cms(
 
 
 def register(app: typer.Typer) -> None:
+    # These add their commands to import_app as they are imported; they import this module.
+    from api.cli.commands import importing, importing_tables  # noqa: F401
+
     app.add_typer(import_app, name="import")

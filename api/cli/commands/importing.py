@@ -93,7 +93,3 @@ def import_fmtrpt(
         return fmtrpt.import_rows(opened_store, files, graph=graph, url=url)
 
     run_import(store, action, 1, as_json, reason)
-
-
-def register(app: typer.Typer) -> None:
-    """The commands are added to the `import` group when this module is imported."""

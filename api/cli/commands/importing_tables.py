@@ -58,7 +58,3 @@ def import_csv(
         return tables.import_tables(opened_store, paths, graph=graph)
 
     run_import(store, action, 1, as_json, reason)
-
-
-def register(app: typer.Typer) -> None:
-    """The commands are added to the `import` group when this module is imported."""
