@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from graph.index.subjects import SearchPage, SubjectIndex
+from graph.index.subjects import FIELDS, SearchPage, SubjectIndex
 from graph.index.terms import Terms
 from graph.ingest import registry
 from graph.query.sparql import Dataset, dataset_for
@@ -119,7 +119,7 @@ def index_for(store: GraphStore, dataset: Dataset, state: GraphState | None = No
 def build_subject_index(store: GraphStore, dataset: Dataset, terms: Terms) -> SubjectIndex:
     """A new subject index from one query (bench/index_build.py times it)."""
     solutions = store.select(catalog.text("tracing/subjects"), default_graph=list(dataset.graphs))
-    return SubjectIndex(((row[0].value, row[1].value, row[2].value) for row in solutions), terms)
+    return SubjectIndex(((row[0].value, FIELDS[int(row[1].value)], row[2].value) for row in solutions), terms)
 
 
 def search_actors(

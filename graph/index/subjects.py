@@ -38,6 +38,8 @@ _SINGLE = {
     SCHEMA + "url": "url",
 }
 _TYPE = RDF + "type"
+# The properties queries/tracing/subjects.rq reads, in the order of the numbers it gives them.
+FIELDS = (_TYPE, *NAME_FIELDS, *_SINGLE)
 
 MATCH_TIERS = {4: "exact", 3: "prefix", 2: "token", 1: "fuzzy"}
 MIN_PREFIX = 3  # a query's last token matches word prefixes from this length on (search as you type)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from graph.index import cache
+from graph.index.subjects import FIELDS
+from graph.ingest import loader
+from graph.ingest.formats import format_for_path
+from graph.ingest.loader import RdfSource
+from graph.query.sparql import dataset_for
+from graph.store import EmbeddedStore
+from ontology.namespaces import AG
 
 
 class FakeStore:
@@ -35,3 +44,32 @@ def test_a_kind_may_keep_only_its_newest_state() -> None:
     first = cache.cached(store, "big", 1, object, keep=1)  # type: ignore[arg-type]
     cache.cached(store, "big", 2, object, keep=1)  # type: ignore[arg-type]
     assert cache.cached(store, "big", 1, object, keep=1) is not first  # type: ignore[arg-type]
+
+
+def test_every_field_of_the_subjects_query_reaches_the_index(ontology_store: EmbeddedStore) -> None:
+    """queries/tracing/subjects.rq numbers the properties it reads, and FIELDS turns the numbers
+    back into properties: each value below lands in the attribute of its own property only."""
+    document = """
+        @prefix ag: <https://w3id.org/actorgraph/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix schema: <https://schema.org/> .
+        <https://example.org/unit> a ag:MilitaryUnit ; rdfs:label "Label" ; ag:name "Name" ; ag:alias "Alias" ;
+            ag:country "country" ; ag:countryCode "countryCode" ; ag:level "level" ; ag:sector "sector" ;
+            ag:location "location" ; ag:startDate "startDate" ; ag:endDate "endDate" .
+        <https://example.org/source> a ag:Source ; dcterms:title "title" ; dcterms:publisher "publisher" ;
+            dcterms:issued "issued" ; schema:url "url" .
+    """
+    loader.load_sources(ontology_store, [RdfSource.from_bytes("fields.ttl", document.encode(), format_for_path(Path("x.ttl")))], trusted=True)
+    dataset = dataset_for(ontology_store)
+    index = cache.build_subject_index(ontology_store, dataset, cache.terms_for(ontology_store, dataset))
+    unit, source = index.get("https://example.org/unit"), index.get("https://example.org/source")
+    assert unit is not None and source is not None
+    assert (unit.label, unit.names, unit.aliases, unit.kind) == ("Label", ["Label", "Name"], ["Alias"], "actor")
+    assert AG + "MilitaryUnit" in unit.types
+    single = ("country", "country_code", "level", "sector", "location", "start", "end")
+    assert [getattr(unit, attribute) for attribute in single] == [
+        "country", "countryCode", "level", "sector", "location", "startDate", "endDate"
+    ]
+    assert (source.title, source.publisher, source.issued, source.url) == ("title", "publisher", "issued", "url")
+    assert len(FIELDS) == len(set(FIELDS)) == 15
