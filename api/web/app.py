@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,7 +23,7 @@ from api.web.pages import vetting as vetting_pages
 from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, reconcile, sparql, update, vetting, views
 from api.web.store_version import PinStoreVersion
 from api.web.templating import STATIC_DIR
-from graph.index.cache import warm
+from graph.index.warming import Warmer
 from graph.store import EmbeddedStore, GraphStore, open_store
 
 # Every router, registered in this order; no route depends on it (api.web.convertors).
@@ -60,8 +59,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store if store is not None else open_store(settings.store)
         # The name index takes seconds on a large graph: build it now, in the background, rather
-        # than on the first search. The query workers start now too, rather than on the first query.
-        threading.Thread(target=warm, args=(app.state.store,), name="warm-search", daemon=True).start()
+        # than on the first search (each write starts it again). The query workers start now too,
+        # rather than on the first query.
+        app.state.warmer = Warmer(app.state.store)
+        app.state.warmer.start()
         if isinstance(app.state.store, EmbeddedStore):
             app.state.store.start_query_workers(app.state.query_limits)
         try:

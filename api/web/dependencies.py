@@ -1,5 +1,5 @@
 """What a route may ask for, as `Annotated[..., Depends(...)]` types: the store, the settings,
-the caller, the caller's dataset and the query limits.
+the caller, the caller's dataset, the query limits and the index warmer.
 
 create_app puts the app's store, settings and limits on `app.state`; this module is the only one
 that reads them there, so a route names what it needs in its signature and a test replaces any of
@@ -21,6 +21,7 @@ from api.settings import Settings
 from api.web import auth
 from api.web.errors import KeyRequired, RoleRequired
 from api.web.security import Caller, Role
+from graph.index.warming import Warmer
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
@@ -44,6 +45,15 @@ async def query_limits(request: Request) -> QueryLimits:
     return limits
 
 
+async def warmer(request: Request) -> Warmer:
+    """The app's background builder of search indexes, which a write starts as it ends."""
+    state = request.app.state
+    found: Warmer | None = getattr(state, "warmer", None)
+    if found is None or found.store is not state.store:  # an app served without its lifespan (tests)
+        state.warmer = found = Warmer(state.store)
+    return found
+
+
 async def library_limits(request: Request) -> QueryLimits:
     """The limits of the query library's own queries: the same slots, in a thread (api.web.limits)."""
     limits: QueryLimits = request.app.state.library_query_limits
@@ -54,6 +64,7 @@ StoreDep = Annotated[GraphStore, Depends(store)]
 SettingsDep = Annotated[Settings, Depends(settings)]
 LimitsDep = Annotated[QueryLimits, Depends(query_limits)]
 LibraryLimitsDep = Annotated[QueryLimits, Depends(library_limits)]
+WarmerDep = Annotated[Warmer, Depends(warmer)]
 
 
 # Declares the Bearer scheme in OpenAPI, so /docs has an Authorize button; api.web.auth reads the key.

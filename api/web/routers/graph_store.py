@@ -39,13 +39,14 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.web import negotiation, results
-from api.web.dependencies import DatasetDep, Editor, StoreDep
+from api.web.dependencies import DatasetDep, Editor, StoreDep, WarmerDep
 from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, media_type_of, query_flag
 from api.web.protocol_schema import GRAPH_DELETE, GRAPH_READ, GRAPH_WRITE
 from api.web.security import Caller
 from graph.errors import ActorGraphError, BadRequestError, UnsupportedMediaError
 from graph.guards import write_policy
+from graph.index.warming import Warmer
 from graph.ingest import writes
 from graph.ingest.formats import format_named
 from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, resolve_graph, source_triples
@@ -160,7 +161,7 @@ async def _upload(request: Request, graph: rdf.NamedNode) -> RdfSource:
     return RdfSource.from_bytes(f"request body ({fmt.name})", body, fmt, base_iri=graph.value, require_triples=True)
 
 
-async def _write(request: Request, response: Response, store: GraphStore, caller: Caller, merge: bool) -> dict[str, Any]:
+async def _write(request: Request, response: Response, store: GraphStore, caller: Caller, warmer: Warmer, merge: bool) -> dict[str, Any]:
     graph = _graph(request, write=True, new=merge)
     writes.check_writable(graph, admin=caller.is_admin)
     operation = writes.merge_graph if merge else writes.replace_graph
@@ -179,6 +180,7 @@ async def _write(request: Request, response: Response, store: GraphStore, caller
         where = f"line {error.line}, column {error.column}" if error.line is not None else "somewhere"
         body = error.source if error.source.startswith("part ") else "the request body"
         raise BadRequestError(f"malformed RDF in {body} at {where}: {error.detail}") from None
+    warmer.start()
     # The Graph Store Protocol's Location is the new graph's IRI (read it back with ?graph=IRI).
     if created:
         response.status_code = 201
@@ -189,21 +191,22 @@ async def _write(request: Request, response: Response, store: GraphStore, caller
 @router.put(
     "/graph-store", response_model=WriteReport, responses=CREATED, summary="Replace a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
 )
-async def put_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
-    return await _write(request, response, store, caller, merge=False)
+async def put_graph(request: Request, response: Response, store: StoreDep, caller: Editor, warmer: WarmerDep) -> dict[str, Any]:
+    return await _write(request, response, store, caller, warmer, merge=False)
 
 
 @router.post(
     "/graph-store", response_model=WriteReport, responses=CREATED, summary="Merge into a graph", description=GSP_DOC, openapi_extra=GRAPH_WRITE,
 )
-async def post_graph(request: Request, response: Response, store: StoreDep, caller: Editor) -> dict[str, Any]:
-    return await _write(request, response, store, caller, merge=True)
+async def post_graph(request: Request, response: Response, store: StoreDep, caller: Editor, warmer: WarmerDep) -> dict[str, Any]:
+    return await _write(request, response, store, caller, warmer, merge=True)
 
 
 @router.delete("/graph-store", response_model=WriteReport, summary="Delete a graph", description=GSP_DOC, openapi_extra=GRAPH_DELETE)
-async def delete_graph(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep) -> dict[str, Any]:
+async def delete_graph(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, warmer: WarmerDep) -> dict[str, Any]:
     graph = _graph(request, write=True)
     writes.check_writable(graph, admin=caller.is_admin)
     _readable(graph, dataset)
     report = await run_in_threadpool(writes.delete_graph, store, graph, admin=caller.is_admin, reason=query_flag(request, "reason", True))
+    warmer.start()
     return report.as_dict()

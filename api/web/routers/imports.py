@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from api.web.dependencies import Editor, StoreDep
+from api.web.dependencies import Editor, StoreDep, WarmerDep
 from api.web.models.writes import ImportReport as ImportAnswer
 from graph.errors import BadRequestError, NotFoundError
 from graph.ingest import setup
@@ -82,6 +82,7 @@ async def import_data(
     kind: str,
     store: StoreDep,
     caller: Editor,
+    warmer: WarmerDep,
     file: Annotated[list[UploadFile], File(description="The file(s) to import")],
     graph: Annotated[str | None, Query(description="The graph: the kind's name (default) or one starting with it and '-'")] = None,
     dataset: Annotated[str, Query(description="opensanctions: the dataset name, for the sources")] = "default",
@@ -98,4 +99,6 @@ async def import_data(
         if not _SAFE_NAME.match(name):
             raise BadRequestError(f"file name {upload.filename!r}: use letters, digits, '.', '_' and '-'")
         files.append((name, await upload.read()))  # api.web.body_limit bounds the request
-    return await run_in_threadpool(_run, store, kind, files, target, dataset, reason)
+    answer = await run_in_threadpool(_run, store, kind, files, target, dataset, reason)
+    warmer.start()
+    return answer

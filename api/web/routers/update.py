@@ -32,7 +32,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep
+from api.web.dependencies import DatasetDep, Editor, LimitsDep, StoreDep, WarmerDep
 from api.web.models.writes import WriteReport
 from api.web.protocol import ProtocolRoute, media_type, query_flag
 from api.web.protocol_schema import UPDATE
@@ -78,7 +78,7 @@ async def _read_update(request: Request) -> str:
 
 
 @router.post("/update", response_model=WriteReport, summary="SPARQL update", description=UPDATE_DOC, openapi_extra=UPDATE)
-async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep) -> dict[str, Any]:
+async def update(request: Request, store: StoreDep, caller: Editor, dataset: DatasetDep, limits: LimitsDep, warmer: WarmerDep) -> dict[str, Any]:
     based = await checked_text(request, await _read_update(request), caller, limits, update=True)
     report = await engine_call(
         lambda: run_in_threadpool(
@@ -92,4 +92,5 @@ async def update(request: Request, store: StoreDep, caller: Editor, dataset: Dat
             admin=caller.is_admin,
         )
     )
+    warmer.start()
     return report.as_dict()

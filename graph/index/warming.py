@@ -1,0 +1,59 @@
+"""Building the search indexes in the background: at start-up, and again after each write.
+
+An index is rebuilt when a graph it reads changes (graph.index.cache), and on a large store that
+takes seconds. Without warming, the first search or vetting after a load would wait for it; with
+it, the build starts as the write ends, and a request that comes before it is done waits only for
+the rest (the cache builds each index once, however many ask). Reads never see an older index
+than the data: warming only builds early what the next request would have built.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from graph.index.cache import warm
+from graph.store import GraphStore
+
+log = logging.getLogger("actorgraph.index")
+THREAD_NAME = "warm-search"
+
+
+class Warmer:
+    """At most one warming thread per store at a time. A request while one runs asks for one more
+    run after it, since the write may have come after that run read the graphs it builds from."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._running = False
+        self._again = False
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def start(self) -> None:
+        """Warm in the background, now or right after the run under way."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+            self._idle.clear()
+        threading.Thread(target=self._run, name=THREAD_NAME, daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no warming runs or is asked for; False if `timeout` passed first."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                warm(self.store)
+            except Exception:  # a closed store at shutdown, an engine gone: the next request builds
+                log.warning("building the search indexes in the background failed; the next request builds them", exc_info=True)
+            with self._lock:
+                if not self._again:
+                    self._running = False
+                    self._idle.set()
+                    return
+                self._again = False

@@ -1,0 +1,89 @@
+"""A write starts building the search indexes in the background, so the first search after a load
+does not wait for them; writes that come while a build runs get one more build after it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.settings import Settings
+from api.web.app import create_app
+from graph.access import keys
+from graph.index import cache
+from graph.index.warming import THREAD_NAME, Warmer
+from graph.query.sparql import dataset_for
+from graph.store import GraphStore
+from tests.api.web.test_access_control import build_store
+
+UNIT = b"""
+@prefix ag: <https://w3id.org/actorgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/actorgraph/fictional/id/unit-warm> a ag:MilitaryUnit ; rdfs:label "Warmed Battalion" ; ag:name "Warmed Battalion" .
+"""
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[TestClient, GraphStore, str]]:
+    store = build_store()
+    token = keys.create_key(store, "editor", "editor").token
+    with TestClient(create_app(Settings(store=None), store=store)) as client:  # with: the lifespan runs
+        yield client, store, token
+
+
+def test_a_write_builds_the_indexes_before_any_search_asks(served: tuple[TestClient, GraphStore, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, store, token = served
+    warmer: Warmer = client.app.state.warmer  # type: ignore[attr-defined]
+    assert warmer.wait(60)
+    builds: list[str] = []
+    build = cache.build_subject_index
+
+    def counted(*args: object, **kwargs: object) -> object:
+        builds.append(threading.current_thread().name)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "build_subject_index", counted)
+    answer = client.put("/graph-store", params={"graph": "warmed"}, content=UNIT, headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
+    assert answer.status_code == 201, answer.text
+    assert warmer.wait(60)
+    assert cache.index_built(store, dataset_for(store))
+    assert builds and set(builds) == {THREAD_NAME}  # built by the warmer, for readers and analysts
+    found = client.get("/actors", params={"q": "Warmed Battalion"}).json()
+    assert [item["label"] for item in found["results"]][:1] == ["Warmed Battalion"]
+    assert set(builds) == {THREAD_NAME}  # the search used what the warmer built
+
+
+def test_a_request_while_warming_gets_one_more_run_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    started, release = threading.Event(), threading.Event()
+    runs: list[int] = []
+
+    def slow_warm(store: GraphStore) -> None:
+        runs.append(1)
+        started.set()
+        release.wait(30)
+
+    monkeypatch.setattr("graph.index.warming.warm", slow_warm)
+    warmer = Warmer(build_store())
+    warmer.start()
+    assert started.wait(30)
+    warmer.start()
+    warmer.start()  # both asked while the first ran: one more run, not two
+    release.set()
+    assert warmer.wait(30)
+    assert len(runs) == 2
+
+
+def test_a_failing_build_is_logged_and_the_warmer_stays_usable(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(store: GraphStore) -> None:
+        raise RuntimeError("engine gone")
+
+    monkeypatch.setattr("graph.index.warming.warm", broken)
+    warmer = Warmer(build_store())
+    with caplog.at_level("WARNING", logger="actorgraph.index"):
+        warmer.start()
+        assert warmer.wait(30)
+    assert "the next request builds them" in caplog.text
+    warmer.start()
+    assert warmer.wait(30)
