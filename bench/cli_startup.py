@@ -1,6 +1,7 @@
 """How fast the command line starts: `actorgraph --help`, `--version` and `stats` on the demo
-store, each as a fresh process as a user runs it, interleaved, with a bare `python -c pass` for
-the interpreter's own share. The goal is under a second for `--help` and `stats`.
+store, and `load --help` (what a load pays before its work: a command imports only its own topic),
+each as a fresh process as a user runs it, interleaved, with a bare `python -c pass` for the
+interpreter's own share. The goal is under a second for `--help` and `stats`.
 
     .venv/bin/python bench/cli_startup.py [--repeat 15]
 """
@@ -34,6 +35,7 @@ def main() -> None:
             ("actorgraph --help", lambda _: run(str(ACTORGRAPH), "--help")),
             ("actorgraph --version", lambda _: run(str(ACTORGRAPH), "--version")),
             ("actorgraph stats (demo store)", lambda _: run(str(ACTORGRAPH), "stats", "--store", str(store))),
+            ("actorgraph load --help", lambda _: run(str(ACTORGRAPH), "load", "--help")),
         ]
         samples = interleaved(variants, [None], args.repeat)
     out(f"command-line start-up, {args.repeat} interleaved runs each, wall clock")
