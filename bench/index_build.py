@@ -1,8 +1,9 @@
 """How long the subject index takes to build after a write, on the synthetic store of bench/tracing.py.
 
 Prints figures; it does not pass or fail. The index (graph.index.subjects) is built from one query
-(queries/tracing/subjects.rq) whenever a data graph changes, and the first request after a load
-waits for it. Interleaved, medians of `--repeat` builds each:
+(queries/tracing/subjects.rq) whenever a data graph changes: the server starts the build as each
+write through its API ends (graph.index.warming), and a request that comes before it is done waits
+for the rest. Interleaved, medians of `--repeat` builds each:
 
 - the engine alone: the query run and its results written as CSV, all in Rust;
 - the build as the server does it (graph.index.cache.build_subject_index), so the difference is

@@ -49,6 +49,8 @@ ROUTERS = (
     ontology.router,
 )
 
+# How long shutdown waits for a background build of the search indexes to end.
+SHUTDOWN_WAIT_SECONDS = 30.0
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app. Pass `store` to serve an already-open store (tests); otherwise the store
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            app.state.warmer.wait(SHUTDOWN_WAIT_SECONDS)  # not reading the store while it closes
             if isinstance(app.state.store, EmbeddedStore):
                 app.state.store.stop_query_workers()  # and delete their checkpoints
             app.state.store.flush()

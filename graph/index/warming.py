@@ -1,10 +1,12 @@
 """Building the search indexes in the background: at start-up, and again after each write.
 
-An index is rebuilt when a graph it reads changes (graph.index.cache), and on a large store that
-takes seconds. Without warming, the first search or vetting after a load would wait for it; with
-it, the build starts as the write ends, and a request that comes before it is done waits only for
-the rest (the cache builds each index once, however many ask). Reads never see an older index
-than the data: warming only builds early what the next request would have built.
+The subject index (search, the subject look-up of vetting and of the pages) is rebuilt when a
+graph it reads changes (graph.index.cache), and on a large store that takes seconds. Without
+warming, the first such request after a load would wait for it; with it, the build starts as the
+write ends, and a request that comes before it is done waits only for the rest (the cache builds
+each index once, however many ask). Reads never see an older index than the data: warming only
+builds early what the next request would have built. The screening name index is not warmed: the
+first screening after a write builds it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ class Warmer:
                 return
             self._running = True
             self._idle.clear()
-        threading.Thread(target=self._run, name=THREAD_NAME, daemon=True).start()
+        try:
+            threading.Thread(target=self._run, name=THREAD_NAME, daemon=True).start()
+        except RuntimeError:  # no thread to be had (interpreter shutting down): the next request builds
+            with self._lock:
+                self._running = self._again = False
+                self._idle.set()
+            log.warning("could not start building the search indexes in the background", exc_info=True)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until no warming runs or is asked for; False if `timeout` passed first."""

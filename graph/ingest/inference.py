@@ -35,6 +35,7 @@ How, and why this way (figures in the README, Benchmarks):
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,7 +54,7 @@ from queries import catalog
 RULES_DIR = Path(queries.__file__).resolve().parent / "rules"
 # Rules are independent reads, and a store evaluates a query without holding the GIL, so two run
 # at once, one per core of a small machine; more would crowd the engine's own threads.
-RULES_AT_ONCE = 2
+RULES_AT_ONCE = min(2, os.cpu_count() or 1)
 
 _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 _IRI_REFERENCE = re.compile(r"<([^<>\s]*)>")

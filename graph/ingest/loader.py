@@ -238,22 +238,15 @@ def _write_file(store: GraphStore, path: Path, source: RdfSource, staging: rdf.N
     release the GIL), and the file must be the same file, unchanged, from before the load until
     after the hash and the load, so the checksum recorded is that of what was loaded."""
     before = _file_identity(path)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum") as hashing:
-        checksum = hashing.submit(_sha256, path)
-        with read_progress.FileReadProgress(path, before[2], progress):
+    # Opened here, so that the progress bar can tell this descriptor from the engine's.
+    with path.open("rb") as own, ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum") as hashing:
+        checksum = hashing.submit(hashlib.file_digest, own, "sha256")
+        with read_progress.FileReadProgress(path, before[2], progress, ignore={own.fileno()}):
             written = _counted(store, staging, lambda: store.load_triples(path, _oxigraph_format(source), staging, base_iri=source.base_iri))
-        digest = checksum.result()
+        digest = checksum.result().hexdigest()
     if _file_identity(path) != before:
         raise LoadError(f"{source.name}: the file changed while it was being loaded; nothing was loaded. Load it again once it is complete.")
     return written, digest
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(_HashingReader.BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _file_identity(path: Path) -> tuple[int, int, int, int]:

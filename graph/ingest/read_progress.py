@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -22,11 +22,12 @@ _POLL_SECONDS = 0.2
 
 
 class FileReadProgress:
-    """While open, reports through `progress` how far any descriptor of this process open on
-    `path` has read; on closing, reports the rest up to `size`."""
+    """While open, reports through `progress` how far a descriptor of this process open on `path`
+    has read (not one of `ignore`, such as the caller's own); on closing, reports the rest up to `size`."""
 
-    def __init__(self, path: Path, size: int, progress: Progress | None) -> None:
+    def __init__(self, path: Path, size: int, progress: Progress | None, *, ignore: Collection[int] = ()) -> None:
         self._path, self._size, self._progress = path.resolve(), size, progress
+        self._ignore = frozenset(ignore)
         self._reported = 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._follow, name="read-progress", daemon=True)
@@ -57,6 +58,8 @@ class FileReadProgress:
     def _descriptor(self) -> int | None:
         try:
             for entry in os.scandir(_PROC_FDS):
+                if not entry.name.isdigit() or int(entry.name) in self._ignore:
+                    continue
                 try:
                     if Path(os.readlink(entry.path)) == self._path:
                         return int(entry.name)

@@ -10,29 +10,32 @@ from __future__ import annotations
 import importlib
 from difflib import get_close_matches
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
-from typer import _click
 from typer.core import TyperGroup
 
-# command or group name -> the module of this package that registers it, in the order help lists them
+if TYPE_CHECKING:  # typer's own copy of click, for the signatures TyperGroup declares
+    from typer import _click
+
+# command or group name -> the module of this package that registers it, in the order help lists
+# them after the root's own commands
 TOPICS: dict[str, str] = {
     "query": "reading",
     "stats": "reading",
     "dump": "backup",
     "restore": "backup",
     "serve": "serve",
-    "graphs": "graphs",
-    "import": "importers",
-    "queries": "queries",
     "vet": "vetting",
     "vet-program": "vetting",
     "screen": "vetting",
     "vetting-runs": "vetting",
     "cases": "cases",
     "export": "export",
+    "graphs": "graphs",
+    "import": "importers",
     "keys": "keys",
+    "queries": "queries",
 }
 
 
@@ -56,7 +59,8 @@ class LazyTopics(TyperGroup):
     """The root group: its own commands, and each topic's, imported on first use."""
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
-        return [*super().list_commands(ctx), *(name for name in TOPICS if name not in self.commands)]
+        # One order whatever has been loaded: the root's own commands, then the topics.
+        return [*(name for name in super().list_commands(ctx) if name not in TOPICS), *TOPICS]
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -65,9 +69,12 @@ class LazyTopics(TyperGroup):
             self.commands[cmd_name] = command
         return command
 
-    def resolve_command(self, ctx: _click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: _click.Context, args: list[str]) -> tuple[str | None, _click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+        if ctx.token_normalize_func is not None and name:
+            name = ctx.token_normalize_func(name)
+        unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
+        if unknown and self.suggest_commands and not ctx.resilient_parsing:
             # typer suggests from the commands built so far; suggest from every name instead
             matches = get_close_matches(name, self.list_commands(ctx))
             ctx.fail(f"No such command {name!r}." + (f" Did you mean {', '.join(map(repr, matches))}?" if matches else ""))

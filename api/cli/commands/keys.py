@@ -5,8 +5,7 @@
     actorgraph keys revoke KEY_ID                                     refused from then on
 
 Only the hash of a key is stored (graph.access.keys says how and why), so a lost key cannot be shown
-again: revoke it and create another. This module imports nothing from api.cli.main, which imports the
-command modules while it is being set up; the store option is restated here.
+again: revoke it and create another.
 """
 
 from __future__ import annotations

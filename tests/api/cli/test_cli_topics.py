@@ -9,7 +9,9 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -66,9 +68,28 @@ def test_a_mistyped_command_is_matched_against_every_command() -> None:
     assert "'load'" in CliRunner().invoke(app, ["lod"]).output
 
 
-def test_help_lists_the_root_commands_then_every_topic_in_order() -> None:
+def test_help_lists_the_root_commands_then_every_topic_in_one_order() -> None:
+    """The same list before and after topics load, so help never reorders."""
     root = typer.main.get_command(app)
     assert isinstance(root, commands.LazyTopics)
-    listed = root.list_commands(typer.Context(root))
-    assert listed[:2] == ["init", "load"]
-    assert listed[-len(TOPICS) :] == list(TOPICS)
+    context = typer.Context(root)
+    own = ["init", "load", "validate", "check", "reason", "synth"]
+    assert root.list_commands(context) == [*own, *TOPICS]
+    root.get_command(context, "keys")
+    assert root.list_commands(context) == [*own, *TOPICS]
+
+
+def test_store_before_the_command_reaches_a_topic_and_a_topic_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a store opened by default would appear here, as var/store
+    monkeypatch.setenv("ACTORGRAPH_STORE", "")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--store", store, "init"]).exit_code == 0
+    stats = runner.invoke(app, ["--store", store, "stats", "--format", "json"])
+    assert stats.exit_code == 0, stats.output
+    assert json.loads(stats.output)["graphs"]  # the initialised store's graphs, so that store was read
+    created = runner.invoke(app, ["--store", store, "keys", "create", "--role", "reader", "--name", "probe"])
+    assert created.exit_code == 0, created.output
+    listed = runner.invoke(app, ["--store", store, "keys", "list"])
+    assert listed.exit_code == 0 and "probe" in listed.output, listed.output
+    assert not (tmp_path / "var").exists()

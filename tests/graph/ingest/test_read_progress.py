@@ -48,3 +48,23 @@ def test_reports_nothing_more_when_the_load_fails(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), FileReadProgress(path, 500, reported.append):
         raise RuntimeError("the parser stopped")
     assert sum(reported) < 500
+
+
+def test_follows_the_engine_not_a_descriptor_it_was_told_to_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader hashes the file on its own descriptor while the engine reads it: the bar must
+    follow the engine's, even when the hash, opened first, has read further."""
+    if not Path("/proc/self/fdinfo").is_dir():
+        pytest.skip("no /proc/self/fdinfo on this system: progress is reported only at the end")
+    monkeypatch.setattr(read_progress, "_POLL_SECONDS", 0.01)
+    path = tmp_path / "data.nt"
+    path.write_bytes(b"x" * 10_000)
+    reported: list[int] = []
+    with path.open("rb") as hashing:
+        hashing.raw.read(9_000)
+        with FileReadProgress(path, 10_000, reported.append, ignore={hashing.fileno()}), path.open("rb") as engine:
+            engine.raw.read(3_000)
+            deadline = time.monotonic() + 5
+            while sum(reported) < 3_000 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert sum(reported) == 3_000, f"reported {reported}: not the engine's 3,000 bytes"
+    assert sum(reported) == 10_000
