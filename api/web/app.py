@@ -13,6 +13,7 @@ from api.settings import Settings
 from api.web import api_docs, errors, limits, openapi_schema
 from api.web.body_limit import BodyLimit
 from api.web.cross_origin import ReconcileCrossOrigin
+from api.web.dependencies import index_warmer
 from api.web.json_body import JsonBodyGuard
 from api.web.pages import actors as actor_pages
 from api.web.pages import cases as case_pages
@@ -23,7 +24,6 @@ from api.web.pages import vetting as vetting_pages
 from api.web.routers import actors, cases, graph_store, imports, paths, programs, queries, reconcile, sparql, update, vetting, views
 from api.web.store_version import PinStoreVersion
 from api.web.templating import STATIC_DIR
-from graph.index.warming import Warmer
 from graph.store import EmbeddedStore, GraphStore, open_store
 
 # Every router, registered in this order; no route depends on it (api.web.convertors).
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # The name index takes seconds on a large graph: build it now, in the background, rather
         # than on the first search (each write starts it again). The query workers start now too,
         # rather than on the first query.
-        app.state.warmer = Warmer(app.state.store)
+        app.state.warmer = index_warmer(app.state.store)
         app.state.warmer.start()
         if isinstance(app.state.store, EmbeddedStore):
             app.state.store.start_query_workers(app.state.query_limits)

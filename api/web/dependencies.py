@@ -21,11 +21,13 @@ from api.settings import Settings
 from api.web import auth
 from api.web.errors import KeyRequired, RoleRequired
 from api.web.security import Caller, Role
+from graph.index import cache as index_cache
 from graph.index.warming import Warmer
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
 from graph.store.limits import QueryLimits
+from graph.vetting.screening import name_index
 
 
 async def store(request: Request) -> GraphStore:
@@ -45,12 +47,18 @@ async def query_limits(request: Request) -> QueryLimits:
     return limits
 
 
+def index_warmer(store: GraphStore) -> Warmer:
+    """The background builder of the indexes a request would otherwise wait for: the subject
+    index (search, the subject look-up) and the screening name index (vetting, screening)."""
+    return Warmer(store, (index_cache.warm, name_index.warm))
+
+
 async def warmer(request: Request) -> Warmer:
-    """The app's background builder of search indexes, which a write starts as it ends."""
+    """The app's background builder of indexes, which a write starts as it ends."""
     state = request.app.state
     found: Warmer | None = getattr(state, "warmer", None)
     if found is None or found.store is not state.store:  # an app served without its lifespan (tests)
-        state.warmer = found = Warmer(state.store)
+        state.warmer = found = index_warmer(state.store)
     return found
 
 

@@ -5,14 +5,15 @@ graph it reads changes (graph.index.cache), and on a large store that takes seco
 warming, the first such request after a load would wait for it; with it, the build starts as the
 write ends, and a request that comes before it is done waits only for the rest (the cache builds
 each index once, however many ask). Reads never see an older index than the data: warming only
-builds early what the next request would have built. The screening name index is not warmed: the
-first screening after a write builds it.
+builds early what the next request would have built. The server also warms the screening name
+index (graph.vetting.screening.name_index.warm), which every vetting reads.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from graph.index.cache import warm
 from graph.store import GraphStore
@@ -21,12 +22,17 @@ log = logging.getLogger("actorgraph.index")
 THREAD_NAME = "warm-search"
 
 
-class Warmer:
-    """At most one warming thread per store at a time. A request while one runs asks for one more
-    run after it, since the write may have come after that run read the graphs it builds from."""
+Task = Callable[[GraphStore], None]  # builds some cached index of the store, as it is now
 
-    def __init__(self, store: GraphStore) -> None:
+
+class Warmer:
+    """At most one warming thread per store at a time, running each task in turn. A request while
+    one runs asks for one more run after it, since the write may have come after that run read the
+    graphs it builds from."""
+
+    def __init__(self, store: GraphStore, tasks: Sequence[Task] = (warm,)) -> None:
         self.store = store
+        self._tasks = tuple(tasks)
         self._lock = threading.Lock()
         self._running = False
         self._again = False
@@ -55,10 +61,11 @@ class Warmer:
 
     def _run(self) -> None:
         while True:
-            try:
-                warm(self.store)
-            except Exception:  # a closed store at shutdown, an engine gone: the next request builds
-                log.warning("building the search indexes in the background failed; the next request builds them", exc_info=True)
+            for task in self._tasks:
+                try:
+                    task(self.store)
+                except Exception:  # a closed store at shutdown, an engine gone: the next request builds
+                    log.warning("building the search indexes in the background failed; the next request builds them", exc_info=True)
             with self._lock:
                 if not self._again:
                     self._running = False

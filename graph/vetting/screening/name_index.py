@@ -10,8 +10,9 @@ from rapidfuzz import fuzz, process
 
 from graph.index.cache import cached
 from graph.index.names import fold
-from graph.query.sparql import Dataset, run_query
+from graph.query.sparql import Dataset, dataset_for, run_query
 from graph.store import GraphStore
+from graph.vetting import audit
 from graph.vetting.screening.keys import acronym, key, spellings
 from queries import catalog
 
@@ -146,3 +147,11 @@ def name_index(store: GraphStore, dataset: Dataset, version_digest: str) -> Name
     first use and cached with the other indexes of the store; a new one replaces the last."""
     state = (tuple(g.value for g in dataset.graphs), version_digest)
     return cached(store, "screening-names", state, lambda: NameIndex.build(store, dataset), keep=1)  # large: one at a time
+
+
+def warm(store: GraphStore) -> None:
+    """Build the name index of the analysts' dataset at the current data version, so that the first
+    vetting (analysts and above) or screening after a write does not pay for it. Only that dataset:
+    the cache keeps one name index at a time, and a second would push the first out."""
+    dataset = dataset_for(store, include_restricted=True)
+    name_index(store, dataset, audit.data_version(store, dataset).digest)

@@ -1,5 +1,6 @@
-"""A write starts building the search indexes in the background, so the first search after a load
-does not wait for them; writes that come while a build runs get one more build after it."""
+"""A write starts building the search indexes in the background (the subject index, and the
+screening name index that vetting reads), so the first search or vetting after a load does not
+wait for them; writes that come while a build runs get one more build after it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from api.web.app import create_app
 from graph.access import keys
 from graph.index import cache
 from graph.index.warming import THREAD_NAME, Warmer
-from graph.query.sparql import dataset_for
+from graph.query.sparql import Dataset, dataset_for
 from graph.store import GraphStore, open_store
+from graph.vetting import audit
+from graph.vetting.screening.name_index import NameIndex, name_index
 from tests.api.web.test_access_control import build_store
 
 UNIT = b"""
@@ -72,6 +75,14 @@ def test_a_write_builds_the_indexes_before_any_search_asks(write: str, served: t
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cache, "build_subject_index", counted)
+    screening_builds: list[str] = []
+    build_names = NameIndex.build
+
+    def counted_names(store: GraphStore, dataset: Dataset) -> NameIndex:
+        screening_builds.append(threading.current_thread().name)
+        return build_names(store, dataset)
+
+    monkeypatch.setattr(NameIndex, "build", staticmethod(counted_names))
     answer = send(client, auth)
     assert answer.status_code in (200, 201, 204), answer.text
     assert warmer.wait(60)
@@ -80,6 +91,9 @@ def test_a_write_builds_the_indexes_before_any_search_asks(write: str, served: t
     found = client.get("/actors", params={"q": "Warmed Battalion"}).json()
     assert ("Warmed Battalion" in [item["label"] for item in found["results"]]) is present
     assert set(builds) == {THREAD_NAME}  # the search used what the warmer built
+    analysts = dataset_for(store, include_restricted=True)
+    name_index(store, analysts, audit.data_version(store, analysts).digest)  # as a vetting reads it
+    assert screening_builds == [THREAD_NAME]
 
 
 def test_a_request_while_warming_gets_one_more_run_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,8 +105,7 @@ def test_a_request_while_warming_gets_one_more_run_after_it(monkeypatch: pytest.
         started.set()
         release.wait(30)
 
-    monkeypatch.setattr("graph.index.warming.warm", slow_warm)
-    warmer = Warmer(open_store(None))
+    warmer = Warmer(open_store(None), (slow_warm,))
     warmer.start()
     assert started.wait(30)
     warmer.start()
@@ -106,8 +119,7 @@ def test_a_failing_build_is_logged_and_the_warmer_stays_usable(monkeypatch: pyte
     def broken(store: GraphStore) -> None:
         raise RuntimeError("engine gone")
 
-    monkeypatch.setattr("graph.index.warming.warm", broken)
-    warmer = Warmer(open_store(None))
+    warmer = Warmer(open_store(None), (broken,))
     with caplog.at_level("WARNING", logger="actorgraph.index"):
         warmer.start()
         assert warmer.wait(30)
