@@ -177,13 +177,18 @@ def _run(store: GraphStore, rule: Rule, graph: rdf.NamedNode, source_graphs: Def
     except SyntaxError as error:
         raise RuleError(f"{rule.path}: {error}") from error
     steps: set[tuple[rdf.Subject, rdf.Term]] = set()
-    for triple in triples:
-        if triple.predicate != derives:
-            raise RuleError(f"{rule.path}: produced a {triple.predicate} triple but declares {rule.derives}")
-        if rule.transitive:
-            steps.add((triple.subject, triple.object))
-        else:
-            yield rdf.quad(triple, graph)
+    try:
+        for triple in triples:
+            if triple.predicate != derives:
+                raise RuleError(f"{rule.path}: produced a {triple.predicate} triple but declares {rule.derives}")
+            if rule.transitive:
+                steps.add((triple.subject, triple.object))
+            else:
+                yield rdf.quad(triple, graph)
+    finally:
+        # Released on the thread that ran it: an error's traceback would carry it to the caller's,
+        # and the engine's iterator may not be dropped on another thread.
+        del triples
     for subject, reached in transitive_closure(steps):
         yield rdf.Quad(subject, derives, reached, graph)
 

@@ -246,7 +246,11 @@ class QueryPool:
         with self._lock:
             current = _number(Path(self._current))
             keep = {self._current} | {w.opened for w in self._workers if w.opened}
-            for path in self._root.iterdir():
+            try:
+                checkpoints = list(self._root.iterdir())
+            except FileNotFoundError:  # closed and removed meanwhile, with the store's folder
+                return
+            for path in checkpoints:
                 if str(path) not in keep and _number(path) < current:
                     shutil.rmtree(path, ignore_errors=True)
 
