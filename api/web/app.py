@@ -52,6 +52,7 @@ ROUTERS = (
 # How long shutdown waits for a background build of the search indexes to end.
 SHUTDOWN_WAIT_SECONDS = 30.0
 
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app. Pass `store` to serve an already-open store (tests); otherwise the store
     named by the settings is opened at start-up and flushed at shutdown."""

@@ -59,11 +59,6 @@ class _Cache:
             return True, entries[key]
         return False, None
 
-    def has(self, store: GraphStore, kind: str, state: Hashable) -> bool:
-        with self._lock:
-            entries = self._by_store.get(store)
-            return entries is not None and (kind, state) in entries
-
     def get(self, store: GraphStore, kind: str, state: Hashable, build: Callable[[], _T], keep: int = _MAX_STATES) -> _T:
         key = (kind, state)
         with self._lock:
@@ -119,11 +114,6 @@ def index_for(store: GraphStore, dataset: Dataset, state: GraphState | None = No
     state = graph_state(store, dataset) if state is None else state
     terms = terms_for(store, dataset, state)
     return _CACHE.get(store, "subjects", state, lambda: build_subject_index(store, dataset, terms))
-
-
-def index_built(store: GraphStore, dataset: Dataset) -> bool:
-    """Whether the subject index of the dataset, as its graphs are now, is built: a search would not wait."""
-    return _CACHE.has(store, "subjects", graph_state(store, dataset))
 
 
 def build_subject_index(store: GraphStore, dataset: Dataset, terms: Terms) -> SubjectIndex:

@@ -1,7 +1,7 @@
 """Building the search indexes in the background: at start-up, and again after each write.
 
 The subject index (search, the subject look-up of vetting and of the pages) is rebuilt when a
-graph it reads changes (graph.index.cache), and on a large store that takes seconds. Without
+graph it reads changes (graph.index.cache.warm builds it), and on a large store that takes seconds. Without
 warming, the first such request after a load would wait for it; with it, the build starts as the
 write ends, and a request that comes before it is done waits only for the rest (the cache builds
 each index once, however many ask). Reads never see an older index than the data: warming only
@@ -15,7 +15,6 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
-from graph.index.cache import warm
 from graph.store import GraphStore
 
 log = logging.getLogger("actorgraph.index")
@@ -30,7 +29,7 @@ class Warmer:
     one runs asks for one more run after it, since the write may have come after that run read the
     graphs it builds from."""
 
-    def __init__(self, store: GraphStore, tasks: Sequence[Task] = (warm,)) -> None:
+    def __init__(self, store: GraphStore, tasks: Sequence[Task]) -> None:
         self.store = store
         self._tasks = tuple(tasks)
         self._lock = threading.Lock()

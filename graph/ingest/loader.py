@@ -234,7 +234,7 @@ def _write_source(store: GraphStore, reader: IO[bytes], source: RdfSource, stagi
 
 def _write_file(store: GraphStore, path: Path, source: RdfSource, staging: rdf.NamedNode, progress: Progress | None) -> tuple[int, str]:
     """Write a file of triples by handing its path to the store, which reads it without a Python
-    reader in between (a tenth of a large load's time). A thread hashes the file meanwhile (both
+    reader in between (faster than reading through a Python stream). A thread hashes the file meanwhile (both
     release the GIL), and the file must be the same file, unchanged, from before the load until
     after the hash and the load, so the checksum recorded is that of what was loaded."""
     before = _file_identity(path)

@@ -12,12 +12,19 @@ from graph.ingest import read_progress
 from graph.ingest.read_progress import FileReadProgress
 
 
-def test_reports_the_offset_of_a_descriptor_open_on_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 10,000-byte file, followed every 10 ms; skips where /proc shows no descriptor offsets."""
     if not Path("/proc/self/fdinfo").is_dir():
         pytest.skip("no /proc/self/fdinfo on this system: progress is reported only at the end")
     monkeypatch.setattr(read_progress, "_POLL_SECONDS", 0.01)
     path = tmp_path / "data.nt"
     path.write_bytes(b"x" * 10_000)
+    return path
+
+
+def test_reports_the_offset_of_a_descriptor_open_on_the_file(data_file: Path) -> None:
+    path = data_file
     reported: list[int] = []
     seen_part_way = threading.Event()
 
@@ -50,14 +57,10 @@ def test_reports_nothing_more_when_the_load_fails(tmp_path: Path) -> None:
     assert sum(reported) < 500
 
 
-def test_follows_the_engine_not_a_descriptor_it_was_told_to_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_follows_the_engine_not_a_descriptor_it_was_told_to_ignore(data_file: Path) -> None:
     """The loader hashes the file on its own descriptor while the engine reads it: the bar must
     follow the engine's, even when the hash, opened first, has read further."""
-    if not Path("/proc/self/fdinfo").is_dir():
-        pytest.skip("no /proc/self/fdinfo on this system: progress is reported only at the end")
-    monkeypatch.setattr(read_progress, "_POLL_SECONDS", 0.01)
-    path = tmp_path / "data.nt"
-    path.write_bytes(b"x" * 10_000)
+    path = data_file
     reported: list[int] = []
     with path.open("rb") as hashing:
         hashing.raw.read(9_000)
