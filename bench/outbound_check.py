@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from harness import ms
 
 from graph.guards import outbound, write_policy
-from graph.ingest import loader, registry, setup
+from graph.ingest import derivation, loader, registry, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import open_store
@@ -92,7 +92,7 @@ def bench_copy_check(rounds: int) -> None:
     body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(ox.NamedNode(DEMO_GRAPH))), format=ox.RdfFormat.N_TRIPLES) or b""
     secret = body.replace(b"https://w3id.org/actorgraph/id/", b"https://w3id.org/actorgraph/id/hidden-")
     loader.load_sources(store, [RdfSource.from_bytes("secret.nt", secret, format_named("ntriples"))], graph="secret", restricted=True, trusted=True)
-    setup.reason(store)
+    derivation.reason(store)
     flags = {info.graph.value: info.restricted for info in registry.registered_graphs(store)}
     triples = list(ox.parse(body, ox.RdfFormat.N_TRIPLES))
     graph = ox.NamedNode(DEMO_GRAPH + "-copy")

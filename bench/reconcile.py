@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from harness import Server, clone_store, interleaved, out
 
-from graph.ingest import setup
+from graph.ingest import derivation, setup
 from graph.ingest.importers.sfm import importer as sfm
 from graph.query import sparql
 from graph.store import open_store
@@ -72,7 +72,7 @@ def import_run(path: Path) -> dict[str, float]:
         "CMS fixtures, first import": timed(lambda: sfm.import_cms_fixtures(store, FIXTURES)),
         "same folder again": timed(lambda: sfm.import_cms_fixtures(store, FIXTURES)),
     }
-    setup.reason(store)
+    derivation.reason(store)
     store.flush()
     return figures
 

@@ -33,7 +33,7 @@ from harness import percentile
 
 from graph.index.cache import build_subject_index, graph_state, index_for, search_actors, terms_for
 from graph.index.names import normalize
-from graph.ingest import loader, registry, setup
+from graph.ingest import derivation, loader, registry, setup
 from graph.query import sparql
 from graph.query.sparql import Dataset
 from graph.store import EmbeddedStore, open_store
@@ -112,7 +112,7 @@ def build_store(workdir: Path, actors: int) -> Path:
     setup.load_ontology(store)
     result = loader.load_file(store, data, graph="synthetic", trusted=True)
     loaded = time.perf_counter()
-    derived = sum(setup.reason(store).values())
+    derived = sum(derivation.reason(store).values())
     store.close()
     print(f"loaded {result.triples:,} triples in {loaded - started:.1f} s, derived {derived:,} links in {time.perf_counter() - loaded:.1f} s")
     return directory

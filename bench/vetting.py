@@ -39,7 +39,7 @@ from typing import TypeVar
 
 from harness import percentile
 
-from graph.ingest import loader, registry, setup
+from graph.ingest import derivation, loader, registry, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import sparql
@@ -85,7 +85,7 @@ def prepare(workdir: Path, actors: int) -> EmbeddedStore:
         print("loading (trusted) ...", flush=True)
         loader.load_file(store, data, graph="synthetic", trusted=True, replace=True)
         print("deriving links ...", flush=True)
-        setup.reason(store)
+        derivation.reason(store)
         store.flush()
         ready.write_text("ok\n")
         return store

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urljoin
 
 # The character classes of the SPARQL 1.1 grammar (section 19.8).
@@ -25,7 +26,7 @@ _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 
-_TOKEN = re.compile(
+_TOKEN_PATTERN = (
     rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\r\n]*)
@@ -41,8 +42,7 @@ _TOKEN = re.compile(
                (?P<local>(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}.:]|{_PLX})*)?)
   | (?P<word>[{_PN_CHARS_U}0-9][{_PN_CHARS}.]*)
   | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
@@ -64,10 +64,17 @@ class Token:
         return self.text.split(":", 1)[0] if self.kind == "pname" else None
 
 
+@cache
+def _token_regex() -> re.Pattern[str]:
+    """Compiled on first use: the Unicode classes take tens of milliseconds, which every process
+    that opens a store would otherwise pay at import, scanning or not."""
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+
+
 def tokens(text: str) -> Iterator[Token]:
     """Split SPARQL text into tokens, in order and without gaps. Never fails: anything unknown is
     a one-character token, so text the real parser rejects is still scanned (then rejected)."""
-    for match in _TOKEN.finditer(text):
+    for match in _token_regex().finditer(text):
         # lastgroup is the outer group that matched: `pname`, never its inner `prefix`/`local`.
         yield Token(match.lastgroup or "other", match.group(0), match.start())
 

@@ -29,7 +29,7 @@ How, and why this way (figures in the README, Benchmarks):
   in place. The new graph is then written as a difference: new links are added (through
   the store's bulk path), then stale ones removed. A crash in between leaves a superset (stale links, never
   missing ones) that the next run repairs; a rerun on unchanged data writes nothing. The caller
-  (graph.ingest.setup.reason) records the data version the links were computed from only after this,
+  (graph.ingest.derivation.reason) records the data version the links were computed from only after this,
   so start-up recovery sees an interrupted run as stale and runs it again.
 """
 

@@ -21,7 +21,7 @@ from graph.errors import NotFoundError
 from graph.guards import write_policy
 from graph.guards.write_policy import BadWrite as BadWrite  # noqa: PLC0414 - re-exported: callers catch writes.BadWrite
 from graph.guards.write_policy import WriteRefused as WriteRefused  # noqa: PLC0414 - re-exported, likewise
-from graph.ingest import loader, registry, rule_inputs, setup
+from graph.ingest import derivation, loader, registry, rule_inputs, setup
 from graph.ingest.formats import format_named
 from graph.ingest.isolated_validation import IsolatedValidator, Validator, single_thread_validator
 from graph.ingest.loader import LoadResult, RdfSource
@@ -85,9 +85,9 @@ def reason_links(store: GraphStore, wanted: bool, touched: frozenset[str] | None
     if not wanted or not setup.is_initialized(store):
         return False
     carry = touched is not None and previous_version is not None and not rule_inputs.rules_read_any(touched)
-    if carry and previous_version is not None and setup.carry_derived_links(store, previous_version):
+    if carry and previous_version is not None and derivation.carry_derived_links(store, previous_version):
         return True
-    setup.reason(store)
+    derivation.reason(store)
     return True
 
 

@@ -5,7 +5,7 @@ Writes are ordered so that every crash leaves one of two marks, both visible fro
 - An import writes its data first (bulk, no transaction) and registers the graph last, in one
   transaction (graph.ingest.loader, graph.ingest.registry). Killed before that, it leaves an *orphan*: a named
   graph with quads but no registration. Nobody reads it, but it takes space and shows in dumps.
-- Derived links are recorded with the data version they were computed from (graph.ingest.setup.reason).
+- Derived links are recorded with the data version they were computed from (graph.ingest.derivation.reason).
   Killed between a registration and the end of a derivation, the store holds links computed from
   an older version: *stale*, so vetting would miss the new data's links.
 
@@ -21,7 +21,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from graph.ingest import registry, setup
+from graph.ingest import derivation, registry
 from graph.store import rdf
 from graph.store.base import GraphStore
 from ontology.namespaces import SYSTEM_GRAPHS
@@ -64,10 +64,10 @@ def recover(store: GraphStore, *, derive_stale: bool = True) -> RecoveryReport:
             f"{report.orphans[graph.value]:,}",
             graph.value,
         )
-    report.stale = setup.derived_links_stale(store)
+    report.stale = derivation.derived_links_stale(store)
     if report.stale and derive_stale:
         LOG.warning("recovery: derived links are stale (%s); recomputing them", "; ".join(report.stale))
-        counts = setup.reason(store)
+        counts = derivation.reason(store)
         report.rederived = True
         LOG.warning("recovery: derived %s links", f"{sum(counts.values()):,}")
     if report.changed:
@@ -82,7 +82,7 @@ def warn_if_needed(store: GraphStore) -> list[str]:
     """For a store opened read-only, which cannot be repaired: say what recovery would do, so a
     reader knows the derived links may be missing. Returns the problems found."""
     problems = [f"graph {g.value} was left unregistered by an interrupted import" for g in orphan_graphs(store)]
-    problems += setup.derived_links_stale(store)
+    problems += derivation.derived_links_stale(store)
     if problems:
         LOG.warning(
             "recovery needed (%s); this store is open read-only: open it for writing "

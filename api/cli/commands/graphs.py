@@ -17,7 +17,7 @@ import json
 import typer
 
 from api.cli.support import JsonOption, StoreOption, fail, opened
-from graph.ingest import registry, setup
+from graph.ingest import derivation, registry
 from graph.ingest.loader import LoadError, resolve_graph
 
 graphs_app = typer.Typer(name="graphs", help="List data graphs; restrict or unrestrict them.", no_args_is_help=True)
@@ -60,7 +60,7 @@ def _set(store_path: str | None, name: str, restricted: bool) -> None:
             raise fail(f"{error.args[0]}; see `actorgraph graphs list`") from None
         # Derived links follow their evidence: links from a graph that just became restricted
         # must leave the public `inferred` graph now, not at the next load.
-        setup.reason(graph_store)
+        derivation.reason(graph_store)
     state = "restricted: analysts and above only" if restricted else "public: every reader"
     typer.echo(f"{registry.graph_name(graph)} is now {state}")
 

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.support import StoreOption, fail, opened
-from graph.ingest import setup
+from graph.ingest import derivation
 from graph.ingest.importers.problems import ImportProblems
 from graph.ingest.importers.sfm import importer as sfm
 from graph.ingest.importers.sfm.dates import DateError, parse_iso_day
@@ -96,7 +96,7 @@ def run_import(store: str | None, action: Callable[[GraphStore, Stage], ImportRe
             raise fail(lines[0], "\n".join(lines[1:]) or None) from None
         derived = None
         if reason and report.changed:
-            derived = f"derived {sum(setup.reason(opened_store).values()):,} links into inferred"
+            derived = f"derived {sum(derivation.reason(opened_store).values()):,} links into inferred"
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return

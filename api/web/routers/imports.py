@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.dependencies import Editor, StoreDep, WarmerDep
 from api.web.models.writes import ImportReport as ImportAnswer
 from graph.errors import BadRequestError, NotFoundError
-from graph.ingest import setup
+from graph.ingest import derivation
 from graph.ingest.importers.csv import importer as tables
 from graph.ingest.importers.fmtrpt import importer as fmtrpt
 from graph.ingest.importers.opensanctions import importer as opensanctions
@@ -72,7 +72,7 @@ def _run(store: GraphStore, kind: str, files: list[tuple[str, bytes]], graph: st
         report = IMPORTERS[kind](store, paths, graph, dataset)
     result = report.as_dict()
     if reason and report.changed:
-        result["derived"] = sum(setup.reason(store).values())
+        result["derived"] = sum(derivation.reason(store).values())
     return result
 
 

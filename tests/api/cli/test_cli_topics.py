@@ -26,39 +26,64 @@ def test_topics_name_exactly_what_each_topic_module_registers() -> None:
         for info in pkgutil.iter_modules(commands.__path__)
         if hasattr(importlib.import_module(f"{commands.__name__}.{info.name}"), "register")
     }
-    assert registering == set(TOPICS.values())
+    assert registering == {topic.module for topic in TOPICS.values()}
     for module in registering:
-        named = {name for name, topic in TOPICS.items() if topic == module}
+        named = {name for name, topic in TOPICS.items() if topic.module == module}
         assert set(topic_commands(module)) == named, module
 
 
-def test_no_topic_names_a_command_of_the_root() -> None:
+def test_the_root_has_no_command_of_its_own() -> None:
+    """Every command is in a topic, so help lists them all from TOPICS."""
     root = typer.main.get_command(app)
     assert isinstance(root, commands.LazyTopics)
-    assert not set(TOPICS) & set(root.commands)  # built before any topic loaded: the root's own
+    assert root.commands == {}
 
 
-def test_a_command_imports_no_other_topic() -> None:
-    """`load --help` in a fresh interpreter leaves every topic module, and the vetting engine,
-    unimported; `vet --help` imports its own topic and no other."""
+def _imported_by(*args: str) -> list[str]:
+    """The topic modules and vetting modules that running `actorgraph ARGS` imports, in a fresh
+    interpreter."""
     probe = (
         "import json, sys\n"
         "from typer.testing import CliRunner\n"
         "from api.cli.main import app\n"
         "result = CliRunner().invoke(app, sys.argv[1:])\n"
-        "assert result.exit_code == 0, result.output\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('api.cli.commands.', 'graph.vetting')))))\n"
+        "assert result.exit_code == (2 if len(sys.argv) == 1 else 0), result.output  # no arguments: help, as a usage error\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('api.cli.commands.', 'graph.', 'api.settings')))))\n"
     )
+    result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120, check=True)
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
 
-    def imported(*args: str) -> list[str]:
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120, check=True)
-        loaded: list[str] = json.loads(result.stdout)
-        return loaded
 
-    assert imported("load", "--help") == []
-    vetting = imported("vet", "--help")
-    assert "api.cli.commands.vetting" in vetting
-    assert not {m for m in vetting if m.startswith("api.cli.commands.")} - {"api.cli.commands.vetting"}
+def test_a_command_imports_its_own_topic_and_no_other() -> None:
+    """`load --help` imports its topic and nothing of the vetting engine; `vet --help` imports its
+    own topic and no other."""
+    loading = _imported_by("load", "--help")
+    assert [m for m in loading if m.startswith("api.cli.commands.")] == ["api.cli.commands.loading"]
+    assert not [m for m in loading if m.startswith("graph.vetting")]
+    vetting = _imported_by("vet", "--help")
+    assert [m for m in vetting if m.startswith("api.cli.commands.")] == ["api.cli.commands.vetting"]
+
+
+def test_help_imports_no_topic_and_no_part_of_the_graph() -> None:
+    assert _imported_by("--help") == []
+    assert _imported_by() == []  # no arguments shows the same help
+
+
+def test_help_lists_every_command_with_its_line_loaded_or_not() -> None:
+    """The same list, in the same order and with the same lines, before and after topics load."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, commands.LazyTopics)
+    context = typer.Context(root)
+    before = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "250"})
+    assert before.exit_code == 0, before.output
+    lines = [line for line in before.output.splitlines() if any(f" {topic.summary}" in line for topic in TOPICS.values())]
+    assert len(lines) == len(TOPICS)
+    assert [line.split()[1] for line in lines] == list(TOPICS)  # "│ name  summary │"
+    for name in ("keys", "vet", "load"):
+        loaded = root.get_command(context, name)
+        assert loaded is not None and loaded.get_short_help_str(limit=500) == TOPICS[name].summary
+    assert root.list_commands(context) == list(TOPICS)
 
 
 def test_a_mistyped_command_is_matched_against_every_command() -> None:
@@ -66,17 +91,6 @@ def test_a_mistyped_command_is_matched_against_every_command() -> None:
     assert result.exit_code == 2
     assert "No such command 'vett'" in result.output and "'vet'" in result.output
     assert "'load'" in CliRunner().invoke(app, ["lod"]).output
-
-
-def test_help_lists_the_root_commands_then_every_topic_in_one_order() -> None:
-    """The same list before and after topics load, so help never reorders."""
-    root = typer.main.get_command(app)
-    assert isinstance(root, commands.LazyTopics)
-    context = typer.Context(root)
-    own = ["init", "load", "validate", "check", "reason", "synth"]
-    assert root.list_commands(context) == [*own, *TOPICS]
-    root.get_command(context, "keys")
-    assert root.list_commands(context) == [*own, *TOPICS]
 
 
 def test_store_before_the_command_reaches_a_topic_and_a_topic_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ from api.settings import Settings
 from api.web.app import create_app
 from graph.access import keys
 from graph.guards.outbound import verdict
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import GraphStore, open_store
@@ -54,7 +54,7 @@ def build_store(store: GraphStore | None = None) -> GraphStore:
     loader.load_sources(
         store, [RdfSource.from_bytes("secret.ttl", secret_turtle(), format_named("turtle"))], graph="secret", restricted=True
     )
-    setup.reason(store)
+    derivation.reason(store)
     return store
 
 

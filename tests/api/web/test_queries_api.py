@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import named_queries
@@ -246,7 +246,7 @@ def restricted() -> tuple[TestClient, dict[str, str]]:
     loader.load_sources(
         store, [RdfSource.from_bytes("informant.ttl", SECRET_COMMAND, format_named("turtle"))], graph="informant", restricted=True
     )
-    setup.reason(store)
+    derivation.reason(store)
     tokens = {role: keys.create_key(store, role, f"{role} key").token for role in ("reader", "analyst")}
     return TestClient(create_app(Settings(store=None), store=store)), tokens
 

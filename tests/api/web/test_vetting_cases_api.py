@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.access import keys
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.store import EmbeddedStore, open_store
@@ -154,7 +154,7 @@ def test_malformed_bodies(client: TestClient, tokens: dict[str, str], store: Emb
 def add_graph(store: EmbeddedStore, name: str, turtle: str) -> None:
     source = RdfSource.from_bytes(f"{name}.ttl", turtle.encode(), format_named("turtle"))
     loader.load_sources(store, [source], graph=name, trusted=True)
-    setup.reason(store)
+    derivation.reason(store)
 
 
 def test_status_filter_re_vetting_after_new_data_and_expiry_edges(client: TestClient, tokens: dict[str, str], store: EmbeddedStore) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.ingest import setup, update, writes
+from graph.ingest import derivation, setup, update, writes
 from graph.ingest.rule_inputs import predicates_read, rules_read_any
 from graph.query import sparql
 from graph.store import open_store
@@ -45,7 +45,7 @@ def test_an_update_no_rule_reads_keeps_the_links_and_records_the_new_version() -
     report = _update(store, f'INSERT DATA {{ GRAPH <{NOTES.value}> {{ <http://x/n> <http://www.w3.org/2000/01/rdf-schema#comment> "note" }} }}')
     assert report.reasoned
     assert set(store.quads(ox.NamedNode(INFERRED_GRAPH))) == before
-    assert setup.derived_links_stale(store) == []
+    assert derivation.derived_links_stale(store) == []
 
 
 def test_an_update_a_rule_reads_recomputes_the_links() -> None:
@@ -59,4 +59,4 @@ def test_an_update_a_rule_reads_recomputes_the_links() -> None:
     assert report.reasoned
     derived = ox.Quad(ox.NamedNode(person), ox.NamedNode(AG + "commands"), ox.NamedNode(unit), ox.NamedNode(INFERRED_GRAPH))
     assert derived in set(store.quads(ox.NamedNode(INFERRED_GRAPH)))
-    assert setup.derived_links_stale(store) == []
+    assert derivation.derived_links_stale(store) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.ingest import loader, registry, setup
+from graph.ingest import derivation, loader, registry, setup
 from graph.store import EmbeddedStore
 from ontology.namespaces import AG, INFERRED_GRAPH, INFERRED_RESTRICTED_GRAPH
 from tests.conftest import FIXTURES
@@ -38,7 +38,7 @@ def test_init_is_idempotent_and_force_reloads(store: EmbeddedStore) -> None:
 
 def test_links_from_restricted_graphs_stay_restricted(ontology_store: EmbeddedStore) -> None:
     loader.load_file(ontology_store, FIXTURES / "valid_relation.ttl", graph="secret", restricted=True)
-    setup.reason(ontology_store)
+    derivation.reason(ontology_store)
 
     expected = ("unit-first-brigade", "unit-north-division")
     assert expected not in links(ontology_store, INFERRED_GRAPH)
@@ -49,6 +49,6 @@ def test_links_from_restricted_graphs_stay_restricted(ontology_store: EmbeddedSt
 
     # Once the graph is public, the link is public and the restricted inferred graph goes away.
     registry.set_restricted(ontology_store, ox.NamedNode(infos["secret"].graph.value), False)
-    setup.reason(ontology_store)
+    derivation.reason(ontology_store)
     assert expected in links(ontology_store, INFERRED_GRAPH)
     assert not registry.is_registered(ontology_store, ox.NamedNode(INFERRED_RESTRICTED_GRAPH))

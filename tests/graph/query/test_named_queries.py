@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import WrongOnThisEngine
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import named_queries, sparql
@@ -489,7 +489,7 @@ def restricted_store() -> EmbeddedStore:
     loader.load_sources(
         store, [RdfSource.from_bytes("informant.ttl", SECRET_COMMAND, format_named("turtle"))], graph="informant", restricted=True
     )
-    setup.reason(store)
+    derivation.reason(store)
     return store
 
 

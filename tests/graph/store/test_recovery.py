@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader, registry, setup
+from graph.ingest import derivation, loader, registry, setup
 from graph.query import sparql
 from graph.store import EmbeddedStore, failpoints, open_store, recovery
 from graph.vetting.engine import vet
@@ -57,7 +57,7 @@ def load_clean(path: Path, files: Sequence[Path], *, restricted: bool = False, r
     store = open_store(path)
     sources = [loader.RdfSource.from_path(file) for file in files]
     loader.load_sources(store, sources, graph="veldoria", restricted=restricted, replace=replace)
-    setup.reason(store)
+    derivation.reason(store)
     store.close()
 
 
@@ -157,7 +157,7 @@ def crashed_state(path: Path) -> tuple[list[ox.NamedNode], list[str], dict[str, 
     """The damage as the crash left it: orphan graphs, why links are stale, and what a dump holds."""
     store = open_store(path, recover=False)
     try:
-        return recovery.orphan_graphs(store), setup.derived_links_stale(store), graphs_in_dump(store)
+        return recovery.orphan_graphs(store), derivation.derived_links_stale(store), graphs_in_dump(store)
     finally:
         store.close()
 
@@ -268,7 +268,7 @@ def test_no_reason_load_defers_derivation_until_the_next_open(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     store = open_store(path, derive_stale=False)
     try:
-        assert setup.derived_links_stale(store)
+        assert derivation.derived_links_stale(store)
     finally:
         store.close()
     _, after = recovered(path)
@@ -391,8 +391,8 @@ def test_restricting_without_rederiving_is_stale_until_the_next_open(tmp_path: P
     path = initialized(tmp_path / "store")
     load_clean(path, [SCENARIO])
     store = open_store(path)
-    registry.set_restricted(store, TARGET, True)  # and no setup.reason: the process "died" here
-    assert store.graph_size(INFERRED[0]) > 0 and setup.derived_links_stale(store)
+    registry.set_restricted(store, TARGET, True)  # and no derivation.reason: the process "died" here
+    assert store.graph_size(INFERRED[0]) > 0 and derivation.derived_links_stale(store)
     store.close()
     _, after = recovered(path)
     assert after == clean and after["inferred"][INFERRED_GRAPH] == set()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import sparql
@@ -446,7 +446,7 @@ def edge_store() -> EmbeddedStore:
                      + (f" ; ag:endDate {end}" if end else "") + (" ; ag:ongoing true" if ongoing else "") + " .")
     source = RdfSource.from_bytes("edge.ttl", "\n".join(lines).encode(), format_named("turtle"))
     loader.load_sources(store, [source], graph="edge", trusted=True)
-    setup.reason(store)
+    derivation.reason(store)
     return store
 
 

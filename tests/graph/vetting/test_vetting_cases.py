@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.index.identifiers import UnknownSubject
-from graph.ingest import loader, setup
+from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
 from graph.ingest.loader import RdfSource
 from graph.query import sparql
@@ -178,7 +178,7 @@ NEW_RAID = f"""
 def add_graph(store: EmbeddedStore, name: str, turtle: str) -> None:
     source = RdfSource.from_bytes(f"{name}.ttl", turtle.encode(), format_named("turtle"))
     loader.load_sources(store, [source], graph=name, trusted=True)
-    setup.reason(store)
+    derivation.reason(store)
 
 
 def test_new_data_that_changes_the_result_asks_for_re_vetting(store: EmbeddedStore) -> None:
@@ -214,7 +214,7 @@ def test_removed_findings_and_a_vanished_subject_ask_for_re_vetting(store: Embed
     add_graph(store, "new-report", NEW_RAID)
     mirela = decide(store, PERSON + "mirela-quorrin", "deny")
     store.drop_graph(ox.NamedNode(graph_iri("new-report")))
-    setup.reason(store)
+    derivation.reason(store)
     change = views(store, date(2025, 7, 1))[mirela.id].as_dict()["changes"]
     assert change["outcome"] == {"from": "flag", "to": "clear", "changed": True}
     assert [f["rule"] for f in change["findings_removed"]] == ["command"] and change["findings_added"] == []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import setup
+from graph.ingest import derivation, setup
 from graph.ingest.importers.fmtrpt import importer as fmtrpt
 from graph.ingest.importers.sfm.countries import state_iri
 from graph.query import named_queries, sparql
@@ -35,7 +35,7 @@ def imported() -> Iterator[tuple[EmbeddedStore, fmtrpt.FmtrptReport]]:
     store = open_store(None)
     setup.init_store(store, demo=True)
     report = fmtrpt.import_rows(store, [shared_data(AFRICA)])
-    setup.reason(store)
+    derivation.reason(store)
     yield store, report
 
 
