@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from graph.store import open_store
 from tests.conftest import FIXTURES
 from tests.engines.demo import demo_stores, run, without_volatile
 from tests.engines.engines import Engine, clear
+from tests.support.server import ACTORGRAPH, server_env
 
 NAMES = "name,type,country\nRIPU,unit,Veldoria\nSeverin Aldquist,person,\nNobody Known,person,\n"
 
@@ -68,6 +70,24 @@ def test_vet_a_subject(stores: dict[str, str], subject: str) -> None:
     }
     assert contracts["engine"]["outcome"] == "flag"
     assert without_volatile(contracts["engine"]) == without_volatile(contracts["embedded"])
+
+
+def test_validation_names_each_node_missing_a_required_value(stores: dict[str, str]) -> None:
+    """The shape checks run on the engine: a node with no value where the shapes need one (an actor
+    without a label, a command without a commander or a confidence) is reported, the same
+    violations as the embedded store's, and its siblings that have the value are not."""
+    reported = {}
+    for name, store in stores.items():
+        result = subprocess.run(
+            [str(ACTORGRAPH), "validate", str(FIXTURES / "missing_values.ttl"), "--store", store],
+            capture_output=True, text=True, timeout=600, env=server_env(), check=False,
+        )
+        assert result.returncode == 1, result.stdout + result.stderr
+        reported[name] = sorted(line for line in result.stderr.splitlines() if line.startswith("  - "))
+    assert reported["engine"] == reported["embedded"]
+    named = {line.split()[1].rsplit("/", 1)[-1].rstrip(">") for line in reported["engine"]}
+    assert named == {"unit-nameless", "militia-nameless", "command-headless", "command-unsure"}
+    assert any("command-headless> org:member|ag:commander" in line for line in reported["engine"])
 
 
 def test_screen_a_list(stores: dict[str, str], tmp_path: Path) -> None:
