@@ -2,8 +2,8 @@
 
 The store comes from --store, else from the settings (ACTORGRAPH_STORE, read by api.settings).
 
-Kept apart from api.cli.main so that the topic modules in api.cli.commands can import it without a
-cycle (api.cli.main names them, and its root group imports each on first use).
+Kept apart from api.cli.main and api.cli.commands, which import the topic modules that use it
+(api.cli.commands.TOPICS names them, and the root group imports each on first use).
 """
 
 from __future__ import annotations

@@ -30,45 +30,42 @@ class Topic:
     summary: str
 
 
-def _topics(module: str, **summaries: str) -> dict[str, Topic]:
-    return {name.rstrip("_").replace("_", "-"): Topic(module, summary) for name, summary in summaries.items()}
-
-
-# command or group name -> its topic, in the order help lists them
+# command or group name -> its topic, in the order help lists them; the summary is the first
+# paragraph of the command's own help (tests/api/cli/test_cli_topics.py holds them together)
 TOPICS: dict[str, Topic] = {
-    **_topics(
+    "init": Topic("loading", "Create the store and load the ontology; with --demo, also the bundled demo data."),
+    "load": Topic("loading", "Load RDF files, each into its own named graph (or all into --graph), validated and atomic."),
+    "validate": Topic("loading", "Check files against the shapes, with the ontology and loaded graphs as context; load nothing."),
+    "check": Topic("loading", "Check that the ontology (and optionally the data) is consistent, with HermiT."),
+    "reason": Topic(
         "loading",
-        init="Create the store and load the ontology; with --demo, also the bundled demo data.",
-        load="Load RDF files, each into its own named graph (or all into --graph), validated and atomic.",
-        validate="Check files against the shapes, with the ontology and loaded graphs as context; load nothing.",
-        check="Check that the ontology (and optionally the data) is consistent, with HermiT.",
-        reason="Materialize the derived links (commands, memberOf, subOrganizationOf, ...) into the inferred graph.",
-        synth="Generate a deterministic synthetic graph (fictional, its own namespace) for tests and benchmarks.",
+        "Materialize the derived links (commands, memberOf, subOrganizationOf, ...) into the inferred graph.",
     ),
-    **_topics(
-        "reading",
-        query="Run a SPARQL query over every loaded graph and print the result.",
-        stats="Counts by class, by named graph, and of relations by type.",
+    "synth": Topic(
+        "loading",
+        "Generate a deterministic synthetic graph (fictional, its own namespace) for tests and benchmarks.",
     ),
-    **_topics(
-        "backup",
-        dump="Write the whole store, every graph, as N-Quads.",
-        restore="Replace the store with a dump. The old store stays as it was if the dump is bad.",
-    ),
-    **_topics("serve", serve="Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."),
-    **_topics(
+    "query": Topic("reading", "Run a SPARQL query over every loaded graph and print the result."),
+    "stats": Topic("reading", "Counts by class, by named graph, and of relations by type."),
+    "dump": Topic("backup", "Write the whole store, every graph, as N-Quads."),
+    "restore": Topic("backup", "Replace the store with a dump. The old store stays as it was if the dump is bad."),
+    "serve": Topic("serve", "Serve the web pages, the SPARQL endpoint (/sparql) and the API docs (/docs)."),
+    "vet": Topic("vetting", "Vet one subject: is it, or was it, a perpetrator or linked to one, when, and on what evidence."),
+    "vet-program": Topic("vetting", "Vet every implementer, funder, partner and target of a program."),
+    "screen": Topic(
         "vetting",
-        vet="Vet one subject: is it, or was it, a perpetrator or linked to one, when, and on what evidence.",
-        vet_program="Vet every implementer, funder, partner and target of a program.",
-        screen="Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of each confident match.",
-        vetting_runs="The vetting audit trail: who vetted what, when, under which policy and data, with what outcome.",
+        "Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of each confident match.",
     ),
-    **_topics("cases", cases="Vetting cases: the decisions vetters took, their sign-off, expiry and re-vetting."),
-    **_topics("export", export="Write a network, a program or paths as GraphML, GEXF or CSV."),
-    **_topics("graphs", graphs="List data graphs; restrict or unrestrict them."),
-    **_topics("importers", import_="Import data sets that are not RDF (Security Force Monitor exports), validated and atomic."),
-    **_topics("keys", keys="Create, list and revoke API keys (Authorization: Bearer KEY)."),
-    **_topics("queries", queries="The query library: list the named queries, and run one with parameters."),
+    "vetting-runs": Topic(
+        "vetting",
+        "The vetting audit trail: who vetted what, when, under which policy and data, with what outcome.",
+    ),
+    "cases": Topic("cases", "Vetting cases: the decisions vetters took, their sign-off, expiry and re-vetting."),
+    "export": Topic("export", "Write a network, a program or paths as GraphML, GEXF or CSV."),
+    "graphs": Topic("graphs", "List data graphs; restrict or unrestrict them."),
+    "import": Topic("importers", "Import data sets that are not RDF (Security Force Monitor exports), validated and atomic."),
+    "keys": Topic("keys", "Create, list and revoke API keys (Authorization: Bearer KEY)."),
+    "queries": Topic("queries", "The query library: list the named queries, and run one with parameters."),
 }
 
 
@@ -106,7 +103,6 @@ class LazyTopics(TyperGroup):
         if self._listing:  # help needs only the name and the line
             return TyperCommand(cmd_name, short_help=topic.summary)
         command = topic_commands(topic.module)[cmd_name]
-        command.short_help = topic.summary
         self.commands[cmd_name] = command
         return command
 
