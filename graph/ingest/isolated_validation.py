@@ -23,7 +23,13 @@ from graph.store.limits import QueryLimits, raise_for_outcome
 
 class Validator(Protocol):
     def validate(
-        self, store: GraphStore, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
+        self,
+        store: GraphStore,
+        data_graphs: Sequence[rdf.NamedNode],
+        context_graphs: Sequence[rdf.NamedNode] = (),
+        limit: int = 1000,
+        *,
+        focused: bool = False,
     ) -> list[Violation]: ...
 
 
@@ -41,10 +47,16 @@ class IsolatedValidator:
         self._inner, self._limits = inner, limits
 
     def validate(
-        self, store: GraphStore, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
+        self,
+        store: GraphStore,
+        data_graphs: Sequence[rdf.NamedNode],
+        context_graphs: Sequence[rdf.NamedNode] = (),
+        limit: int = 1000,
+        *,
+        focused: bool = False,
     ) -> list[Violation]:
         def work(sink: Sink) -> dict[str, Any]:
-            found = self._inner.validate(store, data_graphs, context_graphs, limit)
+            found = self._inner.validate(store, data_graphs, context_graphs, limit, focused=focused)
             sink(json.dumps([asdict(violation) for violation in found]).encode())
             return {"kind": "violations"}
 

@@ -115,10 +115,16 @@ class _ReplacingValidator:
         self._inner, self._replaced = inner or loader.default_validator(), replaced
 
     def validate(
-        self, store: Any, data_graphs: Sequence[rdf.NamedNode], context_graphs: Sequence[rdf.NamedNode] = (), limit: int = 1000
+        self,
+        store: Any,
+        data_graphs: Sequence[rdf.NamedNode],
+        context_graphs: Sequence[rdf.NamedNode] = (),
+        limit: int = 1000,
+        *,
+        focused: bool = False,
     ) -> list[Violation]:
         context = [graph for graph in context_graphs if graph != self._replaced]
-        return self._inner.validate(store, data_graphs, context, limit)
+        return self._inner.validate(store, data_graphs, context, limit, focused=focused)
 
 
 def load_graph(

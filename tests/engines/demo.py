@@ -15,11 +15,21 @@ from tests.support.server import ACTORGRAPH, server_env
 
 def run(store: str, *args: str) -> str:
     """`actorgraph ARGS --store STORE`'s output; fails the test with its stderr if it fails."""
+    return _actorgraph(store, args, expect=0).stdout
+
+
+def run_failing(store: str, *args: str) -> str:
+    """The one-line reason and details on stderr of `actorgraph ARGS --store STORE`, which must
+    exit with 1 (a refusal, not a crash)."""
+    return _actorgraph(store, args, expect=1).stderr
+
+
+def _actorgraph(store: str, args: tuple[str, ...], *, expect: int) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [str(ACTORGRAPH), *args, "--store", store], capture_output=True, text=True, timeout=600, env=server_env(), check=False
     )
-    assert result.returncode == 0, f"actorgraph {' '.join(args)} --store {store}:\n{result.stderr}"
-    return result.stdout
+    assert result.returncode == expect, f"actorgraph {' '.join(args)} --store {store}:\n{result.stdout}{result.stderr}"
+    return result
 
 
 @contextmanager

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,13 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from api.web.app import create_app
-from graph.store import open_store
+from graph.ingest import registry
+from graph.ingest.loader import default_validator
+from graph.store import open_store, rdf
+from ontology.namespaces import FICTIONAL, ONTOLOGY_GRAPH
 from tests.conftest import FIXTURES
-from tests.engines.demo import demo_stores, run, without_volatile
+from tests.engines.demo import demo_stores, run, run_failing, without_volatile
 from tests.engines.engines import Engine, clear
-from tests.support.server import ACTORGRAPH, server_env
 
 NAMES = "name,type,country\nRIPU,unit,Veldoria\nSeverin Aldquist,person,\nNobody Known,person,\n"
 
@@ -74,20 +75,37 @@ def test_vet_a_subject(stores: dict[str, str], subject: str) -> None:
 
 def test_validation_names_each_node_missing_a_required_value(stores: dict[str, str]) -> None:
     """The shape checks run on the engine: a node with no value where the shapes need one (an actor
-    without a label, a command without a commander or a confidence) is reported, the same
-    violations as the embedded store's, and its siblings that have the value are not."""
+    without a label, a command without a commander or a confidence) or a value of the wrong class
+    is reported, the same violations as the embedded store's, and its siblings that have the value
+    are not."""
     reported = {}
     for name, store in stores.items():
-        result = subprocess.run(
-            [str(ACTORGRAPH), "validate", str(FIXTURES / "missing_values.ttl"), "--store", store],
-            capture_output=True, text=True, timeout=600, env=server_env(), check=False,
-        )
-        assert result.returncode == 1, result.stdout + result.stderr
-        reported[name] = sorted(line for line in result.stderr.splitlines() if line.startswith("  - "))
+        refused = run_failing(store, "validate", str(FIXTURES / "missing_values.ttl"))
+        reported[name] = sorted(line for line in refused.splitlines() if line.startswith("  - "))
     assert reported["engine"] == reported["embedded"]
     named = {line.split()[1].rsplit("/", 1)[-1].rstrip(">") for line in reported["engine"]}
-    assert named == {"unit-nameless", "militia-nameless", "command-headless", "command-unsure"}
+    assert named == {"unit-nameless", "militia-nameless", "command-headless", "command-unsure", "command-misassigned"}
     assert any("command-headless> org:member|ag:commander" in line for line in reported["engine"])
+
+
+def test_both_forms_of_the_shape_checks_agree_on_the_engine(stores: dict[str, str]) -> None:
+    """The scanning forms (a bulk load) and the focused forms (a small write beside much data) of
+    the shape checks report the same violations on the engine as in the embedded store."""
+    scratch = rdf.NamedNode(FICTIONAL + "graph/scratch-missing-values")
+    reported = {}
+    for name, location in stores.items():
+        store = open_store(location, recover=False)
+        try:
+            store.load_triples(FIXTURES / "missing_values.ttl", rdf.RdfFormat.TURTLE, scratch)
+            context = [rdf.NamedNode(ONTOLOGY_GRAPH), *registry.visible_graphs(store)]
+            for focused in (False, True):
+                found = default_validator().validate(store, [scratch], context, focused=focused)
+                reported[name, focused] = sorted((v.focus_node, v.path, v.constraint) for v in found)
+        finally:
+            store.drop_graph(scratch)
+            store.close()
+    assert {constraint for _, _, constraint in reported["engine", False]} == {"sh:minCount", "sh:class"}
+    assert reported["engine", False] == reported["engine", True] == reported["embedded", False] == reported["embedded", True]
 
 
 def test_screen_a_list(stores: dict[str, str], tmp_path: Path) -> None:

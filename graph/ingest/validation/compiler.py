@@ -140,7 +140,8 @@ class _Compiler(_Conditions):
         return checks
 
     def _count_checks(self, prop: Node, scope: _Scope) -> list[CompiledCheck]:
-        """sh:minCount walks the focus nodes; sh:maxCount groups the path's triples."""
+        """sh:minCount walks the focus nodes, but sh:minCount 1 on a path without * + ? scans the
+        path's triples, with the walk as its focused form; sh:maxCount groups the path's triples."""
         assert scope.path is not None
         checks: list[CompiledCheck] = []
         for node in sorted(self.shapes.objects(prop, SH.minCount), key=str):
@@ -149,7 +150,10 @@ class _Compiler(_Conditions):
                 continue  # always satisfied
             template = "min-count-one" if minimum == "1" else "min-count"
             query = _fill(template, focus=scope.focus, path=scope.path.sparql, min=minimum, limit=self.limit)
-            checks.append(self._check(scope, SH.minCount, "Fewer than " + minimum + " value(s)", query))
+            focused = None
+            if minimum == "1" and scope.path.bounded:
+                query, focused = _fill("min-count-one-scan", focus=scope.focus, path=scope.path.sparql, limit=self.limit), query
+            checks.append(self._check(scope, SH.minCount, "Fewer than " + minimum + " value(s)", query, focused))
         for node in sorted(self.shapes.objects(prop, SH.maxCount), key=str):
             maximum = _sparql_integer(node, scope.shape + " sh:maxCount")
             generator, values, focus_filter = self._layout(scope)
@@ -248,7 +252,7 @@ class _Compiler(_Conditions):
             return "Value does not conform to " + _qname(parameter)
         return "Value does not satisfy " + _qname(parameter) + " " + self.names.node(obj)
 
-    def _check(self, scope: _Scope, parameter: Node, default_message: str, query: str) -> CompiledCheck:
+    def _check(self, scope: _Scope, parameter: Node, default_message: str, query: str, focused_query: str | None = None) -> CompiledCheck:
         return CompiledCheck(
             shape=scope.shape,
             path=scope.path.label if scope.path else None,
@@ -257,6 +261,7 @@ class _Compiler(_Conditions):
             severity=scope.severity,
             query=query,
             prefixes=tuple(sorted(QUERY_PREFIXES.items())),
+            focused_query=focused_query,
         )
 
     def _scope(self, shape: Node, focus: str, path: _Path | None) -> _Scope:

@@ -12,6 +12,7 @@ from graph.ingest import loader, registry
 from graph.ingest.formats import format_named
 from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViolations
 from graph.store import EmbeddedStore
+from graph.synthetic import generator as synth
 from ontology.namespaces import GRAPH, META_GRAPH
 from tests.conftest import FIXTURES
 from tests.support.snapshots import snapshot
@@ -253,3 +254,46 @@ def test_replacement_is_validated_without_the_old_content(ontology_store: Embedd
     with pytest.raises(ShapeViolations, match="relation-brigade-under-division"):
         loader.load_file(ontology_store, unsourced, graph="sample", replace=True)
     assert snapshot(ontology_store) == before
+
+
+AT_SHARE = round(loader.BULK_SHARE * 1_000)
+
+
+@pytest.mark.parametrize(
+    ("new", "loaded", "bulk"),
+    [
+        (0, 0, False),
+        (1, 0, True),
+        (AT_SHARE, 1_000 - AT_SHARE, True),
+        (AT_SHARE - 1, 1_000 - AT_SHARE + 1, False),
+        (AT_SHARE + 1, 1_000 - AT_SHARE - 1, True),
+        (10, 1_000_000, False),
+        (1_000_000, 0, True),
+    ],
+)
+def test_a_load_is_bulk_from_a_share_of_the_data_checked(new: int, loaded: int, bulk: bool) -> None:
+    """At the share, just below it and just above it; nothing new is never a bulk load."""
+    assert loader.is_bulk(new, loaded) is bulk
+
+
+class _RecordingValidator(loader.ShapeValidator):
+    """The real validator, noting whether each validation asked for the focused forms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.focused: list[bool] = []
+
+    def validate(self, *args: object, focused: bool = False, **kwargs: object) -> list[loader.Violation]:
+        self.focused.append(focused)
+        return super().validate(*args, focused=focused, **kwargs)  # type: ignore[arg-type]
+
+
+def test_validation_form_follows_the_share_of_new_data(ontology_store: EmbeddedStore, tmp_path: Path) -> None:
+    """A synthetic data set larger than the ontology beside it: the scanning forms. A file of a few
+    triples beside it: the focused forms. Both load, so the choice changes speed, not the outcome."""
+    recording = _RecordingValidator()
+    synthetic = synth.write_synthetic(tmp_path / "synthetic.nq", 300)
+    first = loader.load_file(ontology_store, tmp_path / "synthetic.nq", graph="synthetic", validator=recording)
+    second = loader.load_file(ontology_store, VALID, graph="second", validator=recording)
+    assert first.triples == synthetic.triples and second.triples > 0
+    assert recording.focused == [False, True]

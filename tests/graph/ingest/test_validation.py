@@ -571,7 +571,7 @@ ex:Parents a sh:NodeShape ; sh:targetObjectsOf ag:parentUnit ; sh:nodeKind sh:Bl
 
 ex:Units a sh:NodeShape ; sh:targetClass ag:MilitaryUnit ;
     sh:property ex:Units-subordinated, ex:Units-parents, ex:Units-ancestors, ex:Units-selfOrAncestors, ex:Units-level,
-        ex:Units-selfOrParents .
+        ex:Units-selfOrParents, ex:Units-anyAncestor, ex:Units-levelOrSector .
 ex:Units-subordinated sh:path [ sh:inversePath ag:childUnit ] ; sh:maxCount 1 .
 ex:Units-parents sh:path ( [ sh:inversePath ag:childUnit ] ag:parentUnit ) ; sh:class ag:MilitaryUnit .
 ex:Units-ancestors sh:path [ sh:oneOrMorePath ( [ sh:inversePath ag:childUnit ] ag:parentUnit ) ] ; sh:maxCount 1 .
@@ -579,6 +579,8 @@ ex:Units-selfOrAncestors sh:path [ sh:zeroOrMorePath ( [ sh:inversePath ag:child
     sh:disjoint rdfs:seeAlso .
 ex:Units-level sh:path [ sh:alternativePath ( ag:level ag:sector ) ] ; sh:hasValue ag:LocalLevel .
 ex:Units-selfOrParents sh:path [ sh:zeroOrOnePath ( [ sh:inversePath ag:childUnit ] ag:parentUnit ) ] ; sh:maxCount 2 .
+ex:Units-anyAncestor sh:path [ sh:oneOrMorePath ( [ sh:inversePath ag:childUnit ] ag:parentUnit ) ] ; sh:minCount 1 .
+ex:Units-levelOrSector sh:path [ sh:alternativePath ( ag:level ag:sector ) ] ; sh:minCount 1 .
 
 ex:Funds a sh:NodeShape ; sh:targetClass ag:Funding ; sh:property ex:Funds-currency, ex:Funds-amount, ex:Funds-note .
 ex:Funds-currency sh:path ag:currency ; sh:hasValue "USD" ; sh:pattern "^usd$" ; sh:flags "i" .
@@ -686,7 +688,8 @@ def test_feature_shapes_match_pyshacl(tmp_path: Path) -> None:
     fired = {v.shape.removeprefix(FICTIONAL + "shape/") for v in ours}
     assert fired >= {
         "Named-labels", "Parents", "Units-subordinated", "Units-parents", "Units-ancestors",
-        "Units-selfOrAncestors", "Units-level", "Funds-currency", "Funds-amount", "Funds-note",
+        "Units-selfOrAncestors", "Units-level", "Units-anyAncestor", "Units-levelOrSector",
+        "Funds-currency", "Funds-amount", "Funds-note",
         "Logic", "Logic-sources", "Closed", "Closed-label", "Counting-fatalities",
     }  # fmt: skip
     assert not any("Off" in v.shape or "Partly" in v.shape for v in ours)
@@ -703,6 +706,7 @@ def test_feature_shapes_match_pyshacl(tmp_path: Path) -> None:
     assert {v.severity for v in ours if v.shape.endswith("Counting-fatalities")} == {"sh:Info"}
     assert {v.severity for v in ours if not v.shape.endswith("Counting-fatalities")} == {"sh:Violation"}
     assert as_components(ours) == pyshacl_keys(store, shapes_path, validator)
+
 
 
 BROKEN = f"""
@@ -771,3 +775,26 @@ def test_a_worker_that_runs_out_of_time_reports_a_timeout() -> None:
 
     with pytest.raises(QueryTimeout):
         IsolatedValidator(Slow(), QueryLimits(timeout=0.5)).validate(make_store(), [DATA], [ONTOLOGY])
+
+
+def shown(violations: Iterable[Violation]) -> list[str]:
+    """Violations in an order that does not depend on the order of a query's rows."""
+    return sorted(repr(v) for v in violations)
+
+
+def test_focused_forms_report_what_the_scanning_forms_report(tmp_path: Path, validator: ShapeValidator) -> None:
+    """sh:minCount 1 scans the path's triples (MINUS), with a focused form that looks each focus
+    node up; either form, the same report. It scans only on a path without * + ?: on such a path
+    its scan would be a closure over every node."""
+    features = ShapeValidator(write_shapes(tmp_path, FEATURE_SHAPES))
+    by_shape = {(c.shape.removeprefix(FICTIONAL + "shape/"), c.constraint): c for c in features.checks}
+    assert "MINUS" in by_shape["Units-levelOrSector", "sh:minCount"].query
+    assert by_shape["Units-levelOrSector", "sh:minCount"].focused_query is not None
+    assert "MINUS" not in by_shape["Units-anyAncestor", "sh:minCount"].query
+    assert by_shape["Units-anyAncestor", "sh:minCount"].focused_query is None
+    assert by_shape["Named-labels", "sh:minCount"].focused_query is None  # sh:minCount 2 counts values
+    assert {c.constraint for c in validator.checks if c.focused_query is not None} == {"sh:minCount"}
+    for checker, store in ((features, make_store(VALID_RELATIONS, FEATURE_DATA)), (validator, make_store(VALID_RELATIONS, BROKEN))):
+        scanning = checker.validate(store, [DATA], [ONTOLOGY], limit=10_000)
+        assert "sh:minCount" in {v.constraint for v in scanning}
+        assert shown(checker.validate(store, [DATA], [ONTOLOGY], limit=10_000, focused=True)) == shown(scanning)
