@@ -379,7 +379,8 @@ def _validate(
 ) -> list[Violation]:
     """Focus nodes come from the new graph only; class and vocabulary look-ups also see the
     ontology and the graphs already loaded, so a file may point at actors loaded before it. The
-    graph being replaced is left out: its old content must not make up for what the new lacks."""
+    graph being replaced is left out: its old content must not make up for what the new lacks.
+    The checks run in their focused forms unless the `triples` written are a bulk load (is_bulk)."""
     checker = validator if validator is not None else default_validator()
     infos = [info for info in registry.registered_graphs(store) if info.graph != replacing]
     context = [rdf.NamedNode(ONTOLOGY_GRAPH), *(info.graph for info in infos)]

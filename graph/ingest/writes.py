@@ -106,10 +106,10 @@ def write_limits(limits: QueryLimits) -> QueryLimits:
 class _ReplacingValidator:
     """The shared validator, minus the graph being replaced in the context graphs.
 
-    graph.ingest.loader validates a replacement against every visible graph, the old version of the
-    target included, so new content that drops a required triple (a relation's source) passes
-    because the old graph still holds it. Here the old version is left out; the loader itself
-    should do the same for `actorgraph load --replace`."""
+    Validating a replacement against every visible graph, the old version of the target included,
+    would let new content that drops a required triple (a relation's source) pass because the old
+    graph still holds it. The loader leaves the old version out itself (`_validate`'s `replacing`);
+    this wrapper states the same rule for API writes, whatever context it is handed."""
 
     def __init__(self, replaced: rdf.NamedNode, inner: Validator | None = None) -> None:
         self._inner, self._replaced = inner or loader.default_validator(), replaced

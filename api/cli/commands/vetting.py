@@ -166,8 +166,7 @@ def screen_command(
     fmt: Annotated[ScreenFormat, typer.Option("--format", help="text (a table), json or csv.")] = ScreenFormat.text,
     output: Annotated[Path | None, typer.Option("--output", help="Write the results here instead of standard output.")] = None,
 ) -> None:
-    """Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of
-    each confident match."""
+    """Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of each confident match."""
     day, chosen = _day(date_), _policy(policy)
     try:
         rows = parse_csv(file.read_bytes())

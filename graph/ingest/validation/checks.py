@@ -72,7 +72,7 @@ class CompiledCheck:
     prefixes: tuple[tuple[str, str], ...]
     # The same violations found by looking up each focus node instead of by scanning the property
     # across the dataset: faster when the data checked is a small share of the dataset. Only
-    # sh:minCount 1 has one (graph.ingest.validation.compiler).
+    # sh:minCount 1 on a path without * + ? has one (graph.ingest.validation.compiler).
     focused_query: str | None = None
 
     @property

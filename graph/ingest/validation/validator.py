@@ -47,7 +47,8 @@ class ShapeValidator:
         """Focus nodes are taken from `data_graphs` only; values/types/ontology are looked up in
         data_graphs + context_graphs (pass the ontology graph and other loaded graphs as context).
         `focused` runs the checks' focused forms, which start from the focus nodes, for data that is
-        a small share of the dataset (graph.ingest.loader.is_bulk); the violations are the same.
+        a small share of the dataset (graph.ingest.loader.is_bulk); the violations are the same
+        (beyond `limit`, each form may stop at different ones).
 
         Stops after `limit` violations, so a badly broken import costs no more than a clean one.
         The report lists violations in check order, whatever order the threads finish in.

@@ -91,22 +91,32 @@ def test_help_imports_no_topic_and_no_part_of_the_graph() -> None:
     assert _imported_by() == []  # no arguments shows the same help
 
 
-def test_help_lists_every_command_with_its_line_loaded_or_not() -> None:
-    """The same list, in the same order and with the same lines, before and after topics load."""
+def test_a_mistyped_command_is_matched_against_every_command() -> None:
+    result = CliRunner().invoke(app, ["vett"])
+    assert result.exit_code == 2
+    assert "No such command 'vett'" in result.output and "'vet'" in result.output
+    assert "'load'" in CliRunner().invoke(app, ["lod"]).output
+
+
+def test_help_lists_every_command_with_its_line_loaded_or_not(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One root group renders its help before any topic loads (from TOPICS) and after every one
+    has (from the commands themselves): the same lines, in the same order."""
+    monkeypatch.setenv("COLUMNS", "250")
+    root = typer.main.get_command(app)
+    assert isinstance(root, commands.LazyTopics)
 
     def listing() -> list[str]:
-        shown = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "250"})
-        assert shown.exit_code == 0, shown.output
-        return [line for line in shown.output.splitlines() if any(f" {topic.summary}" in line for topic in TOPICS.values())]
+        with pytest.raises(SystemExit) as exited:
+            root.main(["--help"], prog_name="actorgraph")
+        assert exited.value.code == 0
+        shown = capsys.readouterr().out
+        return [line for line in shown.splitlines() if line.startswith("│ ") and "--" not in line.split()[1]]
 
     before = listing()
     assert [line.split()[1] for line in before] == list(TOPICS)  # "│ name  summary │"
-    root = typer.main.get_command(app)
-    assert isinstance(root, commands.LazyTopics)
-    for topic in {topic.module for topic in TOPICS.values()}:
-        topic_commands(topic)  # every topic imported: help now lists the commands themselves
     context = typer.Context(root)
     assert all(root.get_command(context, name) is not None for name in TOPICS)
+    assert set(root.commands) == set(TOPICS)  # every command now built, on this root
     assert listing() == before
 
 
