@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.ingest import loader, setup
-from graph.ingest.loader import default_validator
+from graph.ingest.validation import default_validator
 from graph.store import open_store
 from graph.synthetic import generator as synth
 from ontology.namespaces import ONTOLOGY_GRAPH

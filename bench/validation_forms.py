@@ -19,7 +19,8 @@ from cli_load_rate import as_ntriples
 from harness import interleaved, out
 
 from graph.ingest import loader, setup
-from graph.ingest.loader import RdfSource, default_validator, is_bulk
+from graph.ingest.loader import RdfSource, is_bulk
+from graph.ingest.validation import default_validator
 from graph.store import open_store
 from graph.synthetic import generator as synth
 from ontology.namespaces import ONTOLOGY_GRAPH, SYNTHETIC

@@ -13,24 +13,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
-from graph.ingest.validation import ShapeValidator, Violation
+from graph.ingest.validation import ShapeValidator, Validator, Violation
 from graph.store import GraphStore, rdf
 from graph.store.base import Sink
 from graph.store.limits import QueryLimits, raise_for_outcome
-
-
-class Validator(Protocol):
-    def validate(
-        self,
-        store: GraphStore,
-        data_graphs: Sequence[rdf.NamedNode],
-        context_graphs: Sequence[rdf.NamedNode] = (),
-        limit: int = 1000,
-        *,
-        focused: bool = False,
-    ) -> list[Violation]: ...
 
 
 @lru_cache(maxsize=1)

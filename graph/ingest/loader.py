@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, cast
 
@@ -28,7 +27,7 @@ from graph.errors import BadRequestError, InvalidValueError
 from graph.guards import xml_guard
 from graph.ingest import read_progress, registry
 from graph.ingest.formats import RdfFileFormat, format_for_path
-from graph.ingest.validation import ShapeValidator, Violation
+from graph.ingest.validation import Validator, Violation, default_validator
 from graph.store import GraphStore, failpoints, rdf
 from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, SYSTEM_GRAPHS
 
@@ -308,7 +307,7 @@ def load_sources(
     replace: bool = False,
     restricted: bool = False,
     allow_system_graph: bool = False,
-    validator: ShapeValidator | None = None,
+    validator: Validator | None = None,
     progress: Progress | None = None,
     importer: str = "rdf",
     dry_run: bool = False,
@@ -375,7 +374,7 @@ def load_sources(
 
 
 def _validate(
-    store: GraphStore, graph: rdf.NamedNode, triples: int, validator: ShapeValidator | None, replacing: rdf.NamedNode | None = None
+    store: GraphStore, graph: rdf.NamedNode, triples: int, validator: Validator | None, replacing: rdf.NamedNode | None = None
 ) -> list[Violation]:
     """Focus nodes come from the new graph only; class and vocabulary look-ups also see the
     ontology and the graphs already loaded, so a file may point at actors loaded before it. The
@@ -398,12 +397,6 @@ def is_bulk(new_triples: int, context_triples: int) -> bool:
     """Whether `new_triples` checked against `context_triples` already loaded is a bulk load: at
     least BULK_SHARE of the two together."""
     return new_triples > 0 and new_triples >= BULK_SHARE * (new_triples + context_triples)
-
-
-@lru_cache(maxsize=1)
-def default_validator() -> ShapeValidator:
-    """One validator per process, because compiling the shapes is done once."""
-    return ShapeValidator()
 
 
 def load_file(store: GraphStore, path: Path, *, fmt: str | None = None, **options: object) -> LoadResult:

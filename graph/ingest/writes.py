@@ -23,9 +23,8 @@ from graph.guards.write_policy import BadWrite as BadWrite  # noqa: PLC0414 - re
 from graph.guards.write_policy import WriteRefused as WriteRefused  # noqa: PLC0414 - re-exported, likewise
 from graph.ingest import derivation, loader, registry, rule_inputs, setup
 from graph.ingest.formats import format_named
-from graph.ingest.isolated_validation import IsolatedValidator, Validator, single_thread_validator
+from graph.ingest.isolated_validation import IsolatedValidator, single_thread_validator
 from graph.ingest.loader import LoadResult, RdfSource
-from graph.ingest.validation import Violation
 from graph.store import GraphStore, rdf
 from graph.store.limits import QueryLimits
 from ontology.namespaces import SYSTEM_GRAPHS
@@ -103,30 +102,6 @@ def write_limits(limits: QueryLimits) -> QueryLimits:
 # --- the Graph Store Protocol ----------------------------------------------------------------
 
 
-class _ReplacingValidator:
-    """The shared validator, minus the graph being replaced in the context graphs.
-
-    Validating a replacement against every visible graph, the old version of the target included,
-    would let new content that drops a required triple (a relation's source) pass because the old
-    graph still holds it. The loader leaves the old version out itself (`_validate`'s `replacing`);
-    this wrapper states the same rule for API writes, whatever context it is handed."""
-
-    def __init__(self, replaced: rdf.NamedNode, inner: Validator | None = None) -> None:
-        self._inner, self._replaced = inner or loader.default_validator(), replaced
-
-    def validate(
-        self,
-        store: Any,
-        data_graphs: Sequence[rdf.NamedNode],
-        context_graphs: Sequence[rdf.NamedNode] = (),
-        limit: int = 1000,
-        *,
-        focused: bool = False,
-    ) -> list[Violation]:
-        context = [graph for graph in context_graphs if graph != self._replaced]
-        return self._inner.validate(store, data_graphs, context, limit, focused=focused)
-
-
 def load_graph(
     store: GraphStore,
     graph: rdf.NamedNode,
@@ -139,12 +114,11 @@ def load_graph(
     trusted: bool = False,
     limits: QueryLimits | None = None,
 ) -> LoadResult:
-    """Load through graph.ingest.loader, validated against everything but the graph's old version; with
-    `limits`, the validation runs in a query worker (graph.ingest.isolated_validation)."""
+    """Load through graph.ingest.loader, validated against everything but the graph's old version (the
+    loader leaves it out); with `limits`, the validation runs in a query worker
+    (graph.ingest.isolated_validation)."""
     system = graph.value in PROTECTED
-    validator: Validator = _ReplacingValidator(graph)
-    if limits is not None:
-        validator = IsolatedValidator(_ReplacingValidator(graph, single_thread_validator()), write_limits(limits))
+    validator = None if limits is None else IsolatedValidator(single_thread_validator(), write_limits(limits))
     return loader.load_sources(
         store,
         sources,
@@ -155,7 +129,7 @@ def load_graph(
         allow_system_graph=system and admin,
         importer=importer,
         dry_run=dry_run,
-        validator=validator,  # type: ignore[arg-type]
+        validator=validator,
     )
 
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from api.settings import Settings
 from api.web.app import create_app
 from graph.ingest import registry
-from graph.ingest.loader import default_validator
+from graph.ingest.validation import default_validator
 from graph.store import open_store, rdf
 from ontology.namespaces import FICTIONAL, ONTOLOGY_GRAPH
 from tests.conftest import FIXTURES

@@ -33,13 +33,14 @@ time rather than being skipped.
 from __future__ import annotations
 
 from graph.ingest.validation.checks import MAX_ROWS_PER_CHECK, CompiledCheck, UnsupportedShapeError, Violation
-from graph.ingest.validation.validator import ShapeValidator, default_validator
+from graph.ingest.validation.validator import ShapeValidator, Validator, default_validator
 
 __all__ = [
     "MAX_ROWS_PER_CHECK",
     "CompiledCheck",
     "ShapeValidator",
     "UnsupportedShapeError",
+    "Validator",
     "Violation",
     "default_validator",
 ]

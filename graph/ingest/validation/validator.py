@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from graph.ingest.validation.checks import MAX_ROWS_PER_CHECK, CompiledCheck, Violation, _unique
 from graph.ingest.validation.compiler import _compile_file, _names_for
@@ -76,6 +78,22 @@ class ShapeValidator:
         return self._names.compact(iri)
 
 
+class Validator(Protocol):
+    """What the loader validates with: ShapeValidator, or one that runs it elsewhere
+    (graph.ingest.isolated_validation)."""
+
+    def validate(
+        self,
+        store: GraphStore,
+        data_graphs: Sequence[rdf.NamedNode],
+        context_graphs: Sequence[rdf.NamedNode] = (),
+        limit: int = 1000,
+        *,
+        focused: bool = False,
+    ) -> list[Violation]: ...
+
+
+@lru_cache(maxsize=1)
 def default_validator() -> ShapeValidator:
-    """The validator for the bundled shapes file; compiling is cached, so this is cheap to call."""
+    """The validator for the bundled shapes file, one per process: the shapes are compiled once."""
     return ShapeValidator()

@@ -11,6 +11,7 @@ import pytest
 from graph.ingest import loader, registry
 from graph.ingest.formats import format_named
 from graph.ingest.loader import LoadError, RdfSource, RdfSyntaxError, ShapeViolations
+from graph.ingest.validation import ShapeValidator, Violation
 from graph.store import EmbeddedStore
 from graph.synthetic import generator as synth
 from ontology.namespaces import GRAPH, META_GRAPH
@@ -276,14 +277,14 @@ def test_a_load_is_bulk_from_a_share_of_the_data_checked(new: int, loaded: int, 
     assert loader.is_bulk(new, loaded) is bulk
 
 
-class _RecordingValidator(loader.ShapeValidator):
+class _RecordingValidator(ShapeValidator):
     """The real validator, noting whether each validation asked for the focused forms."""
 
     def __init__(self) -> None:
         super().__init__()
         self.focused: list[bool] = []
 
-    def validate(self, *args: object, focused: bool = False, **kwargs: object) -> list[loader.Violation]:
+    def validate(self, *args: object, focused: bool = False, **kwargs: object) -> list[Violation]:
         self.focused.append(focused)
         return super().validate(*args, focused=focused, **kwargs)  # type: ignore[arg-type]
 
