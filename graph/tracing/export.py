@@ -1,8 +1,9 @@
 """Networks, paths and program neighbourhoods as files other tools open: GraphML (yEd, Gephi),
 GEXF (Gephi) and CSV node and edge lists.
 
-The files are written by networkx's own writers, so their XML follows the formats' schemas; this
-module only decides which attributes a node and an edge carry. A relation's dates, type,
+The files are written by networkx's own writers, so their XML follows the formats' schemas (a
+GraphML key's id is unique in its file; its attr.name is the attribute's name); this module only
+decides which attributes a node and an edge carry. A relation's dates, type,
 confidence, status and number of sources become edge attributes; an unknown value is left out
 rather than written as an empty string, which Gephi would read as a value.
 """
@@ -94,7 +95,10 @@ class Exported:
 
         chosen = FORMATS[fmt].name
         if chosen == "graphml":
-            return _xml(nx.generate_graphml(self.graph(), named_key_ids=True, edge_id_from_attribute=None))
+            # Key ids are networkx's own d0, d1, ...: GraphML makes them unique in a document, and
+            # naming them after the attribute gave nodes' and edges' "label" the same id. Readers
+            # (networkx, yEd, Gephi) name an attribute by its key's attr.name, which stays "label".
+            return _xml(nx.generate_graphml(self.graph(), named_key_ids=False, edge_id_from_attribute=None))
         if chosen == "gexf":
             return _xml(nx.generate_gexf(self.graph(gexf=True)))
         nodes, edges = self.node_rows(), self.edge_rows()

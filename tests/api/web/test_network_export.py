@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import xml.etree.ElementTree as ET
 import zipfile
 from typing import Any
 
@@ -67,6 +68,38 @@ def test_graphml_holds_the_nodes_edges_and_attributes_of_the_json(client: TestCl
         assert written.get("confidence") == edge["confidence"]
     labels = {n["id"]: n["label"] for n in body["nodes"]}
     assert {node: data["label"] for node, data in graph.nodes(data=True)} == labels
+
+
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+
+
+def test_graphml_keys_are_unique_and_every_value_names_a_key_of_its_domain(client: TestClient) -> None:
+    """The GraphML schema makes key ids unique in a document (xs:key on key/@id): nodes' and edges'
+    "label" are two keys with two ids, each named "label", and each value points at its own."""
+    body = fetch(client, NETWORK, depth=2).json()
+    response = fetch(client, NETWORK, format="graphml", depth=2)
+    root = ET.fromstring(response.content)
+    keys = root.findall(f"{GRAPHML}key")
+    ids = [key.get("id") for key in keys]
+    assert len(ids) == len(set(ids)), ids
+    domain = {key.get("id"): key.get("for") for key in keys}
+    named = {(key.get("for"), key.get("attr.name")) for key in keys}
+    assert {("node", "label"), ("edge", "label"), ("edge", "type"), ("graph", "name")} <= named
+    graph = root.find(f"{GRAPHML}graph")
+    assert graph is not None
+    nodes, edges = graph.findall(f"{GRAPHML}node"), graph.findall(f"{GRAPHML}edge")
+    assert nodes and edges
+    for scope, elements in (("graph", [graph]), ("node", nodes), ("edge", edges)):
+        for element in elements:
+            values = element.findall(f"{GRAPHML}data")
+            assert values or scope == "graph"
+            for value in values:
+                assert domain.get(value.get("key")) in (scope, "all"), (scope, value.get("key"), domain.get(value.get("key")))
+    read = graphml(response)
+    assert read.number_of_nodes() == len(nodes) == len(body["nodes"])
+    assert read.number_of_edges() == len(edges) == len(body["edges"])
+    assert {node: data["label"] for node, data in read.nodes(data=True)} == {n["id"]: n["label"] for n in body["nodes"]}
+    assert {key: data["label"] for _, _, key, data in read.edges(keys=True, data=True)} == {e["id"]: e["label"] for e in body["edges"]}
 
 
 def test_a_relation_ending_on_the_day_is_in_the_file_and_gone_the_day_after(client: TestClient) -> None:
