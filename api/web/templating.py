@@ -6,6 +6,7 @@ URL is made the same way everywhere and no router has to be imported first for a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,8 +14,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.dates import clean_date
-from api.web.pages.ontology_terms import definitions
+from api.web.pages.ontology_terms import definitions, ontology_doc
 from api.web.views import prose, safety
+from graph.tracing.profile import TermRef
+from ontology.namespaces import AG
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -28,6 +31,28 @@ def quoted(iri: str) -> str:
 def definition(iri: str) -> str:
     """The ontology's definition of a class or concept, shown when a label is hovered."""
     return definitions().get(iri, "")
+
+
+def class_term(name: str) -> TermRef:
+    """A class or concept named the way vetting findings and graph nodes carry it (its short name,
+    "EconomicReliance", or an IRI) as a term the `term` macro prints: "Economic reliance", with its
+    definition on hover. Read from the model files, so a report rendered without a store (the
+    command line's) says the same; a name the ontology does not know stays as it came."""
+    iri = name if "://" in name else AG + name
+    label = ontology_doc().labels.get(iri)
+    if label:
+        return TermRef(iri, name, label)
+    by_label = _by_label().get(name.casefold())  # incidents carry their violation types by label
+    return TermRef(by_label, name, name) if by_label else TermRef(name, name, name)
+
+
+@lru_cache(maxsize=1)
+def _by_label() -> dict[str, str]:
+    """The IRI of each label that names one term only."""
+    found: dict[str, list[str]] = {}
+    for iri, label in ontology_doc().labels.items():
+        found.setdefault(label.casefold(), []).append(iri)
+    return {label: iris[0] for label, iris in found.items() if len(iris) == 1}
 
 
 def site_css() -> Markup:
@@ -50,11 +75,14 @@ templates.env.globals["view_href"] = safety.view_href
 templates.env.globals["safe_url"] = safety.safe_url
 templates.env.globals["quoted"] = quoted
 templates.env.globals["definition"] = definition
+templates.env.globals["class_term"] = class_term
+templates.env.filters["class_term"] = class_term
 templates.env.globals["site_css"] = site_css
 templates.env.filters["css_string"] = css_string
 templates.env.globals["origin"] = prose.origin
 templates.env.globals["origins"] = prose.ORIGINS
 templates.env.filters["period"] = lambda dates: prose.period(clean_date(dates[0]), clean_date(dates[1]), *dates[2:3])
 templates.env.filters["day"] = prose.day
+templates.env.filters["dates_in_words"] = prose.dates_in_words
 templates.env.filters["amount"] = prose.amount
 templates.env.filters["count"] = prose.count

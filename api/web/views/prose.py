@@ -4,6 +4,7 @@ vetting statements about real people and the fictional scenario must never be co
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,11 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # Currencies with a symbol readers know; any other keeps its ISO code before the figure.
 SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "CAD": "C$", "AUD": "A$"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+# A date standing alone in a sentence (not part of a case number such as SCD-2020-07).
+# A date standing alone in a sentence (not part of a case number such as SCD-2020-07), or a range
+# of two ("2017-01-01 – 2020-12-31"), which reads as a period.
+_DATE_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?:\s+–\s+(\d{4}-\d{2}(?:-\d{2})?))?(?![\w-])")
+_CUT = {"year": 4, "month": 7}  # how much of YYYY-MM-DD a date given to the year or month keeps
 
 @dataclass(frozen=True)
 class Origin:
@@ -28,11 +34,15 @@ ORIGINS = {
 }
 
 
-def day(value: object) -> str:
-    """A date, or a partial one (2018, 2018-04), in words; anything else as it came."""
+def day(value: object, precision: str | None = None) -> str:
+    """A date, or a partial one (2018, 2018-04), in words; anything else as it came. With the
+    precision the source gave ("year", "month"), a stored 2010-01-01 reads "2010", never a day
+    nobody recorded."""
     if value is None:
         return ""
     text = str(value)
+    if precision in _CUT:
+        text = text[: _CUT[precision]]
     match = _DATE.match(text)
     if not match:
         return text
@@ -44,16 +54,42 @@ def day(value: object) -> str:
     return f"{int(dom)} {MONTHS[int(month) - 1]} {year}"
 
 
+def _whole(start: str, end: str) -> str | None:
+    """"year" or "month" when start and end cover whole years or months exactly (2017-01-01 to
+    2020-12-31, 2019-03-01 to 2020-02-29): the same days then read as "2017 – 2020", so a period
+    stored from a year or month the source gave does not gain days nobody recorded."""
+    a, b = _DATE.match(start), _DATE.match(end)
+    if not (a and b and a.group(3) and b.group(3)):
+        return None
+    year, month, last = int(b.group(1)), int(b.group(2)), int(b.group(3))
+    if not 1 <= month <= 12 or a.group(3) != "01" or last != calendar.monthrange(year, month)[1]:
+        return None
+    return "year" if a.group(2) == "01" and month == 12 else "month"
+
+
 def period(start: str | None, end: str | None, ongoing: bool = False) -> str:
     """A relation's or program's dates in words. An open end says only what is known: "since"
-    when the data says the link is ongoing, "from" when its end is simply not recorded."""
+    when the data says the link is ongoing, "from" when its end is simply not recorded. Whole
+    years or months read as such ("2017 – 2020", "August 2019")."""
     if start and end:
-        return day(start) if start == end else f"{day(start)} – {day(end)}"
+        whole = _whole(start, end)
+        first, last = day(start, whole), day(end, whole)
+        return first if first == last else f"{first} – {last}"
     if start:
         return f"since {day(start)}" if ongoing else f"from {day(start)}"
     if end:
         return f"until {day(end)}"
     return ""
+
+
+def dates_in_words(text: object) -> str:
+    """A sentence with its dates in words: "the incident of 2018-04-14" reads "the incident of 14
+    April 2018", a partial "2019-03" reads "March 2019" (the engine writes dates as precisely as
+    the source gave them, so nothing is added), and a range as `period` says it, whole years as
+    years ("2017-01-01 – 2020-12-31" reads "2017 – 2020")."""
+    if text is None:
+        return ""
+    return _DATE_IN_TEXT.sub(lambda m: period(m.group(1), m.group(2)) if m.group(2) else day(m.group(1)), str(text))
 
 
 def count(value: object) -> str:

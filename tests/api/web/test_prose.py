@@ -38,8 +38,30 @@ def test_day_in_words(value: str | None, expected: str) -> None:
     assert prose.day(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [("2010-01-01", "year", "2010"), ("2010-04-01", "month", "April 2010"), ("2010-04-03", "day", "3 April 2010"), ("2010-04-03", None, "3 April 2010")],
+)
+def test_day_as_precisely_as_the_source_gave_it(value: str, precision: str | None, expected: str) -> None:
+    assert prose.day(value, precision) == expected
+
+
+def test_dates_in_sentences_read_in_words() -> None:
+    said = "held 2010 – ongoing, during the incident of 2018-04-14; in 2019-03; (2017-01-01 – 2020-12-31)"
+    assert prose.dates_in_words(said) == "held 2010 – ongoing, during the incident of 14 April 2018; in March 2019; (2017 – 2020)"
+    assert prose.dates_in_words("Case SCD-2020-07 of 2021") == "Case SCD-2020-07 of 2021"  # not a date: part of a number
+    assert prose.dates_in_words(None) == ""
+
+
 def test_period_says_only_what_is_known() -> None:
-    assert prose.period("2014-03-01", "2016-08-31") == "1 March 2014 – 31 August 2016"
+    assert prose.period("2014-03-02", "2016-08-30") == "2 March 2014 – 30 August 2016"
+    # whole months or years read as such: the same days, without days nobody recorded
+    assert prose.period("2014-03-01", "2016-08-31") == "March 2014 – August 2016"
+    assert prose.period("2019-08-01", "2019-08-31") == "August 2019"
+    assert prose.period("2019-03-01", "2020-02-29") == "March 2019 – February 2020"
+    assert prose.period("2017-01-01", "2020-12-31") == "2017 – 2020"
+    assert prose.period("2019-02-01", "2019-02-28") == "February 2019"
+    assert prose.period("2020-02-01", "2020-02-28") == "1 February 2020 – 28 February 2020"  # 2020 is a leap year
     assert prose.period("2014-03-01", None) == "from 1 March 2014"  # an end not recorded is not "ongoing"
     assert prose.period("2014-03-01", None, True) == "since 1 March 2014"
     assert prose.period("2018-04-14", "2018-04-14") == "14 April 2018"

@@ -116,7 +116,7 @@ def test_html_report_is_printable_and_complete(client, tokens) -> None:
     response = client.get("/vetting/unit/bde-7?date=2025-06-01", headers=auth(tokens, Accept="text/html"))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    for expected in ("Vetting report: 7th Mountain Brigade (Veldoria)", "2025-06-01", "10-year lookback", 'class="outcome flag"',
+    for expected in ("Vetting report: 7th Mountain Brigade (Veldoria)", "1 June 2025", "10-year lookback", 'class="outcome flag"',
                      "Evidence path", "https://example.org/veldoria/vaf-order-of-battle-2021", "Mitigation on record",
                      "@media print", "recorded", "sub-bn-72-bde-7"):
         assert expected in page, expected
@@ -220,7 +220,7 @@ def test_only_explicit_runs_are_recorded(client, tokens) -> None:
     after = runs(subject)
     assert len(after) == before + 1 and after[0]["run"] == recorded.json()["run"] and after[0]["context"] == "api"
     report = client.post(f"/vetting/{subject}?date=2025-06-01&format=html", headers=auth(tokens)).text
-    assert "run <code" in report and "Not recorded" not in report and len(runs(subject)) == before + 2
+    assert "vetting run by" in report and "Not recorded" not in report and len(runs(subject)) == before + 2
     run_program = client.post(f"/programs/{program}/vetting?date=2025-06-01", headers=auth(tokens)).json()
     assert run_program["recorded"] is True and len(runs("unit/bn-72")) == program_before + 1
     assert runs("unit/bn-72")[0]["context"].startswith("program ")

@@ -21,6 +21,7 @@ pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("weasyprint", reason="PDF reports need WeasyPrint and Pango (.ci/run installs Pango)")
 
 DAY = "2019-01-01"
+DAY_IN_WORDS = "1 January 2019"  # as the printed header and the report say it
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_vetting_report_pdf_names_subject_outcome_and_prints_header_and_footer(
     assert expected["outcome"].upper() in flat or expected["outcome"] in flat
     for number in range(1, pages + 1):
         assert f"Page {number} of {pages}" in flat
-    assert flat.count(f"Vetting date {DAY}") >= pages  # the header of every page
+    assert flat.count(f"Vetting date {DAY_IN_WORDS}") >= pages  # the header of every page, the date in words
     assert flat.count(f"Policy: {expected['policy']['name']} · data version") == pages
 
 
