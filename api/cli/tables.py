@@ -1,14 +1,39 @@
-"""Query results as a table that fits the terminal: columns share the width, the widest give way
-first, and a cut value ends in "…". The full rows are one `--format csv` or `--format json` away,
-and the table says so when it cut anything."""
+"""Tables that fit the terminal: columns share the width, the widest give way first, and a cut
+value ends in "…". The full rows are one `--format csv` or `--format json` away, and the table says
+so when it cut anything. Every command that prints a table (`query`, `queries run`, `graphs list`,
+`keys list`, `cases list`, `vet-program`) prints it through `show`, with `FormatOption`."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 import shutil
+import sys
+import textwrap
 from collections.abc import Sequence
+from enum import Enum
+from typing import Annotated
+
+import typer
 
 GAP = "  "
 NARROWEST = 4  # a column is never cut below this many characters (3 and the ellipsis)
+
+
+class Format(str, Enum):
+    """How a command prints its rows: a table that fits the terminal, or every value whole."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", help="table (fits the terminal; a cut value ends in …), or csv or json (the full rows)."),
+]
 
 
 def terminal_width() -> int:
@@ -40,7 +65,7 @@ def column_widths(natural: Sequence[int], width: int) -> list[int]:
     return widths
 
 
-def _fit(cell: str, width: int) -> str:
+def fit(cell: str, width: int) -> str:
     """The cell cut to `width`; an IRI keeps its end, where the name is (…/unit/bde-7)."""
     if len(cell) <= width:
         return cell
@@ -59,11 +84,59 @@ def render(names: Sequence[str], rows: Sequence[Sequence[str]], width: int | Non
     cut = widths != natural
 
     def line(cells: Sequence[str]) -> str:
-        return GAP.join(_fit(cell, w).ljust(w) for cell, w in zip(cells, widths)).rstrip()
+        return GAP.join(fit(cell, w).ljust(w) for cell, w in zip(cells, widths)).rstrip()
 
     lines = [line(names), GAP.join("-" * w for w in widths)] + [line(row) for row in body]
     count = f"({len(body)} row{'s' if len(body) != 1 else ''}"
     if cut:
-        count += "; values cut to fit the terminal: --format csv or --format json gives them whole"
-    lines.append(count + ")")
+        count += "; values cut to fit: --format csv or --format json gives them whole"
+    lines.append(wrap(count + ")", width, indent=" "))
     return "\n".join(lines)
+
+
+def wrap(text: str, width: int | None = None, *, indent: str = "") -> str:
+    """Prose wrapped at spaces to the terminal's width, its continuation lines indented by
+    `indent`; a word longer than a line (an IRI) is cut as a table cuts it."""
+    width = width or terminal_width()
+    lines = textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(_cut(line, width) for line in lines or [""])
+
+
+def _cut(line: str, width: int) -> str:
+    if len(line) <= width:
+        return line
+    words = line.lstrip()
+    lead = line[: len(line) - len(words)]
+    return lead + fit(words, max(width - len(lead), NARROWEST))
+
+
+_NUMBER = re.compile(r"[-+]?[0-9][0-9,.]*")
+
+
+def safe_cell(cell: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (a number stays a number)."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def as_csv(names: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The rows whole, as CSV with a header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def show(names: Sequence[str], rows: Sequence[Sequence[str]], fmt: Format, *, records: object = None) -> None:
+    """Print the rows as `fmt` asks: a table that fits the terminal, CSV, or JSON. `records` is
+    what JSON prints when the command has a richer form than the table's cells (typed values,
+    nested lists); without it, JSON is one object per row, keyed by the column names."""
+    if fmt is Format.json:
+        shown = records if records is not None else [dict(zip(names, row)) for row in rows]
+        typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    elif fmt is Format.csv:
+        sys.stdout.write(as_csv(names, rows))
+    else:
+        typer.echo(render(names, rows))

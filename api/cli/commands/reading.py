@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,11 +23,7 @@ from graph.store.limits import QueryLimitExceeded
 from queries import catalog
 from queries.catalog import NamedQuery
 
-
-class TableFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+TableFormat = tables.Format
 
 
 _PLAIN_NAME = re.compile(r"[a-z0-9_]+")
@@ -65,7 +60,7 @@ def _query_text(query: str) -> tuple[str, str, NamedQuery | None]:
 def query(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or the name of a library query.")],
     store: StoreOption = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format for SELECT results.")] = TableFormat.table,
+    fmt: tables.FormatOption = TableFormat.table,
 ) -> None:
     """Run a SPARQL query over every loaded graph and print the result."""
     text, origin, named = _query_text(query_text)
