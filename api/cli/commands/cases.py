@@ -2,6 +2,7 @@
 
     actorgraph cases create unit/bn-72 --decision deny --justification "..." --key $KEY
     actorgraph cases list --status needs-re-vetting         what new data changed since the decision
+    actorgraph cases list --format csv                      the table's rows whole (json: every field)
     actorgraph cases show 3f9a1c0b7d2e --json               (--html: the printable record)
     actorgraph cases sign-off 3f9a1c0b7d2e --key $OTHER_KEY --note "..."
 
@@ -19,6 +20,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli import tables
 from api.cli.support import JsonOption, StoreOption, fail, opened
 from api.dates import parse_day
 from api.settings import Settings
@@ -145,6 +147,7 @@ def list_(
     on: OnOption = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    fmt: tables.FormatOption = tables.Format.table,
 ) -> None:
     """Cases, newest first, with their status; standing cases are run through the engine again to
     see whether new data changed its result (nothing is recorded)."""
@@ -166,17 +169,13 @@ def list_(
         everything = cases.list_cases(graph_store)
         views = review(graph_store, dataset, [c for c in everything if iri is None or c.subject == iri], on=day, superseding=everything)
     listed = [v for v in views if wanted is None or v.status == wanted]
-    if as_json:
-        typer.echo(json.dumps({"on": day.isoformat(), "status": wanted, "subject": iri, "cases": [v.as_dict() for v in listed]},
-                              indent=2, ensure_ascii=False))
-        return
-    if not listed:
+    fmt = tables.Format.json if as_json else fmt
+    if not listed and fmt is tables.Format.table:
         typer.echo("no vetting cases" + (f" with status {wanted}" if wanted else ""))
         return
-    typer.echo(f"{'CASE':<14}{'STATUS':<19}{'DECISION':<25}{'ENGINE':<8}{'EXPIRES':<12}SUBJECT")
-    for view in listed:
-        case = view.case
-        typer.echo(f"{case.id:<14}{view.status:<19}{case.decision:<25}{case.outcome:<8}{case.expires:<12}{case.subject_label}")
+    rows = [[v.case.id, v.status, v.case.decision, v.case.outcome, v.case.expires, v.case.subject_label] for v in listed]
+    records = {"on": day.isoformat(), "status": wanted, "subject": iri, "cases": [v.as_dict() for v in listed]}
+    tables.show(["case", "status", "decision", "engine", "expires", "subject"], rows, fmt, records=records)
 
 
 @cases_app.command("show")

@@ -1,6 +1,7 @@
 """`actorgraph graphs ...`: list the data graphs and mark them restricted or public.
 
     actorgraph graphs list               name, triples, restricted or not, importer, when
+                                         (--format csv or json: the full rows; --json as json)
     actorgraph graphs restrict NAME      only analysts and above may read it, by any route
     actorgraph graphs unrestrict NAME    every reader may read it again
 
@@ -12,10 +13,9 @@ drawn from a restricted graph live only in the restricted `inferred-restricted` 
 
 from __future__ import annotations
 
-import json
-
 import typer
 
+from api.cli import tables
 from api.cli.support import JsonOption, StoreOption, fail, opened
 from graph.ingest import derivation, registry
 from graph.ingest.loader import LoadError, resolve_graph
@@ -24,28 +24,26 @@ graphs_app = typer.Typer(name="graphs", help="List data graphs; restrict or unre
 
 
 @graphs_app.command("list")
-def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
+def list_(store: StoreOption = None, as_json: JsonOption = False, fmt: tables.FormatOption = tables.Format.table) -> None:
     """Every registered graph with its size, whether it is restricted, and its newest import."""
     with opened(store, read_only=True) as graph_store:
         infos = registry.registered_graphs(graph_store)
-    if as_json:
-        rows = [
-            {
-                "name": info.name,
-                "iri": info.graph.value,
-                "triples": info.triples,
-                "restricted": info.restricted,
-                "importer": info.importer,
-                "imported_at": info.imported_at,
-            }
-            for info in infos
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    typer.echo(f"{'GRAPH':<28}{'TRIPLES':>10}  {'ACCESS':<11}{'IMPORTER':<14}IMPORTED")
-    for info in infos:
-        access = "restricted" if info.restricted else "public"
-        typer.echo(f"{info.name:<28}{info.triples:>10,}  {access:<11}{info.importer or '':<14}{info.imported_at}")
+    records = [
+        {
+            "name": info.name,
+            "iri": info.graph.value,
+            "triples": info.triples,
+            "restricted": info.restricted,
+            "importer": info.importer,
+            "imported_at": info.imported_at,
+        }
+        for info in infos
+    ]
+    rows = [
+        [info.name, str(info.triples), "restricted" if info.restricted else "public", info.importer or "", info.imported_at]
+        for info in infos
+    ]
+    tables.show(["graph", "triples", "access", "importer", "imported"], rows, tables.Format.json if as_json else fmt, records=records)
 
 
 def _set(store_path: str | None, name: str, restricted: bool) -> None:

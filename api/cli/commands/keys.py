@@ -2,6 +2,7 @@
 
     actorgraph keys create --role editor --name "Field office, Jos"   prints the key once
     actorgraph keys list                                              ids, roles, labels, state
+    actorgraph keys list --format csv                                 the same, whole (or json)
     actorgraph keys revoke KEY_ID                                     refused from then on
 
 Only the hash of a key is stored (graph.access.keys says how and why), so a lost key cannot be shown
@@ -10,17 +11,16 @@ again: revoke it and create another.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
+from api.cli import tables
 from api.cli.support import JsonOption, StoreOption, fail, opened
 from api.web.security import Role
 from graph.access import keys
 
 keys_app = typer.Typer(name="keys", help="Create, list and revoke API keys (Authorization: Bearer KEY).", no_args_is_help=True)
-
 
 
 @keys_app.command("create")
@@ -45,20 +45,16 @@ def create(
 
 
 @keys_app.command("list")
-def list_(store: StoreOption = None, as_json: JsonOption = False) -> None:
+def list_(store: StoreOption = None, as_json: JsonOption = False, fmt: tables.FormatOption = tables.Format.table) -> None:
     """List every key: id, role, label, created, and whether it is revoked. Never the secrets."""
     with opened(store, read_only=True) as graph_store:
         found = keys.list_keys(graph_store)
-    if as_json:
-        typer.echo(json.dumps([vars(key) for key in found], indent=2))
-        return
-    if not found:
+    fmt = tables.Format.json if as_json else fmt
+    if not found and fmt is tables.Format.table:
         typer.echo("no API keys; create one with `actorgraph keys create --role ROLE`")
         return
-    typer.echo(f"{'KEY ID':<14}{'ROLE':<9}{'STATE':<9}{'CREATED':<27}LABEL")
-    for key in found:
-        state = "revoked" if key.revoked else "active"
-        typer.echo(f"{key.key_id:<14}{key.role:<9}{state:<9}{key.created:<27}{key.label}")
+    rows = [[key.key_id, key.role, "revoked" if key.revoked else "active", key.created, key.label] for key in found]
+    tables.show(["key_id", "role", "state", "created", "label"], rows, fmt, records=[vars(key) for key in found])
 
 
 @keys_app.command("revoke")

@@ -4,29 +4,26 @@
     actorgraph queries run chain_of_command --param unit=unit/bn-72 --param at=2018-04-14
 
 Parameters go through graph.query.named_queries, as for the web API, so they are checked and bound the
-same way; output goes through api.web.results, as for `actorgraph query`.
+same way; output goes through api.web.results and api.cli.tables, as for `actorgraph query`: a table
+that fits the terminal, or the full rows as CSV or JSON.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
 
+from api.cli import tables
 from api.cli.support import StoreOption, fail, opened
 from api.web import results
 from graph.errors import WrongOnThisEngine
 from graph.query import named_queries, sparql
 from graph.query.named_queries import NamedQueryError
 
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+OutputFormat = tables.Format
 
 
 app = typer.Typer(
@@ -88,7 +85,7 @@ def run_query(
     name: Annotated[str, typer.Argument(help="The query's name, as `actorgraph queries list` shows it.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for several.")] = None,
     store: StoreOption = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    fmt: tables.FormatOption = OutputFormat.table,
     limit: Annotated[int | None, typer.Option("--limit", min=1, max=named_queries.MAX_LIMIT, help="At most this many rows (default: all).")] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
 ) -> None:
@@ -100,13 +97,11 @@ def run_query(
             page = named_queries.run(graph_store, sparql.dataset_for(graph_store), name, params, limit=limit, offset=offset)
         except (NamedQueryError, WrongOnThisEngine) as error:
             raise fail(str(error)) from None
-    if fmt is OutputFormat.table:
-        typer.echo(results.table(page.solutions()))
-    elif fmt is OutputFormat.json:
-        typer.echo(results.json_rows(page.solutions()))
-    else:
+    if fmt is OutputFormat.csv:  # SPARQL's CSV results, as `actorgraph query` prints them
         body, _ = results.serialize(page.solutions(), "csv")
         sys.stdout.write(body.decode("utf-8"))
+    else:
+        tables.show(*results.rows(page.solutions()), fmt)
     if page.has_more:
         typer.echo(f"(more rows: use --offset {page.next_offset})", err=True)
 

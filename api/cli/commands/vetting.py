@@ -3,7 +3,7 @@
     actorgraph vet unit/bn-72                          readable report (default), as of today
     actorgraph vet person/mirela-quorrin --date 2019-01-01 --format json
     actorgraph vet unit/bde-7 --policy policy.toml --format html > report.html
-    actorgraph vet-program program/vsspp               table of every participant's outcome
+    actorgraph vet-program program/vsspp               table of every participant's outcome (fits the terminal)
     actorgraph screen names.csv --format csv --output screened.csv
     actorgraph vetting-runs --subject unit/bn-72       the audit trail, and what changed
 
@@ -22,6 +22,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli import tables
 from api.cli.support import StoreOption, fail, opened
 from api.dates import day_or_today
 from graph.errors import InvalidValueError
@@ -29,10 +30,10 @@ from graph.index.identifiers import AmbiguousSubject, UnknownSubject, resolve
 from graph.query import sparql
 from graph.store import GraphStore
 from graph.vetting import audit
-from graph.vetting.engine import NotVettable, vet, vet_program
+from graph.vetting.engine import NotVettable, ProgramVetting, vet, vet_program
 from graph.vetting.model import FindingSet
 from graph.vetting.policy import Policy, PolicyError, load_policy
-from graph.vetting.report import findings_csv, program_text, text_report
+from graph.vetting.report import findings_csv, text_report
 from graph.vetting.screening.matching import set_aside
 from graph.vetting.screening.name_index import name_index
 from graph.vetting.screening.rows import ScreeningError, parse_csv, to_csv
@@ -41,6 +42,14 @@ from graph.vetting.screening.screen import iter_vetted, screen
 
 class ReportFormat(str, Enum):
     text = "text"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class ProgramFormat(str, Enum):
+    table = "table"
+    text = "text"  # the name the table had first, kept for scripts that pass it
     json = "json"
     csv = "csv"
     html = "html"
@@ -129,7 +138,10 @@ def vet_program_command(
     store: StoreOption = None,
     date_: DateOption = None,
     policy: PolicyOption = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="text (a table), json, csv (one row per finding) or html.")] = ReportFormat.text,
+    fmt: Annotated[
+        ProgramFormat,
+        typer.Option("--format", help="table (fits the terminal; text is the same), json (every field), csv (one row per finding, whole) or html."),
+    ] = ProgramFormat.table,
     as_known_on: KnownOnOption = None,
 ) -> None:
     """Vet every implementer, funder, partner and target of a program."""
@@ -148,14 +160,38 @@ def vet_program_command(
             quads += audit.prepare(participant.result, agent=audit.CLI_AGENT, version=version, started=started, context=f"program {iri}")[1]
         if quads:
             audit.write(graph_store, quads)
-    if fmt is ReportFormat.json:
+    if fmt is ProgramFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-    elif fmt is ReportFormat.csv:
+    elif fmt is ProgramFormat.csv:
         sys.stdout.write(findings_csv(p.result for p in result.participants))
-    elif fmt is ReportFormat.html:
+    elif fmt is ProgramFormat.html:
         typer.echo(_html("vetting_program.html", program=result))
     else:
-        typer.echo(program_text(result))
+        typer.echo(_program_table(result))
+
+
+def _program_table(program: ProgramVetting) -> str:
+    """The program's participants as a table that fits the terminal, then why each that is not
+    clear is not, wrapped to the same width."""
+    counts = program.counts()
+    lines = [
+        tables.wrap(f"Vetting of the participants of {program.label}"),
+        tables.wrap(f"  program  {program.program}", indent="           "),
+        f"  as of    {program.date}",
+        tables.wrap(f"  policy   {program.policy.get('name')}", indent="           "),
+        f"  {counts['flag']} flag, {counts['review']} review, {counts['clear']} clear",
+        "",
+    ]
+    rows = []
+    for participant in program.participants:
+        found = participant.result.counts()
+        rows.append([participant.result.outcome.upper(), str(found["high"]), str(found["medium"]), str(found["low"]),
+                     ", ".join(participant.roles), participant.label])
+    lines.append(tables.render(["outcome", "high", "medium", "low", "roles", "participant"], rows))
+    reasons = [tables.wrap(f"{p.label}: {p.result.reason}", indent="  ") for p in program.participants if p.result.outcome != "clear"]
+    if reasons:
+        lines += ["", *reasons]
+    return "\n".join(lines)
 
 
 def screen_command(

@@ -1,0 +1,104 @@
+"""Every command that prints a table fits it to the terminal, through api.cli.tables as `query`
+does, and gives the full rows with --format csv or --format json. Run as real processes on the demo
+store, with COLUMNS=80 as a terminal of 80 columns sets it, and with values long enough to be cut:
+a graph and a key with long names, a case about a unit with a long label."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.support import ACTORGRAPH
+
+COLUMNS = 80
+LONG_GRAPH = "field-reports-from-the-northern-provinces-second-quarter-of-the-year-2018"
+LONG_LABEL = "Field office in Ilvesse, for the monitoring team that reads the quarterly returns"
+PROGRAM_DAY = ("--date", "2025-06-01")
+
+
+def cli(store: Path, *args: str, columns: int = COLUMNS) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ACTORGRAPH_STORE": "", "COLUMNS": str(columns)}
+    env.pop("ACTORGRAPH_KEY", None)
+    result = subprocess.run(
+        [str(ACTORGRAPH), *args, "--store", str(store)], capture_output=True, text=True, timeout=300, env=env, check=False
+    )
+    assert result.returncode == 0, f"actorgraph {' '.join(args)} failed:\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("tables") / "store"
+    cli(store, "init", "--demo")
+    cli(store, "load", str(FIXTURES / "valid_relation.ttl"), "--graph", LONG_GRAPH, "--no-reason")
+    token = cli(store, "keys", "create", "--role", "analyst", "--name", LONG_LABEL).stdout.strip()
+    cli(store, "cases", "create", "unit/ripu", *PROGRAM_DAY, "--decision", "deny", "--justification", "A recorded perpetrator.",
+        "--key", token)  # fmt: skip
+    return store
+
+
+# command, the CSV column that holds a value the table cuts, the same values from the JSON
+Case = tuple[list[str], str, Callable[[Any], list[str]]]
+COMMANDS: dict[str, Case] = {
+    "queries run": (
+        ["queries", "run", "chain_of_command", "--param", "unit=fictional/unit/bn-72", "--param", "at=2018-04-14"],
+        "unit",
+        lambda rows: [row["unit"] for row in rows],
+    ),
+    "graphs list": (["graphs", "list"], "graph", lambda rows: [row["name"] for row in rows]),
+    "keys list": (["keys", "list"], "label", lambda rows: [row["label"] for row in rows]),
+    "cases list": (["cases", "list"], "subject", lambda listed: [case["subject_label"] for case in listed["cases"]]),
+    # vet-program's CSV is its findings, one row per finding: each participant is a subject of one or more
+    "vet-program": (
+        ["vet-program", "program/vsspp", *PROGRAM_DAY],
+        "subject_label",
+        lambda program: [participant["label"] for participant in program["participants"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_table_fits_80_columns_and_csv_and_json_give_the_values_it_cuts_whole(demo: Path, name: str) -> None:
+    args, column, from_json = COMMANDS[name]
+    table = cli(demo, *args).stdout
+    assert max(len(line) for line in table.splitlines()) <= COLUMNS, table
+    assert "values cut to fit: --format csv or --format json gives them whole" in " ".join(table.split())
+    whole = from_json(json.loads(cli(demo, *args, "--format", "json").stdout))
+    cut = [value for value in whole if value not in table]
+    assert cut, f"nothing in {whole} was cut: the test needs a longer value"
+    assert all(value[:3] in table or value[-3:] in table for value in cut)  # shown, but cut
+    in_csv = {row[column] for row in csv.DictReader(io.StringIO(cli(demo, *args, "--format", "csv").stdout))}
+    assert set(whole) <= in_csv
+
+
+@pytest.mark.parametrize("name", ["graphs list", "keys list", "cases list"])
+def test_json_is_the_same_with_the_older_json_flag(demo: Path, name: str) -> None:
+    args = COMMANDS[name][0]
+    assert json.loads(cli(demo, *args, "--json").stdout) == json.loads(cli(demo, *args, "--format", "json").stdout)
+
+
+def test_a_wide_terminal_shows_every_value_whole(demo: Path) -> None:
+    args, _, from_json = COMMANDS["graphs list"]
+    table = cli(demo, *args, columns=250).stdout
+    assert all(value in table for value in from_json(json.loads(cli(demo, *args, "--format", "json").stdout)))
+    assert table.splitlines()[-1] == f"({len(table.splitlines()) - 3} rows)"
+
+
+def test_vet_program_wraps_its_reasons_and_still_takes_text_for_the_table(demo: Path) -> None:
+    args = COMMANDS["vet-program"][0]
+    table = cli(demo, *args).stdout
+    program = json.loads(cli(demo, *args, "--format", "json").stdout)
+    counts = program["counts"]
+    assert f"{counts['flag']} flag, {counts['review']} review, {counts['clear']} clear" in table
+    flagged = next(p for p in program["participants"] if p["vetting"]["outcome"] == "flag")
+    assert " ".join(flagged["vetting"]["reason"].split()) in " ".join(table.split())  # wrapped, not cut
+    assert cli(demo, *args, "--format", "text").stdout == table
