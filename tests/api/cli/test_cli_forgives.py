@@ -1,18 +1,23 @@
 """The command line forgives: --version, --store before the command, a load into a store that
 was never initialised refused before any work, a query argument read as a file only when it is
-one, and tables that fit the terminal. Run as real processes, as a user runs them."""
+one, tables that fit the terminal, and a load that shows each of its phases on a terminal (and
+draws nothing into a pipe). Run as real processes, as a user runs them."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+import pty
+import re
 import subprocess
+import threading
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from api.cli.progress import PHASES
 from api.cli.tables import GAP, column_widths, render
 from graph.ingest import loader, setup
 from graph.store import open_store
@@ -134,3 +139,67 @@ def test_a_load_reports_its_phases_in_order(tmp_path: Path) -> None:
     trusted: list[str] = []
     loader.load_file(store, FIXTURES / "valid_relation.ttl", graph="trusted", trusted=True, phase=trusted.append)
     assert trusted == ["register"]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def on_a_terminal(*args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The CLI with standard error on a pseudo-terminal, as in a user's shell (standard output is
+    still captured): the process and what its terminal showed, without the escape codes."""
+    main, side = pty.openpty()
+    shown = bytearray()
+
+    def drain() -> None:  # read as it is written, so that a full terminal buffer never blocks the CLI
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the side closed: the process has ended
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    env = {**os.environ, "ACTORGRAPH_STORE": "", "COLUMNS": "120", "TERM": "xterm"}
+    for name in ("TTY_COMPATIBLE", "TTY_INTERACTIVE", "FORCE_COLOR", "NO_COLOR"):
+        env.pop(name, None)
+    try:
+        with subprocess.Popen([str(ACTORGRAPH), *args], stdout=subprocess.PIPE, stderr=side, text=True, env=env) as process:
+            os.close(side)
+            out, _ = process.communicate(timeout=300)
+        reader.join(timeout=10)
+    finally:
+        os.close(main)
+    text = ANSI.sub("", shown.decode("utf-8", "replace")).replace("\r", "\n")
+    return subprocess.CompletedProcess(process.args, process.returncode, out, text), text
+
+
+def first_seen(text: str, descriptions: list[str]) -> list[int]:
+    return [text.find(description) for description in descriptions]
+
+
+def test_load_on_a_terminal_shows_each_phase_in_order_through_derive(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert bare("--store", str(store), "init").returncode == 0
+    fixture = FIXTURES / "valid_relation.ttl"
+    loaded, shown = on_a_terminal("load", str(fixture), "--graph", "progress", "--store", str(store))
+    assert loaded.returncode == 0, shown
+    assert "loaded 19 triples into progress (validated)" in loaded.stdout
+    phases = [PHASES["parse"].format(name=fixture.name), PHASES["validate"], PHASES["register"], PHASES["derive"]]
+    seen = first_seen(shown, phases)
+    assert -1 not in seen and seen == sorted(seen), (seen, shown)
+    assert all(f"✓ {phase}" in shown for phase in phases), shown  # each ended, with its tick
+    trusted, shown = on_a_terminal("load", str(fixture), "--graph", "trusted", "--trusted", "--no-reason", "--store", str(store))
+    assert trusted.returncode == 0, shown
+    assert PHASES["validate"] not in shown and PHASES["derive"] not in shown
+    seen = first_seen(shown, [PHASES["parse"].format(name=fixture.name), PHASES["register"]])
+    assert -1 not in seen and seen == sorted(seen), (seen, shown)
+
+
+def test_load_into_a_pipe_draws_no_progress(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert bare("--store", str(store), "init").returncode == 0
+    loaded = run("load", str(FIXTURES / "valid_relation.ttl"), "--graph", "piped", store=store)
+    assert not any(description.split(" {")[0] in loaded.stderr for description in PHASES.values()), loaded.stderr
