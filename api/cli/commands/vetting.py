@@ -56,10 +56,13 @@ class ProgramFormat(str, Enum):
 
 
 class ScreenFormat(str, Enum):
-    text = "text"
+    table = "table"
+    text = "text"  # the name the table had first, kept for scripts that pass it
     json = "json"
     csv = "csv"
 
+
+_UNCUT = 1_000_000  # a width no table reaches: nothing is cut
 
 DateOption = Annotated[str | None, typer.Option("--date", help="Vet as of this day, YYYY-MM-DD (default today).")]
 KnownOnOption = Annotated[str | None, typer.Option("--as-known-on", help="Use only statements whose sources were published, or imported, by this day, YYYY-MM-DD: what was knowable then.")]
@@ -199,7 +202,9 @@ def screen_command(
     store: StoreOption = None,
     date_: DateOption = None,
     policy: PolicyOption = None,
-    fmt: Annotated[ScreenFormat, typer.Option("--format", help="text (a table), json or csv.")] = ScreenFormat.text,
+    fmt: Annotated[
+        ScreenFormat, typer.Option("--format", help="table (fits the terminal; text is the same), json or csv (every value whole).")
+    ] = ScreenFormat.table,
     output: Annotated[Path | None, typer.Option("--output", help="Write the results here instead of standard output.")] = None,
 ) -> None:
     """Screen a list of names: candidates with scores and reasons per row, and the vetting outcome of each confident match."""
@@ -225,12 +230,15 @@ def screen_command(
     elif fmt is ScreenFormat.json:
         text = json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n"
     else:
-        lines = [f"{'ROW':>4}  {'MATCH':<9} {'OUTCOME':<8} {'SCORE':>5}  NAME -> MATCHED"]
+        cells = []
         for r in results:
             item = r.as_dict()
-            matched = item["subject_label"] or item["message"]
-            lines.append(f"{item['row']:>4}  {item['match']:<9} {(item['outcome'] or '-'):<8} {item['score'] if item['score'] is not None else '-':>5}  {item['name']} -> {matched}")
-        text = "\n".join(lines) + "\n"
+            score = item["score"]
+            cells.append([str(item["row"]), item["match"], item["outcome"] or "-", "-" if score is None else str(score),
+                         item["name"], item["subject_label"] or item["message"]])
+        # To a file, whole: the width is the terminal's, not the file's.
+        width = _UNCUT if output is not None else None
+        text = tables.render(["row", "match", "outcome", "score", "name", "matched"], cells, width) + "\n"
     if output is not None:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {len(results)} row(s) to {output}", err=True)
@@ -242,7 +250,8 @@ def runs_command(
     store: StoreOption = None,
     subject: Annotated[str | None, typer.Option("--subject", help="Only runs about this subject; also shows what changed since the run before.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (as --format json).")] = False,
+    fmt: tables.FormatOption = tables.Format.table,
 ) -> None:
     """The vetting audit trail: who vetted what, when, under which policy and data, with what outcome."""
     with opened(store, read_only=True) as graph_store:
@@ -256,22 +265,34 @@ def runs_command(
                 raise fail(str(error)) from None
         runs = audit.list_runs(graph_store, iri, limit=limit)
     change = audit.latest_diff(runs) if iri else None
-    if as_json:
+    if as_json or fmt is tables.Format.json:
         typer.echo(json.dumps({"subject": iri, "runs": [r.as_dict() for r in runs], "diff": change}, indent=2, ensure_ascii=False))
         return
-    for run in runs:
-        typer.echo(f"{run.started}  {run.outcome:<6}  {run.subject_label}  as of {run.date}  by {run.agent_label}  ({len(run.findings)} finding(s), data {run.data_version_digest})")
+    rows = [
+        [run.started, run.outcome, run.subject_label, run.date, run.agent_label, str(len(run.findings)), run.data_version_digest]
+        for run in runs
+    ]
+    names = ["started", "outcome", "subject", "as_of", "by", "findings", "data"]
+    if fmt is tables.Format.csv:
+        tables.show(names, rows, fmt)
+        return
+    # The table shows when to the second (the CSV and JSON keep the microseconds and the zone).
+    typer.echo(tables.render(names, [[row[0][:19].replace("T", " "), *row[1:]] for row in rows]))
     if change:
-        typer.echo(f"\nsince the run before: outcome {change['outcome']['from']} -> {change['outcome']['to']}; "
-                   f"data {'changed' if change['data_changed'] else 'unchanged'}; "
-                   f"{len(change['findings_added'])} finding(s) added, {len(change['findings_removed'])} removed, "
-                   f"{len(change['findings_changed'])} changed")
+        typer.echo("")
+        typer.echo(tables.wrap(
+            f"since the run before: outcome {change['outcome']['from']} -> {change['outcome']['to']}; "
+            f"data {'changed' if change['data_changed'] else 'unchanged'}; "
+            f"{len(change['findings_added'])} finding(s) added, {len(change['findings_removed'])} removed, "
+            f"{len(change['findings_changed'])} changed",
+            indent="  ",
+        ))
         for item in change["imports_added"]:
-            typer.echo(f"  new import: {item['graph']} ({item['import']})")
+            typer.echo(tables.wrap(f"  new import: {item['graph']} ({item['import']})", indent="    "))
         for item in change["findings_added"]:
-            typer.echo(f"  + {item['summary']}")
+            typer.echo(tables.wrap(f"  + {item['summary']}", indent="    "))
         for item in change["findings_removed"]:
-            typer.echo(f"  - {item['summary']}")
+            typer.echo(tables.wrap(f"  - {item['summary']}", indent="    "))
 
 
 def register(app: typer.Typer) -> None:

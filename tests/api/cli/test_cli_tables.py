@@ -23,6 +23,11 @@ COLUMNS = 80
 LONG_GRAPH = "field-reports-from-the-northern-provinces-second-quarter-of-the-year-2018"
 LONG_LABEL = "Field office in Ilvesse, for the monitoring team that reads the quarterly returns"
 PROGRAM_DAY = ("--date", "2025-06-01")
+NAMES = (
+    "name,type,country\n"
+    "Rapid Intervention Police Unit,unit,Veldoria\n"
+    "Someone Nobody Has Heard Of In Any Record Whatsoever Of Any Province,person,\n"
+)
 
 
 def cli(store: Path, *args: str, columns: int = COLUMNS) -> subprocess.CompletedProcess[str]:
@@ -37,7 +42,9 @@ def cli(store: Path, *args: str, columns: int = COLUMNS) -> subprocess.Completed
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("tables") / "store"
+    folder = tmp_path_factory.mktemp("tables")
+    (folder / "names.csv").write_text(NAMES, encoding="utf-8")
+    store = folder / "store"
     cli(store, "init", "--demo")
     cli(store, "load", str(FIXTURES / "valid_relation.ttl"), "--graph", LONG_GRAPH, "--no-reason")
     token = cli(store, "keys", "create", "--role", "analyst", "--name", LONG_LABEL).stdout.strip()
@@ -63,12 +70,16 @@ COMMANDS: dict[str, Case] = {
         "subject_label",
         lambda program: [participant["label"] for participant in program["participants"]],
     ),
+    # screen's CSV is its own, one row per input row with every candidate
+    "screen": (["screen", "{names}", *PROGRAM_DAY], "name", lambda rows: [row["name"] for row in rows]),
+    "vetting-runs": (["vetting-runs"], "subject", lambda listed: [run["subject_label"] for run in listed["runs"]]),
 }
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_the_table_fits_80_columns_and_csv_and_json_give_the_values_it_cuts_whole(demo: Path, name: str) -> None:
     args, column, from_json = COMMANDS[name]
+    args = [arg.format(names=demo.parent / "names.csv") for arg in args]
     table = cli(demo, *args).stdout
     assert max(len(line) for line in table.splitlines()) <= COLUMNS, table
     assert "values cut to fit: --format csv or --format json gives them whole" in " ".join(table.split())
@@ -80,7 +91,7 @@ def test_the_table_fits_80_columns_and_csv_and_json_give_the_values_it_cuts_whol
     assert set(whole) <= in_csv
 
 
-@pytest.mark.parametrize("name", ["graphs list", "keys list", "cases list"])
+@pytest.mark.parametrize("name", ["graphs list", "keys list", "cases list", "vetting-runs"])
 def test_json_is_the_same_with_the_older_json_flag(demo: Path, name: str) -> None:
     args = COMMANDS[name][0]
     assert json.loads(cli(demo, *args, "--json").stdout) == json.loads(cli(demo, *args, "--format", "json").stdout)
@@ -102,3 +113,13 @@ def test_vet_program_wraps_its_reasons_and_still_takes_text_for_the_table(demo: 
     flagged = next(p for p in program["participants"] if p["vetting"]["outcome"] == "flag")
     assert " ".join(flagged["vetting"]["reason"].split()) in " ".join(table.split())  # wrapped, not cut
     assert cli(demo, *args, "--format", "text").stdout == table
+
+
+def test_screen_writes_its_table_to_a_file_whole(demo: Path) -> None:
+    names = demo.parent / "names.csv"
+    written = demo.parent / "screened.txt"
+    cli(demo, "screen", str(names), *PROGRAM_DAY, "--output", str(written))
+    rows = json.loads(cli(demo, "screen", str(names), *PROGRAM_DAY, "--format", "json").stdout)
+    text = written.read_text(encoding="utf-8")
+    assert all(row["name"] in text for row in rows) and "…" not in text
+    assert cli(demo, "screen", str(names), *PROGRAM_DAY, "--format", "text").stdout == cli(demo, "screen", str(names), *PROGRAM_DAY).stdout
