@@ -71,9 +71,10 @@ def list_queries(
             typer.echo(",".join(json.dumps(cell, ensure_ascii=False) for cell in (query.short_name, query.title, params, query.example)))
         return
     for query in queries:
-        typer.echo(f"{query.short_name}\n  {query.title}")
+        # Wrapped to the terminal, except the example: a command stays on one line, to be copied.
+        typer.echo(f"{query.short_name}\n" + tables.wrap(f"  {query.title}", indent="  "))
         for param in query.params:
-            typer.echo(f"  --param {param.name}=<{param.type}>  {param.description}")
+            typer.echo(tables.wrap(f"  --param {param.name}=<{param.type}>  {param.description}", indent="      "))
         example = " ".join(f"--param {key}={value}" for key, value in query.example_params().items())
         if example:
             typer.echo(f"  e.g. actorgraph queries run {query.short_name} {example}")

@@ -123,3 +123,15 @@ def test_screen_writes_its_table_to_a_file_whole(demo: Path) -> None:
     text = written.read_text(encoding="utf-8")
     assert all(row["name"] in text for row in rows) and "…" not in text
     assert cli(demo, "screen", str(names), *PROGRAM_DAY, "--format", "text").stdout == cli(demo, "screen", str(names), *PROGRAM_DAY).stdout
+
+
+def test_queries_list_wraps_to_the_terminal_but_keeps_each_example_on_one_line() -> None:
+    env = {**os.environ, "ACTORGRAPH_STORE": "", "COLUMNS": str(COLUMNS)}
+    listed = subprocess.run([str(ACTORGRAPH), "queries", "list"], capture_output=True, text=True, timeout=300, env=env, check=True).stdout
+    lines = listed.splitlines()
+    assert all(len(line) <= COLUMNS for line in lines if not line.startswith("  e.g. ")), listed
+    assert all(line.startswith("  e.g. actorgraph queries run ") for line in lines if len(line) > COLUMNS)
+    described = json.loads(
+        subprocess.run([str(ACTORGRAPH), "queries", "list", "--format", "json"], capture_output=True, text=True, timeout=300, env=env, check=True).stdout
+    )
+    assert all(" ".join(p["description"].split()) in " ".join(listed.split()) for q in described for p in q["params"])
