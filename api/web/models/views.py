@@ -68,6 +68,12 @@ class PanelGroup(Contract):
     relations: list[PanelRelation]
 
 
+class PanelOrigin(Contract):
+    key: str = Field(description="real, fictional or synthetic, from the namespace of the node's IRI")
+    label: str = Field(description="the badge's words")
+    title: str = Field(description="its hover text")
+
+
 class NodeDetails(Contract):
     id: str
     label: str
@@ -78,6 +84,7 @@ class NodeDetails(Contract):
     country: str | None
     location: str | None
     period: str
+    origin: PanelOrigin = Field(description="whether the node is real or invented, which the panel shows as a badge")
     href: str | None
     view: str | None
     groups: list[PanelGroup]

@@ -17,6 +17,39 @@ export function decode(value) {
     .replace(/&amp;/g, "&");
 }
 
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/* A date, or a partial one (2018, 2018-04), in words: "14 April 2018", "April 2018", "2018", as
+ * api.web.views.prose.day writes it on the server; anything else as it came. */
+export function day(value) {
+  var match = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(String(value || ""));
+  if (!match) return value ? String(value) : "";
+  var month = match[2] ? parseInt(match[2], 10) : 0;
+  if (month < 1 || month > 12) return match[1];
+  if (!match[3]) return MONTHS[month - 1] + " " + match[1];
+  return parseInt(match[3], 10) + " " + MONTHS[month - 1] + " " + match[1];
+}
+
+/* Real, fictional or synthetic, from the namespace of a subject's IRI, as a badge: the words of
+ * api.web.views.prose.ORIGINS (a test holds the two to the same words) and the class of the
+ * _macros.html origin_badge. Vetting statements about real people and the invented scenario must
+ * never be confused, so every list shows it. */
+var ORIGINS = {
+  real: ["real data", "Public data about real actors, from the sources cited"],
+  fictional: ["fictional", "Invented for demonstration: no real person, unit or program"],
+  synthetic: ["synthetic", "Generated for tests and benchmarks: no real person, unit or program"]
+};
+
+export function origin(iri) {
+  var match = /^https:\/\/w3id\.org\/actorgraph\/(fictional|synthetic)\/id\//.exec(String(iri || ""));
+  return match ? match[1] : "real";
+}
+
+export function originBadge(iri) {
+  var key = origin(iri);
+  return el("span", { class: "badge origin-" + key, "data-origin": key, title: ORIGINS[key][1] }, ORIGINS[key][0]);
+}
+
 /* el("a", {href: "/x", class: "y"}, "text", child, ...): an element with text children only. */
 export function el(tag, attrs) {
   var node = document.createElement(tag);

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.dates import clean_date, period
-from api.web.views import safety
+from api.dates import clean_date
+from api.web.views import prose, safety
 from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
@@ -44,11 +44,17 @@ def relation_json(relation: RelationView) -> dict[str, Any]:
         "otherRole": safety.text(relation.counterpart_role),
         "start": start,
         "end": end,
-        "period": safety.text(period(start, end)),
+        "period": safety.text(prose.period(start, end)),
         "confidence": safety.text(relation.confidence) if relation.confidence else None,
         "status": safety.text(relation.status) if relation.status else None,
         "sources": [source_json(s) for s in relation.sources],
     }
+
+
+def origin_json(iri: str) -> dict[str, str]:
+    """Real, fictional or synthetic, with the badge's words, as every page shows it."""
+    key = prose.origin(iri)
+    return {"key": key, "label": prose.ORIGINS[key].label, "title": prose.ORIGINS[key].title}
 
 
 def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, Any]:
@@ -68,7 +74,8 @@ def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, An
         "aliases": safety.texts(actor_profile.aliases),
         "country": safety.text(actor_profile.country.label) if actor_profile.country else None,
         "location": safety.text(actor_profile.location) if actor_profile.location else None,
-        "period": safety.text(period(start, end)),
+        "period": safety.text(prose.period(start, end)),
+        "origin": origin_json(iri),
         "href": safety.page_href(actor_profile.kind, iri),
         "view": safety.view_href(actor_profile.kind, iri),
         "groups": [

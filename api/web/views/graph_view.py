@@ -19,8 +19,8 @@ from typing import Any
 
 from pyvis.network import Network as PyvisNetwork
 
-from api.dates import clean_date, period
-from api.web.views import safety, styling
+from api.dates import clean_date
+from api.web.views import prose, safety, styling
 from graph.index.subjects import SubjectIndex
 from graph.tracing.refs import EdgeView, NodeRef
 from ontology.namespaces import AG
@@ -120,7 +120,7 @@ class Assembler:
         type_labels = [self.terms.label(t if "://" in t else AG + t) for t in ref.types]
         outcome = self.outcomes.get(ref.id)
         aliases = list(subject.aliases) if subject is not None else []
-        hover = [ref.label, ", ".join(type_labels) or cat.label]
+        hover = [ref.label, ", ".join(type_labels) or cat.label, prose.ORIGINS[prose.origin(ref.id)].label]
         if aliases:
             hover.append("also: " + ", ".join(aliases[:5]))
         if outcome:
@@ -152,7 +152,7 @@ class Assembler:
             return
         self._edge_ids.add(edge_id)
         start, end = clean_date(view.start), clean_date(view.end)
-        when = period(start, end)
+        when = prose.period(start, end, view.ongoing)
         name = f"{view.label} ({note})" if note else view.label
         detail = [name, when]
         if view.confidence:

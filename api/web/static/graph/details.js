@@ -54,6 +54,12 @@ export function renderDetails(d) {
   panel.appendChild(close);
   panel.appendChild(el("h2", { "data-role": "details-title" }, decode(d.label)));
   var facts = el("p", { class: "muted" }, [d.types.map(decode).join(", "), decode(d.country), decode(d.location), decode(d.period)].filter(Boolean).join(" · "));
+  if (d.origin) {
+    /* real or fictional, as every page shows it (the _macros.html origin_badge) */
+    var badge = el("span", { class: "badge origin-" + d.origin.key, "data-origin": d.origin.key, title: d.origin.title }, d.origin.label);
+    facts.insertBefore(document.createTextNode(" "), facts.firstChild);
+    facts.insertBefore(badge, facts.firstChild);
+  }
   panel.appendChild(facts);
   if (d.aliases.length) panel.appendChild(el("p", {}, el("strong", {}, "Also known as: "), d.aliases.map(decode).join("; ")));
   var links = el("p", { class: "links" });

@@ -5,7 +5,7 @@
  * vetting overlay live in their own modules, attached as methods here.
  */
 
-import { clear, decode, el } from "../shared.js";
+import { clear, day, decode, el } from "../shared.js";
 import { LARGE, EDGE_LABEL_SIZE, NODE_LABEL_SIZE, mark } from "./common.js";
 import * as details from "./details.js";
 import * as expansion from "./expansion.js";
@@ -210,7 +210,7 @@ GraphPage.prototype.settled = function () {
 GraphPage.prototype.report = function () {
   if (!this.status) return;
   var text = this.visibleNodes.size + " nodes and " + this.visibleEdges.size + " relations shown";
-  if (this.day) text += " at " + this.day;
+  if (this.day) text += " at " + day(this.day);
   if (this.nodes.size !== this.visibleNodes.size) text += " (" + this.nodes.size + " loaded)";
   this.status.textContent = text + (this.ready ? "" : " — laying out…");
   this.root.setAttribute("data-visible-nodes", String(this.visibleNodes.size));
