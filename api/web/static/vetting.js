@@ -5,7 +5,7 @@
  * (clear / review / flag), the reason, and a link to the full report. Written with textContent.
  */
 
-import { authFetch, clear, el, save, vettingResults } from "./shared.js";
+import { authFetch, clear, day, el, originBadge, save, vettingResults } from "./shared.js";
 
 /* A program's vetting table as a PDF, fetched with the user's key like the panel itself. */
 function pdfButton(panel) {
@@ -51,7 +51,7 @@ function load(panel) {
         var r = results[0];
         body.appendChild(el("p", { "data-role": "outcome" }, badge(r.outcome), " ", r.reason || ""));
         var n = (r.findings || []).length;
-        body.appendChild(el("p", { class: "muted" }, n + " finding" + (n === 1 ? "" : "s") + (r.date ? " · as of " + r.date : "")));
+        body.appendChild(el("p", { class: "muted" }, n + " finding" + (n === 1 ? "" : "s") + (r.date ? " · as of " + day(r.date) : "")));
         body.appendChild(el("p", {}, el("a", { href: reportHref(r.subject) }, "Read the full vetting report")));
         return;
       }
@@ -65,7 +65,7 @@ function load(panel) {
         var entry = participants ? participants.find(function (p) { return p.vetting === r; }) : null;
         var page = "/pages/actors/" + encodeURIComponent(r.subject).replace(/%2F/g, "/").replace(/%3A/g, ":");
         tbody.appendChild(el("tr", { "data-outcome": r.outcome, "data-subject": r.subject },
-          el("td", {}, el("a", { href: page }, name)),
+          el("td", {}, el("a", { href: page }, name), " ", originBadge(r.subject)),
           el("td", {}, entry ? entry.roles.join(", ") : ""),
           el("td", {}, badge(r.outcome)),
           el("td", {}, r.reason || ""),
@@ -74,7 +74,7 @@ function load(panel) {
       table.appendChild(tbody);
       if (data.counts && participants) {
         body.appendChild(el("p", { "data-role": "counts" }, badge("flag"), " " + (data.counts.flag || 0) + "  ", badge("review"), " " + (data.counts.review || 0) + "  ",
-          badge("clear"), " " + (data.counts.clear || 0) + (data.date ? "  · as of " + data.date : "")));
+          badge("clear"), " " + (data.counts.clear || 0) + (data.date ? "  · as of " + day(data.date) : "")));
       }
       body.appendChild(el("div", { class: "table-wrap" }, table));
     })

@@ -4,7 +4,7 @@
  * nothing role-dependent), and written with textContent through ActorGraph.el.
  */
 
-import { authFetch, clear, el, failure, save } from "./shared.js";
+import { authFetch, clear, day, el, failure, originBadge, save } from "./shared.js";
 
 var root, detail, list, listStatus, filter;
 
@@ -47,16 +47,17 @@ function renderCase(c) {
   detail.appendChild(el("h2", {}, "Case " + c.id + ": " + c.subject_label));
   var table = el("table", { class: "report-header" });
   table.appendChild(row("Status", badge("status", c.status)));
-  table.appendChild(row("Subject", c.subject_label + " <" + c.subject + ">"));
-  table.appendChild(row("Vetted as of", c.date + (c.as_known_on ? ", as known on " + c.as_known_on : "")));
+  table.appendChild(row("Subject", el("span", { "data-role": "subject" }, c.subject_label + " ", originBadge(c.subject),
+    el("details", { class: "iri" }, el("summary", {}, "Identifier (IRI)"), el("code", {}, c.subject)))));
+  table.appendChild(row("Vetted as of", day(c.date) + (c.as_known_on ? ", as known on " + day(c.as_known_on) : "")));
   var engine = el("span", {}, badge("outcome", c.engine.outcome), " " + c.engine.reason);
   table.appendChild(row("Engine's result then", engine));
   table.appendChild(row("Decision", c.decision.replace(/_/g, " ")));
   if (c.conditions) table.appendChild(row("Conditions", c.conditions));
   table.appendChild(row("Justification", c.justification));
-  table.appendChild(row("Decided by", who(c.decided_by) + " at " + c.decided_at));
-  table.appendChild(row("Expires", c.expires + (c.expired ? " (expired)" : "")));
-  table.appendChild(row("Sign-off", c.sign_off ? who(c.sign_off.by) + " at " + c.sign_off.at + (c.sign_off.note ? ": " + c.sign_off.note : "") : "not yet: a second reviewer signs off with another API key"));
+  table.appendChild(row("Decided by", who(c.decided_by) + " on " + day(c.decided_at)));
+  table.appendChild(row("Expires", day(c.expires) + (c.expired ? " (expired)" : "")));
+  table.appendChild(row("Sign-off", c.sign_off ? who(c.sign_off.by) + " on " + day(c.sign_off.at) + (c.sign_off.note ? ": " + c.sign_off.note : "") : "not yet: a second reviewer signs off with another API key"));
   if (c.superseded_by) table.appendChild(row("Superseded by", el("a", { href: caseHref(c.superseded_by) }, "case " + c.superseded_by)));
   table.appendChild(row("Audit run", c.engine.run || ""));
   detail.appendChild(table);
@@ -125,10 +126,10 @@ function loadList() {
         tbody.appendChild(el("tr", { "data-case": c.id, "data-status": c.status },
           el("td", {}, el("a", { href: caseHref(c.id) }, c.id)),
           el("td", {}, badge("status", c.status)),
-          el("td", {}, c.subject_label),
+          el("td", {}, c.subject_label + " ", originBadge(c.subject)),
           el("td", {}, c.decision.replace(/_/g, " ")),
           el("td", {}, badge("outcome", c.engine.outcome)),
-          el("td", {}, c.expires),
+          el("td", {}, day(c.expires)),
           el("td", {}, who(c.decided_by)),
           el("td", {}, c.sign_off ? who(c.sign_off.by) : "")));
       });
