@@ -1,6 +1,7 @@
 """Pages that read like prose, in a real browser: the actor filters (type, country, level, sector,
-real or fictional), the subject autocomplete from /actors?q=, and real and fictional data told
-apart by a badge. Expected values come from the JSON API, filtered here independently."""
+real or fictional), the subject autocomplete from /actors?q= (paths, vetting report and vetting
+cases pages), real and fictional data told apart by a badge, and dates in words in the graph
+views. Expected values come from the JSON API, filtered here independently."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ontology.namespaces import FICTIONAL, SYNTHETIC
+from tests.e2e.conftest import wait_for_graph
 
 
 def get_json(url: str) -> Any:
@@ -99,3 +101,45 @@ def test_subject_field_suggests_actors_and_the_suggestion_finds_paths(page: Any,
     page.wait_for_function("window.actorGraphView && window.actorGraphView.ready()", timeout=15_000)
     drawn = set(page.evaluate("window.actorGraphView.visibleNodeIds()"))
     assert {FICTIONAL + "unit/bde-7", FICTIONAL + "program/vsspp"} <= drawn
+
+
+def suggestions(page: Any, field: str, typed: str) -> tuple[list[str], list[str]]:
+    """Type into a subject field and wait for its suggestions: their values and labels."""
+    page.locator(field).press_sequentially(typed, delay=20)
+    page.wait_for_function(f"document.querySelector({json.dumps(field)}).dataset.suggested !== undefined", timeout=10_000)
+    options = page.locator("#" + page.get_attribute(field, "list") + " option")
+    return options.evaluate_all("o => o.map(x => x.value)"), options.evaluate_all("o => o.map(x => x.label)")
+
+
+def test_vetting_report_subject_field_suggests_actors_and_the_suggestion_is_vetted(page: Any, server: str) -> None:
+    expected = get_json(f"{server}/actors?q=Brigada&limit=8")["results"]
+    page.goto("/pages/vetting/report")
+    field = "form[action='/pages/vetting/report'] input[name=subject]"
+    values, labels = suggestions(page, field, "Brigada")
+    assert len(values) == len(expected) > 0
+    assert "fictional/unit/bde-7" in values
+    assert any(label.startswith(hit["label"]) for hit in expected for label in labels)
+    page.fill(field, "fictional/unit/bde-7")
+    with page.expect_navigation():
+        page.click("form[action='/pages/vetting/report'] button[type=submit]")
+    assert page.locator("#vetting-report").get_attribute("data-subject") == "fictional/unit/bde-7"
+
+
+def test_vetting_cases_subject_fields_suggest_actors(page: Any, server: str) -> None:
+    expected = get_json(f"{server}/actors?q=Mountain&limit=8")["results"]
+    page.goto("/pages/vetting/cases")
+    for field in ("#case-filter input[name=subject]", "#case-form input[name=subject]"):
+        values, _ = suggestions(page, field, "Mountain")
+        assert values and len(values) == len(expected), field
+
+
+def test_graph_details_panel_shows_the_origin_and_the_status_line_a_date_in_words(page: Any) -> None:
+    page.goto("/view/actors/unit/bde-7?at=2015-06-01")
+    wait_for_graph(page)
+    assert page.locator("[data-role=status]").inner_text().split(" at ")[1].startswith("1 June 2015")
+    position = page.evaluate("(iri) => window.actorGraphView.positionOf(iri)", FICTIONAL + "unit/bde-7")
+    box = page.locator(".graph-canvas").bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    page.locator("[data-role=details-title]").wait_for()
+    badge = page.locator("[data-role=details] [data-origin]")
+    assert badge.get_attribute("data-origin") == "fictional" and badge.inner_text() == "fictional"

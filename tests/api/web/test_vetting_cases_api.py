@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from api.web.app import create_app
+from api.web.views import prose
 from graph.access import keys
 from graph.ingest import derivation, loader, setup
 from graph.ingest.formats import format_named
@@ -247,8 +248,11 @@ def test_printable_case_record_escapes_and_is_complete(client: TestClient, token
         assert "Because &lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
         for expected in (f"Vetting case {case['id']}: 72nd Mountain Battalion (Veldoria)", 'data-status="in-force"',
                          "approve with conditions", 'class="outcome flag"', "Karst Hollow", case["engine"]["run"],
-                         "second reviewer (key", "analyst key (key", case["expires"], "@media print"):
+                         "second reviewer (key", "analyst key (key", prose.day(case["expires"]), "@media print",
+                         prose.day(case["date"]), 'data-origin="fictional"',
+                         f'<details class="iri"><summary>Identifier (IRI)</summary><code>{case["subject"]}</code></details>'):
             assert expected in page, expected
+        assert f'<code class="iri">{case["subject"]}' not in page  # the subject's IRI only in its fold
     assert client.get(f"/vetting/cases/{case['id']}?format=pdf", headers=auth(tokens)).json()["detail"].startswith("format: ")
     assert client.get(f"/vetting/cases/{case['id']}?format=html", headers=auth(tokens, "reader")).status_code == 403
 
