@@ -61,6 +61,10 @@ def test_actor_and_program_pages_show_vetting_to_an_analyst(page: Any, analyst_k
     page.locator(".vetting-table tbody tr").first.wait_for(timeout=60_000)
     assert page.locator(".vetting-table tbody tr").count() >= 20
     assert page.locator(".vetting-table tr[data-outcome=flag]").count() > 0
+    # every partner is badged real or fictional, by its IRI's namespace
+    badges = page.locator(".vetting-table tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.dataset.subject, (r.querySelector('[data-origin]') || {dataset: {}}).dataset.origin])")
+    assert badges and all(origin == ("fictional" if subject.startswith(F) else "real") for subject, origin in badges), badges
 
 
 def test_screening_a_csv_and_downloading_the_results(page: Any, analyst_key: str, tmp_path: Path) -> None:
@@ -73,6 +77,7 @@ def test_screening_a_csv_and_downloading_the_results(page: Any, analyst_key: str
     page.locator("#screen-table tbody tr").first.wait_for(timeout=60_000)
     table = page.locator("#screen-table").inner_text()
     assert "7th Mountain Brigade (Veldoria)" in table and "FLAG" in table.upper()
+    assert page.locator("#screen-table tbody tr").first.locator("[data-origin=fictional]").count() == 1
     with page.expect_download() as download_info:
         page.click("#screen-download")
     saved = tmp_path / "screening.csv"

@@ -4,7 +4,7 @@
  * HTML report is shown in a sandboxed iframe (no scripts, no same-origin access).
  */
 
-import { authFetch, clear, el, failure, save } from "./shared.js";
+import { authFetch, clear, el, failure, originBadge, save } from "./shared.js";
 
 function problem(response) {
   return failure(response, " — vetting needs an analyst's API key (top right).");
@@ -88,7 +88,11 @@ function screening() {
             var value = row[c];
             var td = el("td");
             if (c === "outcome" && /^(clear|review|flag)$/.test(String(value))) td.appendChild(el("span", { class: "outcome " + value }, String(value)));
-            else if (c === "subject_label" && row.subject) td.appendChild(el("a", { href: "/pages/vetting/report?subject=" + encodeURIComponent(row.subject) }, flat(value)));
+            else if (c === "subject_label" && row.subject) {
+              td.appendChild(el("a", { href: "/pages/vetting/report?subject=" + encodeURIComponent(row.subject) }, flat(value)));
+              td.appendChild(document.createTextNode(" "));
+              td.appendChild(originBadge(row.subject));
+            }
             else td.textContent = flat(value);
             tr.appendChild(td);
           });
