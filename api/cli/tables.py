@@ -1,7 +1,8 @@
 """Tables that fit the terminal: columns share the width, the widest give way first, and a cut
 value ends in "…". The full rows are one `--format csv` or `--format json` away, and the table says
-so when it cut anything. Every command that prints a table (`query`, `queries run`, `graphs list`,
-`keys list`, `cases list`, `vet-program`) prints it through `show`, with `FormatOption`."""
+so when it cut anything. Every command that prints a table renders it here: `query`, `queries run`,
+`graphs list`, `keys list`, `cases list` and `vetting-runs` through `show`, with `FormatOption`;
+`vet-program` and `screen`, whose CSV and JSON are their own reports, through `render` and `wrap`."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from api.cli.tables import as_csv, wrap
 from tests.conftest import FIXTURES
 from tests.support import ACTORGRAPH
 
@@ -135,3 +136,17 @@ def test_queries_list_wraps_to_the_terminal_but_keeps_each_example_on_one_line()
         subprocess.run([str(ACTORGRAPH), "queries", "list", "--format", "json"], capture_output=True, text=True, timeout=300, env=env, check=True).stdout
     )
     assert all(" ".join(p["description"].split()) in " ".join(listed.split()) for q in described for p in q["params"])
+
+
+def test_wrap_breaks_at_spaces_and_cuts_only_a_word_longer_than_a_line() -> None:
+    iri = "https://w3id.org/actorgraph/fictional/id/program/a-very-long-program-name"
+    text = wrap(f"  program  {iri} and some words after it", 40, indent="           ")
+    lines = text.splitlines()
+    assert all(len(line) <= 40 for line in lines) and lines[0] == "  program"
+    assert lines[1].startswith("           …") and lines[1].endswith("program-name")  # the IRI keeps its end
+    assert " ".join(text.split()).endswith("and some words after it")
+
+
+def test_csv_cells_are_whole_and_never_a_formula() -> None:
+    rows = list(csv.reader(io.StringIO(as_csv(["a", "b"], [["=HYPERLINK(1)", "-12,5"], ["x, \"y\"", "@z"]]))))
+    assert rows == [["a", "b"], ["'=HYPERLINK(1)", "-12,5"], ['x, "y"', "'@z"]]
