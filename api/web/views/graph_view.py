@@ -153,6 +153,7 @@ class Assembler:
         self._edge_ids.add(edge_id)
         start, end = clean_date(view.start), clean_date(view.end)
         when = prose.period(start, end, view.ongoing)
+        years = prose.period(start, end, view.ongoing, "year")
         name = f"{view.label} ({note})" if note else view.label
         detail = [name, when]
         if view.confidence:
@@ -166,7 +167,9 @@ class Assembler:
             safety.text(view.source, limit=2000),
             safety.text(view.target, limit=2000),
             id=edge_id,
-            label=safety.text(name + ("\n" + when if when else "")),
+            # On the canvas the years only: short, and never more precise than the data (an edge
+            # does not carry its dates' precision, so "2010-01-01" may stand for "2010").
+            label=safety.text(name + ("\n" + years if years else "")),
             title=safety.text("\n".join(d for d in detail if d)),
             type=safety.text(view.type),
             start=start,

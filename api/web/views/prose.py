@@ -67,18 +67,20 @@ def _whole(start: str, end: str) -> str | None:
     return "year" if a.group(2) == "01" and month == 12 else "month"
 
 
-def period(start: str | None, end: str | None, ongoing: bool = False) -> str:
+def period(start: str | None, end: str | None, ongoing: bool = False, precision: str | None = None) -> str:
     """A relation's or program's dates in words. An open end says only what is known: "since"
     when the data says the link is ongoing, "from" when its end is simply not recorded. Whole
-    years or months read as such ("2017 – 2020", "August 2019")."""
+    years or months read as such ("2017 – 2020", "August 2019"). `precision` ("year", "month")
+    says both ends only to that precision: a graph's edge labels give years, short and never
+    more precise than the data."""
     if start and end:
-        whole = _whole(start, end)
+        whole = precision or _whole(start, end)
         first, last = day(start, whole), day(end, whole)
         return first if first == last else f"{first} – {last}"
     if start:
-        return f"since {day(start)}" if ongoing else f"from {day(start)}"
+        return f"since {day(start, precision)}" if ongoing else f"from {day(start, precision)}"
     if end:
-        return f"until {day(end)}"
+        return f"until {day(end, precision)}"
     return ""
 
 
