@@ -1,5 +1,6 @@
 """Make the README's screenshots at a laptop's 1366×900: docs/home.png, docs/actors.png (the
-filters), docs/actor-page.png, docs/actor-view.png, docs/program-view.png.
+filters), docs/actor-page.png, docs/actor-view.png, docs/program-view.png and
+docs/vetting-report.png. Every shot is the 1366×900 viewport, nothing taller.
 
 Uses the same setup as the browser tests: a fresh store with the demo data (`actorgraph init
 --demo`), `actorgraph serve` on a free local port, and Debian's Chromium through Playwright
@@ -19,29 +20,36 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import FloatRect, Page, ViewportSize, sync_playwright
 
 DOCS = Path(__file__).resolve().parent
 ACTORGRAPH = Path(sys.executable).with_name("actorgraph")
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-VIEWPORT = {"width": 1366, "height": 900}
-SHOTS = ("home.png", "actors.png", "actor-page.png", "actor-view.png", "program-view.png")
+VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
+SHOTS = ("home.png", "actors.png", "actor-page.png", "actor-view.png", "program-view.png", "vetting-report.png")
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_for_graph(page: Page) -> None:
     page.wait_for_function("window.actorGraphView && window.actorGraphView.ready()", timeout=30_000)
 
 
+def canvas_box(page: Page) -> FloatRect:
+    box = page.locator(".graph-canvas").bounding_box()
+    assert box is not None, "the graph canvas is drawn"
+    return box
+
+
 def click_node(page: Page, iri: str) -> None:
     position = page.evaluate("(iri) => window.actorGraphView.positionOf(iri)", iri)
-    box = page.locator(".graph-canvas").bounding_box()
+    box = canvas_box(page)
     page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
     page.locator("[data-role=details-title]").wait_for()
     rest_pointer(page)
@@ -49,7 +57,7 @@ def click_node(page: Page, iri: str) -> None:
 
 def rest_pointer(page: Page) -> None:
     """Move the pointer to an empty corner of the canvas, so no tooltip is in the picture."""
-    box = page.locator(".graph-canvas").bounding_box()
+    box = canvas_box(page)
     page.mouse.move(box["x"] + 4, box["y"] + 4)
     page.wait_for_timeout(300)
 
@@ -72,6 +80,9 @@ def shoot(base: str, analyst_key: str) -> None:
         page.goto("/view/actors/unit/bde-7?depth=2&at=2018-06-01")
         wait_for_graph(page)
         click_node(page, "https://w3id.org/actorgraph/fictional/id/unit/bde-7")
+        # The panel stays open; the selection goes, or its edges' labels (type and dates, shown
+        # for the selected node) would cover the neighbours' names in the picture.
+        page.evaluate("() => { const n = window.actorGraphView.page.network; n.unselectAll(); n.redraw(); }")
         page.wait_for_timeout(300)
         page.screenshot(path=str(DOCS / "actor-view.png"))
 
@@ -80,8 +91,18 @@ def shoot(base: str, analyst_key: str) -> None:
         page.goto("/view/programs/program/vsspp")
         wait_for_graph(page)
         page.wait_for_selector("[data-graph][data-vetting=loaded]", timeout=60_000)
+        # The graph's controls at the top of the window, so the canvas and its legend fill it.
+        page.locator("[data-graph]").evaluate("node => window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 8)")
         rest_pointer(page)
-        page.screenshot(path=str(DOCS / "program-view.png"), full_page=True)  # with the legend
+        page.screenshot(path=str(DOCS / "program-view.png"))
+
+        # A vetting report as the report page shows it: dates in words, labels, the badge.
+        page.goto("/pages/vetting/report?subject=unit/bde-7&date=2019-01-01")
+        frame = page.frame_locator("iframe.report-frame")
+        frame.locator("article.vetting-report").wait_for(timeout=60_000)
+        page.locator("iframe.report-frame").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(DOCS / "vetting-report.png"))
         browser.close()
 
 
