@@ -147,6 +147,34 @@ def edges_of(store: GraphStore, dataset: Dataset, node: str, terms: Terms) -> li
     return edges
 
 
+@dataclass(frozen=True)
+class Dates:
+    """A node's own dates as recorded (an incident's), with their precision."""
+
+    start: str | None = None
+    end: str | None = None
+    start_precision: str = DAY
+    end_precision: str = DAY
+    ongoing: bool = False
+
+
+def dates_of(store: GraphStore, dataset: Dataset, node: str) -> Dates:
+    """A node's start and end with the precision its source gave them (`queries/tracing/dates.rq`).
+    The subject index keeps dates but not their precision; an incident given as "2010" is stored
+    2010-01-01, so a page that shows it reads the precision here. Several values (rare) keep the
+    least of each, as the subject index does, each with its own precision."""
+    found = Dates()
+    for row in store.select(catalog.text("tracing/dates"), bindings={"node": rdf.NamedNode(node)}, default_graph=data_graphs(dataset)):
+        start, end = _value(row["start"]), _value(row["end"])
+        if start and (found.start is None or start < found.start):
+            found = replace(found, start=start, start_precision=parse_precision(_value(row["startPrecision"])))
+        if end and (found.end is None or end < found.end):
+            found = replace(found, end=end, end_precision=parse_precision(_value(row["endPrecision"])))
+        if (_value(row["ongoing"]) or "").lower() in ("true", "1"):
+            found = replace(found, ongoing=True)
+    return found
+
+
 def relation_classes(terms: Terms, types: str | Sequence[str] | None) -> frozenset[str] | None:
     """Relation classes named by short name or IRI (comma-separated), each with its subclasses."""
     if types is None:

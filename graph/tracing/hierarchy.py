@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.edges import Edge, EdgeFilter, Neighbours
+from graph.tracing.edges import Edge, EdgeFilter, Neighbours, dates_of
 from graph.tracing.refs import EdgeView, NodeRef, edge_view, node_ref
+from graph.vetting.dates import DAY
 from ontology.namespaces import AG
 
 DEFAULT_DEPTH = 3  # vetting's default hierarchy depth (graph.vetting.policy)
@@ -33,6 +34,9 @@ class IncidentBelow:
     perpetration: EdgeView
     path: list[EdgeView]  # each hop downwards: a command or a subordination, with its own dates
     below: list[NodeRef]  # the node each hop leads to; the last is the perpetrator
+    start_precision: str = DAY  # the incident's dates as precisely as recorded: "year", "month" or "day"
+    end_precision: str = DAY
+    ongoing: bool = False
 
 
 def _downward(edge: Edge, node: str, index: SubjectIndex) -> str | None:
@@ -75,6 +79,7 @@ def incidents_below(
         for edge in neighbours(unit):
             if terms.is_a(edge.cls, AG + "Perpetration") and edge.source == unit:
                 subject = index.get(edge.target)
+                own = dates_of(store, dataset, edge.target) if subject and (subject.start or subject.end) else None
                 found.append(
                     IncidentBelow(
                         incident=node_ref(index, edge.target),
@@ -84,6 +89,9 @@ def incidents_below(
                         perpetration=edge_view(terms, edge),
                         path=[edge_view(terms, e) for e in paths[unit]],
                         below=[node_ref(index, n) for n in chains[unit]],
+                        start_precision=own.start_precision if own and subject and own.start == subject.start else DAY,
+                        end_precision=own.end_precision if own and subject and own.end == subject.end else DAY,
+                        ongoing=bool(own and own.ongoing),
                     )
                 )
     found.sort(key=lambda f: (f.start or "9999", f.incident.label))

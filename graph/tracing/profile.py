@@ -14,6 +14,7 @@ from graph.store import GraphStore
 from graph.tracing.edges import Edge, edges_of
 from graph.tracing.errors import NotFound
 from graph.tracing.refs import NodeRef, node_ref
+from graph.vetting.dates import DAY
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class RelationView:
     confidence: str | None
     status: str | None
     sources: list[SourceRef]
+    start_precision: str = DAY  # "year" or "month" when the source gave only that (2010 is stored 2010-01-01)
+    end_precision: str = DAY
+    ongoing: bool = False  # an open end is ongoing only when the data says so; otherwise it is unknown
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ def relation_view(index: SubjectIndex, subject: str, edge: Edge) -> RelationView
         confidence=terms.label(edge.confidence) if edge.confidence else None,
         status=terms.label(edge.status) if edge.status else None,
         sources=[source_ref(index, s) for s in edge.sources],
+        start_precision=edge.start_precision,
+        end_precision=edge.end_precision,
+        ongoing=edge.ongoing,
     )
 
 

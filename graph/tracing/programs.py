@@ -19,6 +19,7 @@ from graph.store import GraphStore, rdf
 from graph.tracing.edges import data_graphs, edges_of
 from graph.tracing.profile import RelationView, SourceRef, TermRef, relation_view, source_ref, term_ref
 from graph.tracing.refs import NodeRef, node_ref
+from graph.vetting.dates import DAY
 from ontology.namespaces import AG
 from queries import catalog
 
@@ -70,6 +71,9 @@ class Participant:
     amount: str | None
     currency: str | None
     sources: list[SourceRef]
+    start_precision: str = DAY  # "year" or "month" when the source gave only that (2010 is stored 2010-01-01)
+    end_precision: str = DAY
+    ongoing: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,9 @@ def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: 
                 amount=extra_of.get("amount"),
                 currency=extra_of.get("currency"),
                 sources=[source_ref(index, s) for s in edge.sources],
+                start_precision=edge.start_precision,
+                end_precision=edge.end_precision,
+                ongoing=edge.ongoing,
             )
         )
     for members in groups.values():

@@ -9,6 +9,7 @@ from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
 from graph.index.terms import Terms
 from graph.tracing.edges import Edge
+from graph.vetting.dates import DAY
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class EdgeView:
     sources: int
     directed: bool
     ongoing: bool = False  # an open end is ongoing only when the data says so; otherwise it is unknown
+    start_precision: str = DAY  # "year" or "month" when the source gave only that (2010 is stored 2010-01-01)
+    end_precision: str = DAY
 
 
 def node_ref(index: SubjectIndex, iri: str) -> NodeRef:
@@ -61,4 +64,6 @@ def edge_view(terms: Terms, edge: Edge) -> EdgeView:
         sources=len(edge.sources),
         directed=edge.directed,
         ongoing=edge.ongoing,
+        start_precision=edge.start_precision,
+        end_precision=edge.end_precision,
     )

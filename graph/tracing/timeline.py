@@ -9,8 +9,9 @@ from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.edges import PERPETRATION, edges_of
+from graph.tracing.edges import PERPETRATION, dates_of, edges_of
 from graph.tracing.refs import NodeRef, node_ref
+from graph.vetting.dates import DAY
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class TimelineEntry:
     confidence: str | None
     status: str | None
     sources: int
+    start_precision: str = DAY  # "year" or "month" when the source gave only that (2010 is stored 2010-01-01)
+    end_precision: str = DAY
+    ongoing: bool = False  # an open end is ongoing only when the data says so; otherwise it is unknown
 
 
 @dataclass(frozen=True)
@@ -48,18 +52,26 @@ def timeline_entries(store: GraphStore, dataset: Dataset, actor: str, index: Sub
     """Every relation and incident involving `actor`, dated ones in date order, undated last.
 
     A perpetration node usually carries no date of its own: the incident does. So each
-    perpetration becomes an incident entry dated by the incident."""
+    perpetration becomes an incident entry dated by the incident, at the precision the incident's
+    dates were recorded with."""
     terms = index.terms
     entries = []
     for edge in edges_of(store, dataset, actor, terms):
         other = edge.other(actor)
         counterpart = node_ref(index, other)
         start, end, kind = edge.start, edge.end, "relation"
+        start_precision, end_precision, ongoing = edge.start_precision, edge.end_precision, edge.ongoing
         if terms.is_a(edge.cls, PERPETRATION) and counterpart.kind == "incident":
             incident = index.get(other)
             kind = "incident"
-            start = edge.start or (incident.start if incident else None)
-            end = edge.end or (incident.end if incident else None)
+            own = dates_of(store, dataset, other) if not (edge.start and edge.end) and incident and (incident.start or incident.end) else None
+            if not edge.start:
+                start = incident.start if incident else None
+                start_precision = own.start_precision if own and own.start == start else DAY
+            if not edge.end:
+                end = incident.end if incident else None
+                end_precision = own.end_precision if own and own.end == end else DAY
+            ongoing = edge.ongoing or bool(own and own.ongoing)
         entries.append(
             TimelineEntry(
                 kind=kind,
@@ -74,6 +86,9 @@ def timeline_entries(store: GraphStore, dataset: Dataset, actor: str, index: Sub
                 confidence=terms.label(edge.confidence) if edge.confidence else None,
                 status=terms.label(edge.status) if edge.status else None,
                 sources=len(edge.sources),
+                start_precision=start_precision,
+                end_precision=end_precision,
+                ongoing=ongoing,
             )
         )
     entries.sort(key=_sort_key)
