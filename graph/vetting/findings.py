@@ -155,6 +155,8 @@ def to_finding(ctx: Context, draft: Draft) -> Finding:
                 perpetrator=draft.perpetrator or "",
                 perpetrator_label=facts.label(draft.perpetrator),
                 confidence=perpetration.facts.confidence,
+                start_precision=period.start_precision,
+                end_precision=period.end_precision,
             )
         )
     # For sanctions and risk the chain's own evidence is the listing or reliance (the network's own

@@ -27,7 +27,9 @@ gross-violation type; null without an incident), `via_succession` (null, or `fro
 (`failure_to_punish` for a commander who took over after the incident with no accountability
 recorded; empty otherwise), `regime_type` (sanctions) and `mitigations` (structured: `relation`,
 `kind`, `text`, `date`, `remedial`); on an incident, `label`, `end`, `perpetrator`,
-`perpetrator_label` and `confidence`; on an evidence item, `label`, `from`, `to`, `from_label`,
+`perpetrator_label`, `confidence`, `start_precision` and `end_precision` (of `date` and `end`:
+`year` or `month` when the source gave only that, so a `date` of 2010-01-01 at `year` means
+"2010"; `day` otherwise); on an evidence item, `label`, `from`, `to`, `from_label`,
 `to_label`, `ongoing`, `start_precision`, `end_precision`, `status` and `note`; on a source,
 `publisher` and `issued`.
 
@@ -112,6 +114,8 @@ class IncidentRef:
     perpetrator: str
     perpetrator_label: str
     confidence: str | None = None
+    start_precision: str = "day"  # of `date`: "year" or "month" when the source gave only that
+    end_precision: str = "day"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +128,8 @@ class IncidentRef:
             "perpetrator": self.perpetrator,
             "perpetrator_label": self.perpetrator_label,
             "confidence": self.confidence,
+            "start_precision": self.start_precision,
+            "end_precision": self.end_precision,
         }
 
 

@@ -90,9 +90,12 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
         lines.append(f"   why {finding.severity}: {finding.severity_basis}")
     lines.append(f"   current or former: {finding.current_basis}")
     for incident in finding.incidents:
+        # as _period does for a link: a date given to the year or month says so ("2010-01-01 (year)")
         when = incident.date or "date unknown"
-        if incident.end and incident.end != incident.date:
-            when += f" – {incident.end}"
+        if incident.date and incident.start_precision != "day":
+            when += f" ({incident.start_precision})"
+        if incident.end and (incident.end != incident.date or incident.end_precision != incident.start_precision):
+            when += f" – {incident.end}" + (f" ({incident.end_precision})" if incident.end_precision != "day" else "")
         lines.append(f"   incident: {incident.label} ({when}; {', '.join(incident.types) or 'type unknown'}; {incident.status})")
     lines.append("   evidence path:")
     for evidence in finding.evidence:

@@ -54,6 +54,8 @@ class IncidentRef(Contract):
     perpetrator: str
     perpetrator_label: str
     confidence: str | None
+    start_precision: str = Field("day", description="year or month when the source gave `date` only to that (2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave `end` only to that; day otherwise")
 
 
 class Mitigation(Contract):
