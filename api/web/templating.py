@@ -81,7 +81,20 @@ templates.env.globals["site_css"] = site_css
 templates.env.filters["css_string"] = css_string
 templates.env.globals["origin"] = prose.origin
 templates.env.globals["origins"] = prose.ORIGINS
-templates.env.filters["period"] = lambda dates: prose.period(clean_date(dates[0]), clean_date(dates[1]), *dates[2:3])
+
+
+def period_filter(dates: tuple[object, ...]) -> str:
+    """`(start, end)`, `(start, end, ongoing)` or `(start, end, ongoing, start_precision,
+    end_precision)` in words (prose.period): with the precisions the data recorded, a start given
+    as "2010" reads "2010", never "1 January 2010"."""
+    start, end = (clean_date(str(d)) if d else None for d in dates[:2])
+    ongoing = bool(dates[2]) if len(dates) > 2 else False
+    start_precision = str(dates[3]) if len(dates) > 3 and dates[3] else None
+    end_precision = str(dates[4]) if len(dates) > 4 and dates[4] else None
+    return prose.period(start, end, ongoing, start_precision=start_precision, end_precision=end_precision)
+
+
+templates.env.filters["period"] = period_filter
 templates.env.filters["day"] = prose.day
 templates.env.filters["dates_in_words"] = prose.dates_in_words
 templates.env.filters["amount"] = prose.amount

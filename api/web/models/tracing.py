@@ -48,6 +48,9 @@ class Edge(APIModel):
     label: str
     start: str | None
     end: str | None
+    start_precision: str = Field("day", description="year or month when the source gave only that (a start given as 2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave only that (an end given as June 2020 is stored as 2020-06-30); day otherwise")
+    ongoing: bool = Field(False, description="true only when the data marks the relation ongoing; an open end is otherwise unknown")
     confidence: str | None = Field(description="low, medium or high")
     status: str | None = Field(description="alleged or established, for perpetrations")
     sources: int = Field(description="number of sources")
@@ -66,6 +69,9 @@ class Relation(APIModel):
     direction: str = Field(description="outgoing (the actor is the source), incoming, or mutual")
     start: str | None
     end: str | None
+    start_precision: str = Field("day", description="year or month when the source gave only that (a start given as 2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave only that (an end given as June 2020 is stored as 2020-06-30); day otherwise")
+    ongoing: bool = Field(False, description="true only when the data marks the relation ongoing; an open end is otherwise unknown")
     confidence: str | None
     status: str | None
     sources: list[Source]
@@ -126,6 +132,9 @@ class TimelineEntry(APIModel):
     date: str | None = Field(description="the date the entry is sorted by: start, else end")
     start: str | None
     end: str | None
+    start_precision: str = Field("day", description="year or month when the source gave only that (a start given as 2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave only that (an end given as June 2020 is stored as 2020-06-30); day otherwise")
+    ongoing: bool = Field(False, description="true only when the data marks the relation ongoing; an open end is otherwise unknown")
     relation: str
     type: str
     label: str
@@ -173,6 +182,9 @@ class Participant(APIModel):
     program_role: Term | None
     start: str | None
     end: str | None
+    start_precision: str = Field("day", description="year or month when the source gave only that (a start given as 2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave only that (an end given as June 2020 is stored as 2020-06-30); day otherwise")
+    ongoing: bool = Field(False, description="true only when the data marks the relation ongoing; an open end is otherwise unknown")
     confidence: str | None
     status: str | None
     amount: str | None

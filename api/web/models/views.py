@@ -56,7 +56,10 @@ class PanelRelation(Contract):
     otherRole: str
     start: str | None
     end: str | None
-    period: str
+    start_precision: str = Field("day", description="year or month when the source gave `start` only to that (2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave `end` only to that; day otherwise")
+    ongoing: bool = Field(False, description="true only when the data marks the relation ongoing")
+    period: str = Field(description="the dates in words, as precisely as recorded")
     confidence: str | None
     status: str | None
     sources: list[PanelSource]
@@ -83,7 +86,11 @@ class NodeDetails(Contract):
     aliases: list[str]
     country: str | None
     location: str | None
-    period: str
+    period: str = Field(description="the node's own dates (an incident's, a program's) in words, as precisely as recorded")
+    start: str | None = None
+    end: str | None = None
+    start_precision: str = Field("day", description="year or month when the source gave `start` only to that (2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave `end` only to that; day otherwise")
     origin: PanelOrigin = Field(description="whether the node is real or invented, which the panel shows as a badge")
     href: str | None
     view: str | None

@@ -34,6 +34,7 @@ from graph.tracing.naming import resolve_kind
 from graph.tracing.network import network
 from graph.tracing.profile import Profile, profile
 from graph.tracing.timeline import TimelineEntry, timeline_entries
+from graph.vetting.dates import parse_precision
 from ontology.namespaces import AG
 
 router = APIRouter(tags=["Pages"])
@@ -75,6 +76,9 @@ def actor_page_data(store: GraphStore, dataset: Dataset, name: str) -> ActorPage
                     "role": _value(record.get("role")),
                     "start": _value(record.get("start")),
                     "end": _value(record.get("end")),
+                    "start_precision": parse_precision(_value(record.get("startPrecision"))),
+                    "end_precision": parse_precision(_value(record.get("endPrecision"))),
+                    "ongoing": (_value(record.get("ongoing")) or "").lower() in ("true", "1"),
                     "confidence": _value(record.get("confidence")),
                 }
             )

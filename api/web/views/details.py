@@ -13,8 +13,10 @@ from api.web.views import prose, safety
 from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
+from graph.tracing.edges import Dates, dates_of
 from graph.tracing.naming import resolve
 from graph.tracing.profile import RelationView, SourceRef, profile
+from graph.vetting.dates import DAY
 
 
 def source_json(source: SourceRef) -> dict[str, Any]:
@@ -44,7 +46,12 @@ def relation_json(relation: RelationView) -> dict[str, Any]:
         "otherRole": safety.text(relation.counterpart_role),
         "start": start,
         "end": end,
-        "period": safety.text(prose.period(start, end)),
+        "start_precision": relation.start_precision,  # 2010-01-01 at "year" means 2010
+        "end_precision": relation.end_precision,
+        "ongoing": relation.ongoing,
+        "period": safety.text(
+            prose.period(start, end, relation.ongoing, start_precision=relation.start_precision, end_precision=relation.end_precision)
+        ),
         "confidence": safety.text(relation.confidence) if relation.confidence else None,
         "status": safety.text(relation.status) if relation.status else None,
         "sources": [source_json(s) for s in relation.sources],
@@ -65,6 +72,14 @@ def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, An
     subject = index.get(iri)
     start = clean_date(subject.start) if subject else None
     end = clean_date(subject.end) if subject else None
+    # An incident's or a program's own dates, at the precision they were recorded with.
+    own = dates_of(store, dataset, iri) if start or end else Dates()
+    start_precision = own.start_precision if own.start and clean_date(own.start) == start else DAY
+    end_precision = own.end_precision if own.end and clean_date(own.end) == end else DAY
+    if actor_profile.kind == "incident" and start and not end and not own.ongoing:
+        when = prose.day(start, start_precision)  # an incident with no end happened on its start day
+    else:
+        when = prose.period(start, end, own.ongoing, start_precision=start_precision, end_precision=end_precision)
     return {
         "id": safety.text(iri, limit=2000),
         "label": safety.text(actor_profile.label),
@@ -74,7 +89,11 @@ def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, An
         "aliases": safety.texts(actor_profile.aliases),
         "country": safety.text(actor_profile.country.label) if actor_profile.country else None,
         "location": safety.text(actor_profile.location) if actor_profile.location else None,
-        "period": safety.text(prose.period(start, end)),
+        "period": safety.text(when),
+        "start": start,
+        "end": end,
+        "start_precision": start_precision,
+        "end_precision": end_precision,
         "origin": origin_json(iri),
         "href": safety.page_href(actor_profile.kind, iri),
         "view": safety.view_href(actor_profile.kind, iri),

@@ -152,7 +152,10 @@ class Assembler:
             return
         self._edge_ids.add(edge_id)
         start, end = clean_date(view.start), clean_date(view.end)
-        when = prose.period(start, end, view.ongoing)
+        # The hover text says the dates as precisely as recorded (a start given as "2010" reads
+        # "2010", never "1 January 2010"); the canvas label the years only, which is shorter and
+        # covers less of the drawing.
+        when = prose.period(start, end, view.ongoing, start_precision=view.start_precision, end_precision=view.end_precision)
         years = prose.period(start, end, view.ongoing, "year")
         name = f"{view.label} ({note})" if note else view.label
         detail = [name, when]
@@ -167,13 +170,16 @@ class Assembler:
             safety.text(view.source, limit=2000),
             safety.text(view.target, limit=2000),
             id=edge_id,
-            # On the canvas the years only: short, and never more precise than the data (an edge
-            # does not carry its dates' precision, so "2010-01-01" may stand for "2010").
+            # On the canvas the years only: short, and never more precise than the data.
             label=safety.text(name + ("\n" + years if years else "")),
             title=safety.text("\n".join(d for d in detail if d)),
             type=safety.text(view.type),
             start=start,
             end=end,
+            # what `start` and `end` were given to (year, month, day): 2010-01-01 at year is "2010"
+            start_precision=view.start_precision,
+            end_precision=view.end_precision,
+            ongoing=view.ongoing,
             confidence=safety.text(view.confidence) if view.confidence else None,
             status=safety.text(view.status) if view.status else None,
             sources=view.sources,

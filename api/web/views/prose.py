@@ -67,21 +67,43 @@ def _whole(start: str, end: str) -> str | None:
     return "year" if a.group(2) == "01" and month == 12 else "month"
 
 
-def period(start: str | None, end: str | None, ongoing: bool = False, precision: str | None = None) -> str:
+def period(
+    start: str | None,
+    end: str | None,
+    ongoing: bool = False,
+    precision: str | None = None,
+    *,
+    start_precision: str | None = None,
+    end_precision: str | None = None,
+) -> str:
     """A relation's or program's dates in words. An open end says only what is known: "since"
     when the data says the link is ongoing, "from" when its end is simply not recorded. Whole
     years or months read as such ("2017 – 2020", "August 2019"). `precision` ("year", "month")
     says both ends only to that precision: a graph's edge labels give years, short and never
-    more precise than the data."""
+    more precise than the data. `start_precision` and `end_precision` are the precision each end
+    was recorded with (ag:startPrecision, ag:endPrecision): a start given as "2010" is stored
+    2010-01-01 and reads "2010", an end given as June 2020 reads "June 2020"."""
+    first_cut = _coarser(precision, start_precision)
+    last_cut = _coarser(precision, end_precision)
     if start and end:
-        whole = precision or _whole(start, end)
-        first, last = day(start, whole), day(end, whole)
+        if first_cut in _CUT or last_cut in _CUT:
+            first, last = day(start, first_cut), day(end, last_cut)
+        else:
+            whole = _whole(start, end)
+            first, last = day(start, whole), day(end, whole)
         return first if first == last else f"{first} – {last}"
     if start:
-        return f"since {day(start, precision)}" if ongoing else f"from {day(start, precision)}"
+        return f"since {day(start, first_cut)}" if ongoing else f"from {day(start, first_cut)}"
     if end:
-        return f"until {day(end, precision)}"
+        return f"until {day(end, last_cut)}"
     return ""
+
+
+def _coarser(one: str | None, other: str | None) -> str | None:
+    """The coarser of two precisions (year over month over day), None when neither is given."""
+    order = {"year": 0, "month": 1}
+    given = [p for p in (one, other) if p]
+    return min(given, key=lambda p: order.get(p, 2)) if given else None
 
 
 def dates_in_words(text: object) -> str:

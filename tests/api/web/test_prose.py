@@ -131,9 +131,11 @@ def test_actor_page_shows_incidents_through_the_hierarchy_with_the_path(client: 
     dataset = sparql.dataset_for(demo_store)
     edges = network(demo_store, dataset, FICTIONAL + "unit/bde-7").edges
     link = next(e for e in edges if e.id == FICTIONAL + "relation/sub-bn-72-bde-7")
-    assert link.end is None
-    # "since" only where the data says the link is ongoing; an end simply not recorded reads "from"
-    assert ("since 1 January 2010" if link.ongoing else "from 1 January 2010") in block
+    assert link.end is None and link.start == "2010-01-01" and link.start_precision == "year"
+    # "since" only where the data says the link is ongoing; an end simply not recorded reads "from";
+    # the start was given as 2010, so it reads "2010", never "1 January 2010"
+    assert ("since 2010" if link.ongoing else "from 2010") in block
+    assert "1 January 2010" not in block
 
 
 def test_class_labels_carry_their_definition_on_hover(client: TestClient) -> None:

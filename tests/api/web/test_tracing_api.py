@@ -120,6 +120,8 @@ def test_network_at_two_dates_follows_the_storyline(client: TestClient) -> None:
         "id": F + "relation/sub-bde-7-div-1", "source": BDE_7, "target": F + "unit/div-1", "type": "Subordination",
         "label": "Subordination", "start": "2010-01-01", "end": "2019-02-28", "confidence": "high", "status": None,
         "sources": 2, "directed": True,
+        # the start was given as 2010: the stored 2010-01-01 is not a day anyone recorded
+        "start_precision": "year", "end_precision": "day", "ongoing": False,
     }
     node = next(n for n in before["nodes"] if n["id"] == BDE_7)
     assert node == {"id": BDE_7, "label": "7th Mountain Brigade (Veldoria)", "types": ["MilitaryUnit"], "kind": "actor"}
