@@ -30,6 +30,33 @@ export function day(value) {
   return parseInt(match[3], 10) + " " + MONTHS[month - 1] + " " + match[1];
 }
 
+/* "year" or "month" when two days cover whole years or months exactly (2017-01-01 to 2020-12-31),
+ * as api.web.views.prose._whole decides: the same days then read "2017 – 2020". */
+function whole(start, end) {
+  var a = /^(\d{4})-(\d{2})-(\d{2})/.exec(start), b = /^(\d{4})-(\d{2})-(\d{2})/.exec(end);
+  if (!a || !b) return null;
+  var year = parseInt(b[1], 10), month = parseInt(b[2], 10), last = parseInt(b[3], 10);
+  if (month < 1 || month > 12 || a[3] !== "01" || last !== new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  return a[2] === "01" && month === 12 ? "year" : "month";
+}
+
+function cut(value, precision) {
+  return precision === "year" ? value.slice(0, 4) : precision === "month" ? value.slice(0, 7) : value;
+}
+
+/* A sentence with its dates in words, as api.web.views.prose.dates_in_words writes it: the
+ * vetting engine writes a date as precisely as its source gave it ("2010", "2019-03",
+ * "2018-04-14"), so "2019-03" reads "March 2019" and nothing is added; a range of two whole
+ * years reads "2017 – 2020". A case number such as SCD-2020-07 is left alone. */
+export function datesInWords(text) {
+  if (text === null || text === undefined) return "";
+  return String(text).replace(/(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?:\s+–\s+(\d{4}-\d{2}(?:-\d{2})?))?(?![\w-])/g, function (all, start, end) {
+    if (!end) return day(start);
+    var w = whole(start, end), first = day(cut(start, w)), last = day(cut(end, w));
+    return first === last ? first : first + " – " + last;
+  });
+}
+
 /* Real, fictional or synthetic, from the namespace of a subject's IRI, as a badge: the words of
  * api.web.views.prose.ORIGINS (a test holds the two to the same words) and the class of the
  * _macros.html origin_badge. Vetting statements about real people and the invented scenario must

@@ -5,7 +5,7 @@
  * (clear / review / flag), the reason, and a link to the full report. Written with textContent.
  */
 
-import { authFetch, clear, day, el, originBadge, save, vettingResults } from "./shared.js";
+import { authFetch, clear, datesInWords, day, el, originBadge, save, vettingResults } from "./shared.js";
 
 /* A program's vetting table as a PDF, fetched with the user's key like the panel itself. */
 function pdfButton(panel) {
@@ -49,7 +49,7 @@ function load(panel) {
       if (!results.length) { body.appendChild(el("p", { class: "muted" }, "No vetting results.")); return; }
       if (results.length === 1 && !panel.hasAttribute("data-program")) {
         var r = results[0];
-        body.appendChild(el("p", { "data-role": "outcome" }, badge(r.outcome), " ", r.reason || ""));
+        body.appendChild(el("p", { "data-role": "outcome" }, badge(r.outcome), " ", datesInWords(r.reason)));
         var n = (r.findings || []).length;
         body.appendChild(el("p", { class: "muted" }, n + " finding" + (n === 1 ? "" : "s") + (r.date ? " · as of " + day(r.date) : "")));
         body.appendChild(el("p", {}, el("a", { href: reportHref(r.subject) }, "Read the full vetting report")));
@@ -68,7 +68,7 @@ function load(panel) {
           el("td", {}, el("a", { href: page }, name), " ", originBadge(r.subject)),
           el("td", {}, entry ? entry.roles.join(", ") : ""),
           el("td", {}, badge(r.outcome)),
-          el("td", {}, r.reason || ""),
+          el("td", {}, datesInWords(r.reason)),
           el("td", {}, el("a", { href: reportHref(r.subject) }, "report"))));
       });
       table.appendChild(tbody);

@@ -4,7 +4,7 @@
  * nothing role-dependent), and written with textContent through ActorGraph.el.
  */
 
-import { authFetch, clear, day, el, failure, originBadge, save } from "./shared.js";
+import { authFetch, clear, datesInWords, day, el, failure, originBadge, save } from "./shared.js";
 
 var root, detail, list, listStatus, filter;
 
@@ -33,9 +33,9 @@ function changeList(changes) {
   var items = el("ul", { "data-role": "changes" });
   if (changes.error) items.appendChild(el("li", {}, changes.error));
   if (changes.outcome && changes.outcome.changed) items.appendChild(el("li", {}, "Outcome: " + changes.outcome.from + " → " + (changes.outcome.to || "cannot vet")));
-  (changes.findings_added || []).forEach(function (f) { items.appendChild(el("li", {}, "Added: " + f.summary)); });
-  (changes.findings_removed || []).forEach(function (f) { items.appendChild(el("li", {}, "Removed: " + f.summary)); });
-  (changes.findings_changed || []).forEach(function (f) { items.appendChild(el("li", {}, "Changed (" + f.from + " → " + f.to + "): " + f.summary)); });
+  (changes.findings_added || []).forEach(function (f) { items.appendChild(el("li", {}, "Added: " + datesInWords(f.summary))); });
+  (changes.findings_removed || []).forEach(function (f) { items.appendChild(el("li", {}, "Removed: " + datesInWords(f.summary))); });
+  (changes.findings_changed || []).forEach(function (f) { items.appendChild(el("li", {}, "Changed (" + f.from + " → " + f.to + "): " + datesInWords(f.summary))); });
   return items;
 }
 
@@ -50,7 +50,7 @@ function renderCase(c) {
   table.appendChild(row("Subject", el("span", { "data-role": "subject" }, c.subject_label + " ", originBadge(c.subject),
     el("details", { class: "iri" }, el("summary", {}, "Identifier (IRI)"), el("code", {}, c.subject)))));
   table.appendChild(row("Vetted as of", day(c.date) + (c.as_known_on ? ", as known on " + day(c.as_known_on) : "")));
-  var engine = el("span", {}, badge("outcome", c.engine.outcome), " " + c.engine.reason);
+  var engine = el("span", {}, badge("outcome", c.engine.outcome), " " + datesInWords(c.engine.reason));
   table.appendChild(row("Engine's result then", engine));
   table.appendChild(row("Decision", c.decision.replace(/_/g, " ")));
   if (c.conditions) table.appendChild(row("Conditions", c.conditions));

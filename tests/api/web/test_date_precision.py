@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +32,7 @@ from graph.store import EmbeddedStore, open_store
 from ontology.namespaces import FICTIONAL
 
 BDE, BN, CMDR = FICTIONAL + "unit/prec-bde", FICTIONAL + "unit/prec-bn", FICTIONAL + "person/prec-cmdr"
+STATIC = Path(__file__).resolve().parents[3] / "api" / "web" / "static"
 RAID, PROGRAM = FICTIONAL + "incident/prec-raid", FICTIONAL + "program/prec-prog"
 REL = FICTIONAL + "relation/"
 TTL = f"""
@@ -235,3 +239,26 @@ def test_vetting_report_says_an_incident_dated_to_the_year_as_the_year(client: T
     direct = client.get("/vetting/unit/prec-bn?date=2016-02-02&format=html", headers=analyst).text
     assert "is recorded as perpetrator of Precision raid (2015; alleged" in words(direct)
     assert_nothing_invented(words(direct))
+
+
+SENTENCES = (
+    "Flag under policy default: 7th Brigade commanded X (2010 – 2020-06) during Raid (2015; alleged).",
+    "took command on 2019-06-01, 12 days after the incident of 2019-05-20: not during it",
+    "held 2017-01-01 – 2020-12-31; seen 2019-03 and 2019-03-01 – 2020-02-29; case SCD-2020-07, ref 2020-07-01x",
+    "from 2020-02-01 – 2020-02-28 (a leap year), 2019-02-01 – 2019-02-28, until 2016, nothing else",
+)
+
+
+def test_the_browser_says_dates_in_reasons_as_the_server_does(tmp_path: Path) -> None:
+    """The vetting panels write a finding's summary and the outcome's reason in the browser
+    (shared.js datesInWords); they must read as the report does (prose.dates_in_words): the
+    engine writes "2015" for an incident given to the year, which stays "2015"."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    module = tmp_path / "shared.mjs"
+    module.write_text((STATIC / "shared.js").read_text(encoding="utf-8"), encoding="utf-8")
+    script = f"import {{ datesInWords }} from {json.dumps(module.as_uri())}; console.log(JSON.stringify({json.dumps(SENTENCES)}.map(datesInWords)));"
+    said = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert json.loads(said) == [prose.dates_in_words(s) for s in SENTENCES]
+    assert json.loads(said)[0] == "Flag under policy default: 7th Brigade commanded X (2010 – June 2020) during Raid (2015; alleged)."
