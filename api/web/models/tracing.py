@@ -159,6 +159,8 @@ class ProgramSummary(APIModel):
     types: list[Term]
     start: str | None
     end: str | None
+    start_precision: str = Field("day", description="year or month when the source gave only that (a start given as 2010 is stored as 2010-01-01); day otherwise")
+    end_precision: str = Field("day", description="year or month when the source gave only that; day otherwise")
     level: Term | None
     sector: Term | None
     country: Node | None

@@ -173,6 +173,11 @@ def test_program_page_says_dates_as_recorded(client: TestClient) -> None:
     assert "March 2016" in words(head) and "1 March 2016" not in head
     partners = [words(w).strip() for w in WHEN.findall(section(html, "<h2>Who works with it</h2>", "data-vetting-panel"))]
     assert partners == ["since 2016"]
+    listed = client.get("/pages/programs").text
+    row = section(listed, f'<tr data-iri="{PROGRAM}">', "</tr>")
+    assert [words(w).strip() for w in WHEN.findall(row)] == ["from March 2016"]
+    summary = next(p for p in client.get("/programs").json()["programs"] if p["id"] == PROGRAM)
+    assert (summary["start"], summary["start_precision"], summary["end"], summary["end_precision"]) == ("2016-03-01", "month", None, "day")
 
 
 def test_graph_hover_text_and_details_panel_say_dates_as_recorded(client: TestClient) -> None:
