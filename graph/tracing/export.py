@@ -3,8 +3,9 @@ GEXF (Gephi) and CSV node and edge lists.
 
 The files are written by networkx's own writers, so their XML follows the formats' schemas (a
 GraphML key's id is unique in its file; its attr.name is the attribute's name); this module only
-decides which attributes a node and an edge carry. A relation's dates, type,
-confidence, status and number of sources become edge attributes; an unknown value is left out
+decides which attributes a node and an edge carry. A relation's dates (with the precision each
+was given to, year, month or day), type, confidence, status and number of sources become edge
+attributes; an unknown value is left out
 rather than written as an empty string, which Gephi would read as a value.
 """
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 NODE_COLUMNS = ("id", "label", "types", "kind")
 EDGE_COLUMNS = (
     "id", "source", "target", "source_label", "target_label", "type", "label", "role",
-    "start", "end", "ongoing", "confidence", "status", "sources", "directed",
+    "start", "end", "start_precision", "end_precision", "ongoing", "confidence", "status", "sources", "directed",
 )  # fmt: skip
 
 
@@ -170,6 +171,9 @@ def _edge_row(edge: EdgeView, labels: Mapping[str, str], roles: Mapping[str, str
         "role": (roles or {}).get(edge.id),
         "start": edge.start,
         "end": edge.end,
+        # what start and end were given to: 2010-01-01 at "year" means 2010, not that day
+        "start_precision": edge.start_precision if edge.start else None,
+        "end_precision": edge.end_precision if edge.end else None,
         "ongoing": edge.ongoing,
         "confidence": edge.confidence,
         "status": edge.status,

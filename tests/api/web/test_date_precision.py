@@ -11,6 +11,8 @@ details panel, the JSON resources and the vetting report say each date at its pr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -267,3 +269,12 @@ def test_the_browser_says_dates_in_reasons_as_the_server_does(tmp_path: Path) ->
     said = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True, timeout=60).stdout
     assert json.loads(said) == [prose.dates_in_words(s) for s in SENTENCES]
     assert json.loads(said)[0] == "Flag under policy default: 7th Brigade commanded X (2010 – June 2020) during Raid (2015; alleged)."
+
+
+def test_exported_edge_lists_carry_the_precision_beside_the_dates(client: TestClient) -> None:
+    response = client.get("/actors/unit/prec-bde/network", params={"format": "edges-csv"})
+    assert response.status_code == 200
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(response.text))}
+    sub, rival = rows[REL + "prec-sub"], rows[REL + "prec-rival"]
+    assert (sub["start"], sub["start_precision"], sub["end"], sub["end_precision"]) == ("2010-01-01", "year", "2020-06-30", "month")
+    assert (rival["start"], rival["start_precision"], rival["end_precision"]) == ("", "", "")  # no date, no precision
