@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.index.names import local_name
-from graph.vetting.dates import Overlap, lookback_start
+from graph.vetting.dates import DAY, Overlap, lookback_start, partial
 from graph.vetting.drafts import Context, Draft, Step
 from graph.vetting.model import Evidence, Finding, IncidentRef, Mitigation
 from graph.vetting.node_facts import MitigationRow
@@ -99,17 +99,20 @@ def _mitigations(ctx: Context, draft: Draft) -> list[Mitigation]:
 def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
     facts = ctx.facts
     who = facts.label(row.concerned) if row.concerned else "?"
-    when = row.period.start.isoformat() if row.period.start else "date unknown"
+    # as precisely as recorded: an indictment given to the month is "in 2022-03", never a day
+    start = row.period.start
+    when = partial(start, row.period.start_precision) if start else "date unknown"
+    on = f"in {when}" if start and row.period.start_precision != DAY else f"on {when}"
     about = f" ({', '.join(facts.incident(i).label for i in row.about)})" if row.about else ""
     if row.kind == "JudicialOutcome":
         outcome = local_name(row.outcome or "Indicted").lower()
         court = f" by {facts.label(row.court)}" if row.court else ""
-        text = f"{who} {outcome}{court} on {when}{about}"
+        text = f"{who} {outcome}{court} {on}{about}"
         remedial = outcome == "convicted"
     elif row.kind == "Remediation":
         accountable = ", ".join(facts.label(a) for a in row.accountable) or "nobody named"
         steps = "; ".join(row.steps) or "steps not recorded"
-        text = f"remediation for {who}{about} on {when}: held accountable {accountable}; steps: {steps}"
+        text = f"remediation for {who}{about} {on}: held accountable {accountable}; steps: {steps}"
         remedial = True
     else:
         verb = "disbanded" if row.kind == "Disbandment" else "reformed"

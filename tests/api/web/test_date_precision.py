@@ -278,3 +278,16 @@ def test_exported_edge_lists_carry_the_precision_beside_the_dates(client: TestCl
     sub, rival = rows[REL + "prec-sub"], rows[REL + "prec-rival"]
     assert (sub["start"], sub["start_precision"], sub["end"], sub["end_precision"]) == ("2010-01-01", "year", "2020-06-30", "month")
     assert (rival["start"], rival["start_precision"], rival["end_precision"]) == ("", "", "")  # no date, no precision
+
+
+def test_a_mitigation_given_to_the_month_reads_as_the_month(demo_store: EmbeddedStore) -> None:
+    """Davor Pelvano's indictment (fictional) is recorded in March 2022, stored 2022-03-01 at month
+    precision: the mitigation says "in March 2022", never "on 1 March 2022"."""
+    demo = TestClient(create_app(Settings(store=None), store=demo_store))
+    headers = {"Authorization": f"Bearer {keys.create_key(demo_store, 'analyst', 'mitigation precision').token}"}
+    body = demo.get("/vetting/person/davor-pelvano", headers=headers).json()
+    mitigations = [m for f in body["findings"] for m in f["mitigations"] if m["relation"].endswith("relation/indictment-pelvano")]
+    assert mitigations and {m["date"] for m in mitigations} == {"2022-03-01"}  # the stored value, unchanged
+    html = demo.get("/vetting/person/davor-pelvano", params={"format": "html"}, headers=headers).text
+    assert "indicted by High Court of Veldoria in March 2022" in words(html)
+    assert "1 March 2022" not in html
