@@ -48,6 +48,7 @@ import queries
 from graph.errors import InternalError
 from graph.store import failpoints, rdf
 from graph.store.base import ALL_GRAPHS, DefaultGraph, GraphStore
+from graph.store.results import Triples
 from ontology.namespaces import INFERRED_GRAPH, PREFIXES
 from queries import catalog
 
@@ -172,23 +173,27 @@ def _run(store: GraphStore, rule: Rule, graph: rdf.NamedNode, source_graphs: Def
     """The rule's triples as quads of the inferred graph. A triple of another property would break
     the guarantee that rules never read the inferred graph, so it stops the whole run."""
     derives = rdf.NamedNode(rule.derives)
+    triples: Triples | None = None
     try:
         triples = store.construct(rule.text, default_graph=source_graphs)
+        # Serialized whole and parsed again: one call into the engine, which releases the GIL, where
+        # reading the results one by one held it for each triple and kept the rules from running
+        # side by side. Blank nodes keep their labels both ways, so they stay the store's own.
+        document = triples.serialize(rdf.RdfFormat.N_TRIPLES)
     except SyntaxError as error:
         raise RuleError(f"{rule.path}: {error}") from error
-    steps: set[tuple[rdf.Subject, rdf.Term]] = set()
-    try:
-        for triple in triples:
-            if triple.predicate != derives:
-                raise RuleError(f"{rule.path}: produced a {triple.predicate} triple but declares {rule.derives}")
-            if rule.transitive:
-                steps.add((triple.subject, triple.object))
-            else:
-                yield rdf.quad(triple, graph)
     finally:
         # Released on the thread that ran it: an error's traceback would carry it to the caller's,
         # and the engine's iterator may not be dropped on another thread.
-        del triples
+        triples = None
+    steps: set[tuple[rdf.Subject, rdf.Term]] = set()
+    for triple in rdf.parse(document, rdf.RdfFormat.N_TRIPLES):
+        if triple.predicate != derives:
+            raise RuleError(f"{rule.path}: produced a {triple.predicate} triple but declares {rule.derives}")
+        if rule.transitive:
+            steps.add((triple.subject, triple.object))
+        else:
+            yield rdf.Quad(triple.subject, triple.predicate, triple.object, graph)
     for subject, reached in transitive_closure(steps):
         yield rdf.Quad(subject, derives, reached, graph)
 

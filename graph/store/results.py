@@ -60,7 +60,11 @@ class Triples:
         return iter(self._triples)
 
     def serialize(self, rdf_format: rdf.RdfFormat) -> bytes:
-        """The triples in an RDF syntax (Turtle, N-Triples, JSON-LD, RDF/XML)."""
+        """The triples in an RDF syntax (Turtle, N-Triples, JSON-LD, RDF/XML). The embedded engine's
+        results are evaluated and written in one call that releases the GIL, with no Python
+        object per triple, so queries on other threads run meanwhile."""
+        if isinstance(self._triples, rdf.QueryTriples):
+            return self._triples.serialize(format=rdf_format) or b""
         return rdf.triples_bytes(self._triples, rdf_format)
 
 

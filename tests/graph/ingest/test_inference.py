@@ -163,6 +163,34 @@ def test_hierarchy_split_over_graphs_is_closed(tmp_path: Path) -> None:
     assert (FICTIONAL + "unit-c", AG + "subOrganizationOf", FICTIONAL + "unit-a") in _inferred(store)
 
 
+@pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "disk"])
+def test_links_of_blank_nodes_name_the_stores_own_nodes(tmp_path: Path, on_disk: bool) -> None:
+    # The rules' results go through N-Triples text on their way to the inferred graph; a blank node
+    # must come back as the node of the data, not as a new one, in a direct and in a closed link.
+    data = (
+        "@prefix ag: <https://w3id.org/actorgraph/ontology#> . @prefix org: <http://www.w3.org/ns/org#> .\n"
+        "@prefix f: <https://w3id.org/actorgraph/fictional/id/> .\n"
+        "f:membership org:member _:fighter ; org:organization _:militia .\n"
+        "f:relation-a ag:childUnit _:militia ; ag:parentUnit _:front .\n"
+        "f:relation-b ag:childUnit _:front ; ag:parentUnit f:coalition .\n"
+    )
+    store = open_store(tmp_path / "store" if on_disk else None)
+    store.raw.load(data.encode(), format=ox.RdfFormat.TURTLE, to_graph=SAMPLE_GRAPH)
+    org, ag = "http://www.w3.org/ns/org#", AG
+    node = {
+        role: next(q.object for q in store.quads(SAMPLE_GRAPH) if q.predicate.value == org + role)
+        for role in ("member", "organization")
+    }
+    front = next(q.object for q in store.quads(SAMPLE_GRAPH) if q.predicate.value == ag + "parentUnit" and isinstance(q.object, ox.BlankNode))
+    inference.materialize(store)
+    links = {(q.subject, q.predicate.value, q.object) for q in store.quads(INFERRED)}
+    assert (node["member"], ag + "memberOf", node["organization"]) in links
+    assert (node["organization"], ag + "subOrganizationOf", front) in links
+    assert (node["organization"], ag + "subOrganizationOf", ox.NamedNode(FICTIONAL + "coalition")) in links
+    blank_nodes = {term for link in links for term in (link[0], link[2]) if isinstance(term, ox.BlankNode)}
+    assert blank_nodes == {node["member"], node["organization"], front}
+
+
 def test_rerun_replaces_the_previous_inferred_graph(sample_store: EmbeddedStore) -> None:
     inference.materialize(sample_store)
     before = _inferred(sample_store)
