@@ -54,7 +54,8 @@ def load(
     location = store_path(store)
     where = location if location is not None else ":memory:"
     not_initialized = f"the store at {where} is not initialized; run `actorgraph init --store {where}` first (loading validates against its ontology)"
-    if isinstance(location, Path) and not location.exists():
+    # Refused before opening: opening would make a store there (in an empty directory too).
+    if isinstance(location, Path) and (not location.exists() or (location.is_dir() and not any(location.iterdir()))):
         raise fail(not_initialized)
     with opened(store, derive_stale=reason) as graph_store:
         if not setup.is_initialized(graph_store):

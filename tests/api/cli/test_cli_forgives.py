@@ -76,6 +76,11 @@ def test_load_into_a_store_never_initialised_refuses_before_reading_the_file(tmp
         )
     ]
     assert not missing.exists()
+    empty_directory = tmp_path / "empty-directory"
+    empty_directory.mkdir()
+    refused = run("load", str(broken), store=empty_directory, check=False)
+    assert refused.returncode == 1 and "is not initialized; run `actorgraph init" in refused.stderr
+    assert list(empty_directory.iterdir()) == []  # no store made in it
     empty = tmp_path / "empty-store"
     bare("--store", str(empty), "graphs", "list")  # opened once, so it exists without the ontology
     assert empty.exists()
