@@ -26,8 +26,10 @@ from threading import BoundedSemaphore
 import pyoxigraph as ox
 
 PIECE_BYTES = 16 << 20
-# One thread per core, at most four: from four cores up the engine parses in parallel itself.
-WORKERS = min(os.cpu_count() or 1, 4)
+# One thread per core below four cores; from four up the engine parses a file in parallel itself,
+# and a file is left to it (1: not cut).
+_CORES = os.cpu_count() or 1
+WORKERS = _CORES if _CORES < 4 else 1
 _BLOCK_BYTES = 8 << 20
 _BLANK_NODE = b"_:"
 _LINE_NUMBER = re.compile(r"\bline (\d+)")
