@@ -6,6 +6,7 @@ given to the year and stored 2010-01-01: no page may say "1 January 2010"."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from ontology.namespaces import FICTIONAL
@@ -37,3 +38,18 @@ def test_vetting_panel_reason_says_dates_in_words(page: Any, analyst_key: str) -
     reason = outcome.inner_text()
     assert "Karst Hollow" in reason and "14 April 2018" in reason, reason
     assert not ISO_DAY.search(reason), reason
+
+
+def test_screening_table_reason_says_dates_in_words(page: Any, analyst_key: str, tmp_path: Path) -> None:
+    page.goto("/")
+    page.fill("#api-key-form input[name=key]", analyst_key)
+    page.click("#api-key-form button[type=submit]")
+    upload = tmp_path / "names.csv"
+    upload.write_text("name,type,country\nBrigada Serra,unit,Veldoria\n", encoding="utf-8")
+    page.goto("/pages/vetting")
+    page.set_input_files("#screen-form input[type=file]", str(upload))
+    page.click("#screen-form button[type=submit]")
+    page.locator("#screen-table tbody tr").first.wait_for(timeout=60_000)
+    table = page.locator("#screen-table").inner_text()
+    assert "Karst Hollow" in table and "14 April 2018" in table, table
+    assert not ISO_DAY.search(table), table

@@ -4,7 +4,7 @@
  * HTML report is shown in a sandboxed iframe (no scripts, no same-origin access).
  */
 
-import { authFetch, clear, el, failure, originBadge, save } from "./shared.js";
+import { authFetch, clear, datesInWords, el, failure, originBadge, save } from "./shared.js";
 
 function problem(response) {
   return failure(response, " — vetting needs an analyst's API key (top right).");
@@ -93,6 +93,7 @@ function screening() {
               td.appendChild(document.createTextNode(" "));
               td.appendChild(originBadge(row.subject));
             }
+            else if (c === "reason") td.textContent = datesInWords(flat(value));  // as the report says them; the CSV keeps the engine's
             else td.textContent = flat(value);
             tr.appendChild(td);
           });
