@@ -270,9 +270,10 @@ def test_restricted_graphs_follow_the_callers_role(restricted: tuple[TestClient,
 # --- the command line --------------------------------------------------------------------------------
 
 
-def cli(*args: str, store: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, store: Path | None = None, columns: int = 80) -> subprocess.CompletedProcess[str]:
     command = [str(ACTORGRAPH), "queries", *args] + (["--store", str(store)] if store else [])
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "ACTORGRAPH_STORE": ""}, check=False)
+    environment = {**os.environ, "ACTORGRAPH_STORE": "", "COLUMNS": str(columns)}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -295,7 +296,7 @@ def test_cli_lists_the_queries() -> None:
 
 def test_cli_runs_a_query_in_every_format(disk_store: Path) -> None:
     args = ("run", "unit_commanders", "--param", "unit=fictional/unit/bn-72")
-    table = cli(*args, store=disk_store)
+    table = cli(*args, store=disk_store, columns=400)  # wide enough for every value whole
     assert table.returncode == 0 and "Oren Tállavar" in table.stdout and "(2 rows)" in table.stdout
     rows = json.loads(cli(*args, "--format", "json", store=disk_store).stdout)
     assert [row["commanderName"] for row in rows] == ["Oren Tállavar", "Mirela Quorrin"]
