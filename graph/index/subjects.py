@@ -36,6 +36,9 @@ _SINGLE = {
     DCTERMS + "publisher": "publisher",
     DCTERMS + "issued": "issued",
     SCHEMA + "url": "url",
+    AG + "startPrecision": "start_precision",
+    AG + "endPrecision": "end_precision",
+    AG + "ongoing": "ongoing",
 }
 _TYPE = RDF + "type"
 # The properties queries/tracing/subjects.rq reads, in the order of the numbers it gives them.
@@ -62,6 +65,11 @@ class Subject:
     location: str | None = None
     start: str | None = None
     end: str | None = None
+    # As recorded: the ag:startPrecision / ag:endPrecision IRI (None: the day; graph.vetting.dates
+    # reads them), and ag:ongoing's lexical form. A start given as "2010" is stored 2010-01-01.
+    start_precision: str | None = None
+    end_precision: str | None = None
+    ongoing: str | None = None
     title: str | None = None
     publisher: str | None = None
     issued: str | None = None

@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
+from graph.index.subjects import Subject
 from graph.index.terms import Terms
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
@@ -158,21 +159,19 @@ class Dates:
     ongoing: bool = False
 
 
-def dates_of(store: GraphStore, dataset: Dataset, node: str) -> Dates:
-    """A node's start and end with the precision its source gave them (`queries/tracing/dates.rq`).
-    The subject index keeps dates but not their precision; an incident given as "2010" is stored
-    2010-01-01, so a page that shows it reads the precision here. Several values (rare) keep the
-    least of each, as the subject index does, each with its own precision."""
-    found = Dates()
-    for row in store.select(catalog.text("tracing/dates"), bindings={"node": rdf.NamedNode(node)}, default_graph=data_graphs(dataset)):
-        start, end = _value(row["start"]), _value(row["end"])
-        if start and (found.start is None or start < found.start):
-            found = replace(found, start=start, start_precision=parse_precision(_value(row["startPrecision"])))
-        if end and (found.end is None or end < found.end):
-            found = replace(found, end=end, end_precision=parse_precision(_value(row["endPrecision"])))
-        if (_value(row["ongoing"]) or "").lower() in ("true", "1"):
-            found = replace(found, ongoing=True)
-    return found
+def recorded_dates(subject: Subject | None) -> Dates:
+    """A node's own dates (an incident's, a program's) as the subject index keeps them, with the
+    precision its source gave them: an incident given as "2010" is stored 2010-01-01, so a page
+    that shows it reads the precision here, not a day nobody recorded."""
+    if subject is None:
+        return Dates()
+    return Dates(
+        start=subject.start,
+        end=subject.end,
+        start_precision=parse_precision(subject.start_precision),
+        end_precision=parse_precision(subject.end_precision),
+        ongoing=(subject.ongoing or "").lower() in ("true", "1"),
+    )
 
 
 def relation_classes(terms: Terms, types: str | Sequence[str] | None) -> frozenset[str] | None:

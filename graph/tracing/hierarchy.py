@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.edges import Edge, EdgeFilter, Neighbours, dates_of
+from graph.tracing.edges import Edge, EdgeFilter, Neighbours, recorded_dates
 from graph.tracing.refs import EdgeView, NodeRef, edge_view, node_ref
 from graph.vetting.dates import DAY
 from ontology.namespaces import AG
@@ -79,7 +79,7 @@ def incidents_below(
         for edge in neighbours(unit):
             if terms.is_a(edge.cls, AG + "Perpetration") and edge.source == unit:
                 subject = index.get(edge.target)
-                own = dates_of(store, dataset, edge.target) if subject and (subject.start or subject.end) else None
+                own = recorded_dates(subject)
                 found.append(
                     IncidentBelow(
                         incident=node_ref(index, edge.target),
@@ -89,9 +89,9 @@ def incidents_below(
                         perpetration=edge_view(terms, edge),
                         path=[edge_view(terms, e) for e in paths[unit]],
                         below=[node_ref(index, n) for n in chains[unit]],
-                        start_precision=own.start_precision if own and subject and own.start == subject.start else DAY,
-                        end_precision=own.end_precision if own and subject and own.end == subject.end else DAY,
-                        ongoing=bool(own and own.ongoing),
+                        start_precision=own.start_precision,
+                        end_precision=own.end_precision,
+                        ongoing=own.ongoing,
                     )
                 )
     found.sort(key=lambda f: (f.start or "9999", f.incident.label))

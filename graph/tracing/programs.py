@@ -9,17 +9,17 @@ queries bound to the program.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from graph.index.cache import index_for
 from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
-from graph.tracing.edges import data_graphs, dates_of, edges_of
+from graph.tracing.edges import data_graphs, edges_of
 from graph.tracing.profile import RelationView, SourceRef, TermRef, relation_view, source_ref, term_ref
 from graph.tracing.refs import NodeRef, node_ref
-from graph.vetting.dates import DAY
+from graph.vetting.dates import DAY, parse_precision
 from ontology.namespaces import AG
 from queries import catalog
 
@@ -116,6 +116,8 @@ def _summary(index: SubjectIndex, iri: str) -> ProgramSummary:
         sector=term_ref(terms, subject.sector),
         country=node_ref(index, subject.country) if subject.country else None,
         location=subject.location,
+        start_precision=parse_precision(subject.start_precision),
+        end_precision=parse_precision(subject.end_precision),
     )
 
 
@@ -125,28 +127,13 @@ def list_programs(
     """Every program the caller may see, by label, one page of them."""
     index = index or index_for(store, dataset)
     programs = index.of_kind("program")
-    page = [dated(store, dataset, _summary(index, p.iri)) for p in programs[offset : offset + limit]]
+    page = [_summary(index, p.iri) for p in programs[offset : offset + limit]]
     return ProgramPage(len(programs), limit, offset, page)
 
 
 def program_summary(index: SubjectIndex, iri: str) -> ProgramSummary:
-    """One program as the list shows it, for callers that choose which programs to list (`dated`
-    adds the precision of its dates)."""
+    """One program as the list shows it, for callers that choose which programs to list."""
     return _summary(index, iri)
-
-
-def dated(store: GraphStore, dataset: Dataset, summary: ProgramSummary) -> ProgramSummary:
-    """The summary with the precision its dates were recorded with (the subject index keeps the
-    dates only): a program given as starting in 2010 then reads "2010", not 1 January 2010. One
-    small query per dated program, so only for the programs a page shows."""
-    if not (summary.start or summary.end):
-        return summary
-    own = dates_of(store, dataset, summary.id)
-    return replace(
-        summary,
-        start_precision=own.start_precision if own.start == summary.start else DAY,
-        end_precision=own.end_precision if own.end == summary.end else DAY,
-    )
 
 
 def _value(term: object) -> str | None:

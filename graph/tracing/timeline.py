@@ -9,7 +9,7 @@ from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.edges import PERPETRATION, dates_of, edges_of
+from graph.tracing.edges import PERPETRATION, edges_of, recorded_dates
 from graph.tracing.refs import NodeRef, node_ref
 from graph.vetting.dates import DAY
 
@@ -64,14 +64,12 @@ def timeline_entries(store: GraphStore, dataset: Dataset, actor: str, index: Sub
         if terms.is_a(edge.cls, PERPETRATION) and counterpart.kind == "incident":
             incident = index.get(other)
             kind = "incident"
-            own = dates_of(store, dataset, other) if not (edge.start and edge.end) and incident and (incident.start or incident.end) else None
+            own = recorded_dates(incident)
             if not edge.start:
-                start = incident.start if incident else None
-                start_precision = own.start_precision if own and own.start == start else DAY
+                start, start_precision = own.start, own.start_precision
             if not edge.end:
-                end = incident.end if incident else None
-                end_precision = own.end_precision if own and own.end == end else DAY
-            ongoing = edge.ongoing or bool(own and own.ongoing)
+                end, end_precision = own.end, own.end_precision
+            ongoing = edge.ongoing or own.ongoing
         entries.append(
             TimelineEntry(
                 kind=kind,

@@ -34,7 +34,7 @@ def program_list(store: GraphStore, dataset: Dataset, origin: str | None, offset
     """One page of programs, only the real or only the fictional ones when asked."""
     index = index_for(store, dataset)
     chosen = [p for p in index.of_kind("program") if origin is None or prose.origin(p.iri) == origin]
-    page = [programs.dated(store, dataset, programs.program_summary(index, p.iri)) for p in chosen[offset : offset + PAGE_SIZE]]
+    page = [programs.program_summary(index, p.iri) for p in chosen[offset : offset + PAGE_SIZE]]
     return programs.ProgramPage(len(chosen), PAGE_SIZE, offset, page)
 
 

@@ -13,10 +13,9 @@ from api.web.views import prose, safety
 from graph.index.cache import index_for
 from graph.query.sparql import Dataset
 from graph.store import GraphStore
-from graph.tracing.edges import Dates, dates_of
+from graph.tracing.edges import recorded_dates
 from graph.tracing.naming import resolve
 from graph.tracing.profile import RelationView, SourceRef, profile
-from graph.vetting.dates import DAY
 
 
 def source_json(source: SourceRef) -> dict[str, Any]:
@@ -73,9 +72,8 @@ def node_details(store: GraphStore, dataset: Dataset, name: str) -> dict[str, An
     start = clean_date(subject.start) if subject else None
     end = clean_date(subject.end) if subject else None
     # An incident's or a program's own dates, at the precision they were recorded with.
-    own = dates_of(store, dataset, iri) if start or end else Dates()
-    start_precision = own.start_precision if own.start and clean_date(own.start) == start else DAY
-    end_precision = own.end_precision if own.end and clean_date(own.end) == end else DAY
+    own = recorded_dates(subject)
+    start_precision, end_precision = own.start_precision, own.end_precision
     if actor_profile.kind == "incident" and start and not end and not own.ongoing:
         when = prose.day(start, start_precision)  # an incident with no end happened on its start day
     else:
