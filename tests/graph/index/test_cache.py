@@ -56,7 +56,8 @@ def test_every_field_of_the_subjects_query_reaches_the_index(ontology_store: Emb
         @prefix schema: <https://schema.org/> .
         <https://example.org/unit> a ag:MilitaryUnit ; rdfs:label "Label" ; ag:name "Name" ; ag:alias "Alias" ;
             ag:country "country" ; ag:countryCode "countryCode" ; ag:level "level" ; ag:sector "sector" ;
-            ag:location "location" ; ag:startDate "startDate" ; ag:endDate "endDate" .
+            ag:location "location" ; ag:startDate "startDate" ; ag:endDate "endDate" ;
+            ag:startPrecision ag:YearPrecision ; ag:endPrecision ag:MonthPrecision ; ag:ongoing "ongoing" .
         <https://example.org/source> a ag:Source ; dcterms:title "title" ; dcterms:publisher "publisher" ;
             dcterms:issued "issued" ; schema:url "url" .
     """
@@ -67,9 +68,9 @@ def test_every_field_of_the_subjects_query_reaches_the_index(ontology_store: Emb
     assert unit is not None and source is not None
     assert (unit.label, unit.names, unit.aliases, unit.kind) == ("Label", ["Label", "Name"], ["Alias"], "actor")
     assert AG + "MilitaryUnit" in unit.types
-    single = ("country", "country_code", "level", "sector", "location", "start", "end")
+    single = ("country", "country_code", "level", "sector", "location", "start", "end", "start_precision", "end_precision", "ongoing")
     assert [getattr(unit, attribute) for attribute in single] == [
-        "country", "countryCode", "level", "sector", "location", "startDate", "endDate"
+        "country", "countryCode", "level", "sector", "location", "startDate", "endDate", AG + "YearPrecision", AG + "MonthPrecision", "ongoing"
     ]
     assert (source.title, source.publisher, source.issued, source.url) == ("title", "publisher", "issued", "url")
-    assert len(FIELDS) == len(set(FIELDS)) == 15
+    assert len(FIELDS) == len(set(FIELDS)) == 18
