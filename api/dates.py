@@ -1,5 +1,5 @@
-"""Dates: one parser for every date a request or a command sends, and the display form of the
-dates the graph holds."""
+"""Dates: one parser for every date a request or a command sends, and the date part of the dates
+the graph holds (their words are api.web.views.prose's)."""
 
 from __future__ import annotations
 
@@ -53,13 +53,3 @@ def clean_date(value: str | None) -> str | None:
     match = _DATE.match(value)
     return match.group(0) if match else None
 
-
-def period(start: str | None, end: str | None) -> str:
-    """A human period: "2014-03-01 – 2016-08-31", "since 2014-03-01", "until 2016", or ""."""
-    if start and end:
-        return f"{start} – {end}"
-    if start:
-        return f"since {start}"
-    if end:
-        return f"until {end}"
-    return ""
