@@ -93,14 +93,15 @@ def load_in_pieces(path: Path, pieces: list[Piece], load: Callable[[bytes], None
     raised is that of the earliest failing piece, as a whole-file parse would have stopped there;
     a SyntaxError's line numbers are made the file's own."""
     workers = workers or WORKERS
-    failures: dict[int, Exception] = {}
+    failures: dict[int, BaseException] = {}
     # Pieces read and not yet loaded, bounded so memory stays at a few pieces whatever the file.
     slots = BoundedSemaphore(workers + 1)
 
     def run(index: int, data: bytes) -> None:
         try:
-            load(data)
-        except Exception as error:  # noqa: BLE001 - raised again on the calling thread
+            if not failures:  # queued before a piece failed: not started
+                load(data)
+        except BaseException as error:  # noqa: BLE001 - raised again on the calling thread (an engine panic too)
             failures[index] = error
         finally:
             slots.release()

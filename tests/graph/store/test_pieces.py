@@ -205,6 +205,27 @@ def test_a_failing_piece_stops_the_pieces_not_yet_started(tmp_path: Path) -> Non
     assert len(loaded) == 1
 
 
+class EnginePanic(BaseException):
+    """What a panic in the engine's Rust code raises: not an Exception."""
+
+
+@pytest.mark.parametrize("failing_piece", [0, 3])
+def test_an_engine_panic_in_a_piece_fails_the_load(tmp_path: Path, failing_piece: int) -> None:
+    path = write(tmp_path / "data.nt", triple_lines(300))
+    cut = pieces.line_aligned_pieces(path, 1000)
+    assert cut is not None and len(cut) > 5
+    calls = [0]
+
+    def load(data: bytes) -> None:
+        calls[0] += 1
+        if data.startswith(path.read_bytes()[cut[failing_piece][0] : cut[failing_piece][0] + 40]):
+            raise EnginePanic("the engine panicked")
+
+    with pytest.raises(EnginePanic):
+        pieces.load_in_pieces(path, cut, load, workers=2)
+    assert calls[0] < len(cut)
+
+
 def test_a_load_through_the_loader_reports_progress_up_to_the_file_size(tmp_path: Path, small_pieces: None, split_loads: list[int]) -> None:
     path = write(tmp_path / "data.nt", triple_lines(300))
     store = EmbeddedStore(None)
