@@ -40,12 +40,18 @@ _SINGLE = {
     AG + "endPrecision": "end_precision",
     AG + "ongoing": "ongoing",
 }
+_PRECISION = frozenset({AG + "startPrecision", AG + "endPrecision"})
+_COARSENESS = {"MonthPrecision": 1, "YearPrecision": 2}  # by the IRI's local name; anything else: the day
 _TYPE = RDF + "type"
 # The properties queries/tracing/subjects.rq reads, in the order of the numbers it gives them.
 FIELDS = (_TYPE, *NAME_FIELDS, *_SINGLE)
 
 MATCH_TIERS = {4: "exact", 3: "prefix", 2: "token", 1: "fuzzy"}
 MIN_PREFIX = 3  # a query's last token matches word prefixes from this length on (search as you type)
+
+
+def _coarseness(precision: str | None) -> int:
+    return _COARSENESS.get(local_name(precision), 0) if precision else -1
 
 
 @dataclass
@@ -119,10 +125,18 @@ class SubjectIndex:
                     target.append(value)
                 if NAME_FIELDS[prop] == 0 and (not subject.label or value < subject.label):
                     subject.label = value  # rdfs:label is the display name (DESIGN: same as ag:name)
+            elif prop in _PRECISION:
+                # Two precisions for one date (two imports disagree) keep the coarser, so a date
+                # is never said more precisely than some source gave it.
+                attr = _SINGLE[prop]
+                if _coarseness(value) > _coarseness(getattr(subject, attr)):
+                    setattr(subject, attr, value)
             elif prop in _SINGLE:
                 attr = _SINGLE[prop]
                 current = getattr(subject, attr)
-                # Several values (two start dates, two countries) are rare; keep one deterministically.
+                # Several values (two start dates, two countries) are rare; keep one deterministically
+                # (the earliest date; "false" before "true" for ongoing, so no link reads as current
+                # when one source says it is not).
                 if current is None or value < current:
                     setattr(subject, attr, value)
         kinds: dict[tuple[str, ...], str] = {}  # most subjects share a handful of type sets

@@ -149,7 +149,7 @@ def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: 
     assert subject is not None
     node = rdf.NamedNode(program)
     graphs = data_graphs(dataset)
-    extra: dict[str, str | None] = {"startPrecision": None, "endPrecision": None, "phase": None}
+    extra: dict[str, str | None] = {"phase": None}
     for row in store.select(catalog.text("tracing/program"), bindings={"program": node}, default_graph=graphs):
         for key, value in extra.items():
             extra[key] = value or _value(row[key])
@@ -198,8 +198,9 @@ def program_detail(store: GraphStore, dataset: Dataset, program: str, *, index: 
         types=summary.types,
         start=summary.start,
         end=summary.end,
-        start_precision=terms.label(extra["startPrecision"]) if extra["startPrecision"] else None,
-        end_precision=terms.label(extra["endPrecision"]) if extra["endPrecision"] else None,
+        # None when the source gave no precision (the day); read as the index reads it, not by label.
+        start_precision=summary.start_precision if subject.start_precision else None,
+        end_precision=summary.end_precision if subject.end_precision else None,
         level=summary.level,
         sector=summary.sector,
         country=summary.country,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from graph.index import cache
 from graph.index.subjects import FIELDS
 from graph.ingest import loader
@@ -74,3 +76,28 @@ def test_every_field_of_the_subjects_query_reaches_the_index(ontology_store: Emb
     ]
     assert (source.title, source.publisher, source.issued, source.url) == ("title", "publisher", "issued", "url")
     assert len(FIELDS) == len(set(FIELDS)) == 18
+
+
+@pytest.mark.parametrize("coarse_first", [True, False], ids=["year loaded first", "day loaded first"])
+def test_two_sources_that_disagree_on_a_dates_precision_keep_the_coarser(ontology_store: EmbeddedStore, coarse_first: bool) -> None:
+    """Two imports may each record the same incident's start (sh:maxCount holds per import): the
+    index must not say it more precisely than one of them gave it, whichever loaded first, nor
+    call it ongoing when one says it is not."""
+    prefixes = "@prefix ag: <https://w3id.org/actorgraph/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    coarse = prefixes + (
+        '<https://example.org/incident> a ag:Incident ; rdfs:label "Incident" ; ag:startDate "2010-01-01" ; '
+        'ag:startPrecision ag:YearPrecision ; ag:endPrecision ag:MonthPrecision ; ag:ongoing "true" .'
+    )
+    fine = prefixes + (
+        '<https://example.org/incident> a ag:Incident ; ag:startDate "2010-01-01" ; ag:startPrecision ag:DayPrecision ; '
+        'ag:endPrecision ag:DayPrecision ; ag:ongoing "false" .'
+    )
+    for name, document in ([("coarse", coarse), ("fine", fine)] if coarse_first else [("fine", fine), ("coarse", coarse)]):
+        source = RdfSource.from_bytes(f"{name}.ttl", document.encode(), format_for_path(Path("x.ttl")))
+        loader.load_sources(ontology_store, [source], trusted=True)
+    dataset = dataset_for(ontology_store)
+    index = cache.build_subject_index(ontology_store, dataset, cache.terms_for(ontology_store, dataset))
+    incident = index.get("https://example.org/incident")
+    assert incident is not None
+    assert (incident.start_precision, incident.end_precision) == (AG + "YearPrecision", AG + "MonthPrecision")
+    assert incident.ongoing == "false"
