@@ -6,7 +6,7 @@ finding instead (graph.vetting.succession)."""
 from __future__ import annotations
 
 from graph.index.names import local_name
-from graph.vetting.dates import Overlap, Period, TimeCheck, combine, known_by, overlaps
+from graph.vetting.dates import Overlap, Period, TimeCheck, combine, known_by, on_date, overlaps
 from graph.vetting.drafts import (
     Context,
     Draft,
@@ -55,7 +55,7 @@ def _absorbed_group(ctx: Context, kind: str, link: str, link_period: Period, gro
     """The subject took in the group (integration) or descends from it (succession): the group's
     record up to that day comes with it; its later incidents are its own."""
     event = "integration" if kind == "integration" else "succession"
-    on = f"on {link_period.start.isoformat()}" if link_period.start else "date unknown"
+    on = on_date(link_period.start, link_period.start_precision) if link_period.start else "date unknown"
     if link_period.start is None:
         check = TimeCheck(Overlap.UNCERTAIN, f"the {event} date is unknown, so whether the incident preceded it is unknown")
     elif during.earliest_start <= link_period.latest_start:
@@ -68,17 +68,17 @@ def _absorbed_group(ctx: Context, kind: str, link: str, link_period: Period, gro
     state = currency(ctx, link, link_period)
     ended, basis = state.current, state.basis
     verb = "absorbed" if kind == "integration" else SUCCESSION_VERBS.get(succession_kind(ctx, link), "succeeded")
-    since = link_period.start.isoformat() if link_period.start else "an unknown date"
+    when = on_date(link_period.start, link_period.start_precision) if link_period.start else "on an unknown date"
     return Draft(
         "absorption",
         [Step(link, ctx.subject, group, verb, check), perpetration_step(perpetration, group, incident)],
         check.overlap,
         ended,
-        f"{'absorbed' if kind == 'integration' else 'succeeded'} on {since}" + ("" if ended else f"; {basis}"),
+        f"{'absorbed' if kind == 'integration' else 'succeeded'} {when}" + ("" if ended else f"; {basis}"),
         incident=incident,
         perpetrator=group,
         anchor=link,
-        summary_parts={"kind": kind, "since": since},
+        summary_parts={"kind": kind, "when": when},
         current_reading=state.reading,
     )
 

@@ -140,7 +140,8 @@ def _days(count: int) -> str:
     return f"{count} day{'s' if count != 1 else ''}"
 
 
-def _on(day: date, precision: str) -> str:
+def on_date(day: date, precision: str) -> str:
+    """"on 2019-06-01", or "in 2019" for a date given only to the year: never a day nobody recorded."""
     return f"on {day.isoformat()}" if precision == DAY else f"in {partial(day, precision)}"
 
 
@@ -154,11 +155,11 @@ def overlaps(link: Period, incident: Period, *, what: str = "the incident", bega
     if link.earliest_start > incident.latest_end:
         assert link.start is not None  # an unknown start is date.min, never after anything
         gap = (link.earliest_start - incident.latest_end).days
-        return TimeCheck(Overlap.NO, f"{began} {_on(link.start, link.start_precision)}, {_days(gap)} after {of}: not during it")
+        return TimeCheck(Overlap.NO, f"{began} {on_date(link.start, link.start_precision)}, {_days(gap)} after {of}: not during it")
     if link.latest_end < incident.earliest_start:
         assert link.end is not None  # an open end is date.max, never before anything
         gap = (incident.earliest_start - link.latest_end).days
-        return TimeCheck(Overlap.NO, f"{ended} {_on(link.end, link.end_precision)}, {_days(gap)} before {of}: not during it")
+        return TimeCheck(Overlap.NO, f"{ended} {on_date(link.end, link.end_precision)}, {_days(gap)} before {of}: not during it")
     held = link.describe()
     notes = link.notes()
     if link.latest_start <= incident.earliest_end and link.earliest_end >= incident.latest_start:
@@ -168,7 +169,7 @@ def overlaps(link: Period, incident: Period, *, what: str = "the incident", bega
     if incident.start_precision != DAY or incident.end_precision != DAY:
         reasons.append(f"{what} is dated only to the {incident.start_precision if incident.start_precision != DAY else incident.end_precision}")
     if link.start is not None and incident.earliest_start <= link.start <= incident.latest_end and link.earliest_start > incident.earliest_start:
-        reasons.append(f"{began} {_on(link.start, link.start_precision)}, within the dates of {what}")
+        reasons.append(f"{began} {on_date(link.start, link.start_precision)}, within the dates of {what}")
     return TimeCheck(Overlap.UNCERTAIN, f"held {held}: may have held during {of}, but {'; '.join(reasons) or 'the dates are partial'}")
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from graph.index.names import local_name
 from graph.store import rdf
-from graph.vetting.dates import DAY, Currency, Overlap, Period, TimeCheck, known_by
+from graph.vetting.dates import Currency, Overlap, Period, TimeCheck, known_by, on_date, period_last_day
 from graph.vetting.drafts import Context, Draft, Step, currency, state_words
 
 
@@ -23,10 +23,14 @@ def listing_period(ctx: Context, listing: str) -> tuple[Period, str]:
     delisted = ctx.facts.delisted_on(listing)
     if delisted is None or delisted[0] > ctx.day:
         return period, ""
-    day = delisted[0]
+    day, node = delisted
     if period.end is not None and not period.ongoing and period.end <= day:
         return period, ""
-    return Period(period.start, day, period.start_precision, DAY, False), f"delisted on {day.isoformat()} (delisting record)"
+    # A delisting given to the month ends the listing some day of that month: its last day, at
+    # that precision, so the listing reads as possibly ended, not ended, within the month.
+    precision = ctx.facts.node(node).period.start_precision
+    ended = Period(period.start, period_last_day(day, precision), period.start_precision, precision, False)
+    return ended, f"delisted {on_date(day, precision)} (delisting record)"
 
 
 def regime_type(ctx: Context, listing: str) -> str:

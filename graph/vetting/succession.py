@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from graph.store import rdf
 from graph.vetting.absorption import SUCCESSION_VERBS, succession_kind
-from graph.vetting.dates import known_by, partial
+from graph.vetting.dates import known_by, on_date
 from graph.vetting.drafts import Context
 from graph.vetting.model import Evidence, Finding
 
@@ -40,7 +40,7 @@ def inherited(ctx: Context, findings_of: Callable[[Context], list[Finding]], see
         predecessor_ctx = Context(ctx.facts, predecessor, ctx.day, ctx.policy, kinds)
         found = findings_of(predecessor_ctx) + inherited(predecessor_ctx, findings_of, seen)
         for finding in found:
-            out.append(_carried(ctx, finding, link, predecessor, kind, f"on {partial(period.start, period.start_precision)}" if period.start else "date unknown"))
+            out.append(_carried(ctx, finding, link, predecessor, kind, on_date(period.start, period.start_precision) if period.start else "date unknown"))
     return out
 
 

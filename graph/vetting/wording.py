@@ -92,7 +92,7 @@ def finding_summary(ctx: Context, draft: Draft, finding: Finding) -> str:
         if kind in ("integration", "succession"):
             via = f" through {ev[0].note.split('via ', 1)[1].split(';')[0]}" if "via " in ev[0].note else ""
             return (
-                f"{subject} {ev[0].label} {ev[0].target_label} on {draft.summary_parts.get('since')}{via}, "
+                f"{subject} {ev[0].label} {ev[0].target_label} {draft.summary_parts.get('when')}{via}, "
                 f"a recorded perpetrator of {_incident_words(finding)} before then."
             )
         person = ev[0].source_label
@@ -105,9 +105,11 @@ def finding_summary(ctx: Context, draft: Draft, finding: Finding) -> str:
     if draft.rule == "sanctions":
         listing = ev[-1]
         listed = f"listed by {listing.target_label} since {_as_given(listing.start, listing.start_precision) or 'an unknown date'} ({REGIME_WORDS.get(draft.summary_parts.get('regime', ''))})"
-        delisted = next((n for n in draft.notes if n.startswith("delisted on")), "")
+        delisted = next((n for n in draft.notes if n.startswith("delisted ")), "")
         if delisted:
             listed += f", {delisted}"
+            if finding.current_reading == "end_uncertain":  # a delisting given to the month or year
+                listed += f", so it may have ended before {ctx.day.isoformat()}"
         elif listing.end:
             listed += f", delisted {_as_given(listing.end, listing.end_precision)}"
         elif not listing.ongoing:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyoxigraph as ox
 import pytest
 
+from graph.ingest import setup
 from graph.query import sparql
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, open_store
 from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, overlaps, parse_partial
 from graph.vetting.engine import vet
 from graph.vetting.model import Finding, FindingSet
 from graph.vetting.policy import DEFAULT_POLICY, policy_from_dict
-from ontology.namespaces import FICTIONAL
+from ontology.namespaces import AG, FICTIONAL, FICTIONAL_GRAPH
 
 ON = date(2025, 6, 1)
 UNIT, PERSON, GROUP, ORG, INCIDENT, REL = (FICTIONAL + k + "/" for k in ("unit", "person", "group", "org", "incident", "relation"))
@@ -275,3 +277,56 @@ def test_knowledge_date_uses_only_what_was_published_by_then(demo_store, dataset
     assert HARLOW not in {f.incidents[0].iri for f in run(demo_store, dataset, UNIT + "efg-coy", known=date(2023, 12, 31)).findings}
     assert HARLOW in {f.incidents[0].iri for f in run(demo_store, dataset, UNIT + "efg-coy", known=date(2024, 12, 31)).findings}
     assert run(demo_store, dataset, UNIT + "efg-coy").as_known_on is None
+
+
+@pytest.fixture(scope="module")
+def month_delisting_store() -> EmbeddedStore:
+    """The demo, with Oduya's delisting recorded only to the month (February 2022)."""
+    store = open_store(None)
+    setup.init_store(store, demo=True)
+    delisting = ox.NamedNode(REL + "delisting-oduya")
+    store.add([ox.Quad(delisting, ox.NamedNode(AG + "startPrecision"), ox.NamedNode(AG + "MonthPrecision"), ox.NamedNode(FICTIONAL_GRAPH))])
+    return store
+
+
+@pytest.mark.parametrize(
+    ("day", "current", "reading"),
+    [
+        (date(2022, 1, 31), True, "ongoing"),  # the day before the month of the delisting
+        (date(2022, 2, 1), True, "until"),  # its first day: a listing delisted that day held on it
+        (date(2022, 2, 2), False, "end_uncertain"),  # delisted on the 1st, or later that month
+        (date(2022, 2, 28), False, "end_uncertain"),  # its last day: maybe not delisted yet
+        (date(2022, 3, 1), False, "ended"),  # the day after the month
+    ],
+)
+def test_a_delisting_given_to_the_month_leaves_that_month_uncertain(month_delisting_store: EmbeddedStore, day: date, current: bool, reading: str) -> None:
+    store = month_delisting_store
+    result = run(store, sparql.dataset_for(store), PERSON + "bram-oduya", on=day, known=ON)
+    [listing] = about(result, "sanctions")
+    assert listing.current is current and listing.current_reading == reading
+    assert "2022-02-01" not in listing.summary + " ".join(listing.time)
+    if day >= date(2022, 2, 1):
+        assert "delisted in 2022-02 (delisting record)" in listing.summary and "delisted in 2022-02 (delisting record)" in listing.time
+    if reading == "end_uncertain":
+        assert listing.summary.endswith(f"so it may have ended before {day.isoformat()}.")
+        assert result.outcome == "review"  # neither flagged as a current listing nor cleared as a former one
+    if reading == "ended":
+        assert result.outcome == "clear"
+
+
+def test_an_integration_given_to_the_year_is_said_in_that_year() -> None:
+    """The DDR integration of the Quellmoor Hunters' Guard recorded only as "2021": the absorption
+    finding says "in 2021", never a day (2021-01-01 is how the year is stored)."""
+    store = open_store(None)
+    setup.init_store(store, demo=True)
+    integration, graph = ox.NamedNode(REL + "integration-qhg-bn-45"), ox.NamedNode(FICTIONAL_GRAPH)
+    start = ox.NamedNode(AG + "startDate")
+    store.remove([q for q in store.quads(graph) if q.subject == integration and q.predicate == start])
+    store.add([
+        ox.Quad(integration, start, ox.Literal("2021-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")), graph),
+        ox.Quad(integration, ox.NamedNode(AG + "startPrecision"), ox.NamedNode(AG + "YearPrecision"), graph),
+    ])
+    result = run(store, sparql.dataset_for(store), UNIT + "bn-45-integrated")
+    [orrandel] = [f for f in about(result, "absorption", INCIDENT + "orrandel-road-abductions") if f.evidence[0].relation == REL + "integration-qhg-bn-45"]
+    assert "in 2021" in orrandel.summary and "preceded the integration (in 2021)" in orrandel.time[0]
+    assert "2021-01-01" not in orrandel.summary + " ".join(orrandel.time) + orrandel.current_basis
