@@ -112,6 +112,13 @@ def partial(day: date, precision: str) -> str:
     return str(day.year) if precision == YEAR else f"{day.year}-{day.month:02d}" if precision == MONTH else day.isoformat()
 
 
+def as_given(value: str | None, precision: str) -> str | None:
+    """A stored date as precisely as its source gave it: 2010-01-01 at year precision is "2010",
+    never a day nobody recorded (pages say it in words); an unreadable value as it came."""
+    day = parse_date(value) if value else None
+    return partial(day, precision) if day else value
+
+
 def period_last_day(day: date, precision: str) -> date:
     if precision == YEAR:
         return date(day.year, 12, 31)

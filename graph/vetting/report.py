@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from graph.vetting.engine import ProgramVetting
+from graph.vetting.dates import as_given
 from graph.vetting.model import Evidence, Finding, FindingSet
 
 RULE_TITLES = {
@@ -26,12 +26,9 @@ RULE_TITLES = {
 
 
 def _period(evidence: Evidence) -> str:
-    start = evidence.start or "start unknown"
-    if evidence.start and evidence.start_precision != "day":
-        start += f" ({evidence.start_precision})"
-    end = evidence.end or ("ongoing" if evidence.ongoing else "end unknown")
-    if evidence.end and evidence.end_precision != "day":
-        end += f" ({evidence.end_precision})"
+    """Each end as precisely as recorded ("2010 – 2020-06"), never a day nobody gave."""
+    start = as_given(evidence.start, evidence.start_precision) or "start unknown"
+    end = as_given(evidence.end, evidence.end_precision) or ("ongoing" if evidence.ongoing else "end unknown")
     return start if evidence.start and evidence.start == evidence.end else f"{start} – {end}"
 
 
@@ -90,12 +87,10 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
         lines.append(f"   why {finding.severity}: {finding.severity_basis}")
     lines.append(f"   current or former: {finding.current_basis}")
     for incident in finding.incidents:
-        # as _period does for a link: a date given to the year or month says so ("2010-01-01 (year)")
-        when = incident.date or "date unknown"
-        if incident.date and incident.start_precision != "day":
-            when += f" ({incident.start_precision})"
+        # as _period does for a link: each date as precisely as recorded ("2010", "2010-04")
+        when = as_given(incident.date, incident.start_precision) or "date unknown"
         if incident.end and (incident.end != incident.date or incident.end_precision != incident.start_precision):
-            when += f" – {incident.end}" + (f" ({incident.end_precision})" if incident.end_precision != "day" else "")
+            when += f" – {as_given(incident.end, incident.end_precision)}"
         lines.append(f"   incident: {incident.label} ({when}; {', '.join(incident.types) or 'type unknown'}; {incident.status})")
     lines.append("   evidence path:")
     for evidence in finding.evidence:
@@ -143,7 +138,7 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
                 finding.summary,
                 incident.iri if incident else "",
                 incident.label if incident else "",
-                incident.date if incident else "",
+                as_given(incident.date, incident.start_precision) if incident else "",  # "2015" when given to the year
                 incident.status if incident else "",
                 " | ".join(evidence_line(e) + f" <{e.relation}>" for e in finding.evidence),
                 " | ".join(_sources(e) for e in finding.evidence if e.sources),
@@ -153,25 +148,3 @@ def findings_csv(results: Iterable[FindingSet]) -> str:
     return buffer.getvalue()
 
 
-def program_text(program: ProgramVetting) -> str:
-    counts = program.counts()
-    lines = [
-        f"Vetting of the participants of {program.label}",
-        f"  program  {program.program}",
-        f"  as of    {program.date}",
-        f"  policy   {program.policy.get('name')}",
-        f"  {counts['flag']} flag, {counts['review']} review, {counts['clear']} clear",
-        "",
-        f"{'OUTCOME':<8} {'HIGH':>4} {'MED':>4} {'LOW':>4}  {'ROLE':<14} PARTICIPANT",
-    ]
-    for participant in program.participants:
-        c = participant.result.counts()
-        lines.append(
-            f"{participant.result.outcome.upper():<8} {c['high']:>4} {c['medium']:>4} {c['low']:>4}  "
-            f"{', '.join(participant.roles)[:14]:<14} {participant.label}"
-        )
-    lines.append("")
-    for participant in program.participants:
-        if participant.result.outcome != "clear":
-            lines.append(f"{participant.label}: {participant.result.reason}")
-    return "\n".join(lines).rstrip() + "\n"

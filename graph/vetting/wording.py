@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.query.sparql import Dataset
-from graph.vetting.dates import parse_date, partial
+from graph.vetting.dates import as_given, on_date, parse_date
 from graph.vetting.drafts import Context, Draft
 from graph.vetting.model import Evidence, Finding, FindingSet
 from graph.vetting.policy import Policy
@@ -25,17 +25,10 @@ LOOKBACK_WORDS = {
 }
 
 
-def _as_given(value: str | None, precision: str) -> str | None:
-    """A stored date as precisely as its source gave it: 2010-01-01 at year precision is "2010",
-    never a day nobody recorded (pages say it in words: graph.vetting.dates.partial's forms)."""
-    day = parse_date(value) if value else None
-    return partial(day, precision) if day else value
-
-
 def _incident_words(finding: Finding) -> str:
     incident = finding.incidents[0]
-    start = _as_given(incident.date, incident.start_precision)
-    end = _as_given(incident.end, incident.end_precision)
+    start = as_given(incident.date, incident.start_precision)
+    end = as_given(incident.end, incident.end_precision)
     when = start or "date unknown"
     if end and end != start:
         when += f" – {end}"
@@ -44,16 +37,15 @@ def _incident_words(finding: Finding) -> str:
 
 
 def _period_words(evidence: Evidence) -> str:
-    start = _as_given(evidence.start, evidence.start_precision) or "start unknown"
-    end = _as_given(evidence.end, evidence.end_precision) or ("ongoing" if evidence.ongoing else "end unknown")
+    start = as_given(evidence.start, evidence.start_precision) or "start unknown"
+    end = as_given(evidence.end, evidence.end_precision) or ("ongoing" if evidence.ongoing else "end unknown")
     return f"{start} – {end}"
 
 
 def _on(evidence: Evidence) -> str:
     """"on 2019-06-01", or "in 2019" for a start given only to the year."""
-    if not evidence.start:
-        return "on an unknown date"
-    return f"on {evidence.start}" if evidence.start_precision == "day" else f"in {_as_given(evidence.start, evidence.start_precision)}"
+    start = parse_date(evidence.start) if evidence.start else None
+    return on_date(start, evidence.start_precision) if start else "on an unknown date"
 
 
 def finding_summary(ctx: Context, draft: Draft, finding: Finding) -> str:
@@ -104,14 +96,14 @@ def finding_summary(ctx: Context, draft: Draft, finding: Finding) -> str:
         )
     if draft.rule == "sanctions":
         listing = ev[-1]
-        listed = f"listed by {listing.target_label} since {_as_given(listing.start, listing.start_precision) or 'an unknown date'} ({REGIME_WORDS.get(draft.summary_parts.get('regime', ''))})"
+        listed = f"listed by {listing.target_label} since {as_given(listing.start, listing.start_precision) or 'an unknown date'} ({REGIME_WORDS.get(draft.summary_parts.get('regime', ''))})"
         delisted = next((n for n in draft.notes if n.startswith("delisted ")), "")
         if delisted:
             listed += f", {delisted}"
             if finding.current_reading == "end_uncertain":  # a delisting given to the month or year
                 listed += f", so it may have ended before {ctx.day.isoformat()}"
         elif listing.end:
-            listed += f", delisted {_as_given(listing.end, listing.end_precision)}"
+            listed += f", delisted {as_given(listing.end, listing.end_precision)}"
         elif not listing.ongoing:
             listed += f", {finding.current_basis.split('; ')[-1] if finding.current_basis else 'end unknown'}"
         if len(ev) == 1:

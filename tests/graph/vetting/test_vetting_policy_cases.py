@@ -10,6 +10,8 @@ ended by a date or by a delisting record; the knowledge date.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pyoxigraph as ox
@@ -18,6 +20,7 @@ import pytest
 from graph.ingest import setup
 from graph.query import sparql
 from graph.store import EmbeddedStore, open_store
+from graph.vetting import report
 from graph.vetting.dates import DAY, MONTH, YEAR, Overlap, Period, overlaps, parse_partial
 from graph.vetting.engine import vet
 from graph.vetting.model import Finding, FindingSet
@@ -330,3 +333,17 @@ def test_an_integration_given_to_the_year_is_said_in_that_year() -> None:
     [orrandel] = [f for f in about(result, "absorption", INCIDENT + "orrandel-road-abductions") if f.evidence[0].relation == REL + "integration-qhg-bn-45"]
     assert "in 2021" in orrandel.summary and "preceded the integration (in 2021)" in orrandel.time[0]
     assert "2021-01-01" not in orrandel.summary + " ".join(orrandel.time) + orrandel.current_basis
+
+
+def test_the_kept_documents_say_an_incident_given_to_the_year_as_that_year(demo_store: EmbeddedStore, dataset: sparql.Dataset) -> None:
+    """The Orvell detention torture is recorded only as "2012" (stored 2012-01-01): the text report
+    and the findings CSV say 2012, as the pages do, never the first of January."""
+    omsd = run(demo_store, dataset, UNIT + "omsd")
+    [torture] = about(omsd, "direct", TORTURE)
+    assert torture.incidents[0].date == "2012-01-01" and torture.incidents[0].start_precision == "year"
+    text = report.text_report(omsd)
+    incident_lines = [line for line in text.splitlines() if "incident:" in line and "torture" in line.lower()]
+    assert incident_lines and all("(2012;" in line for line in incident_lines)
+    assert "2012-01-01" not in text
+    rows = [row for row in csv.DictReader(io.StringIO(report.findings_csv([omsd]))) if row["incident"] == TORTURE]
+    assert rows and {row["incident_date"] for row in rows} == {"2012"}
