@@ -23,9 +23,6 @@ from graph.store.limits import QueryLimitExceeded
 from queries import catalog
 from queries.catalog import NamedQuery
 
-TableFormat = tables.Format
-
-
 _PLAIN_NAME = re.compile(r"[a-z0-9_]+")
 _LONGEST_PATH = 4096
 
@@ -60,7 +57,7 @@ def _query_text(query: str) -> tuple[str, str, NamedQuery | None]:
 def query(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or the name of a library query.")],
     store: StoreOption = None,
-    fmt: tables.FormatOption = TableFormat.table,
+    fmt: tables.FormatOption = tables.Format.table,
 ) -> None:
     """Run a SPARQL query over every loaded graph and print the result."""
     text, origin, named = _query_text(query_text)
@@ -84,11 +81,11 @@ def query(
             raise fail(f"SPARQL syntax error: {error}") from None
         except ActorGraphError as error:  # such as a remote engine's own timeout or row limit
             raise fail(str(error)) from None
-        if fmt is TableFormat.table and isinstance(result, Solutions):
+        if fmt is tables.Format.table and isinstance(result, Solutions):
             typer.echo(tables.render(*results.rows(result)))
-        elif fmt is TableFormat.table or results.is_graph_result(result):
+        elif fmt is tables.Format.table or results.is_graph_result(result):
             typer.echo(results.table(result))
-        elif fmt is TableFormat.json:
+        elif fmt is tables.Format.json:
             typer.echo(results.json_rows(result) if isinstance(result, Solutions) else json.dumps(bool(result)))
         else:
             body, _ = results.serialize(result, "csv") if isinstance(result, Solutions) else (str(bool(result)).lower().encode(), "")
@@ -97,15 +94,15 @@ def query(
 
 def show_stats(
     store: StoreOption = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    fmt: Annotated[tables.Format, typer.Option("--format", help="Output format.")] = tables.Format.table,
 ) -> None:
     """Counts by class, by named graph, and of relations by type."""
     with opened(store, read_only=True) as graph_store:
         figures = stats.statistics(graph_store)
-    if fmt is TableFormat.json:
+    if fmt is tables.Format.json:
         typer.echo(json.dumps(figures.as_dict(), indent=2))
         return
-    if fmt is TableFormat.csv:
+    if fmt is tables.Format.csv:
         typer.echo("section,name,iri,count")
         for section, counts in (("total", figures.totals), ("class", figures.classes), ("relation", figures.relations)):
             for count in counts:

@@ -15,7 +15,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # Currencies with a symbol readers know; any other keeps its ISO code before the figure.
 SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "CAD": "C$", "AUD": "A$"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-# A date standing alone in a sentence (not part of a case number such as SCD-2020-07).
 # A date standing alone in a sentence (not part of a case number such as SCD-2020-07), or a range
 # of two ("2017-01-01 – 2020-12-31"), which reads as a period.
 _DATE_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?:\s+–\s+(\d{4}-\d{2}(?:-\d{2})?))?(?![\w-])")

@@ -225,7 +225,7 @@ def test_graph_views_say_dates_in_words_and_the_details_panel_has_the_origin(cli
     # on the canvas the years only: an edge does not carry its dates' precision, and a start given
     # to the year 2010 is stored as 2010-01-01, so no canvas label names a day
     subordination = next(e for e in data["edges"] if e["id"].endswith("relation/sub-bn-72-bde-7"))
-    assert subordination["label"].endswith("\nsince 2010") or subordination["label"].endswith("\nfrom 2010"), subordination["label"]
+    assert subordination["label"].endswith("\nsince 2010"), subordination["label"]  # recorded as ongoing: "since", not "from"
     assert not [e["label"] for e in data["edges"] if re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)", e["label"])]
     assert all("\nfictional" in n["title"] or "\nreal data" in n["title"] for n in data["nodes"])
     details = client.get("/view/data/node/program/vsspp").json()
