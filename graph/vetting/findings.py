@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.index.names import local_name
-from graph.vetting.dates import DAY, Overlap, lookback_start, partial
+from graph.vetting.dates import Overlap, lookback_start, on_date, partial
 from graph.vetting.drafts import Context, Draft, Step
 from graph.vetting.model import Evidence, Finding, IncidentRef, Mitigation
 from graph.vetting.node_facts import MitigationRow
@@ -102,7 +102,7 @@ def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
     # as precisely as recorded: an indictment given to the month is "in 2022-03", never a day
     start = row.period.start
     when = partial(start, row.period.start_precision) if start else "date unknown"
-    on = f"in {when}" if start and row.period.start_precision != DAY else f"on {when}"
+    on = on_date(start, row.period.start_precision) if start else f"on {when}"
     about = f" ({', '.join(facts.incident(i).label for i in row.about)})" if row.about else ""
     if row.kind == "JudicialOutcome":
         outcome = local_name(row.outcome or "Indicted").lower()
