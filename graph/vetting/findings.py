@@ -119,7 +119,8 @@ def _mitigation(ctx: Context, row: MitigationRow) -> Mitigation:
         program = f" under {facts.label(row.program)}" if row.program else ""
         text = f"{who} {verb}{program}, {row.period.describe() if row.period.end else 'from ' + when}"
         remedial = True
-    return Mitigation(row.relation, row.kind, text, row.period.start.isoformat() if row.period.start else None, remedial)
+    date = row.period.start.isoformat() if row.period.start else None
+    return Mitigation(row.relation, row.kind, text, date, remedial, date_precision=row.period.start_precision)
 
 
 def _remediated(draft: Draft, mitigations: list[Mitigation]) -> bool:

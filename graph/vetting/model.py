@@ -26,7 +26,7 @@ gross-violation type; null without an incident), `via_succession` (null, or `fro
 `kind`, `relation`, `since` when the finding came from a predecessor), `context`
 (`failure_to_punish` for a commander who took over after the incident with no accountability
 recorded; empty otherwise), `regime_type` (sanctions) and `mitigations` (structured: `relation`,
-`kind`, `text`, `date`, `remedial`); on an incident, `label`, `end`, `perpetrator`,
+`kind`, `text`, `date`, `date_precision`, `remedial`); on an incident, `label`, `end`, `perpetrator`,
 `perpetrator_label`, `confidence`, `start_precision` and `end_precision` (of `date` and `end`:
 `year` or `month` when the source gave only that, so a `date` of 2010-01-01 at `year` means
 "2010"; `day` otherwise); on an evidence item, `label`, `from`, `to`, `from_label`,
@@ -142,9 +142,13 @@ class Mitigation:
     text: str
     date: str | None
     remedial: bool  # a conviction, disbandment or reform; an acquittal or indictment is not (yet)
+    date_precision: str = "day"  # of `date`: year or month when the source gave only that
 
     def as_dict(self) -> dict[str, Any]:
-        return {"relation": self.relation, "kind": self.kind, "text": self.text, "date": self.date, "remedial": self.remedial}
+        return {
+            "relation": self.relation, "kind": self.kind, "text": self.text, "date": self.date,
+            "date_precision": self.date_precision, "remedial": self.remedial,
+        }
 
 
 @dataclass

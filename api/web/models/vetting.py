@@ -66,6 +66,7 @@ class Mitigation(Contract):
     text: str
     date: str | None
     remedial: bool
+    date_precision: str = Field("day", description="year or month when the source gave `date` only to that (an indictment in March 2022 is stored as 2022-03-01); day otherwise")
 
 
 class Finding(Contract):

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 PIECE_BYTES = 16 << 20
 # One thread per core below four cores; from four up the engine parses a file in parallel itself,
 # and a file is left to it (1: not cut).
-_CORES = os.cpu_count() or 1
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # the cores this process may use
 WORKERS = _CORES if _CORES < 4 else 1
 _BLOCK_BYTES = 8 << 20
 _BLANK_NODE = b"_:"

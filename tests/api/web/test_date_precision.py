@@ -288,6 +288,7 @@ def test_a_mitigation_given_to_the_month_reads_as_the_month(demo_store: Embedded
     body = demo.get("/vetting/person/davor-pelvano", headers=headers).json()
     mitigations = [m for f in body["findings"] for m in f["mitigations"] if m["relation"].endswith("relation/indictment-pelvano")]
     assert mitigations and {m["date"] for m in mitigations} == {"2022-03-01"}  # the stored value, unchanged
+    assert {m["date_precision"] for m in mitigations} == {"month"}  # and beside it, how much of it was given
     html = demo.get("/vetting/person/davor-pelvano", params={"format": "html"}, headers=headers).text
     assert "indicted by High Court of Veldoria in March 2022" in words(html)
     assert "1 March 2022" not in html
