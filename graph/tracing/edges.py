@@ -32,7 +32,7 @@ from graph.index.terms import Terms
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
 from graph.tracing.errors import BadParameter
-from graph.vetting.dates import DAY, Overlap, Period, parse_date, parse_precision, valid_at
+from graph.vetting.dates import DAY, Overlap, Period, parse_date, parse_flag, parse_precision, valid_at
 from ontology.namespaces import AG, SYSTEM_GRAPHS
 from queries import catalog
 
@@ -119,7 +119,7 @@ def _edge_from_row(node: str, row: rdf.Row) -> Edge:
         sources=tuple(sorted(set((_value(row["sources"]) or "").split()))),
         start_precision=parse_precision(_value(row["startPrecision"])),
         end_precision=parse_precision(_value(row["endPrecision"])),
-        ongoing=(_value(row["ongoing"]) or "").lower() in ("true", "1"),
+        ongoing=parse_flag(_value(row["ongoing"])),
     )
 
 
@@ -170,7 +170,7 @@ def recorded_dates(subject: Subject | None) -> Dates:
         end=subject.end,
         start_precision=parse_precision(subject.start_precision),
         end_precision=parse_precision(subject.end_precision),
-        ongoing=(subject.ongoing or "").lower() in ("true", "1"),
+        ongoing=parse_flag(subject.ongoing),
     )
 
 

@@ -16,10 +16,10 @@ from graph.index.names import local_name
 from graph.index.subjects import SubjectIndex
 from graph.query.sparql import Dataset
 from graph.store import GraphStore, rdf
-from graph.tracing.edges import data_graphs, edges_of
+from graph.tracing.edges import data_graphs, edges_of, recorded_dates
 from graph.tracing.profile import RelationView, SourceRef, TermRef, relation_view, source_ref, term_ref
 from graph.tracing.refs import NodeRef, node_ref
-from graph.vetting.dates import DAY, parse_precision
+from graph.vetting.dates import DAY
 from ontology.namespaces import AG
 from queries import catalog
 
@@ -106,6 +106,7 @@ def _summary(index: SubjectIndex, iri: str) -> ProgramSummary:
     subject = index.get(iri)
     assert subject is not None
     terms = index.terms
+    recorded = recorded_dates(subject)
     return ProgramSummary(
         id=iri,
         label=subject.label,
@@ -116,8 +117,8 @@ def _summary(index: SubjectIndex, iri: str) -> ProgramSummary:
         sector=term_ref(terms, subject.sector),
         country=node_ref(index, subject.country) if subject.country else None,
         location=subject.location,
-        start_precision=parse_precision(subject.start_precision),
-        end_precision=parse_precision(subject.end_precision),
+        start_precision=recorded.start_precision,
+        end_precision=recorded.end_precision,
     )
 
 

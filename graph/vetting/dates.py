@@ -253,6 +253,11 @@ def parse_precision(iri: str | None) -> str:
     return DAY
 
 
+def parse_flag(value: str | None) -> bool:
+    """An xsd:boolean's lexical form (ag:ongoing): "true" or "1"; anything else, or nothing, is false."""
+    return (value or "").lower() in ("true", "1")
+
+
 def parse_date(value: str | None) -> date | None:
     """An xsd:date (or the date part of an xsd:dateTime); None when absent or unreadable."""
     if not value:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.vetting.dates import Period, parse_date, parse_precision
+from graph.vetting.dates import Period, parse_date, parse_flag, parse_precision
 from graph.vetting.model import SourceRef
 from ontology.namespaces import AG
 
@@ -88,7 +88,7 @@ def node_facts(props: Mapping[str, list[str]]) -> NodeFacts:
         end=parse_date(first_value(props, AG + "endDate")),
         start_precision=parse_precision(first_value(props, AG + "startPrecision")),
         end_precision=parse_precision(first_value(props, AG + "endPrecision")),
-        ongoing=(first_value(props, AG + "ongoing") or "").lower() in ("true", "1"),
+        ongoing=parse_flag(first_value(props, AG + "ongoing")),
     )
     confidence = CONFIDENCE_NAMES.get(first_value(props, AG + "confidence") or "")
     status = STATUS_NAMES.get(first_value(props, AG + "status") or "")

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from graph.vetting.dates import MONTH, YEAR, as_given
 from ontology.namespaces import FICTIONAL, SYNTHETIC
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -18,7 +19,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 # A date standing alone in a sentence (not part of a case number such as SCD-2020-07), or a range
 # of two ("2017-01-01 – 2020-12-31"), which reads as a period.
 _DATE_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}-\d{2}(?:-\d{2})?)(?:\s+–\s+(\d{4}-\d{2}(?:-\d{2})?))?(?![\w-])")
-_CUT = {"year": 4, "month": 7}  # how much of YYYY-MM-DD a date given to the year or month keeps
+_CUT = (YEAR, MONTH)  # precisions that say less than a day
 
 @dataclass(frozen=True)
 class Origin:
@@ -41,7 +42,7 @@ def day(value: object, precision: str | None = None) -> str:
         return ""
     text = str(value)
     if precision in _CUT:
-        text = text[: _CUT[precision]]
+        text = as_given(text, precision) or text
     match = _DATE.match(text)
     if not match:
         return text
