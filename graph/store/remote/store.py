@@ -139,9 +139,9 @@ class RemoteStore(QueryForms):
         return [row["g"] for row in self._rows(text) if isinstance(row["g"], rdf.NamedNode)]
 
     def has_graph(self, graph: rdf.NamedNode) -> bool:
-        if not self.dialect.empty_graphs:  # the engine says yes to GRAPH <any iri> { }
-            return self.ask(f"ASK {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
-        return self.ask(f"ASK {{ GRAPH {_iri(graph)} {{ }} }}")
+        # An engine without empty graphs says yes to GRAPH <any iri> { }: ask for a triple there.
+        name = "store/graph_exists" if self.dialect.empty_graphs else "store/graph_has_triples"
+        return self.ask(catalog.text(name), bindings={"graph": graph})
 
     def graph_size(self, graph: rdf.NamedNode) -> int:
         rows = list(self._rows(catalog.text("store/graph_size"), {"graph": graph}))
